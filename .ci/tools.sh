@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs whatever is missing for building and testing, and nothing that is already there.
+# Safe to run again; CI and newcomers start from a bare machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export PATH="$HOME/.cargo/bin:$PATH"
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+rustup target list --installed | grep -qx wasm32-unknown-unknown \
+  || { say "adding the wasm32-unknown-unknown target"; rustup target add wasm32-unknown-unknown; }
+for component in rustfmt clippy; do
+  rustup component list --installed | grep -q "^$component" \
+    || { say "adding $component"; rustup component add "$component"; }
+done
+
+# wasm-bindgen-cli must match the wasm-bindgen version Cargo.lock pins, exactly.
+pinned=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$pinned" ]; then
+  say "installing wasm-bindgen-cli $pinned"
+  cargo install wasm-bindgen-cli --version "$pinned" --locked || cargo install wasm-bindgen-cli --version "$pinned" --force
+fi
+command -v wasm-pack >/dev/null || { say "installing wasm-pack"; cargo install wasm-pack --locked || cargo install wasm-pack; }
+
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+  say "installing Chromium and ChromeDriver"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium chromium-driver
+fi
+
+# binaryen from npm: Debian's wasm-opt is too old for current wasm-bindgen output.
+if [ ! -x target/tools/node_modules/.bin/wasm-opt ]; then
+  say "installing binaryen (wasm-opt) from npm"
+  command -v npm >/dev/null || { as_root apt-get update -qq; DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq nodejs npm; }
+  mkdir -p target/tools
+  npm install --prefix target/tools --no-audit --no-fund --silent binaryen@132 axe-core@4
+fi

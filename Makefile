@@ -1,0 +1,59 @@
+# The two commands a newcomer needs: `make demo` and `make test`.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+export CHROMEDRIVER ?= /usr/bin/chromedriver
+export WASM_BINDGEN_TEST_WEBDRIVER_JSON ?= $(CURDIR)/webdriver.json
+export WASM_BINDGEN_TEST_TIMEOUT ?= 120
+
+PKG := www/pkg
+WASM := $(PKG)/backorder_widget_bg.wasm
+WASM_OPT := node target/tools/node_modules/binaryen/bin/wasm-opt
+# The features rustc's wasm32 target enables by default; wasm-opt must know them.
+WASM_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+                 --enable-mutable-globals --enable-reference-types --enable-multivalue
+# The gzip budget of everything the browser loads for the widget (bytes).
+SIZE_BUDGET ?= 40960
+
+.PHONY: demo test tools build check fmt clippy test-native test-browser test-e2e size bench clean
+
+demo: build ## Builds the widget and serves the demo storefront with the reference endpoint.
+	cargo run --release --features server --bin backorder-server
+
+test: tools check test-native build size test-browser test-e2e ## Installs what is missing, then runs every check.
+	@echo "make test: every check passed"
+
+tools:
+	@.ci/tools.sh
+
+build: tools ## The widget: www/pkg, optimised for size.
+	wasm-pack --quiet build --release --target web --out-dir $(PKG) --out-name backorder_widget
+	$(WASM_OPT) -Oz $(WASM_FEATURES) --strip-debug --strip-producers $(WASM) -o $(WASM)
+
+check: fmt clippy
+
+fmt:
+	cargo fmt --all -- --check
+
+clippy:
+	cargo clippy --all-targets --features server -- -D warnings
+	cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
+
+test-native:
+	cargo test --features server --lib --test availability --test requests
+
+test-browser:
+	wasm-pack test --headless --chrome
+
+test-e2e: build
+	cargo test --release --features server --test e2e -- --test-threads 1
+
+size: build ## Fails when the widget's gzip total is over budget.
+	@cargo run --quiet --release --features server --bin backorder-bench -- size --budget $(SIZE_BUDGET)
+
+bench: build
+	cargo run --release --features server --bin backorder-bench -- all
+
+clean:
+	cargo clean
+	rm -rf $(PKG)

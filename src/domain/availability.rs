@@ -1,0 +1,384 @@
+//! The rules: what a shopper who wants `quantity` units can be told today, and with which date.
+
+use chrono::NaiveDate;
+
+use super::{MAX_QUANTITY, ShopCalendar, Stock};
+
+/// What the shop can truthfully say about one variant for one quantity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Availability {
+    /// Every unit ships now. `low_stock` carries the count when it is at or below the threshold.
+    InStock { low_stock: Option<u32> },
+    /// `ship_now` units ship now; `backordered` more ship by `expected_ship_date`.
+    Partial {
+        ship_now: u32,
+        backordered: u32,
+        expected_ship_date: NaiveDate,
+    },
+    /// Nothing ships now; every unit ships by `expected_ship_date`.
+    Backordered { expected_ship_date: NaiveDate },
+    /// Not released yet; reserved units ship by `expected_ship_date` (never before the release).
+    Preorder {
+        release_date: NaiveDate,
+        expected_ship_date: NaiveDate,
+    },
+    /// Nothing can be promised. `notify` says whether "notify me" is offered.
+    OutOfStock { notify: bool, reason: NoDateReason },
+    /// Never again.
+    Discontinued,
+}
+
+/// Why an out-of-stock item has no date, so the wording can be honest about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoDateReason {
+    /// Nothing is en route.
+    NothingIncoming,
+    /// The shop does not take backorders for this item.
+    BackordersDenied,
+    /// Stock was expected on a day that has passed: it is late, and no new date is known.
+    Delayed,
+    /// Everything en route (or allowed by `backorder_limit`) is already promised.
+    CapReached,
+    /// The next date would be further out than the shop's `max_wait_days`.
+    BeyondMaxWait,
+}
+
+/// The answer for one variant: the state for the quantity evaluated, and how many can be asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evaluation {
+    pub availability: Availability,
+    /// The quantity the state describes: what the shopper asked for, or fewer when fewer can be
+    /// had (then `limited` is set and the wording says so).
+    pub quantity: u32,
+    /// Whether the shopper asked for more than `max_quantity`.
+    pub limited: bool,
+    /// The most one shopper can order or reserve right now, with a date for every unit.
+    pub max_quantity: u32,
+    /// Units that may still be backordered or pre-ordered (ignoring `max_per_order`).
+    pub reservable: u32,
+}
+
+impl Availability {
+    /// The state's name on the wire and in events.
+    pub fn state_name(&self) -> &'static str {
+        match self {
+            Self::InStock { .. } => "in_stock",
+            Self::Partial { .. } => "partial",
+            Self::Backordered { .. } => "backordered",
+            Self::Preorder { .. } => "preorder",
+            Self::OutOfStock { .. } => "out_of_stock",
+            Self::Discontinued => "discontinued",
+        }
+    }
+
+    /// The schema.org `availability` value (without the `https://schema.org/` prefix).
+    pub fn schema_org(&self) -> &'static str {
+        match self {
+            Self::InStock { .. } => "InStock",
+            Self::Partial { .. } => "LimitedAvailability",
+            Self::Backordered { .. } => "BackOrder",
+            Self::Preorder { .. } => "PreOrder",
+            Self::OutOfStock { .. } => "OutOfStock",
+            Self::Discontinued => "Discontinued",
+        }
+    }
+
+    /// The Google Merchant Center `availability` value. Partial counts as in stock because some
+    /// units ship now.
+    pub fn google_feed(&self) -> &'static str {
+        match self {
+            Self::InStock { .. } | Self::Partial { .. } => "in_stock",
+            Self::Backordered { .. } => "backorder",
+            Self::Preorder { .. } => "preorder",
+            Self::OutOfStock { .. } | Self::Discontinued => "out_of_stock",
+        }
+    }
+
+    /// The date for schema.org `availabilityStarts` and Google's `availability_date`.
+    pub fn availability_starts(&self) -> Option<NaiveDate> {
+        match self {
+            Self::Backordered { expected_ship_date } => Some(*expected_ship_date),
+            Self::Preorder { release_date, .. } => Some(*release_date),
+            _ => None,
+        }
+    }
+
+    /// The date the shopper's last unit ships, when some units wait.
+    pub fn expected_ship_date(&self) -> Option<NaiveDate> {
+        match self {
+            Self::Partial {
+                expected_ship_date, ..
+            }
+            | Self::Backordered { expected_ship_date }
+            | Self::Preorder {
+                expected_ship_date, ..
+            } => Some(*expected_ship_date),
+            _ => None,
+        }
+    }
+}
+
+/// Evaluates `stock` for a shopper who wants `quantity` units (0 is treated as 1), on `today`.
+pub fn evaluate(
+    stock: &Stock,
+    calendar: &ShopCalendar,
+    quantity: u32,
+    today: NaiveDate,
+) -> Evaluation {
+    let requested = quantity.clamp(1, MAX_QUANTITY);
+    let per_order = stock.max_per_order.unwrap_or(MAX_QUANTITY).max(1);
+
+    if stock.discontinued {
+        // What is left on the shelf may still be sold, but nothing is ever promised again.
+        return in_stock_only(
+            stock,
+            requested,
+            per_order,
+            NoDateReason::NothingIncoming,
+            false,
+        );
+    }
+    if let Some(release_date) = stock.release_date.filter(|&release| release > today) {
+        return preorder(stock, calendar, release_date, requested, per_order, today);
+    }
+    if !stock.backorders_allowed {
+        return in_stock_only(
+            stock,
+            requested,
+            per_order,
+            NoDateReason::BackordersDenied,
+            true,
+        );
+    }
+
+    let queue = BatchQueue::new(stock, calendar, today, Some(calendar.max_wait_days));
+    let reservable = queue.dated_capacity();
+    let max_quantity = stock.on_hand.saturating_add(reservable).min(per_order);
+    if max_quantity == 0 {
+        let reason = queue.reason_for_no_date();
+        return Evaluation {
+            availability: Availability::OutOfStock {
+                notify: true,
+                reason,
+            },
+            quantity: requested,
+            limited: false,
+            max_quantity,
+            reservable,
+        };
+    }
+    let quantity = requested.min(max_quantity);
+    let availability = if quantity <= stock.on_hand {
+        Availability::InStock {
+            low_stock: low_stock(stock),
+        }
+    } else {
+        let backordered = quantity - stock.on_hand;
+        // `quantity <= max_quantity` guarantees a dated batch covers the last unit.
+        match queue.ship_date_for(backordered) {
+            Some(expected_ship_date) if stock.on_hand == 0 => {
+                Availability::Backordered { expected_ship_date }
+            }
+            Some(expected_ship_date) => Availability::Partial {
+                ship_now: stock.on_hand,
+                backordered,
+                expected_ship_date,
+            },
+            None => Availability::OutOfStock {
+                notify: true,
+                reason: queue.reason_for_no_date(),
+            },
+        }
+    };
+    Evaluation {
+        availability,
+        quantity,
+        limited: requested > max_quantity,
+        max_quantity,
+        reservable,
+    }
+}
+
+/// Units on the shelf can be sold; nothing beyond them is promised.
+fn in_stock_only(
+    stock: &Stock,
+    requested: u32,
+    per_order: u32,
+    reason: NoDateReason,
+    notify: bool,
+) -> Evaluation {
+    let max_quantity = stock.on_hand.min(per_order);
+    if max_quantity == 0 {
+        let availability = if stock.discontinued {
+            Availability::Discontinued
+        } else {
+            Availability::OutOfStock { notify, reason }
+        };
+        return Evaluation {
+            availability,
+            quantity: requested,
+            limited: false,
+            max_quantity,
+            reservable: 0,
+        };
+    }
+    Evaluation {
+        availability: Availability::InStock {
+            low_stock: low_stock(stock),
+        },
+        quantity: requested.min(max_quantity),
+        limited: requested > max_quantity,
+        max_quantity,
+        reservable: 0,
+    }
+}
+
+/// Pre-orders are promised against the merchant's release date, so `max_wait_days` does not apply.
+fn preorder(
+    stock: &Stock,
+    calendar: &ShopCalendar,
+    release_date: NaiveDate,
+    requested: u32,
+    per_order: u32,
+    today: NaiveDate,
+) -> Evaluation {
+    let queue = BatchQueue::new(stock, calendar, today, None);
+    // With no batch announced, the release date itself is the merchant's promise; only
+    // `backorder_limit` caps it.
+    let reservable = if stock.incoming.is_empty() {
+        stock.backorder_limit.map_or(MAX_QUANTITY, |limit| {
+            limit.saturating_sub(stock.already_promised)
+        })
+    } else {
+        queue.dated_capacity()
+    };
+    let max_quantity = reservable.min(per_order);
+    if max_quantity == 0 {
+        return Evaluation {
+            availability: Availability::OutOfStock {
+                notify: true,
+                reason: NoDateReason::CapReached,
+            },
+            quantity: requested,
+            limited: false,
+            max_quantity,
+            reservable,
+        };
+    }
+    let quantity = requested.min(max_quantity);
+    let batch_date = if stock.incoming.is_empty() {
+        None
+    } else {
+        queue.ship_date_for(quantity)
+    };
+    let expected_ship_date = batch_date.map_or(release_date, |date| date.max(release_date));
+    Evaluation {
+        availability: Availability::Preorder {
+            release_date,
+            expected_ship_date,
+        },
+        quantity,
+        limited: requested > max_quantity,
+        max_quantity,
+        reservable,
+    }
+}
+
+fn low_stock(stock: &Stock) -> Option<u32> {
+    stock
+        .low_stock_threshold
+        .filter(|&threshold| stock.on_hand <= threshold)
+        .map(|_| stock.on_hand)
+}
+
+/// The incoming batches as a first-in, first-out queue, after the units already promised.
+struct BatchQueue {
+    /// Per dated batch (in arrival order): units still free for new orders and their ship date.
+    free_batches: Vec<(u32, NaiveDate)>,
+    /// What `backorder_limit` still allows, if set.
+    limit_left: Option<u32>,
+    has_late_batch: bool,
+    has_batch_beyond_wait: bool,
+    has_any_batch: bool,
+}
+
+impl BatchQueue {
+    /// `max_wait_days`: batches shipping later than this many days from today are not promised.
+    fn new(
+        stock: &Stock,
+        calendar: &ShopCalendar,
+        today: NaiveDate,
+        max_wait_days: Option<u32>,
+    ) -> Self {
+        let mut promised_left = stock.already_promised;
+        let mut free_batches = Vec::new();
+        let mut has_late_batch = false;
+        let mut has_batch_beyond_wait = false;
+        // A late batch is no promise: its units are left out of the queue, so the units already
+        // promised are served from the dated batches first. That can only push a new shopper's
+        // date later, never earlier than the truth.
+        for batch in &stock.incoming {
+            if batch.expected_arrival < today {
+                has_late_batch = true;
+                continue;
+            }
+            let consumed = promised_left.min(batch.quantity);
+            promised_left -= consumed;
+            let free = batch.quantity - consumed;
+            let Some(ship_date) = calendar.ship_date(batch.expected_arrival, stock.handling_days)
+            else {
+                continue;
+            };
+            let wait_days = (ship_date - today).num_days();
+            if max_wait_days.is_some_and(|max| wait_days > i64::from(max)) {
+                has_batch_beyond_wait |= free > 0;
+                free_batches.push((0, ship_date));
+                continue;
+            }
+            free_batches.push((free, ship_date));
+        }
+        Self {
+            free_batches,
+            limit_left: stock
+                .backorder_limit
+                .map(|limit| limit.saturating_sub(stock.already_promised)),
+            has_late_batch,
+            has_batch_beyond_wait,
+            has_any_batch: !stock.incoming.is_empty(),
+        }
+    }
+
+    fn dated_capacity(&self) -> u32 {
+        let en_route: u32 = self
+            .free_batches
+            .iter()
+            .map(|(free, _)| *free)
+            .fold(0, u32::saturating_add);
+        self.limit_left
+            .map_or(en_route, |limit| en_route.min(limit))
+    }
+
+    /// The ship date of the batch that covers the `units`-th new unit, if one does.
+    fn ship_date_for(&self, units: u32) -> Option<NaiveDate> {
+        if units > self.dated_capacity() {
+            return None;
+        }
+        let mut covered = 0u32;
+        self.free_batches.iter().find_map(|&(free, ship_date)| {
+            covered = covered.saturating_add(free);
+            (free > 0 && covered >= units).then_some(ship_date)
+        })
+    }
+
+    fn reason_for_no_date(&self) -> NoDateReason {
+        if self.has_batch_beyond_wait {
+            NoDateReason::BeyondMaxWait
+        } else if self.has_late_batch && self.free_batches.iter().all(|(free, _)| *free == 0) {
+            NoDateReason::Delayed
+        } else if self.has_any_batch || self.limit_left == Some(0) {
+            NoDateReason::CapReached
+        } else {
+            NoDateReason::NothingIncoming
+        }
+    }
+}

@@ -1,0 +1,25 @@
+//! The availability rules of the shop, as pure Rust.
+//!
+//! Nothing in here knows it may run in a browser: no `wasm_bindgen`, `web_sys` or `js_sys`, and no
+//! clock. *Today* is always a parameter, so every rule is testable natively with fixed dates.
+
+mod availability;
+mod calendar;
+mod date;
+mod error;
+mod request;
+mod stock;
+
+pub use availability::{Availability, Evaluation, NoDateReason, evaluate};
+pub use calendar::{Payment, ShopCalendar, ShopConfig};
+pub use date::{format_iso_date, parse_iso_date};
+pub use error::RecordError;
+pub use request::{
+    BackorderRequest, CheckedRequest, Consent, FieldError, Offer, OfferError, RequestKind,
+    check_request, offer, validate_email,
+};
+pub use stock::{IncomingBatch, IncomingRecord, Stock, StockRecord};
+
+/// The largest quantity any record or request may carry. Anything bigger is a typing mistake or an
+/// attack, and refusing it keeps every sum comfortably inside `u32`.
+pub const MAX_QUANTITY: u32 = 1_000_000;

@@ -1,0 +1,300 @@
+//! A backorder, pre-order or notify request: the SPEC body, and the rules that accept it.
+//!
+//! The widget runs these checks before sending and the reference endpoint runs them again on
+//! arrival, so a request the page accepts is a request the endpoint accepts.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::{Availability, Evaluation, MAX_QUANTITY, ShopCalendar, Stock, evaluate};
+
+/// The request body exactly as it travels (SPEC "Backorder requests").
+///
+/// Every field is optional here so that a missing field becomes a field error the shopper can
+/// act on, not an opaque parse failure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BackorderRequest {
+    pub kind: Option<String>,
+    pub sku: Option<String>,
+    pub quantity: Option<i64>,
+    pub email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub consent: Option<Consent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected_date: Option<String>,
+    pub locale: Option<String>,
+    pub page: Option<String>,
+    pub idempotency_key: Option<String>,
+    pub created_at: Option<String>,
+}
+
+/// The consent the shopper gave, with the exact text they were shown.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Consent {
+    pub text: String,
+    pub given: bool,
+}
+
+/// What the shopper asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RequestKind {
+    Backorder,
+    Preorder,
+    Notify,
+}
+
+impl RequestKind {
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "backorder" => Some(Self::Backorder),
+            "preorder" => Some(Self::Preorder),
+            "notify" => Some(Self::Notify),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Backorder => "backorder",
+            Self::Preorder => "preorder",
+            Self::Notify => "notify",
+        }
+    }
+
+    /// The request a shopper can make in this state, if any.
+    pub fn offered_for(availability: &Availability) -> Option<Self> {
+        match availability {
+            Availability::Partial { .. } | Availability::Backordered { .. } => {
+                Some(Self::Backorder)
+            }
+            Availability::Preorder { .. } => Some(Self::Preorder),
+            Availability::OutOfStock { notify: true, .. } => Some(Self::Notify),
+            _ => None,
+        }
+    }
+
+    /// Whether this kind holds units from what is en route.
+    pub fn reserves_units(self) -> bool {
+        !matches!(self, Self::Notify)
+    }
+}
+
+/// One problem with one field, in a form both the widget and the endpoint's `422` body use.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    /// A stable machine code, such as `invalid_email`, that the widget turns into wording.
+    pub code: String,
+    pub message: String,
+}
+
+impl FieldError {
+    fn new(field: &str, code: &str, message: impl Into<String>) -> Self {
+        Self {
+            field: field.to_owned(),
+            code: code.to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
+/// A request whose every field passed [`check_request`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckedRequest {
+    pub kind: RequestKind,
+    pub sku: String,
+    pub quantity: u32,
+    pub email: String,
+    pub name: Option<String>,
+    pub consent_text: String,
+    pub idempotency_key: String,
+}
+
+/// Checks every field of a request body; all problems at once, so a form can show them together.
+pub fn check_request(body: &BackorderRequest) -> Result<CheckedRequest, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let kind = body.kind.as_deref().and_then(RequestKind::parse);
+    if kind.is_none() {
+        errors.push(FieldError::new(
+            "kind",
+            "invalid_kind",
+            "kind must be backorder, preorder or notify",
+        ));
+    }
+    let sku = body.sku.as_deref().map(str::trim).unwrap_or_default();
+    if sku.is_empty() || sku.len() > 128 {
+        errors.push(FieldError::new(
+            "sku",
+            "invalid_sku",
+            "sku is required (at most 128 characters)",
+        ));
+    }
+    let quantity = match body.quantity {
+        Some(quantity) if (1..=i64::from(MAX_QUANTITY)).contains(&quantity) => quantity as u32,
+        _ => {
+            errors.push(FieldError::new(
+                "quantity",
+                "invalid_quantity",
+                "quantity must be a whole number of at least 1",
+            ));
+            0
+        }
+    };
+    let email = body.email.as_deref().map(str::trim).unwrap_or_default();
+    if let Err(code) = validate_email(email) {
+        errors.push(FieldError::new(
+            "email",
+            code,
+            "enter an email address such as name@example.com",
+        ));
+    }
+    let name = body
+        .name
+        .as_deref()
+        .map(str::trim)
+        .filter(|name| !name.is_empty());
+    if name.is_some_and(|name| name.chars().count() > 200 || name.chars().any(char::is_control)) {
+        errors.push(FieldError::new(
+            "name",
+            "invalid_name",
+            "name must be at most 200 characters",
+        ));
+    }
+    let consent = body.consent.clone().unwrap_or_default();
+    if !consent.given {
+        errors.push(FieldError::new(
+            "consent",
+            "consent_required",
+            "consent is required to send the request",
+        ));
+    } else if consent.text.trim().is_empty() || consent.text.len() > 2000 {
+        errors.push(FieldError::new(
+            "consent",
+            "invalid_consent",
+            "the consent text shown must be sent with the request",
+        ));
+    }
+    let key = body.idempotency_key.as_deref().unwrap_or_default();
+    if !(8..=128).contains(&key.len())
+        || !key
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_')
+    {
+        errors.push(FieldError::new(
+            "idempotency_key",
+            "invalid_idempotency_key",
+            "idempotency_key must be 8 to 128 letters, digits, - or _",
+        ));
+    }
+    for (field, value, limit) in [
+        ("locale", &body.locale, 35),
+        ("page", &body.page, 2048),
+        ("created_at", &body.created_at, 64),
+        ("expected_date", &body.expected_date, 10),
+    ] {
+        if value.as_deref().is_some_and(|value| value.len() > limit) {
+            errors.push(FieldError::new(
+                field,
+                "too_long",
+                format!("{field} must be at most {limit} characters"),
+            ));
+        }
+    }
+    match kind {
+        Some(kind) if errors.is_empty() => Ok(CheckedRequest {
+            kind,
+            sku: sku.to_owned(),
+            quantity,
+            email: email.to_owned(),
+            name: name.map(str::to_owned),
+            consent_text: consent.text,
+            idempotency_key: key.to_owned(),
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// Checks an email address's shape. It cannot prove the mailbox exists; it catches the typing
+/// mistakes that would make the shop unable to reach the shopper.
+pub fn validate_email(email: &str) -> Result<(), &'static str> {
+    if email.is_empty() {
+        return Err("email_required");
+    }
+    let Some((local, domain)) = email.split_once('@') else {
+        return Err("invalid_email");
+    };
+    let well_formed = email.len() <= 254
+        && !local.is_empty()
+        && local.len() <= 64
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with(['.', '-'])
+        && !domain.ends_with(['.', '-'])
+        && !domain.contains("..")
+        && !email.chars().any(|c| {
+            c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"' | ',' | ';')
+        });
+    if well_formed {
+        Ok(())
+    } else {
+        Err("invalid_email")
+    }
+}
+
+/// Why a well-formed request cannot be granted for this stock today.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OfferError {
+    /// The state offers another kind of request (or none).
+    WrongKind { offered: Option<RequestKind> },
+    /// More units than can still be promised; `remaining` can.
+    Exceeds { remaining: u32 },
+}
+
+/// The promise a granted request carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Offer {
+    /// The day the last requested unit ships; none for notify requests.
+    pub expected_ship_date: Option<NaiveDate>,
+}
+
+/// Decides whether `quantity` units of `kind` can be promised now, and with which date.
+///
+/// The quantity of a backorder is the units the shopper reserves from what is en route: in a
+/// partial state, the ones the shelf cannot cover.
+pub fn offer(
+    stock: &Stock,
+    calendar: &ShopCalendar,
+    kind: RequestKind,
+    quantity: u32,
+    today: NaiveDate,
+) -> Result<Offer, OfferError> {
+    // Evaluating with the shelf empty asks exactly "when would `quantity` units from en route ship".
+    let from_incoming = Stock {
+        on_hand: 0,
+        ..stock.clone()
+    };
+    let evaluation: Evaluation = evaluate(&from_incoming, calendar, quantity, today);
+    let current = evaluate(stock, calendar, 1, today);
+    let offered = RequestKind::offered_for(&current.availability).or_else(|| {
+        RequestKind::offered_for(&evaluation.availability)
+            .filter(|_| kind == RequestKind::Backorder)
+    });
+    if offered != Some(kind) {
+        return Err(OfferError::WrongKind { offered });
+    }
+    if !kind.reserves_units() {
+        return Ok(Offer {
+            expected_ship_date: None,
+        });
+    }
+    if quantity > evaluation.max_quantity {
+        let remaining = evaluation.max_quantity;
+        return Err(OfferError::Exceeds { remaining });
+    }
+    Ok(Offer {
+        expected_ship_date: evaluation.availability.expected_ship_date(),
+    })
+}

@@ -1,0 +1,150 @@
+//! A variant's stock: the record as merchants send it, and the checked form the rules use.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::{MAX_QUANTITY, RecordError, parse_iso_date};
+
+/// A stock record exactly as it arrives on the wire (SPEC "Stock record").
+///
+/// Counts are signed and dates are text here on purpose: a wrong value must reach
+/// [`Stock::from_record`] and become a clear [`RecordError`], not vanish in a type error.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StockRecord {
+    pub sku: Option<String>,
+    pub name: Option<String>,
+    pub on_hand: Option<i64>,
+    pub backorders: Option<String>,
+    pub backordered: Option<i64>,
+    pub incoming: Vec<IncomingRecord>,
+    pub backorder_limit: Option<i64>,
+    pub release_date: Option<String>,
+    pub discontinued: bool,
+    pub low_stock_threshold: Option<i64>,
+    pub handling_days: Option<i64>,
+    pub max_per_order: Option<i64>,
+}
+
+/// One batch en route, as it arrives on the wire.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IncomingRecord {
+    pub quantity: i64,
+    pub expected: String,
+}
+
+/// A checked stock record: every count is in range and every date parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stock {
+    pub sku: String,
+    pub name: Option<String>,
+    /// Units that can ship now. A negative count on the wire (an oversold shelf) becomes 0.
+    pub on_hand: u32,
+    pub backorders_allowed: bool,
+    /// Units already promised to earlier backorders; they are ahead in line.
+    pub already_promised: u32,
+    /// Batches en route, sorted by expected arrival (earliest first).
+    pub incoming: Vec<IncomingBatch>,
+    pub backorder_limit: Option<u32>,
+    pub release_date: Option<NaiveDate>,
+    pub discontinued: bool,
+    pub low_stock_threshold: Option<u32>,
+    /// Working days from arrival at the warehouse to shipment.
+    pub handling_days: u32,
+    pub max_per_order: Option<u32>,
+}
+
+/// A batch en route to the warehouse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IncomingBatch {
+    pub quantity: u32,
+    pub expected_arrival: NaiveDate,
+}
+
+/// Handling longer than this is certainly a typing mistake (a year of working days).
+const MAX_HANDLING_DAYS: u32 = 260;
+
+impl Stock {
+    /// Checks a wire record. Never panics; every problem is a [`RecordError`].
+    pub fn from_record(record: &StockRecord) -> Result<Self, RecordError> {
+        let sku = record
+            .sku
+            .as_deref()
+            .map(str::trim)
+            .filter(|sku| !sku.is_empty())
+            .ok_or(RecordError::MissingSku)?
+            .to_owned();
+        let backorders_allowed = match record.backorders.as_deref() {
+            None | Some("deny") => false,
+            Some("allow") => true,
+            Some(other) => {
+                return Err(RecordError::BadBackordersSetting {
+                    value: other.to_owned(),
+                });
+            }
+        };
+        let mut incoming = record
+            .incoming
+            .iter()
+            .map(|batch| {
+                Ok(IncomingBatch {
+                    quantity: count("incoming.quantity", batch.quantity)?,
+                    expected_arrival: date("incoming.expected", &batch.expected)?,
+                })
+            })
+            .collect::<Result<Vec<_>, RecordError>>()?;
+        incoming.sort_by_key(|batch| batch.expected_arrival);
+        let handling_days = optional_count("handling_days", record.handling_days)?.unwrap_or(1);
+        if handling_days > MAX_HANDLING_DAYS {
+            return Err(RecordError::TooLarge {
+                field: "handling_days",
+                limit: MAX_HANDLING_DAYS,
+            });
+        }
+        Ok(Self {
+            sku,
+            name: record.name.clone(),
+            on_hand: match record.on_hand {
+                Some(on_hand) if on_hand < 0 => 0,
+                on_hand => optional_count("on_hand", on_hand)?.unwrap_or(0),
+            },
+            backorders_allowed,
+            already_promised: optional_count("backordered", record.backordered)?.unwrap_or(0),
+            incoming,
+            backorder_limit: optional_count("backorder_limit", record.backorder_limit)?,
+            release_date: record
+                .release_date
+                .as_deref()
+                .map(|text| date("release_date", text))
+                .transpose()?,
+            discontinued: record.discontinued,
+            low_stock_threshold: optional_count("low_stock_threshold", record.low_stock_threshold)?,
+            handling_days,
+            max_per_order: optional_count("max_per_order", record.max_per_order)?,
+        })
+    }
+}
+
+fn count(field: &'static str, value: i64) -> Result<u32, RecordError> {
+    if value < 0 {
+        return Err(RecordError::Negative { field, value });
+    }
+    u32::try_from(value)
+        .ok()
+        .filter(|&value| value <= MAX_QUANTITY)
+        .ok_or(RecordError::TooLarge {
+            field,
+            limit: MAX_QUANTITY,
+        })
+}
+
+fn optional_count(field: &'static str, value: Option<i64>) -> Result<Option<u32>, RecordError> {
+    value.map(|value| count(field, value)).transpose()
+}
+
+fn date(field: &'static str, text: &str) -> Result<NaiveDate, RecordError> {
+    parse_iso_date(text).ok_or_else(|| RecordError::BadDate {
+        field,
+        value: text.to_owned(),
+    })
+}

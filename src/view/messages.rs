@@ -1,0 +1,162 @@
+//! Message lookup: merchant overrides first, then the built-in wording of the language, then
+//! English; `{date}` and `{count}` placeholders; plural forms chosen by the locale's rules.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use super::wording;
+use crate::domain::format_iso_date;
+
+/// The locale-dependent formatting the browser provides through `Intl`.
+pub trait LocaleFormat {
+    /// A date as the shopper's locale writes it ("Tuesday, December 15").
+    fn date(&self, date: NaiveDate) -> String;
+    /// The CLDR plural category of `count`: `zero`, `one`, `two`, `few`, `many` or `other`.
+    fn plural_category(&self, count: u32) -> &'static str;
+}
+
+/// ISO dates and English plurals: for native tests and as the last resort.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PlainFormat;
+
+impl LocaleFormat for PlainFormat {
+    fn date(&self, date: NaiveDate) -> String {
+        format_iso_date(date)
+    }
+
+    fn plural_category(&self, count: u32) -> &'static str {
+        if count == 1 { "one" } else { "other" }
+    }
+}
+
+/// The wording for one language, with the merchant's overrides on top.
+#[derive(Debug, Clone)]
+pub struct Messages {
+    language: &'static str,
+    overrides: BTreeMap<String, String>,
+}
+
+impl Messages {
+    /// Wording for a BCP 47 locale such as `de-CH`; unknown languages fall back to English.
+    pub fn for_locale(locale: &str) -> Self {
+        Self {
+            language: wording::language_of(locale),
+            overrides: BTreeMap::new(),
+        }
+    }
+
+    /// Adds the merchant's wording; keys are the message keys (see the README), values may use
+    /// `{date}` and `{count}`.
+    pub fn with_overrides(mut self, overrides: BTreeMap<String, String>) -> Self {
+        self.overrides = overrides;
+        self
+    }
+
+    /// The built-in language this wording uses.
+    pub fn language(&self) -> &'static str {
+        self.language
+    }
+
+    /// The raw template for `key`, trying the plural form `key.category` first when given.
+    fn template(&self, key: &str, category: Option<&str>) -> String {
+        let plural_key = category.map(|category| format!("{key}.{category}"));
+        let candidates = plural_key.iter().map(String::as_str).chain([key]);
+        for candidate in candidates.clone() {
+            if let Some(text) = self.overrides.get(candidate) {
+                return text.clone();
+            }
+        }
+        for language in [self.language, "en"] {
+            for candidate in candidates.clone() {
+                if let Some(text) = wording::built_in(language, candidate) {
+                    return text.to_owned();
+                }
+            }
+            if let Some(text) = wording::built_in(language, &format!("{key}.other")) {
+                return text.to_owned();
+            }
+        }
+        key.to_owned()
+    }
+
+    /// A message with no placeholders.
+    pub fn text(&self, key: &str) -> String {
+        self.template(key, None)
+    }
+
+    /// A message with `{count}` (plural-aware) and optionally `{date}`.
+    pub fn counted(
+        &self,
+        key: &str,
+        count: u32,
+        date: Option<&str>,
+        format: &dyn LocaleFormat,
+    ) -> String {
+        let template = self.template(key, Some(format.plural_category(count)));
+        fill(&template, Some(count), date)
+    }
+
+    /// A message with `{date}`.
+    pub fn dated(&self, key: &str, date: &str) -> String {
+        fill(&self.template(key, None), None, Some(date))
+    }
+}
+
+fn fill(template: &str, count: Option<u32>, date: Option<&str>) -> String {
+    let mut text = template.to_owned();
+    if let Some(count) = count {
+        text = text.replace("{count}", &count.to_string());
+    }
+    if let Some(date) = date {
+        text = text.replace("{date}", date);
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overrides_win_then_language_then_english() {
+        let messages = Messages::for_locale("de-AT");
+        assert_eq!(messages.language(), "de");
+        assert_eq!(messages.text("in_stock"), "Auf Lager");
+        let messages = messages.with_overrides(BTreeMap::from([(
+            "in_stock".to_owned(),
+            "Sofort lieferbar".to_owned(),
+        )]));
+        assert_eq!(messages.text("in_stock"), "Sofort lieferbar");
+        assert_eq!(Messages::for_locale("xx").text("in_stock"), "In stock");
+        assert_eq!(
+            Messages::for_locale("en").text("no_such_key"),
+            "no_such_key"
+        );
+    }
+
+    #[test]
+    fn plural_forms_and_placeholders() {
+        let messages = Messages::for_locale("en");
+        assert_eq!(
+            messages.counted("low_stock", 1, None, &PlainFormat),
+            "Only 1 left"
+        );
+        assert_eq!(
+            messages.counted("low_stock", 3, None, &PlainFormat),
+            "Only 3 left"
+        );
+        let custom = messages.with_overrides(BTreeMap::from([
+            ("low_stock.one".to_owned(), "Last one!".to_owned()),
+            ("low_stock".to_owned(), "{count} to go".to_owned()),
+        ]));
+        assert_eq!(
+            custom.counted("low_stock", 1, None, &PlainFormat),
+            "Last one!"
+        );
+        assert_eq!(
+            custom.counted("low_stock", 4, None, &PlainFormat),
+            "4 to go"
+        );
+    }
+}

@@ -1,0 +1,139 @@
+//! Configuration from the script tag (page-wide) and from each element's attributes.
+
+use std::collections::BTreeMap;
+
+use web_sys::Element;
+
+use crate::domain::MAX_QUANTITY;
+
+/// Page-wide settings, read once from the `<script>` tag's `data-*` attributes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PageConfig {
+    /// `data-endpoint`: where requests are POSTed.
+    pub endpoint: Option<String>,
+    /// `data-availability-url`: where stock records are fetched.
+    pub availability_url: Option<String>,
+    /// The JSON text of the inline stock (`data-stock="#id"`), if any.
+    pub inline_stock: Option<String>,
+    /// Problems found while reading the configuration, reported by every widget.
+    pub problems: Vec<String>,
+    /// The merchant's wording (`data-messages="#id"`).
+    pub messages: BTreeMap<String, String>,
+}
+
+impl PageConfig {
+    /// Reads the script tag. A broken reference is recorded as a problem, never thrown.
+    pub fn from_script(script: Option<&Element>) -> Self {
+        let mut config = Self::default();
+        let Some(script) = script else { return config };
+        config.endpoint = non_empty(script.get_attribute("data-endpoint"));
+        config.availability_url = non_empty(script.get_attribute("data-availability-url"));
+        if let Some(selector) = non_empty(script.get_attribute("data-stock")) {
+            match text_of(&selector) {
+                Ok(text) => config.inline_stock = Some(text),
+                Err(problem) => config.problems.push(format!("data-stock: {problem}")),
+            }
+        }
+        if let Some(selector) = non_empty(script.get_attribute("data-messages")) {
+            match text_of(&selector).and_then(|text| parse_messages(&text)) {
+                Ok(messages) => config.messages = messages,
+                Err(problem) => config.problems.push(format!("data-messages: {problem}")),
+            }
+        }
+        config
+    }
+}
+
+/// The text content of the element a selector names.
+fn text_of(selector: &str) -> Result<String, String> {
+    let document = web_sys::window()
+        .and_then(|window| window.document())
+        .ok_or("no document")?;
+    let element = document
+        .query_selector(selector)
+        .map_err(|_| format!("{selector:?} is not a valid CSS selector"))?
+        .ok_or_else(|| format!("no element matches {selector:?}"))?;
+    Ok(element.text_content().unwrap_or_default())
+}
+
+/// Merchant wording: a flat JSON object of strings.
+fn parse_messages(text: &str) -> Result<BTreeMap<String, String>, String> {
+    let value =
+        js_sys::JSON::parse(text).map_err(|_| "the messages are not valid JSON".to_owned())?;
+    serde_wasm_bindgen::from_value(value)
+        .map_err(|_| "the messages must be a JSON object of strings".to_owned())
+}
+
+/// How much the element shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Mode {
+    /// Status and request form.
+    #[default]
+    Full,
+    /// Status only, for collection grids.
+    Badge,
+}
+
+/// One element's settings, from its attributes (or from `mount`'s config object).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ElementConfig {
+    pub sku: String,
+    pub quantity: u32,
+    pub quantity_input: Option<String>,
+    pub mode: Mode,
+    pub locale: Option<String>,
+    pub endpoint: Option<String>,
+    pub availability_url: Option<String>,
+}
+
+impl ElementConfig {
+    /// Reads the attributes. Values that make no sense are reported and replaced by defaults
+    /// so the widget still shows something useful.
+    pub fn from_attributes(element: &Element) -> (Self, Vec<String>) {
+        let attribute = |name: &str| non_empty(element.get_attribute(name));
+        let mut problems = Vec::new();
+        let quantity = match attribute("quantity") {
+            None => 1,
+            Some(text) => parse_quantity(&text).unwrap_or_else(|| {
+                problems.push(format!(
+                    "quantity {text:?} is not a whole number from 1 to {MAX_QUANTITY}; using 1"
+                ));
+                1
+            }),
+        };
+        let mode = match attribute("mode").as_deref() {
+            None | Some("full") => Mode::Full,
+            Some("badge") => Mode::Badge,
+            Some(other) => {
+                problems.push(format!(
+                    "mode {other:?} is not \"full\" or \"badge\"; using full"
+                ));
+                Mode::Full
+            }
+        };
+        let config = Self {
+            sku: attribute("sku")
+                .map(|sku| sku.trim().to_owned())
+                .unwrap_or_default(),
+            quantity,
+            quantity_input: attribute("quantity-input"),
+            mode,
+            locale: attribute("locale"),
+            endpoint: attribute("endpoint"),
+            availability_url: attribute("availability-url"),
+        };
+        (config, problems)
+    }
+}
+
+/// A quantity typed by a shopper or a merchant: a whole number from 1 up.
+pub fn parse_quantity(text: &str) -> Option<u32> {
+    text.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|quantity| (1..=MAX_QUANTITY).contains(quantity))
+}
+
+fn non_empty(value: Option<String>) -> Option<String> {
+    value.filter(|value| !value.trim().is_empty())
+}

@@ -1,0 +1,51 @@
+//! Registers `<backorder-status>` and connects its lifecycle to [`Widget`].
+
+use wasm_bindgen::prelude::*;
+use web_sys::HtmlElement;
+
+use super::{ElementConfig, Page, Widget, platform};
+
+#[wasm_bindgen(module = "/www/element.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = defineBackorderStatus)]
+    fn define_backorder_status(
+        connected: &Closure<dyn Fn(HtmlElement)>,
+        disconnected: &Closure<dyn Fn(HtmlElement)>,
+        changed: &Closure<dyn Fn(HtmlElement, String)>,
+    ) -> bool;
+}
+
+/// Defines the custom element (once per page); existing elements upgrade at once.
+pub fn define_element() {
+    let connected = Closure::<dyn Fn(HtmlElement)>::new(|element: HtmlElement| {
+        let page = Page::current();
+        if page.widget_for(&element).is_some() {
+            return;
+        }
+        let (config, problems) = ElementConfig::from_attributes(&element);
+        match Widget::mount(element.clone(), config, problems, page.clone()) {
+            Ok(widget) => page.register(element.into(), widget),
+            Err(_) => platform::console_error("could not attach a shadow root to the element"),
+        }
+    });
+    let disconnected = Closure::<dyn Fn(HtmlElement)>::new(|element: HtmlElement| {
+        if let Some(widget) = Page::current().unregister(&element) {
+            widget.destroy();
+        }
+    });
+    let changed =
+        Closure::<dyn Fn(HtmlElement, String)>::new(|element: HtmlElement, _name: String| {
+            if let Some(widget) = Page::current().widget_for(&element) {
+                let (config, problems) = ElementConfig::from_attributes(&element);
+                for problem in problems {
+                    platform::console_warn(&problem);
+                }
+                widget.update(config);
+            }
+        });
+    define_backorder_status(&connected, &disconnected, &changed);
+    // The element definition lives as long as the page, so its callbacks do too.
+    connected.forget();
+    disconnected.forget();
+    changed.forget();
+}

@@ -1,0 +1,317 @@
+//! Stock records for SKUs: from inline JSON, or from the availability URL with every SKU asked
+//! for in the same task batched into one `GET {url}?sku=A&sku=B`.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::fmt;
+use std::rc::Rc;
+
+use js_sys::{Array, Reflect};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::{JsFuture, spawn_local};
+
+use super::transport::{HttpRequest, Transport, TransportError};
+use crate::domain::{RecordError, ShopCalendar, ShopConfig, Stock, StockRecord};
+
+/// A variant's checked stock and its shop's calendar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StockEntry {
+    pub stock: Stock,
+    pub calendar: ShopCalendar,
+}
+
+/// Why a widget has no stock to show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoadError {
+    /// Neither `data-availability-url` nor `data-stock` is set.
+    NotConfigured,
+    /// The element has no `sku`.
+    NoSku,
+    /// The stock data has no record for this SKU.
+    UnknownSku(String),
+    /// The record for this SKU is wrong.
+    BadRecord(RecordError),
+    /// The response is not the availability JSON shape.
+    BadResponse(String),
+    /// The availability URL answered with an error status.
+    Status(u16),
+    Transport(TransportError),
+}
+
+impl LoadError {
+    /// The `code` of the `backorder:error` event.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::NotConfigured | Self::NoSku => "config",
+            Self::UnknownSku(_) => "unknown_sku",
+            Self::BadRecord(_) | Self::BadResponse(_) => "bad_stock_data",
+            Self::Status(_) | Self::Transport(_) => "stock_unavailable",
+        }
+    }
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NotConfigured => f.write_str(
+                "no stock source: set data-availability-url or data-stock on the script tag, or availability-url on the element",
+            ),
+            Self::NoSku => f.write_str("the element has no sku attribute"),
+            Self::UnknownSku(sku) => write!(f, "the stock data has no record for sku {sku:?}"),
+            Self::BadRecord(error) => write!(f, "{error}"),
+            Self::BadResponse(detail) => write!(f, "the stock data is not valid: {detail}"),
+            Self::Status(status) => write!(f, "the availability URL answered HTTP {status}"),
+            Self::Transport(error) => write!(f, "the availability URL could not be read ({error})"),
+        }
+    }
+}
+
+pub type StockResult = Result<Rc<StockEntry>, LoadError>;
+type Callback = Box<dyn FnOnce(StockResult)>;
+
+enum Slot {
+    Waiting(Vec<Callback>),
+    Ready(StockResult),
+}
+
+/// Where stock comes from for one element.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    Inline,
+    Url(String),
+}
+
+/// Fetches and caches stock for every widget of a page.
+pub struct StockLoader {
+    transport: Rc<dyn Transport>,
+    inline_text: Option<String>,
+    inline: RefCell<Option<Result<HashMap<String, StockResult>, LoadError>>>,
+    slots: RefCell<HashMap<(String, String), Slot>>,
+    queued: RefCell<Vec<(String, String)>>,
+    flush_scheduled: Cell<bool>,
+}
+
+impl fmt::Debug for StockLoader {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StockLoader")
+            .field("cached", &self.slots.borrow().len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Query strings longer than this are split, since some servers refuse URLs past 8 KB.
+const MAX_QUERY_LENGTH: usize = 6000;
+
+impl StockLoader {
+    pub fn new(transport: Rc<dyn Transport>, inline_text: Option<String>) -> Self {
+        Self {
+            transport,
+            inline_text,
+            inline: RefCell::new(None),
+            slots: RefCell::default(),
+            queued: RefCell::default(),
+            flush_scheduled: Cell::new(false),
+        }
+    }
+
+    /// Whether the page has inline stock data.
+    pub fn has_inline(&self) -> bool {
+        self.inline_text.is_some()
+    }
+
+    /// Calls `done` with the stock for `sku`: at once for inline data or a cached answer, else
+    /// after the batched request for this task's SKUs has been answered.
+    pub fn load(
+        self: &Rc<Self>,
+        source: &Source,
+        sku: &str,
+        done: impl FnOnce(StockResult) + 'static,
+    ) {
+        match source {
+            Source::Inline => done(self.inline_entry(sku)),
+            Source::Url(url) => self.load_from_url(url, sku, Box::new(done)),
+        }
+    }
+
+    fn inline_entry(&self, sku: &str) -> StockResult {
+        let mut inline = self.inline.borrow_mut();
+        let parsed = inline.get_or_insert_with(|| {
+            let text = self.inline_text.as_deref().unwrap_or_default();
+            parse_availability(text)
+        });
+        match parsed {
+            Ok(entries) => entries
+                .get(sku)
+                .cloned()
+                .unwrap_or_else(|| Err(LoadError::UnknownSku(sku.to_owned()))),
+            Err(error) => Err(error.clone()),
+        }
+    }
+
+    fn load_from_url(self: &Rc<Self>, url: &str, sku: &str, done: Callback) {
+        let key = (url.to_owned(), sku.to_owned());
+        let mut slots = self.slots.borrow_mut();
+        match slots.get_mut(&key) {
+            Some(Slot::Ready(result)) => {
+                let result = result.clone();
+                drop(slots);
+                done(result);
+            }
+            Some(Slot::Waiting(callbacks)) => callbacks.push(done),
+            None => {
+                slots.insert(key.clone(), Slot::Waiting(vec![done]));
+                drop(slots);
+                self.queued.borrow_mut().push(key);
+                self.schedule_flush();
+            }
+        }
+    }
+
+    /// Forgets cached answers so the next load asks the server again (after a reservation, the
+    /// count of promised units has changed).
+    pub fn invalidate(&self, sku: &str) {
+        self.slots
+            .borrow_mut()
+            .retain(|(_, cached), slot| cached != sku || matches!(slot, Slot::Waiting(_)));
+    }
+
+    fn schedule_flush(self: &Rc<Self>) {
+        if self.flush_scheduled.replace(true) {
+            return;
+        }
+        let loader = self.clone();
+        spawn_local(async move {
+            // Wait for the current task's microtasks, so every element upgraded in this task
+            // has asked for its SKU before the request goes out.
+            let _ = JsFuture::from(js_sys::Promise::resolve(&JsValue::NULL)).await;
+            loader.flush_scheduled.set(false);
+            let queued = std::mem::take(&mut *loader.queued.borrow_mut());
+            let mut by_url: Vec<(String, Vec<String>)> = Vec::new();
+            for (url, sku) in queued {
+                match by_url.iter_mut().find(|(candidate, _)| *candidate == url) {
+                    Some((_, skus)) => skus.push(sku),
+                    None => by_url.push((url, vec![sku])),
+                }
+            }
+            for (url, skus) in by_url {
+                for chunk in chunk_by_length(&skus) {
+                    spawn_local(loader.clone().fetch_batch(url.clone(), chunk));
+                }
+            }
+        });
+    }
+
+    async fn fetch_batch(self: Rc<Self>, url: String, skus: Vec<String>) {
+        let query: Vec<String> = skus
+            .iter()
+            .map(|sku| format!("sku={}", encode(sku)))
+            .collect();
+        let separator = if url.contains('?') { '&' } else { '?' };
+        let request = HttpRequest {
+            method: "GET",
+            url: format!("{url}{separator}{}", query.join("&")),
+            headers: vec![("Accept".to_owned(), "application/json".to_owned())],
+            body: None,
+        };
+        let answer = match self.transport.send(request).await {
+            Ok(response) if response.status == 200 => parse_availability(&response.body),
+            Ok(response) => Err(LoadError::Status(response.status)),
+            Err(error) => Err(LoadError::Transport(error)),
+        };
+        for sku in skus {
+            let result = match &answer {
+                Ok(entries) => entries
+                    .get(&sku)
+                    .cloned()
+                    .unwrap_or_else(|| Err(LoadError::UnknownSku(sku.clone()))),
+                Err(error) => Err(error.clone()),
+            };
+            let key = (url.clone(), sku);
+            let keep = !matches!(result, Err(LoadError::Status(_) | LoadError::Transport(_)));
+            let previous = if keep {
+                self.slots
+                    .borrow_mut()
+                    .insert(key, Slot::Ready(result.clone()))
+            } else {
+                self.slots.borrow_mut().remove(&key)
+            };
+            if let Some(Slot::Waiting(callbacks)) = previous {
+                for callback in callbacks {
+                    callback(result.clone());
+                }
+            }
+        }
+    }
+}
+
+/// Splits SKUs so that each request's query string stays short enough for any server.
+fn chunk_by_length(skus: &[String]) -> Vec<Vec<String>> {
+    let mut chunks: Vec<Vec<String>> = vec![Vec::new()];
+    let mut length = 0;
+    for sku in skus {
+        let added = sku.len() * 3 + 5;
+        if length + added > MAX_QUERY_LENGTH && chunks.last().is_some_and(|chunk| !chunk.is_empty())
+        {
+            chunks.push(Vec::new());
+            length = 0;
+        }
+        length += added;
+        if let Some(chunk) = chunks.last_mut() {
+            chunk.push(sku.clone());
+        }
+    }
+    chunks
+}
+
+fn encode(text: &str) -> String {
+    String::from(js_sys::encode_uri_component(text))
+}
+
+/// Parses `{"shop": {…}, "items": [records]}`. A broken record only breaks its own SKU.
+fn parse_availability(text: &str) -> Result<HashMap<String, StockResult>, LoadError> {
+    let value =
+        js_sys::JSON::parse(text).map_err(|_| LoadError::BadResponse("not JSON".to_owned()))?;
+    if !value.is_object() || Array::is_array(&value) {
+        return Err(LoadError::BadResponse(
+            "expected an object with \"items\"".to_owned(),
+        ));
+    }
+    let field =
+        |name: &str| Reflect::get(&value, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
+    let shop = field("shop");
+    let shop: ShopConfig = if shop.is_undefined() || shop.is_null() {
+        ShopConfig::default()
+    } else {
+        serde_wasm_bindgen::from_value(shop)
+            .map_err(|error| LoadError::BadResponse(format!("shop: {error}")))?
+    };
+    let calendar = ShopCalendar::from_config(&shop)
+        .map_err(|error| LoadError::BadResponse(format!("shop: {error}")))?;
+    let items = field("items");
+    if !Array::is_array(&items) {
+        return Err(LoadError::BadResponse(
+            "\"items\" must be an array of stock records".to_owned(),
+        ));
+    }
+    let mut entries = HashMap::new();
+    for item in Array::from(&items).iter() {
+        let sku = Reflect::get(&item, &JsValue::from_str("sku"))
+            .ok()
+            .and_then(|sku| sku.as_string());
+        let Some(sku) = sku else { continue };
+        let entry = serde_wasm_bindgen::from_value::<StockRecord>(item)
+            .map_err(|error| RecordError::Malformed {
+                detail: error.to_string(),
+            })
+            .and_then(|record| Stock::from_record(&record))
+            .map(|stock| {
+                Rc::new(StockEntry {
+                    stock,
+                    calendar: calendar.clone(),
+                })
+            })
+            .map_err(LoadError::BadRecord);
+        entries.insert(sku.trim().to_owned(), entry);
+    }
+    Ok(entries)
+}

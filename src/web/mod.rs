@@ -1,0 +1,24 @@
+//! The browser layer: thin glue between the DOM and the pure [`crate::domain`] and
+//! [`crate::view`] code. Only compiled for `wasm32`.
+
+mod config;
+mod element;
+mod events;
+mod form;
+mod intl;
+mod loader;
+mod page;
+mod platform;
+mod render;
+mod style;
+mod transport;
+mod widget;
+
+pub use config::{ElementConfig, Mode, PageConfig};
+pub use element::define_element;
+pub use page::{Page, Services};
+pub use platform::{console_error, local_today};
+pub use transport::{
+    FetchTransport, HttpRequest, HttpResponse, Transport, TransportError, TransportFuture,
+};
+pub use widget::Widget;

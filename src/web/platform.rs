@@ -1,0 +1,56 @@
+//! Every clock, randomness and console call of the browser layer, in one place.
+
+use chrono::NaiveDate;
+use wasm_bindgen::JsValue;
+
+/// The shopper's local calendar date.
+pub fn local_today() -> NaiveDate {
+    let now = js_sys::Date::new_0();
+    NaiveDate::from_ymd_opt(
+        now.get_full_year() as i32,
+        now.get_month() + 1,
+        now.get_date(),
+    )
+    .unwrap_or_default()
+}
+
+/// The current instant as an RFC 3339 UTC timestamp, for `created_at`.
+pub fn now_rfc3339() -> String {
+    let iso: String = js_sys::Date::new_0().to_iso_string().into();
+    // `toISOString` gives milliseconds (`…T10:00:00.000Z`); the wire uses whole seconds.
+    match iso.split_once('.') {
+        Some((seconds, _)) => format!("{seconds}Z"),
+        None => iso,
+    }
+}
+
+/// A fresh random idempotency key (a UUID v4 from `crypto.randomUUID`, or from
+/// `Math.random` on the rare browser without it).
+pub fn random_key() -> String {
+    let crypto = web_sys::window().and_then(|window| window.crypto().ok());
+    if let Some(crypto) = crypto {
+        return crypto.random_uuid();
+    }
+    let mut key = String::from("k");
+    for _ in 0..4 {
+        key.push_str(&format!(
+            "{:08x}",
+            (js_sys::Math::random() * f64::from(u32::MAX)) as u32
+        ));
+    }
+    key
+}
+
+/// Reports a problem to the developer console, prefixed so merchants can filter it.
+pub fn console_error(message: &str) {
+    web_sys::console::error_1(&JsValue::from_str(&format!(
+        "<backorder-status>: {message}"
+    )));
+}
+
+/// Warns the developer console.
+pub fn console_warn(message: &str) {
+    web_sys::console::warn_1(&JsValue::from_str(&format!(
+        "<backorder-status>: {message}"
+    )));
+}

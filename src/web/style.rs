@@ -1,0 +1,76 @@
+//! The widget's stylesheet, shared by every shadow root on the page.
+//!
+//! A constructed stylesheet (`adoptedStyleSheets`) is parsed once for all elements and is not an
+//! inline style, so it works under a strict Content-Security-Policy. Merchants theme through the
+//! custom properties below and the `::part` names documented in the README.
+
+use web_sys::CssStyleSheet;
+
+const CSS: &str = r#"
+:host {
+  --_fg: var(--backorder-color-text, #1f2328);
+  --_bg: var(--backorder-color-background, transparent);
+  --_muted: var(--backorder-color-muted, #59636e);
+  --_ok: var(--backorder-color-available, #1a7f37);
+  --_wait: var(--backorder-color-waiting, #9a6700);
+  --_no: var(--backorder-color-unavailable, #cf222e);
+  --_accent: var(--backorder-color-accent, #0969da);
+  --_on-accent: var(--backorder-color-on-accent, #ffffff);
+  --_border: var(--backorder-color-border, #d1d9e0);
+  --_radius: var(--backorder-radius, 6px);
+  --_gap: var(--backorder-spacing, 0.5rem);
+  display: block;
+  font: var(--backorder-font, inherit);
+  color: var(--_fg);
+}
+@media (prefers-color-scheme: dark) {
+  :host {
+    --_fg: var(--backorder-color-text, #e6edf3);
+    --_muted: var(--backorder-color-muted, #9198a1);
+    --_ok: var(--backorder-color-available, #3fb950);
+    --_wait: var(--backorder-color-waiting, #d29922);
+    --_no: var(--backorder-color-unavailable, #f85149);
+    --_accent: var(--backorder-color-accent, #4493f8);
+    --_on-accent: var(--backorder-color-on-accent, #0d1117);
+    --_border: var(--backorder-color-border, #3d444d);
+  }
+}
+:host([hidden]) { display: none; }
+.widget { background: var(--_bg); border-radius: var(--_radius); display: grid; gap: var(--_gap); }
+.status, .details { margin: 0; display: grid; gap: 0.15em; }
+.details:empty { display: none; }
+.headline { font-weight: 600; }
+.headline::before { content: "●"; margin-inline-end: 0.4em; font-size: 0.8em; }
+[data-tone="available"] .headline::before { color: var(--_ok); }
+[data-tone="waiting"] .headline::before { color: var(--_wait); }
+[data-tone="unavailable"] .headline::before { color: var(--_no); }
+[data-tone="neutral"] .headline::before { content: none; }
+.detail, .note { color: var(--_muted); }
+.detail, .note, .form p { margin: 0; }
+.form { display: grid; gap: var(--_gap); border: 1px solid var(--_border); border-radius: var(--_radius); padding: calc(var(--_gap) * 2); }
+.form-title { font-weight: 600; }
+.field { display: grid; gap: 0.2em; }
+.field.consent { grid-template-columns: auto 1fr; align-items: start; column-gap: 0.5em; }
+.field.consent .error { grid-column: 1 / -1; }
+input { font: inherit; color: inherit; }
+input:not([type="checkbox"]) { padding: 0.4em 0.5em; border: 1px solid var(--_border); border-radius: var(--_radius); background: transparent; max-width: 100%; }
+input[aria-invalid="true"] { border-color: var(--_no); }
+.error { color: var(--_no); margin: 0; font-size: 0.9em; }
+.error:empty, .message:empty { display: none; }
+button { font: inherit; cursor: pointer; padding: 0.5em 1em; border: 0; border-radius: var(--_radius); background: var(--_accent); color: var(--_on-accent); justify-self: start; transition: opacity 0.15s; }
+button.secondary { background: transparent; color: var(--_accent); border: 1px solid var(--_border); }
+button[disabled] { opacity: 0.6; cursor: progress; }
+:focus-visible { outline: 2px solid var(--_accent); outline-offset: 2px; }
+.trap { position: absolute; left: -10000px; width: 1px; height: 1px; overflow: hidden; }
+.confirmation { display: grid; gap: 0.25em; }
+.confirmation p { margin: 0; }
+@media (prefers-reduced-motion: reduce) { * { transition: none !important; animation: none !important; } }
+"#;
+
+/// The stylesheet every widget adopts, or `None` in a browser without constructable stylesheets
+/// (the widget then renders unstyled but works).
+pub fn shared_sheet() -> Option<CssStyleSheet> {
+    let sheet = CssStyleSheet::new().ok()?;
+    sheet.replace_sync(CSS).ok()?;
+    Some(sheet)
+}
