@@ -12,7 +12,7 @@ pub mod domain;
 pub mod view;
 
 #[cfg(target_arch = "wasm32")]
-mod api;
+pub mod api;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 

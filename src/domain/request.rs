@@ -278,9 +278,11 @@ pub fn offer(
     };
     let evaluation: Evaluation = evaluate(&from_incoming, calendar, quantity, today);
     let current = evaluate(stock, calendar, 1, today);
+    // With units on the shelf the state for one unit is "in stock", yet the units beyond the
+    // shelf may still be backordered: that is the partial state's request.
     let offered = RequestKind::offered_for(&current.availability).or_else(|| {
         RequestKind::offered_for(&evaluation.availability)
-            .filter(|_| kind == RequestKind::Backorder)
+            .filter(|&beyond| beyond == RequestKind::Backorder)
     });
     if offered != Some(kind) {
         return Err(OfferError::WrongKind { offered });

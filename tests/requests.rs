@@ -1,0 +1,241 @@
+//! Table-driven tests of request validation and of what can be promised, natively.
+#![cfg(not(target_arch = "wasm32"))]
+
+use backorder_widget::domain::{
+    BackorderRequest, OfferError, RequestKind, ShopCalendar, Stock, StockRecord, check_request,
+    format_iso_date, offer, parse_iso_date, validate_email,
+};
+
+fn valid() -> BackorderRequest {
+    serde_json::from_str(
+        r#"{"kind": "backorder", "sku": "TEE-RED-M", "quantity": 2, "email": "ana@example.com",
+            "name": "Ana", "consent": {"text": "Email me about this reservation.", "given": true},
+            "expected_date": "2026-12-16", "locale": "en-US", "page": "https://shop.example/products/tee",
+            "idempotency_key": "3f1c9d2e-7a4b-4c8e-9f00-123456789abc", "created_at": "2026-11-27T10:00:00Z"}"#,
+    )
+    .expect("valid request JSON")
+}
+
+/// Applies `change` to a valid request and compares the codes of the field errors.
+fn check(change: impl FnOnce(&mut BackorderRequest), expected: &[(&str, &str)]) {
+    let mut request = valid();
+    change(&mut request);
+    let errors: Vec<(String, String)> = match check_request(&request) {
+        Ok(_) => Vec::new(),
+        Err(errors) => errors
+            .into_iter()
+            .map(|error| (error.field, error.code))
+            .collect(),
+    };
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(field, code)| (field.to_string(), code.to_string()))
+        .collect();
+    assert_eq!(errors, expected);
+}
+
+#[test]
+fn field_rules() {
+    check(|_| {}, &[]);
+    check(
+        |r| r.kind = Some("wishlist".into()),
+        &[("kind", "invalid_kind")],
+    );
+    check(|r| r.kind = None, &[("kind", "invalid_kind")]);
+    check(|r| r.sku = Some("  ".into()), &[("sku", "invalid_sku")]);
+    check(
+        |r| r.quantity = Some(0),
+        &[("quantity", "invalid_quantity")],
+    );
+    check(
+        |r| r.quantity = Some(-2),
+        &[("quantity", "invalid_quantity")],
+    );
+    check(
+        |r| r.quantity = Some(1_000_001),
+        &[("quantity", "invalid_quantity")],
+    );
+    check(|r| r.quantity = None, &[("quantity", "invalid_quantity")]);
+    check(
+        |r| r.email = Some(String::new()),
+        &[("email", "email_required")],
+    );
+    check(
+        |r| r.email = Some("ana.example.com".into()),
+        &[("email", "invalid_email")],
+    );
+    check(
+        |r| r.name = Some("x".repeat(201)),
+        &[("name", "invalid_name")],
+    );
+    check(|r| r.name = Some("   ".into()), &[]);
+    check(|r| r.consent = None, &[("consent", "consent_required")]);
+    check(
+        |r| r.consent.as_mut().expect("consent").given = false,
+        &[("consent", "consent_required")],
+    );
+    check(
+        |r| r.consent.as_mut().expect("consent").text = " ".into(),
+        &[("consent", "invalid_consent")],
+    );
+    check(
+        |r| r.idempotency_key = Some("short".into()),
+        &[("idempotency_key", "invalid_idempotency_key")],
+    );
+    check(
+        |r| r.idempotency_key = Some("has spaces in it".into()),
+        &[("idempotency_key", "invalid_idempotency_key")],
+    );
+    check(|r| r.page = Some("x".repeat(3000)), &[("page", "too_long")]);
+    check(
+        |r| {
+            r.email = None;
+            r.consent = None;
+            r.quantity = Some(0);
+        },
+        &[
+            ("quantity", "invalid_quantity"),
+            ("email", "email_required"),
+            ("consent", "consent_required"),
+        ],
+    );
+}
+
+#[test]
+fn email_shapes() {
+    for good in ["ana@example.com", "a.b+tag@sub.example.co.uk", "x@y.io"] {
+        assert_eq!(validate_email(good), Ok(()), "{good}");
+    }
+    for bad in [
+        "",
+        "ana",
+        "ana@",
+        "@example.com",
+        "ana@example",
+        "ana@@example.com",
+        "ana @example.com",
+        "ana@.example.com",
+        "ana@example..com",
+        "ana@example.com.",
+        "<a@b.co>",
+        "a@b.co\n",
+    ] {
+        assert!(validate_email(bad).is_err(), "{bad:?} should be refused");
+    }
+}
+
+#[test]
+fn request_bodies_round_trip_as_the_spec_shows() {
+    let json = serde_json::to_value(valid()).expect("serialize");
+    for field in [
+        "kind",
+        "sku",
+        "quantity",
+        "email",
+        "name",
+        "consent",
+        "expected_date",
+        "locale",
+        "page",
+        "idempotency_key",
+        "created_at",
+    ] {
+        assert!(json.get(field).is_some(), "{field} is on the wire");
+    }
+}
+
+fn stock(json: &str) -> Stock {
+    let record: StockRecord = serde_json::from_str(json).expect("record JSON");
+    Stock::from_record(&record).expect("valid record")
+}
+
+fn check_offer(
+    record: &str,
+    kind: RequestKind,
+    quantity: u32,
+    expected: Result<Option<&str>, OfferError>,
+) {
+    let today = parse_iso_date("2026-11-27").expect("today");
+    let result = offer(
+        &stock(record),
+        &ShopCalendar::default(),
+        kind,
+        quantity,
+        today,
+    )
+    .map(|offer| offer.expected_ship_date.map(format_iso_date));
+    let expected = expected.map(|date| date.map(str::to_owned));
+    assert_eq!(result, expected, "{record} {kind:?} x{quantity}");
+}
+
+#[test]
+fn what_can_be_promised() {
+    use RequestKind::*;
+    let back = r#"{"sku": "B", "backorders": "allow", "backordered": 3, "incoming": [{"quantity": 5, "expected": "2026-12-14"}]}"#;
+    check_offer(back, Backorder, 2, Ok(Some("2026-12-15")));
+    check_offer(
+        back,
+        Backorder,
+        3,
+        Err(OfferError::Exceeds { remaining: 2 }),
+    );
+    check_offer(
+        back,
+        Preorder,
+        1,
+        Err(OfferError::WrongKind {
+            offered: Some(Backorder),
+        }),
+    );
+    check_offer(
+        back,
+        Notify,
+        1,
+        Err(OfferError::WrongKind {
+            offered: Some(Backorder),
+        }),
+    );
+    // On the shelf and en route: a backorder reserves only from what is en route.
+    let split = r#"{"sku": "S", "on_hand": 4, "backorders": "allow", "incoming": [{"quantity": 5, "expected": "2026-12-14"}]}"#;
+    check_offer(split, Backorder, 5, Ok(Some("2026-12-15")));
+    check_offer(
+        split,
+        Backorder,
+        6,
+        Err(OfferError::Exceeds { remaining: 5 }),
+    );
+    // Everything promised: notify only.
+    let full = r#"{"sku": "F", "backorders": "allow", "backordered": 5, "incoming": [{"quantity": 5, "expected": "2026-12-14"}]}"#;
+    check_offer(
+        full,
+        Backorder,
+        1,
+        Err(OfferError::WrongKind {
+            offered: Some(Notify),
+        }),
+    );
+    check_offer(full, Notify, 1, Ok(None));
+    let pre =
+        r#"{"sku": "P", "release_date": "2027-01-15", "backorder_limit": 10, "backordered": 8}"#;
+    check_offer(pre, Preorder, 2, Ok(Some("2027-01-15")));
+    check_offer(pre, Preorder, 3, Err(OfferError::Exceeds { remaining: 2 }));
+    check_offer(
+        r#"{"sku": "I", "on_hand": 3}"#,
+        Backorder,
+        1,
+        Err(OfferError::WrongKind { offered: None }),
+    );
+    check_offer(
+        r#"{"sku": "D", "discontinued": true}"#,
+        Notify,
+        1,
+        Err(OfferError::WrongKind { offered: None }),
+    );
+    let capped = r#"{"sku": "C", "backorders": "allow", "max_per_order": 2, "incoming": [{"quantity": 50, "expected": "2026-12-14"}]}"#;
+    check_offer(
+        capped,
+        Backorder,
+        3,
+        Err(OfferError::Exceeds { remaining: 2 }),
+    );
+}
