@@ -17,11 +17,21 @@ use crate::web::{ElementConfig, Mode, Page, PageConfig, Services, Widget, define
 /// defines `<backorder-status>`.
 #[wasm_bindgen]
 pub fn start(script: Option<Element>) {
-    Page::install(Page::new(
+    let page = Page::new(
         PageConfig::from_script(script.as_ref()),
         Services::default(),
-    ));
+    );
+    Page::install(page.clone());
     define_element();
+    // Requests an earlier visit could not deliver go out now, and again whenever the browser
+    // says it is back online.
+    page.resume_deliveries();
+    if let Some(window) = web_sys::window() {
+        gloo_events::EventListener::new(&window, "online", |_| {
+            Page::current().retry_deliveries_now()
+        })
+        .forget();
+    }
 }
 
 /// `mount`'s configuration object.

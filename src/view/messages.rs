@@ -93,23 +93,34 @@ impl Messages {
         date: Option<&str>,
         format: &dyn LocaleFormat,
     ) -> String {
-        let template = self.template(key, Some(format.plural_category(count)));
-        fill(&template, Some(count), date)
+        let count_text = count.to_string();
+        let mut values = vec![("count", count_text.as_str())];
+        values.extend(date.map(|date| ("date", date)));
+        self.compose(key, Some(count), &values, format)
     }
 
     /// A message with `{date}`.
     pub fn dated(&self, key: &str, date: &str) -> String {
-        fill(&self.template(key, None), None, Some(date))
+        fill(&self.template(key, None), &[("date", date)])
+    }
+
+    /// A message with any placeholders; the plural form follows `plural` when given.
+    pub fn compose(
+        &self,
+        key: &str,
+        plural: Option<u32>,
+        values: &[(&str, &str)],
+        format: &dyn LocaleFormat,
+    ) -> String {
+        let category = plural.map(|count| format.plural_category(count));
+        fill(&self.template(key, category), values)
     }
 }
 
-fn fill(template: &str, count: Option<u32>, date: Option<&str>) -> String {
+fn fill(template: &str, values: &[(&str, &str)]) -> String {
     let mut text = template.to_owned();
-    if let Some(count) = count {
-        text = text.replace("{count}", &count.to_string());
-    }
-    if let Some(date) = date {
-        text = text.replace("{date}", date);
+    for (name, value) in values {
+        text = text.replace(&format!("{{{name}}}"), value);
     }
     text
 }

@@ -115,9 +115,10 @@ pub fn status_view(
     }
 }
 
-/// The confirmation after the endpoint accepted a request.
+/// What the shopper reads about a request the endpoint accepted (now or on an earlier visit).
 pub fn confirmation_text(
     kind: RequestKind,
+    quantity: u32,
     queue_position: Option<u32>,
     expected_date: Option<&str>,
     messages: &Messages,
@@ -126,10 +127,19 @@ pub fn confirmation_text(
     if kind == RequestKind::Notify {
         return vec![messages.text("confirmed_notify")];
     }
-    let mut lines = Vec::new();
-    if let Some(position) = queue_position {
-        lines.push(messages.counted("confirmed", position, None, format));
-    }
+    let count = quantity.to_string();
+    let mut lines = vec![match queue_position {
+        Some(position) => {
+            let position = position.to_string();
+            messages.compose(
+                "reservation",
+                Some(quantity),
+                &[("count", &count), ("position", &position)],
+                format,
+            )
+        }
+        None => messages.counted("reserved", quantity, None, format),
+    }];
     if let Some(date) = expected_date.and_then(crate::domain::parse_iso_date) {
         lines.push(messages.dated("confirmed_date", &format.date(date)));
     }
@@ -223,6 +233,34 @@ mod tests {
             view(Availability::InStock { low_stock: None }, true).details,
             ["Only 5 can be ordered"]
         );
+    }
+
+    #[test]
+    fn confirmations() {
+        let messages = Messages::for_locale("en");
+        let lines = confirmation_text(
+            RequestKind::Backorder,
+            2,
+            Some(3),
+            Some("2026-12-15"),
+            &messages,
+            &PlainFormat,
+        );
+        assert_eq!(
+            lines[..2],
+            ["You're #3 in line for 2 units.", "Ships by 2026-12-15."]
+        );
+        let lines = confirmation_text(
+            RequestKind::Preorder,
+            1,
+            None,
+            None,
+            &messages,
+            &PlainFormat,
+        );
+        assert_eq!(lines[0], "1 unit reserved.");
+        let lines = confirmation_text(RequestKind::Notify, 1, None, None, &messages, &PlainFormat);
+        assert_eq!(lines, ["Done. We will email you when it is back."]);
     }
 
     #[test]

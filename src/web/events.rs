@@ -30,6 +30,15 @@ pub struct SubmittedDetail<'a> {
     pub expected_date: Option<String>,
 }
 
+/// `backorder:queued`: the request is saved and will be sent later.
+#[derive(Debug, Serialize)]
+pub struct QueuedDetail<'a> {
+    pub sku: &'a str,
+    pub kind: &'a str,
+    pub attempts: u32,
+    pub reason: &'a str,
+}
+
 /// `backorder:error`: something the merchant should know about.
 #[derive(Debug, Serialize)]
 pub struct ErrorDetail<'a> {

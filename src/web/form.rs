@@ -18,6 +18,18 @@ pub struct Accepted {
     pub cancel_token: Option<String>,
 }
 
+impl Accepted {
+    /// A `2xx` whose body could not be read: the request is stored, its details unknown.
+    pub fn unknown() -> Self {
+        Self {
+            id: IdValue::Text(String::new()),
+            queue_position: None,
+            expected_date: None,
+            cancel_token: None,
+        }
+    }
+}
+
 /// Endpoints may number their requests or name them; both are fine.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(untagged)]

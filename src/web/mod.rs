@@ -2,6 +2,7 @@
 //! [`crate::view`] code. Only compiled for `wasm32`.
 
 mod config;
+mod courier;
 mod element;
 mod events;
 mod form;
@@ -10,14 +11,17 @@ mod loader;
 mod page;
 mod platform;
 mod render;
+mod storage;
 mod style;
 mod transport;
 mod widget;
 
 pub use config::{ElementConfig, Mode, PageConfig};
+pub use courier::Delivery;
 pub use element::define_element;
 pub use page::{Page, Services};
 pub use platform::{console_error, local_today};
+pub use storage::{LocalStorage, MemoryStore, OutboxStore};
 pub use transport::{
     FetchTransport, HttpRequest, HttpResponse, Transport, TransportError, TransportFuture,
 };

@@ -1,15 +1,18 @@
-//! One page's shared state: its configuration, services, stock loader and stylesheet. Every
-//! widget on a page shares one `Page`, so one WebAssembly instance serves them all.
+//! One page's shared state: its configuration, services, stock loader, courier and stylesheet.
+//! Every widget on a page shares one `Page`, so one WebAssembly instance serves them all.
 
 use std::cell::RefCell;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
 use chrono::NaiveDate;
 use web_sys::{CssStyleSheet, Element};
 
+use super::courier::{Courier, Delivery};
 use super::loader::StockLoader;
+use super::storage::{LocalStorage, OutboxStore};
 use super::transport::{FetchTransport, Transport};
 use super::{PageConfig, Widget, platform, style};
+use crate::outbox::{Pending, RetryPolicy};
 
 /// What the widgets need from the outside world, replaceable in tests.
 #[derive(Clone)]
@@ -17,11 +20,20 @@ pub struct Services {
     pub transport: Rc<dyn Transport>,
     /// The shopper's calendar date.
     pub today: Rc<dyn Fn() -> NaiveDate>,
+    /// Milliseconds since the epoch, for retries and expiry.
+    pub now_ms: Rc<dyn Fn() -> u64>,
+    /// A number in `[0, 1)`, for retry jitter.
+    pub random: Rc<dyn Fn() -> f64>,
+    /// Where undelivered requests and confirmed reservations are kept.
+    pub store: Rc<dyn OutboxStore>,
+    pub retry: RetryPolicy,
 }
 
 impl std::fmt::Debug for Services {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Services { .. }")
+        f.debug_struct("Services")
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
     }
 }
 
@@ -30,6 +42,10 @@ impl Default for Services {
         Self {
             transport: Rc::new(FetchTransport::default()),
             today: Rc::new(platform::local_today),
+            now_ms: Rc::new(platform::now_ms),
+            random: Rc::new(js_sys::Math::random),
+            store: Rc::new(LocalStorage::default()),
+            retry: RetryPolicy::default(),
         }
     }
 }
@@ -40,8 +56,12 @@ pub struct Page {
     pub config: PageConfig,
     pub services: Services,
     pub(crate) loader: Rc<StockLoader>,
+    pub(crate) courier: Rc<Courier>,
     sheet: Option<CssStyleSheet>,
-    widgets: RefCell<Vec<(Element, Rc<Widget>)>>,
+    /// Custom elements and their widgets.
+    elements: RefCell<Vec<(Element, Rc<Widget>)>>,
+    /// Every live widget, so a delivery that completes later reaches the widgets of its SKU.
+    widgets: RefCell<Vec<Weak<Widget>>>,
 }
 
 thread_local! {
@@ -57,13 +77,29 @@ impl Page {
         for problem in &config.problems {
             platform::console_error(problem);
         }
-        Rc::new(Self {
+        let courier = Courier::new(
+            services.store.clone(),
+            services.transport.clone(),
+            services.retry,
+            services.now_ms.clone(),
+            services.random.clone(),
+        );
+        let page = Rc::new(Self {
             config,
             services,
             loader,
+            courier,
             sheet: style::shared_sheet(),
+            elements: RefCell::default(),
             widgets: RefCell::default(),
-        })
+        });
+        let weak = Rc::downgrade(&page);
+        page.courier.set_listener(move |pending, delivery| {
+            if let Some(page) = weak.upgrade() {
+                page.delivered(pending, delivery);
+            }
+        });
+        page
     }
 
     /// The page the script tag configured, or a default one for module users who call `mount`
@@ -82,24 +118,54 @@ impl Page {
         CURRENT.with(|current| *current.borrow_mut() = Some(page));
     }
 
+    /// Delivers what an earlier visit left in the outbox, at once: a new page load is a
+    /// shopper back on the site, so no backoff from the last visit applies.
+    pub fn resume_deliveries(&self) {
+        self.courier.retry_now();
+    }
+
+    /// Back online: tries every waiting request now.
+    pub fn retry_deliveries_now(&self) {
+        self.courier.retry_now();
+    }
+
     pub(crate) fn sheet(&self) -> Option<&CssStyleSheet> {
         self.sheet.as_ref()
     }
 
+    pub(crate) fn track(&self, widget: &Rc<Widget>) {
+        let mut widgets = self.widgets.borrow_mut();
+        widgets.retain(|candidate| candidate.strong_count() > 0);
+        widgets.push(Rc::downgrade(widget));
+    }
+
+    fn delivered(&self, pending: &Pending, delivery: &Delivery) {
+        self.loader.invalidate(&pending.sku);
+        let widgets: Vec<Rc<Widget>> = self
+            .widgets
+            .borrow()
+            .iter()
+            .filter_map(Weak::upgrade)
+            .collect();
+        for widget in widgets {
+            widget.delivered(pending, delivery);
+        }
+    }
+
     pub(crate) fn register(&self, element: Element, widget: Rc<Widget>) {
-        self.widgets.borrow_mut().push((element, widget));
+        self.elements.borrow_mut().push((element, widget));
     }
 
     pub(crate) fn unregister(&self, element: &Element) -> Option<Rc<Widget>> {
-        let mut widgets = self.widgets.borrow_mut();
-        let index = widgets
+        let mut elements = self.elements.borrow_mut();
+        let index = elements
             .iter()
             .position(|(candidate, _)| candidate == element)?;
-        Some(widgets.swap_remove(index).1)
+        Some(elements.swap_remove(index).1)
     }
 
     pub(crate) fn widget_for(&self, element: &Element) -> Option<Rc<Widget>> {
-        self.widgets
+        self.elements
             .borrow()
             .iter()
             .find(|(candidate, _)| candidate == element)

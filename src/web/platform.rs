@@ -24,6 +24,11 @@ pub fn now_rfc3339() -> String {
     }
 }
 
+/// Milliseconds since the epoch.
+pub fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
+}
+
 /// A fresh random idempotency key (a UUID v4 from `crypto.randomUUID`, or from
 /// `Math.random` on the rare browser without it).
 pub fn random_key() -> String {

@@ -67,7 +67,6 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("sending", "Wird gesendet…"),
     ("payment.at_order", "Sie bezahlen bei der Reservierung."),
     ("payment.at_shipment", "Sie bezahlen erst beim Versand."),
-    ("confirmed", "Sie stehen auf Platz {count} der Warteliste."),
     ("confirmed_date", "Versand bis {date}."),
     (
         "confirmed_notify",
@@ -126,5 +125,20 @@ pub const MESSAGES: &[(&str, &str)] = &[
     (
         "error.rejected",
         "Der Shop konnte diese Anfrage nicht annehmen.",
+    ),
+    (
+        "reservation.one",
+        "Sie sind Nr. {position} in der Warteschlange für {count} Stück.",
+    ),
+    (
+        "reservation.other",
+        "Sie sind Nr. {position} in der Warteschlange für {count} Stück.",
+    ),
+    ("reserved.one", "{count} Stück reserviert."),
+    ("reserved.other", "{count} Stück reserviert."),
+    ("cancelling", "Wird storniert…"),
+    (
+        "error.cancel",
+        "Die Reservierung konnte nicht storniert werden. Bitte versuchen Sie es erneut.",
     ),
 ];

@@ -46,7 +46,6 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("sending", "Sending…"),
     ("payment.at_order", "You pay when you reserve."),
     ("payment.at_shipment", "You pay only when it ships."),
-    ("confirmed", "You're #{count} in line."),
     ("confirmed_date", "Ships by {date}."),
     (
         "confirmed_notify",
@@ -85,4 +84,19 @@ pub const MESSAGES: &[(&str, &str)] = &[
         "Could not reach the shop. Please try again.",
     ),
     ("error.rejected", "The shop could not accept this request."),
+    (
+        "reservation.one",
+        "You're #{position} in line for {count} unit.",
+    ),
+    (
+        "reservation.other",
+        "You're #{position} in line for {count} units.",
+    ),
+    ("reserved.one", "{count} unit reserved."),
+    ("reserved.other", "{count} units reserved."),
+    ("cancelling", "Cancelling…"),
+    (
+        "error.cancel",
+        "The reservation could not be cancelled. Please try again.",
+    ),
 ];

@@ -67,10 +67,6 @@ pub const MESSAGES: &[(&str, &str)] = &[
         "payment.at_shipment",
         "Solo pagará cuando se realice el envío.",
     ),
-    (
-        "confirmed",
-        "Ocupa el puesto {count} en la lista de espera.",
-    ),
     ("confirmed_date", "Se enviará a más tardar el {date}."),
     (
         "confirmed_notify",
@@ -123,5 +119,20 @@ pub const MESSAGES: &[(&str, &str)] = &[
     (
         "error.rejected",
         "La tienda no pudo aceptar esta solicitud.",
+    ),
+    (
+        "reservation.one",
+        "Ocupa el puesto {position} de la lista para {count} unidad.",
+    ),
+    (
+        "reservation.other",
+        "Ocupa el puesto {position} de la lista para {count} unidades.",
+    ),
+    ("reserved.one", "{count} unidad reservada."),
+    ("reserved.other", "{count} unidades reservadas."),
+    ("cancelling", "Cancelando…"),
+    (
+        "error.cancel",
+        "No se pudo cancelar la reserva. Inténtelo de nuevo.",
     ),
 ];

@@ -73,10 +73,6 @@ pub const MESSAGES: &[(&str, &str)] = &[
         "payment.at_shipment",
         "Vous ne payez qu'au moment de l'expédition.",
     ),
-    (
-        "confirmed",
-        "Vous êtes en position {count} dans la file d'attente.",
-    ),
     ("confirmed_date", "Expédition d'ici le {date}."),
     (
         "confirmed_notify",
@@ -135,5 +131,20 @@ pub const MESSAGES: &[(&str, &str)] = &[
     (
         "error.rejected",
         "La boutique n'a pas pu accepter cette demande.",
+    ),
+    (
+        "reservation.one",
+        "Vous êtes n° {position} dans la file pour {count} article.",
+    ),
+    (
+        "reservation.other",
+        "Vous êtes n° {position} dans la file pour {count} articles.",
+    ),
+    ("reserved.one", "{count} article réservé."),
+    ("reserved.other", "{count} articles réservés."),
+    ("cancelling", "Annulation…"),
+    (
+        "error.cancel",
+        "La réservation n’a pas pu être annulée. Veuillez réessayer.",
     ),
 ];

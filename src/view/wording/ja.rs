@@ -48,7 +48,6 @@ pub const MESSAGES: &[(&str, &str)] = &[
         "payment.at_shipment",
         "発送されるまでお支払いは発生しません。",
     ),
-    ("confirmed", "順番待ちの{count}番目です。"),
     ("confirmed_date", "{date}までに発送します。"),
     (
         "confirmed_notify",
@@ -97,5 +96,15 @@ pub const MESSAGES: &[(&str, &str)] = &[
     (
         "error.rejected",
         "このリクエストはショップで受け付けられませんでした。",
+    ),
+    (
+        "reservation.other",
+        "{count}点の順番待ちで、{position}番目です。",
+    ),
+    ("reserved.other", "{count}点を予約しました。"),
+    ("cancelling", "キャンセルしています…"),
+    (
+        "error.cancel",
+        "予約をキャンセルできませんでした。もう一度お試しください。",
     ),
 ];

@@ -1,5 +1,7 @@
 //! One `<backorder-status>`: loads its stock, shows the state, and runs its request form.
 
+mod requests;
+
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
@@ -8,18 +10,13 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, HtmlElement, HtmlInputElement};
 
 use super::config::{ElementConfig, Mode, parse_quantity};
-use super::events::{self, ErrorDetail, StatusDetail, SubmittedDetail};
-use super::form::{Accepted, Outcome};
+use super::events::{self, ErrorDetail, StatusDetail};
 use super::intl::IntlFormat;
 use super::loader::{LoadError, Source, StockEntry, StockResult};
 use super::render::{FormDom, Skeleton};
-use super::transport::HttpRequest;
 use super::{Page, platform};
-use crate::domain::{
-    BackorderRequest, Consent, Evaluation, OfferError, RequestKind, check_request, evaluate,
-    format_iso_date, offer,
-};
-use crate::view::{Messages, confirmation_text, status_view};
+use crate::domain::{BackorderRequest, Evaluation, RequestKind, evaluate, format_iso_date};
+use crate::view::{Messages, status_view};
 
 /// A mounted widget. Dropping the last handle does not unmount it; call [`Widget::destroy`].
 #[derive(Debug)]
@@ -54,8 +51,13 @@ struct State {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Phase {
+    /// The form is shown and can be submitted.
     Editing,
+    /// A submission is on its way; another click sends nothing.
     Sending,
+    /// The request is saved in the outbox and will be retried.
+    Queued,
+    /// The endpoint confirmed a reservation for this SKU (now or on an earlier visit).
     Confirmed,
 }
 
@@ -98,8 +100,10 @@ impl Widget {
         for problem in problems {
             widget.report("config", &problem);
         }
+        widget.page.track(&widget);
         widget.follow_quantity_input();
         widget.reload();
+        widget.restore_from_outbox();
         Ok(widget)
     }
 
@@ -148,7 +152,9 @@ impl Widget {
             self.follow_quantity_input();
         }
         if reload {
+            self.dom.clear_body();
             self.reload();
+            self.restore_from_outbox();
         } else {
             self.render();
         }
@@ -298,7 +304,9 @@ impl Widget {
         max_quantity: u32,
     ) {
         let mut state = self.state.borrow_mut();
-        if state.config.mode == Mode::Badge || state.phase == Phase::Confirmed {
+        if state.config.mode == Mode::Badge
+            || matches!(state.phase, Phase::Confirmed | Phase::Queued)
+        {
             return;
         }
         let Some(kind) = offer else {
@@ -365,302 +373,21 @@ impl Widget {
         check_endpoint(&endpoint)
     }
 
-    /// Validates the form with the domain rules and sends it once.
-    fn submit(&self) {
-        let Some((form, request)) = self.read_form() else {
-            return;
+    /// A returning shopper sees their reservation, or that their request is still on its way.
+    fn restore_from_outbox(&self) {
+        let (sku, mode) = {
+            let state = self.state.borrow();
+            (state.config.sku.clone(), state.config.mode)
         };
-        let messages = self.state.borrow().messages.clone();
-        let format_errors =
-            |errors: &[crate::domain::FieldError], max: u32| -> Vec<(String, String)> {
-                errors
-                    .iter()
-                    .map(|error| {
-                        let key = format!("error.{}", error.code);
-                        let text = messages.counted(&key, max, None, &self.state.borrow().format);
-                        let text = if text == key {
-                            error.message.clone()
-                        } else {
-                            text
-                        };
-                        (error.field.clone(), text)
-                    })
-                    .collect()
-            };
-        let max = self
-            .state
-            .borrow()
-            .evaluation
-            .as_ref()
-            .map_or(1, |evaluation| evaluation.max_quantity);
-        let checked = match check_request(&request) {
-            Ok(checked) => checked,
-            Err(errors) => return self.show_form_errors(&form, &format_errors(&errors, max), None),
-        };
-        let entry = match self.state.borrow().entry.clone() {
-            Some(Ok(entry)) => entry,
-            _ => return,
-        };
-        let today = (self.page.services.today)();
-        let granted = offer(
-            &entry.stock,
-            &entry.calendar,
-            checked.kind,
-            checked.quantity,
-            today,
-        );
-        match granted {
-            Err(OfferError::Exceeds { remaining }) => {
-                let text = self.state.borrow().messages.counted(
-                    "error.exceeds",
-                    remaining,
-                    None,
-                    &self.state.borrow().format,
-                );
-                return self.show_form_errors(&form, &[("quantity".to_owned(), text)], None);
-            }
-            Err(OfferError::WrongKind { .. }) => {
-                let text = self.state.borrow().messages.text("error.rejected");
-                return self.show_form_errors(&form, &[], Some(&text));
-            }
-            Ok(_) => {}
-        }
-        if !form.trap.value().is_empty() {
-            // A bot filled the invisible field: pretend nothing happened and send nothing.
+        if mode == Mode::Badge || sku.is_empty() {
             return;
         }
-        let endpoint = match self.endpoint() {
-            Ok(endpoint) => endpoint,
-            Err(problem) => {
-                self.report("config", &problem);
-                let text = self.state.borrow().messages.text("error.rejected");
-                return self.show_form_errors(&form, &[], Some(&text));
-            }
-        };
-        self.show_form_errors(&form, &[], None);
-        let sending = {
-            let mut state = self.state.borrow_mut();
-            if state.phase != Phase::Editing {
-                return;
-            }
-            state.phase = Phase::Sending;
-            state.outgoing = Some(request.clone());
-            state.messages.text("sending")
-        };
-        form.set_busy(true, &sending);
-        let this = self.this.clone();
-        let transport = self.page.services.transport.clone();
-        let key = request.idempotency_key.clone().unwrap_or_default();
-        let body = to_json(&request);
-        wasm_bindgen_futures::spawn_local(async move {
-            let answer = transport
-                .send(HttpRequest {
-                    method: "POST",
-                    url: endpoint,
-                    headers: vec![
-                        ("Content-Type".to_owned(), "application/json".to_owned()),
-                        ("Idempotency-Key".to_owned(), key),
-                    ],
-                    body: Some(body),
-                })
-                .await;
-            if let Some(widget) = this.upgrade() {
-                widget.answered(
-                    &form,
-                    checked.kind,
-                    answer.map(|response| Outcome::from_response(&response)),
-                );
-            }
-        });
-    }
-
-    /// Reads the form into a request body. A resubmission of the same content keeps the
-    /// idempotency key of the previous attempt, so the endpoint stores it once.
-    fn read_form(&self) -> Option<(FormDom, BackorderRequest)> {
-        let state = self.state.borrow();
-        let form = state.form.clone()?;
-        let entry = match &state.entry {
-            Some(Ok(entry)) => entry.clone(),
-            _ => return None,
-        };
-        let quantity = form.quantity.value().trim().parse::<i64>().ok();
-        let name = Some(form.name.value()).filter(|name| !name.trim().is_empty());
-        let today = (self.page.services.today)();
-        let expected_date = parse_quantity(&form.quantity.value()).and_then(|quantity| {
-            offer(&entry.stock, &entry.calendar, form.kind, quantity, today)
-                .ok()
-                .and_then(|offer| offer.expected_ship_date)
-                .map(format_iso_date)
-        });
-        let mut request = BackorderRequest {
-            kind: Some(form.kind.as_str().to_owned()),
-            sku: Some(entry.stock.sku.clone()),
-            quantity,
-            email: Some(form.email.value().trim().to_owned()),
-            name,
-            consent: Some(Consent {
-                text: form.consent_text.clone(),
-                given: form.consent.checked(),
-            }),
-            expected_date,
-            locale: Some(state.locale.clone()),
-            page: web_sys::window().and_then(|window| window.location().href().ok()),
-            idempotency_key: None,
-            created_at: None,
-        };
-        let previous = state.outgoing.as_ref().filter(|previous| {
-            BackorderRequest {
-                idempotency_key: None,
-                created_at: None,
-                ..(*previous).clone()
-            } == request
-        });
-        request.idempotency_key = Some(
-            previous
-                .and_then(|previous| previous.idempotency_key.clone())
-                .unwrap_or_else(platform::random_key),
-        );
-        request.created_at = Some(
-            previous
-                .and_then(|previous| previous.created_at.clone())
-                .unwrap_or_else(platform::now_rfc3339),
-        );
-        Some((form, request))
-    }
-
-    fn show_form_errors(&self, form: &FormDom, errors: &[(String, String)], general: Option<&str>) {
-        if let Some(first) = form.show_errors(errors, general) {
-            let _ = first.focus();
+        let outbox = self.page.courier.snapshot();
+        if let Some(reservation) = outbox.reservation(&sku) {
+            self.show_reservation(reservation, false);
+        } else if outbox.pending.iter().any(|pending| pending.sku == sku) {
+            self.show_queued();
         }
-    }
-
-    fn answered(
-        &self,
-        form: &FormDom,
-        kind: RequestKind,
-        answer: Result<Outcome, super::TransportError>,
-    ) {
-        let messages = self.state.borrow().messages.clone();
-        self.state.borrow_mut().phase = Phase::Editing;
-        form.set_busy(false, "");
-        let sku = self.state.borrow().config.sku.clone();
-        match answer {
-            Ok(Outcome::Accepted(accepted)) => self.confirmed(kind, &accepted),
-            Ok(Outcome::Invalid(errors)) => {
-                let fields: Vec<(String, String)> = errors
-                    .iter()
-                    .filter(|error| super::render::FIELDS.contains(&error.field.as_str()))
-                    .map(|error| {
-                        let key = format!("error.{}", error.code);
-                        let text = messages.text(&key);
-                        (
-                            error.field.clone(),
-                            if text == key {
-                                error.message.clone()
-                            } else {
-                                text
-                            },
-                        )
-                    })
-                    .collect();
-                let general =
-                    (fields.len() < errors.len()).then(|| messages.text("error.rejected"));
-                self.show_form_errors(form, &fields, general.as_deref());
-                self.report(
-                    "invalid",
-                    &format!(
-                        "the endpoint refused the request: {}",
-                        errors
-                            .iter()
-                            .map(|error| error.message.as_str())
-                            .collect::<Vec<_>>()
-                            .join("; ")
-                    ),
-                );
-            }
-            Ok(Outcome::Exceeds { remaining }) => {
-                let text = if remaining == 0 {
-                    messages.text("error.sold_out")
-                } else {
-                    messages.counted(
-                        "error.exceeds",
-                        remaining,
-                        None,
-                        &self.state.borrow().format,
-                    )
-                };
-                self.show_form_errors(form, &[("quantity".to_owned(), text)], None);
-                self.report(
-                    "exceeds",
-                    &format!("only {remaining} units can still be reserved"),
-                );
-                self.page.loader.invalidate(&sku);
-                self.reload();
-            }
-            Ok(Outcome::RateLimited { .. }) => {
-                self.show_form_errors(form, &[], Some(&messages.text("error.rate_limited")));
-                self.report("rate_limited", "the endpoint asked to slow down (429)");
-            }
-            Ok(Outcome::TryAgain) => {
-                self.show_form_errors(form, &[], Some(&messages.text("error.network")));
-                self.report(
-                    "server",
-                    "the endpoint failed (5xx); the same request can be sent again",
-                );
-            }
-            Ok(Outcome::Rejected { status, message }) => {
-                self.state.borrow_mut().outgoing = None;
-                self.show_form_errors(form, &[], Some(&messages.text("error.rejected")));
-                self.report(
-                    "rejected",
-                    &format!(
-                        "the endpoint answered HTTP {status}{}",
-                        message.map(|m| format!(": {m}")).unwrap_or_default()
-                    ),
-                );
-            }
-            Err(error) => {
-                self.show_form_errors(form, &[], Some(&messages.text("error.network")));
-                self.report(
-                    "network",
-                    &format!("the request could not be sent ({error})"),
-                );
-            }
-        }
-    }
-
-    fn confirmed(&self, kind: RequestKind, accepted: &Accepted) {
-        let (lines, sku) = {
-            let mut state = self.state.borrow_mut();
-            state.phase = Phase::Confirmed;
-            state.outgoing = None;
-            state.form = None;
-            state.form_listeners.clear();
-            let lines = confirmation_text(
-                kind,
-                accepted.queue_position,
-                accepted.expected_date.as_deref(),
-                &state.messages,
-                &state.format,
-            );
-            (lines, state.config.sku.clone())
-        };
-        if let Ok(block) = self.dom.show_lines("confirmation", "confirmation", &lines) {
-            let _ = block.set_attribute("tabindex", "-1");
-            let _ = block.unchecked_ref::<HtmlElement>().focus();
-        }
-        events::dispatch(
-            &self.element,
-            "backorder:submitted",
-            &SubmittedDetail {
-                sku: &sku,
-                kind: kind.as_str(),
-                id: accepted.id.to_string(),
-                queue_position: accepted.queue_position,
-                expected_date: accepted.expected_date.clone(),
-            },
-        );
-        self.page.loader.invalidate(&sku);
     }
 
     /// Follows the host page's quantity field named by `quantity-input`.
@@ -756,13 +483,4 @@ pub fn check_endpoint(endpoint: &str) -> Result<String, String> {
         )),
         other => Err(format!("endpoint {endpoint:?} uses {other}, not https:")),
     }
-}
-
-fn to_json(request: &BackorderRequest) -> String {
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    serde::Serialize::serialize(request, &serializer)
-        .ok()
-        .and_then(|value| js_sys::JSON::stringify(&value).ok())
-        .and_then(|text| text.as_string())
-        .unwrap_or_default()
 }

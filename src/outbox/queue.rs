@@ -1,0 +1,184 @@
+//! The stored state: pending requests and confirmed reservations.
+
+use serde::{Deserialize, Serialize};
+
+use super::RetryPolicy;
+
+/// A request stored before it is sent, removed only when the endpoint has answered for good.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pending {
+    /// The `Idempotency-Key`, the same on every attempt.
+    pub key: String,
+    pub endpoint: String,
+    pub sku: String,
+    pub kind: String,
+    pub quantity: u32,
+    /// The exact JSON body, sent unchanged on every attempt.
+    pub body: String,
+    pub created_ms: u64,
+    pub attempts: u32,
+    /// Not before this instant (milliseconds since the epoch).
+    pub next_attempt_ms: u64,
+}
+
+/// A reservation the endpoint confirmed, remembered so a returning shopper sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reservation {
+    pub sku: String,
+    pub kind: String,
+    pub id: String,
+    pub quantity: u32,
+    pub queue_position: Option<u32>,
+    pub expected_date: Option<String>,
+    pub cancel_token: Option<String>,
+    /// Where the request went, so the cancellation goes to the same endpoint.
+    pub endpoint: String,
+    pub confirmed_ms: u64,
+}
+
+/// Everything kept in the shopper's browser. Nothing else is stored.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Outbox {
+    pub pending: Vec<Pending>,
+    pub reservations: Vec<Reservation>,
+}
+
+impl Outbox {
+    /// Adds a request unless one with the same key is already waiting.
+    pub fn add(&mut self, pending: Pending) {
+        if !self
+            .pending
+            .iter()
+            .any(|existing| existing.key == pending.key)
+        {
+            self.pending.push(pending);
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Pending> {
+        self.pending.iter().find(|pending| pending.key == key)
+    }
+
+    /// Forgets a request that has been answered for good.
+    pub fn remove(&mut self, key: &str) -> Option<Pending> {
+        let index = self.pending.iter().position(|pending| pending.key == key)?;
+        Some(self.pending.remove(index))
+    }
+
+    /// Records a failed attempt and when to try next.
+    pub fn reschedule(&mut self, key: &str, now_ms: u64, delay_ms: u64) -> Option<&Pending> {
+        let pending = self.pending.iter_mut().find(|pending| pending.key == key)?;
+        pending.attempts += 1;
+        pending.next_attempt_ms = now_ms.saturating_add(delay_ms);
+        Some(pending)
+    }
+
+    /// Remembers a confirmed reservation; one per SKU (the latest wins).
+    pub fn confirm(&mut self, reservation: Reservation) {
+        self.reservations
+            .retain(|existing| existing.sku != reservation.sku);
+        self.reservations.push(reservation);
+    }
+
+    pub fn reservation(&self, sku: &str) -> Option<&Reservation> {
+        self.reservations
+            .iter()
+            .find(|reservation| reservation.sku == sku)
+    }
+
+    pub fn forget_reservation(&mut self, sku: &str) {
+        self.reservations
+            .retain(|reservation| reservation.sku != sku);
+    }
+
+    /// Drops what is older than the policy keeps. Returns whether anything changed.
+    pub fn expire(&mut self, now_ms: u64, policy: &RetryPolicy) -> bool {
+        let before = (self.pending.len(), self.reservations.len());
+        let fresh = |at: u64| now_ms.saturating_sub(at) < policy.expiry_ms;
+        self.pending.retain(|pending| fresh(pending.created_ms));
+        self.reservations
+            .retain(|reservation| fresh(reservation.confirmed_ms));
+        before != (self.pending.len(), self.reservations.len())
+    }
+
+    /// Requests whose time has come, oldest first.
+    pub fn due(&self, now_ms: u64) -> Vec<String> {
+        let mut due: Vec<&Pending> = self
+            .pending
+            .iter()
+            .filter(|pending| pending.next_attempt_ms <= now_ms)
+            .collect();
+        due.sort_by_key(|pending| pending.created_ms);
+        due.into_iter().map(|pending| pending.key.clone()).collect()
+    }
+
+    /// The earliest instant something is due, if anything waits.
+    pub fn next_due_ms(&self) -> Option<u64> {
+        self.pending
+            .iter()
+            .map(|pending| pending.next_attempt_ms)
+            .min()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DAY: u64 = 24 * 60 * 60_000;
+
+    fn pending(key: &str, created_ms: u64) -> Pending {
+        Pending {
+            key: key.to_owned(),
+            endpoint: "/api/backorders".to_owned(),
+            sku: "A".to_owned(),
+            kind: "backorder".to_owned(),
+            quantity: 1,
+            body: "{}".to_owned(),
+            created_ms,
+            attempts: 0,
+            next_attempt_ms: created_ms,
+        }
+    }
+
+    #[test]
+    fn one_entry_per_key_and_retries_keep_it() {
+        let mut outbox = Outbox::default();
+        outbox.add(pending("k1", 0));
+        outbox.add(pending("k1", 5));
+        assert_eq!(outbox.pending.len(), 1);
+        assert_eq!(outbox.due(0), ["k1"]);
+        outbox.reschedule("k1", 100, 2_000);
+        assert!(outbox.due(2_099).is_empty());
+        assert_eq!(outbox.due(2_100), ["k1"]);
+        assert_eq!(outbox.get("k1").map(|p| p.attempts), Some(1));
+        assert!(outbox.remove("k1").is_some());
+        assert!(outbox.pending.is_empty());
+    }
+
+    #[test]
+    fn entries_expire_after_seven_days() {
+        let policy = RetryPolicy::default();
+        let mut outbox = Outbox::default();
+        outbox.add(pending("old", 0));
+        outbox.add(pending("new", 2 * DAY));
+        outbox.confirm(Reservation {
+            sku: "A".to_owned(),
+            kind: "backorder".to_owned(),
+            id: "bo_1".to_owned(),
+            quantity: 2,
+            queue_position: Some(3),
+            expected_date: Some("2026-12-15".to_owned()),
+            cancel_token: Some("t".to_owned()),
+            endpoint: "/api/backorders".to_owned(),
+            confirmed_ms: DAY,
+        });
+        assert!(!outbox.expire(7 * DAY - 1, &policy));
+        assert!(outbox.expire(7 * DAY, &policy));
+        assert_eq!(outbox.due(u64::MAX), ["new"]);
+        assert!(outbox.reservation("A").is_some());
+        assert!(outbox.expire(8 * DAY, &policy));
+        assert!(outbox.reservation("A").is_none());
+    }
+}

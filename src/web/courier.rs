@@ -1,0 +1,232 @@
+//! Delivers requests so that none is lost and none is sent twice: each is stored in the outbox
+//! before the first attempt and removed only when the endpoint has answered for good. Every
+//! attempt carries the same `Idempotency-Key`, so retries store one row at the endpoint.
+
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+
+use gloo_timers::callback::Timeout;
+
+use super::form::{Accepted, Outcome};
+use super::storage::OutboxStore;
+use super::transport::{HttpRequest, Transport};
+use crate::outbox::{Disposition, Outbox, Pending, Reservation, RetryPolicy, disposition};
+
+/// What became of one attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delivery {
+    /// Stored by the endpoint; the reservation is remembered.
+    Accepted(Accepted),
+    /// Refused for good (`4xx`); the request is forgotten.
+    Refused(Outcome),
+    /// Kept in the outbox; the next attempt is scheduled.
+    WillRetry { attempts: u32, reason: String },
+}
+
+type Listener = Box<dyn Fn(&Pending, &Delivery)>;
+
+/// The page's single delivery agent.
+pub struct Courier {
+    store: Rc<dyn OutboxStore>,
+    transport: Rc<dyn Transport>,
+    policy: RetryPolicy,
+    now_ms: Rc<dyn Fn() -> u64>,
+    random: Rc<dyn Fn() -> f64>,
+    in_flight: RefCell<Vec<String>>,
+    timer: RefCell<Option<Timeout>>,
+    listener: RefCell<Option<Listener>>,
+    this: Weak<Courier>,
+}
+
+impl std::fmt::Debug for Courier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Courier")
+            .field("in_flight", &self.in_flight.borrow())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Courier {
+    pub fn new(
+        store: Rc<dyn OutboxStore>,
+        transport: Rc<dyn Transport>,
+        policy: RetryPolicy,
+        now_ms: Rc<dyn Fn() -> u64>,
+        random: Rc<dyn Fn() -> f64>,
+    ) -> Rc<Self> {
+        Rc::new_cyclic(|this| Self {
+            store,
+            transport,
+            policy,
+            now_ms,
+            random,
+            in_flight: RefCell::default(),
+            timer: RefCell::default(),
+            listener: RefCell::default(),
+            this: this.clone(),
+        })
+    }
+
+    /// Who hears about deliveries (the page, which tells the widgets of that SKU).
+    pub fn set_listener(&self, listener: impl Fn(&Pending, &Delivery) + 'static) {
+        *self.listener.borrow_mut() = Some(Box::new(listener));
+    }
+
+    /// Reads the outbox afresh, changes it and writes it back, so two tabs of the same shop
+    /// do not overwrite each other's requests.
+    pub fn modify<T>(&self, change: impl FnOnce(&mut Outbox) -> T) -> T {
+        let mut outbox = self.store.load();
+        let result = change(&mut outbox);
+        self.store.save(&outbox);
+        result
+    }
+
+    pub fn snapshot(&self) -> Outbox {
+        self.store.load()
+    }
+
+    /// Stores the request, then tries to deliver it at once.
+    pub fn send(&self, pending: Pending) {
+        let key = pending.key.clone();
+        self.modify(|outbox| outbox.add(pending));
+        self.attempt(key);
+    }
+
+    /// Drops expired entries, then tries everything that is due and schedules the rest.
+    pub fn resume(&self) {
+        let now = (self.now_ms)();
+        let due = self.modify(|outbox| {
+            outbox.expire(now, &self.policy);
+            outbox.due(now)
+        });
+        for key in due {
+            self.attempt(key);
+        }
+        self.schedule();
+    }
+
+    /// Back online: everything waiting is due now.
+    pub fn retry_now(&self) {
+        let now = (self.now_ms)();
+        self.modify(|outbox| {
+            for pending in &mut outbox.pending {
+                pending.next_attempt_ms = pending.next_attempt_ms.min(now);
+            }
+        });
+        self.resume();
+    }
+
+    fn attempt(&self, key: String) {
+        if self.in_flight.borrow().contains(&key) {
+            return;
+        }
+        let Some(pending) = self.store.load().get(&key).cloned() else {
+            return;
+        };
+        self.in_flight.borrow_mut().push(key.clone());
+        let Some(this) = self.this.upgrade() else {
+            return;
+        };
+        wasm_bindgen_futures::spawn_local(async move {
+            let request = HttpRequest {
+                method: "POST",
+                url: pending.endpoint.clone(),
+                headers: vec![
+                    ("Content-Type".to_owned(), "application/json".to_owned()),
+                    ("Idempotency-Key".to_owned(), pending.key.clone()),
+                ],
+                body: Some(pending.body.clone()),
+            };
+            let answer = this.transport.send(request).await;
+            this.in_flight
+                .borrow_mut()
+                .retain(|candidate| *candidate != key);
+            let delivery = this.settle(&pending, answer);
+            if let Some(listener) = this.listener.borrow().as_ref() {
+                listener(&pending, &delivery);
+            }
+            this.schedule();
+        });
+    }
+
+    /// Records the answer in the outbox and says what it means.
+    fn settle(
+        &self,
+        pending: &Pending,
+        answer: Result<super::HttpResponse, super::TransportError>,
+    ) -> Delivery {
+        let now = (self.now_ms)();
+        let (status, retry_after, reason) = match &answer {
+            Ok(response) => (
+                Some(response.status),
+                response
+                    .retry_after
+                    .as_deref()
+                    .and_then(|value| value.trim().parse().ok()),
+                format!("HTTP {}", response.status),
+            ),
+            Err(error) => (None, None, error.to_string()),
+        };
+        match (disposition(status), answer) {
+            (Disposition::Delivered, Ok(response)) => {
+                let accepted = match Outcome::from_response(&response) {
+                    Outcome::Accepted(accepted) => accepted,
+                    // Stored, but the answer is unreadable: still delivered, without details.
+                    _ => Accepted::unknown(),
+                };
+                self.modify(|outbox| {
+                    outbox.remove(&pending.key);
+                    outbox.confirm(Reservation {
+                        sku: pending.sku.clone(),
+                        kind: pending.kind.clone(),
+                        id: accepted.id.to_string(),
+                        quantity: pending.quantity,
+                        queue_position: accepted.queue_position,
+                        expected_date: accepted.expected_date.clone(),
+                        cancel_token: accepted.cancel_token.clone(),
+                        endpoint: pending.endpoint.clone(),
+                        confirmed_ms: now,
+                    });
+                });
+                Delivery::Accepted(accepted)
+            }
+            (Disposition::Refused, Ok(response)) => {
+                self.modify(|outbox| outbox.remove(&pending.key));
+                Delivery::Refused(Outcome::from_response(&response))
+            }
+            _ => {
+                let attempts = pending.attempts + 1;
+                let delay = self.policy.delay_ms(attempts, retry_after, (self.random)());
+                self.modify(|outbox| outbox.reschedule(&pending.key, now, delay).map(|_| ()));
+                Delivery::WillRetry { attempts, reason }
+            }
+        }
+    }
+
+    /// One timer for the earliest pending request.
+    fn schedule(&self) {
+        let in_flight = self.in_flight.borrow().clone();
+        let next = self
+            .store
+            .load()
+            .pending
+            .iter()
+            .filter(|pending| !in_flight.contains(&pending.key))
+            .map(|pending| pending.next_attempt_ms)
+            .min();
+        let Some(next) = next else {
+            self.timer.borrow_mut().take();
+            return;
+        };
+        let wait = next
+            .saturating_sub((self.now_ms)())
+            .min(u64::from(u32::MAX)) as u32;
+        let this = self.this.clone();
+        let timer = Timeout::new(wait, move || {
+            if let Some(courier) = this.upgrade() {
+                courier.resume();
+            }
+        });
+        *self.timer.borrow_mut() = Some(timer);
+    }
+}

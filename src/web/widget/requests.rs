@@ -1,0 +1,454 @@
+//! A widget's requests: validating and queueing a submission, showing what became of it, and
+//! the returning shopper's reservation with its cancel action.
+
+use gloo_events::EventListener;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlElement;
+
+use super::{Phase, Widget};
+use crate::domain::{
+    BackorderRequest, Consent, FieldError, OfferError, RequestKind, check_request, format_iso_date,
+    offer,
+};
+use crate::outbox::{Pending, Reservation};
+use crate::view::confirmation_text;
+use crate::web::config::parse_quantity;
+use crate::web::courier::Delivery;
+use crate::web::events::{self, QueuedDetail, SubmittedDetail};
+use crate::web::form::Outcome;
+use crate::web::platform;
+use crate::web::render::{FIELDS, FormDom};
+use crate::web::transport::HttpRequest;
+
+impl Widget {
+    /// Validates the form with the domain rules, stores the request in the outbox and sends it.
+    pub(super) fn submit(&self) {
+        if self.state.borrow().phase != Phase::Editing {
+            // A second click while the first submission is on its way sends nothing.
+            return;
+        }
+        let Some((form, request)) = self.read_form() else {
+            return;
+        };
+        let checked = match check_request(&request) {
+            Ok(checked) => checked,
+            Err(errors) => return self.show_field_errors(&form, &errors, None),
+        };
+        let Some(Ok(entry)) = self.state.borrow().entry.clone() else {
+            return;
+        };
+        let today = (self.page.services.today)();
+        match offer(
+            &entry.stock,
+            &entry.calendar,
+            checked.kind,
+            checked.quantity,
+            today,
+        ) {
+            Err(OfferError::Exceeds { remaining }) => {
+                let text = self.counted("error.exceeds", remaining);
+                return self.show_errors(&form, &[("quantity".to_owned(), text)], None);
+            }
+            Err(OfferError::WrongKind { .. }) => {
+                let text = self.text("error.rejected");
+                return self.show_errors(&form, &[], Some(&text));
+            }
+            Ok(_) => {}
+        }
+        if !form.trap.value().is_empty() {
+            // Only a bot fills the field nobody can see: send nothing, and say nothing.
+            return;
+        }
+        let endpoint = match self.endpoint() {
+            Ok(endpoint) => endpoint,
+            Err(problem) => {
+                self.report("config", &problem);
+                let text = self.text("error.rejected");
+                return self.show_errors(&form, &[], Some(&text));
+            }
+        };
+        self.show_errors(&form, &[], None);
+        self.state.borrow_mut().phase = Phase::Sending;
+        self.state.borrow_mut().outgoing = Some(request.clone());
+        form.set_busy(true, &self.text("sending"));
+        let now = (self.page.services.now_ms)();
+        self.page.courier.send(Pending {
+            key: request.idempotency_key.clone().unwrap_or_default(),
+            endpoint,
+            sku: checked.sku,
+            kind: checked.kind.as_str().to_owned(),
+            quantity: checked.quantity,
+            body: to_json(&request),
+            created_ms: now,
+            attempts: 0,
+            next_attempt_ms: now,
+        });
+    }
+
+    /// Reads the form into a request body. Sending the same content again (after an answer
+    /// that can be retried) keeps the idempotency key, so the endpoint stores it once.
+    fn read_form(&self) -> Option<(FormDom, BackorderRequest)> {
+        let state = self.state.borrow();
+        let form = state.form.clone()?;
+        let Some(Ok(entry)) = state.entry.clone() else {
+            return None;
+        };
+        let today = (self.page.services.today)();
+        let expected_date = parse_quantity(&form.quantity.value()).and_then(|quantity| {
+            offer(&entry.stock, &entry.calendar, form.kind, quantity, today)
+                .ok()
+                .and_then(|offer| offer.expected_ship_date)
+                .map(format_iso_date)
+        });
+        let mut request = BackorderRequest {
+            kind: Some(form.kind.as_str().to_owned()),
+            sku: Some(entry.stock.sku.clone()),
+            quantity: form.quantity.value().trim().parse::<i64>().ok(),
+            email: Some(form.email.value().trim().to_owned()),
+            name: Some(form.name.value()).filter(|name| !name.trim().is_empty()),
+            consent: Some(Consent {
+                text: form.consent_text.clone(),
+                given: form.consent.checked(),
+            }),
+            expected_date,
+            locale: Some(state.locale.clone()),
+            page: web_sys::window().and_then(|window| window.location().href().ok()),
+            idempotency_key: None,
+            created_at: None,
+        };
+        let previous = state.outgoing.as_ref().filter(|previous| {
+            BackorderRequest {
+                idempotency_key: None,
+                created_at: None,
+                ..(*previous).clone()
+            } == request
+        });
+        request.idempotency_key = Some(
+            previous
+                .and_then(|previous| previous.idempotency_key.clone())
+                .unwrap_or_else(platform::random_key),
+        );
+        request.created_at = Some(
+            previous
+                .and_then(|previous| previous.created_at.clone())
+                .unwrap_or_else(platform::now_rfc3339),
+        );
+        Some((form, request))
+    }
+
+    /// What the courier learned about a request of this widget's SKU.
+    pub(crate) fn delivered(&self, pending: &Pending, delivery: &Delivery) {
+        {
+            let state = self.state.borrow();
+            if state.destroyed
+                || state.config.sku != pending.sku
+                || state.config.mode == super::Mode::Badge
+            {
+                return;
+            }
+        }
+        let kind = RequestKind::parse(&pending.kind).unwrap_or(RequestKind::Backorder);
+        match delivery {
+            Delivery::Accepted(accepted) => {
+                let sku = pending.sku.clone();
+                events::dispatch(
+                    &self.element,
+                    "backorder:submitted",
+                    &SubmittedDetail {
+                        sku: &sku,
+                        kind: kind.as_str(),
+                        id: accepted.id.to_string(),
+                        queue_position: accepted.queue_position,
+                        expected_date: accepted.expected_date.clone(),
+                    },
+                );
+                let reservation = self.page.courier.snapshot().reservation(&sku).cloned();
+                self.state.borrow_mut().outgoing = None;
+                match reservation {
+                    Some(reservation) => self.show_reservation(&reservation, true),
+                    None => self.reload(),
+                }
+            }
+            Delivery::Refused(outcome) => self.refused(outcome),
+            Delivery::WillRetry { attempts, reason } => {
+                let first = self.state.borrow().phase != Phase::Queued;
+                self.show_queued();
+                if first {
+                    events::dispatch(
+                        &self.element,
+                        "backorder:queued",
+                        &QueuedDetail {
+                            sku: &pending.sku,
+                            kind: kind.as_str(),
+                            attempts: *attempts,
+                            reason,
+                        },
+                    );
+                    platform::console_warn(&format!(
+                        "the request could not be delivered yet ({reason}); it is saved and will be retried"
+                    ));
+                }
+            }
+        }
+    }
+
+    /// The endpoint refused the request for good: the shopper can correct it and send again.
+    fn refused(&self, outcome: &Outcome) {
+        self.state.borrow_mut().phase = Phase::Editing;
+        let sku = self.state.borrow().config.sku.clone();
+        let form = self.state.borrow().form.clone();
+        let Some(form) = form else {
+            // The form is gone (a queued request answered after a reload): show it again.
+            self.state.borrow_mut().outgoing = None;
+            self.reload();
+            return;
+        };
+        form.set_busy(false, "");
+        match outcome {
+            Outcome::Invalid(errors) => {
+                let known: Vec<FieldError> = errors
+                    .iter()
+                    .filter(|error| FIELDS.contains(&error.field.as_str()))
+                    .cloned()
+                    .collect();
+                let general = (known.len() < errors.len()).then(|| self.text("error.rejected"));
+                self.show_field_errors(&form, &known, general.as_deref());
+                let detail: Vec<&str> = errors.iter().map(|error| error.message.as_str()).collect();
+                self.report(
+                    "invalid",
+                    &format!("the endpoint refused the request: {}", detail.join("; ")),
+                );
+            }
+            Outcome::Exceeds { remaining } => {
+                let text = if *remaining == 0 {
+                    self.text("error.sold_out")
+                } else {
+                    self.counted("error.exceeds", *remaining)
+                };
+                self.show_errors(&form, &[("quantity".to_owned(), text)], None);
+                self.report(
+                    "exceeds",
+                    &format!("only {remaining} units can still be reserved"),
+                );
+                self.state.borrow_mut().form = None;
+                self.reload();
+                if let Some(form) = self.state.borrow().form.clone() {
+                    form.show_errors(
+                        &[(
+                            "quantity".to_owned(),
+                            self.counted("error.exceeds", *remaining),
+                        )],
+                        None,
+                    );
+                }
+            }
+            Outcome::Rejected { status, message } => {
+                self.state.borrow_mut().outgoing = None;
+                self.show_errors(&form, &[], Some(&self.text("error.rejected")));
+                let message = message
+                    .as_deref()
+                    .map(|message| format!(": {message}"))
+                    .unwrap_or_default();
+                self.report(
+                    "rejected",
+                    &format!("the endpoint answered HTTP {status}{message}"),
+                );
+            }
+            Outcome::Accepted(_) | Outcome::RateLimited { .. } | Outcome::TryAgain => {
+                self.report("unexpected", &format!("unexpected answer for sku {sku:?}"));
+            }
+        }
+    }
+
+    /// "Saved; it will be sent when you are back online."
+    pub(super) fn show_queued(&self) {
+        {
+            let mut state = self.state.borrow_mut();
+            state.phase = Phase::Queued;
+            state.form = None;
+            state.form_listeners.clear();
+        }
+        let _ = self
+            .dom
+            .show_lines("queued", "message", &[self.text("queued")]);
+    }
+
+    /// "You're #3 in line for 2 units. Ships by …", with a cancel button.
+    pub(super) fn show_reservation(&self, reservation: &Reservation, focus: bool) {
+        let kind = RequestKind::parse(&reservation.kind).unwrap_or(RequestKind::Backorder);
+        let lines = {
+            let state = self.state.borrow();
+            confirmation_text(
+                kind,
+                reservation.quantity,
+                reservation.queue_position,
+                reservation.expected_date.as_deref(),
+                &state.messages,
+                &state.format,
+            )
+        };
+        {
+            let mut state = self.state.borrow_mut();
+            state.phase = Phase::Confirmed;
+            state.form = None;
+            state.form_listeners.clear();
+        }
+        let Ok(block) = self.dom.show_lines("confirmation", "confirmation", &lines) else {
+            return;
+        };
+        if reservation.cancel_token.is_some() && kind.reserves_units() {
+            let label = self.text("cancel");
+            if let Ok(button) = crate::web::render::text_element(
+                &self.dom.document,
+                "button",
+                "secondary",
+                &[("type", "button"), ("part", "cancel")],
+                &label,
+            ) {
+                let _ = block.append_child(&button);
+                let this = self.this.clone();
+                let listener = EventListener::new(&button, "click", move |_| {
+                    if let Some(widget) = this.upgrade() {
+                        widget.cancel();
+                    }
+                });
+                self.state.borrow_mut().form_listeners = vec![listener];
+            }
+        }
+        if focus {
+            let _ = block.set_attribute("tabindex", "-1");
+            let _ = block.unchecked_ref::<HtmlElement>().focus();
+        }
+    }
+
+    /// Cancels the remembered reservation with its token; the units go back to the shop.
+    fn cancel(&self) {
+        let sku = self.state.borrow().config.sku.clone();
+        let Some(reservation) = self.page.courier.snapshot().reservation(&sku).cloned() else {
+            return;
+        };
+        let Some(token) = reservation.cancel_token.clone() else {
+            return;
+        };
+        let button = self
+            .dom
+            .body
+            .query_selector("button[part=cancel]")
+            .ok()
+            .flatten();
+        if let Some(button) = &button {
+            let _ = button.set_attribute("disabled", "");
+            button.set_text_content(Some(&self.text("cancelling")));
+        }
+        let url = format!(
+            "{}/{}",
+            reservation.endpoint.trim_end_matches('/'),
+            js_sys::encode_uri_component(&reservation.id)
+        );
+        let transport = self.page.services.transport.clone();
+        let this = self.this.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let answer = transport
+                .send(HttpRequest {
+                    method: "DELETE",
+                    url,
+                    headers: vec![("Authorization".to_owned(), format!("Bearer {token}"))],
+                    body: None,
+                })
+                .await;
+            let Some(widget) = this.upgrade() else { return };
+            // 404 and 410: the endpoint no longer has it, which is what the shopper wanted.
+            let done = matches!(&answer, Ok(response) if (200..300).contains(&response.status) || matches!(response.status, 404 | 410));
+            if done {
+                widget
+                    .page
+                    .courier
+                    .modify(|outbox| outbox.forget_reservation(&sku));
+                widget.page.loader.invalidate(&sku);
+                widget.state.borrow_mut().phase = super::Phase::Editing;
+                widget.reload();
+                let note = crate::web::render::text_element(
+                    &widget.dom.document,
+                    "p",
+                    "cancelled note",
+                    &[("part", "message"), ("role", "status")],
+                    &widget.text("cancelled"),
+                );
+                if let Ok(note) = note {
+                    let _ = widget.dom.body.prepend_with_node_1(&note);
+                }
+            } else {
+                if let Some(button) = &button {
+                    let _ = button.remove_attribute("disabled");
+                    button.set_text_content(Some(&widget.text("cancel")));
+                }
+                let status = answer
+                    .map(|response| format!("HTTP {}", response.status))
+                    .unwrap_or_else(|error| error.to_string());
+                widget.report(
+                    "cancel_failed",
+                    &format!("the reservation could not be cancelled ({status})"),
+                );
+                let error = crate::web::render::text_element(
+                    &widget.dom.document,
+                    "p",
+                    "error",
+                    &[("role", "alert")],
+                    &widget.text("error.cancel"),
+                );
+                if let Ok(error) = error {
+                    let _ = widget.dom.body.append_child(&error);
+                }
+            }
+        });
+    }
+
+    fn show_field_errors(&self, form: &FormDom, errors: &[FieldError], general: Option<&str>) {
+        let max = self
+            .state
+            .borrow()
+            .evaluation
+            .as_ref()
+            .map_or(1, |evaluation| evaluation.max_quantity);
+        let shown: Vec<(String, String)> = errors
+            .iter()
+            .map(|error| {
+                let key = format!("error.{}", error.code);
+                let text = self.counted(&key, max);
+                (
+                    error.field.clone(),
+                    if text == key {
+                        error.message.clone()
+                    } else {
+                        text
+                    },
+                )
+            })
+            .collect();
+        self.show_errors(form, &shown, general);
+    }
+
+    fn show_errors(&self, form: &FormDom, errors: &[(String, String)], general: Option<&str>) {
+        if let Some(first) = form.show_errors(errors, general) {
+            let _ = first.focus();
+        }
+    }
+
+    pub(super) fn text(&self, key: &str) -> String {
+        self.state.borrow().messages.text(key)
+    }
+
+    fn counted(&self, key: &str, count: u32) -> String {
+        let state = self.state.borrow();
+        state.messages.counted(key, count, None, &state.format)
+    }
+}
+
+fn to_json(request: &BackorderRequest) -> String {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    serde::Serialize::serialize(request, &serializer)
+        .ok()
+        .and_then(|value| js_sys::JSON::stringify(&value).ok())
+        .and_then(|text| text.as_string())
+        .unwrap_or_default()
+}
