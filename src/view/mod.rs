@@ -4,9 +4,11 @@
 //! (`Intl`); they come in through [`LocaleFormat`], so everything here also runs natively.
 
 mod messages;
+mod preview;
 mod status;
 mod wording;
 
 pub use messages::{LocaleFormat, Messages, PlainFormat};
+pub use preview::preview_samples;
 pub use status::{StatusView, Tone, confirmation_text, status_view};
 pub use wording::SUPPORTED_LANGUAGES;

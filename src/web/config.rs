@@ -19,13 +19,22 @@ pub struct PageConfig {
     pub problems: Vec<String>,
     /// The merchant's wording (`data-messages="#id"`).
     pub messages: BTreeMap<String, String>,
+    /// `data-structured-data="on"`: keep a JSON-LD `Offer` in sync with each widget.
+    pub structured_data: bool,
+    /// `?backorder-preview` in the page URL: every element shows every state.
+    pub preview: bool,
 }
 
 impl PageConfig {
     /// Reads the script tag. A broken reference is recorded as a problem, never thrown.
     pub fn from_script(script: Option<&Element>) -> Self {
-        let mut config = Self::default();
+        let mut config = Self {
+            preview: page_asks_for_preview(),
+            ..Self::default()
+        };
         let Some(script) = script else { return config };
+        config.structured_data =
+            script.get_attribute("data-structured-data").as_deref() == Some("on");
         config.endpoint = non_empty(script.get_attribute("data-endpoint"));
         config.availability_url = non_empty(script.get_attribute("data-availability-url"));
         if let Some(selector) = non_empty(script.get_attribute("data-stock")) {
@@ -42,6 +51,17 @@ impl PageConfig {
         }
         config
     }
+}
+
+/// Whether the page URL has `backorder-preview` in its query string.
+fn page_asks_for_preview() -> bool {
+    let search = web_sys::window()
+        .and_then(|window| window.location().search().ok())
+        .unwrap_or_default();
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .any(|pair| pair.split('=').next() == Some("backorder-preview"))
 }
 
 /// The text content of the element a selector names.

@@ -46,6 +46,14 @@ pub fn random_key() -> String {
     key
 }
 
+/// Whether the page is served from this machine (development).
+pub fn page_is_local() -> bool {
+    let host = web_sys::window()
+        .and_then(|window| window.location().hostname().ok())
+        .unwrap_or_default();
+    matches!(host.as_str(), "localhost" | "127.0.0.1" | "[::1]" | "::1")
+}
+
 /// Reports a problem to the developer console, prefixed so merchants can filter it.
 pub fn console_error(message: &str) {
     web_sys::console::error_1(&JsValue::from_str(&format!(

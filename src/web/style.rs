@@ -64,6 +64,8 @@ button[disabled] { opacity: 0.6; cursor: progress; }
 .trap { position: absolute; left: -10000px; width: 1px; height: 1px; overflow: hidden; }
 .confirmation { display: grid; gap: 0.25em; }
 .confirmation p { margin: 0; }
+.preview { display: grid; gap: calc(var(--_gap) * 2); grid-template-columns: repeat(auto-fill, minmax(16rem, 1fr)); }
+.sample { border: 1px dashed var(--_border); padding: var(--_gap); align-content: start; }
 @media (prefers-reduced-motion: reduce) { * { transition: none !important; animation: none !important; } }
 "#;
 

@@ -46,6 +46,8 @@ struct State {
     /// Listeners that live as long as the current form or quantity input.
     form_listeners: Vec<EventListener>,
     quantity_listeners: Vec<EventListener>,
+    /// The JSON-LD offer, when the page asked for structured data.
+    offer_script: Option<super::structured::OfferScript>,
     destroyed: bool,
 }
 
@@ -91,6 +93,7 @@ impl Widget {
                 outgoing: None,
                 form_listeners: Vec::new(),
                 quantity_listeners: Vec::new(),
+                offer_script: None,
                 destroyed: false,
             }),
             page,
@@ -176,6 +179,7 @@ impl Widget {
         state.form_listeners.clear();
         state.quantity_listeners.clear();
         state.form = None;
+        state.offer_script = None;
         drop(state);
         self.dom.root.set_text_content(None);
     }
@@ -254,11 +258,26 @@ impl Widget {
                 let mut state = self.state.borrow_mut();
                 state.form = None;
                 state.form_listeners.clear();
+                state.offer_script = None;
                 return;
             }
             Some(Ok(entry)) => entry,
         };
         let today = (self.page.services.today)();
+        if self.page.config.preview {
+            let state = self.state.borrow();
+            let shown = super::preview::show_preview(
+                &self.dom,
+                &state.messages,
+                &state.format,
+                entry.calendar.payment,
+                today,
+            );
+            if shown.is_err() {
+                platform::console_error("the preview could not be rendered");
+            }
+            return;
+        }
         let (evaluation, view) = {
             let state = self.state.borrow();
             let evaluation = evaluate(&entry.stock, &entry.calendar, state.config.quantity, today);
@@ -287,6 +306,20 @@ impl Widget {
                 .join(". "),
         };
         self.state.borrow_mut().evaluation = Some(evaluation.clone());
+        if self.page.config.structured_data {
+            let mut state = self.state.borrow_mut();
+            if state.offer_script.is_none() {
+                state.offer_script = super::structured::OfferScript::new(&self.dom.document);
+            }
+            if let Some(script) = &state.offer_script {
+                script.update(
+                    &entry.stock.sku,
+                    entry.stock.name.as_deref(),
+                    availability,
+                    platform::page_is_local(),
+                );
+            }
+        }
         events::dispatch(&self.element, "backorder:status", &detail);
         self.render_form(
             &entry,
@@ -473,11 +506,9 @@ pub fn check_endpoint(endpoint: &str) -> Result<String, String> {
     let base = location.href().unwrap_or_default();
     let url = web_sys::Url::new_with_base(endpoint, &base)
         .map_err(|_| format!("endpoint {endpoint:?} is not a valid URL"))?;
-    let page_host = location.hostname().unwrap_or_default();
-    let local = |host: &str| matches!(host, "localhost" | "127.0.0.1" | "[::1]" | "::1");
     match url.protocol().as_str() {
         "https:" => Ok(url.href()),
-        "http:" if local(&page_host) => Ok(url.href()),
+        "http:" if platform::page_is_local() => Ok(url.href()),
         "http:" => Err(format!(
             "endpoint {endpoint:?} uses http: on a page that is not localhost; shoppers' emails must travel over https:"
         )),

@@ -1,0 +1,86 @@
+//! An optional JSON-LD `Offer` kept in sync with what the widget shows, so search engines read
+//! the same availability and date as the shopper (`data-structured-data="on"`).
+
+use chrono::NaiveDate;
+use js_sys::{Object, Reflect};
+use wasm_bindgen::JsValue;
+use web_sys::{Document, Element};
+
+use super::platform;
+use crate::domain::{Availability, format_iso_date};
+
+/// One `<script type="application/ld+json">` in the document head, owned by one widget.
+#[derive(Debug)]
+pub struct OfferScript {
+    script: Element,
+}
+
+impl OfferScript {
+    pub fn new(document: &Document) -> Option<Self> {
+        let script = document.create_element("script").ok()?;
+        script.set_attribute("type", "application/ld+json").ok()?;
+        script.set_attribute("data-backorder-offer", "").ok()?;
+        let head = document.query_selector("head").ok().flatten()?;
+        head.append_child(&script).ok()?;
+        Some(Self { script })
+    }
+
+    /// Rewrites the offer for the state now shown.
+    pub fn update(
+        &self,
+        sku: &str,
+        name: Option<&str>,
+        availability: &Availability,
+        page_is_local: bool,
+    ) {
+        let starts: Option<NaiveDate> = availability.availability_starts();
+        let waiting = matches!(
+            availability,
+            Availability::Backordered { .. } | Availability::Preorder { .. }
+        );
+        if waiting && starts.is_none() && page_is_local {
+            // Cannot happen with today's rules; the warning guards a future change to them.
+            platform::console_warn(&format!(
+                "{sku}: a {} offer has no availabilityStarts date",
+                availability.state_name()
+            ));
+        }
+        let offer = Object::new();
+        let set = |target: &Object, key: &str, value: JsValue| {
+            let _ = Reflect::set(target, &JsValue::from_str(key), &value);
+        };
+        set(&offer, "@context", "https://schema.org".into());
+        set(&offer, "@type", "Offer".into());
+        set(&offer, "sku", sku.into());
+        if let Some(name) = name {
+            let product = Object::new();
+            set(&product, "@type", "Product".into());
+            set(&product, "name", name.into());
+            set(&product, "sku", sku.into());
+            set(&offer, "itemOffered", product.into());
+        }
+        set(
+            &offer,
+            "availability",
+            format!("https://schema.org/{}", availability.schema_org()).into(),
+        );
+        if let Some(starts) = starts {
+            set(&offer, "availabilityStarts", format_iso_date(starts).into());
+        }
+        let text = js_sys::JSON::stringify(&offer)
+            .ok()
+            .and_then(|text| text.as_string())
+            .unwrap_or_default();
+        self.script.set_text_content(Some(&text));
+    }
+
+    pub fn remove(&self) {
+        self.script.remove();
+    }
+}
+
+impl Drop for OfferScript {
+    fn drop(&mut self) {
+        self.remove();
+    }
+}
