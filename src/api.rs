@@ -3,14 +3,15 @@
 use std::rc::Rc;
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, HtmlElement};
 
 use crate::domain::{
-    Availability, ShopCalendar, ShopConfig, Stock, StockRecord, evaluate as evaluate_stock,
-    format_iso_date, parse_iso_date,
+    Availability, ShopCalendar, ShopConfig, Stock, evaluate as evaluate_stock, format_iso_date,
+    parse_iso_date,
 };
+use crate::web::js::{Builder, Fields};
+use crate::web::wire;
 use crate::web::{ElementConfig, Mode, Page, PageConfig, Services, Widget, define_element};
 
 /// Called by `backorder-widget.js` with its own `<script>` element: reads the page settings and
@@ -34,12 +35,11 @@ pub fn start(script: Option<Element>) {
     }
 }
 
-/// `mount`'s configuration object.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+/// `mount`'s and `update`'s configuration object (camelCase, as JavaScript writes it).
+#[derive(Debug, Default)]
 struct MountOptions {
     sku: Option<String>,
-    quantity: Option<u32>,
+    quantity: Option<i64>,
     quantity_input: Option<String>,
     mode: Option<String>,
     locale: Option<String>,
@@ -48,20 +48,45 @@ struct MountOptions {
 }
 
 impl MountOptions {
+    fn read(value: &JsValue) -> Result<Self, String> {
+        if value.is_undefined() || value.is_null() {
+            return Ok(Self::default());
+        }
+        let fields = Fields(value);
+        if !fields.is_object() {
+            return Err("the configuration must be an object".to_owned());
+        }
+        Ok(Self {
+            sku: fields.string("sku")?,
+            quantity: fields.integer("quantity")?,
+            quantity_input: fields.string("quantityInput")?,
+            mode: fields.string("mode")?,
+            locale: fields.string("locale")?,
+            endpoint: fields.string("endpoint")?,
+            availability_url: fields.string("availabilityUrl")?,
+        })
+    }
+
     fn apply(self, mut config: ElementConfig, problems: &mut Vec<String>) -> ElementConfig {
         if let Some(sku) = self.sku {
             config.sku = sku.trim().to_owned();
         }
         if let Some(quantity) = self.quantity {
-            config.quantity = quantity.max(1);
+            match u32::try_from(quantity) {
+                Ok(quantity) if quantity >= 1 => config.quantity = quantity,
+                _ => problems.push(
+                    "quantity must be a whole number of at least 1; keeping the previous one"
+                        .to_owned(),
+                ),
+            }
         }
         if let Some(mode) = self.mode {
             config.mode = match mode.as_str() {
                 "badge" => Mode::Badge,
                 "full" => Mode::Full,
-                other => {
+                _ => {
                     problems.push(format!(
-                        "mode {other:?} is not \"full\" or \"badge\"; using full"
+                        "mode \"{mode}\" is not \"full\" or \"badge\"; using full"
                     ));
                     Mode::Full
                 }
@@ -88,15 +113,14 @@ impl WidgetHandle {
     pub fn update(&self, changes: JsValue) {
         let Some(widget) = &self.widget else { return };
         let mut problems = Vec::new();
-        let options: MountOptions =
-            serde_wasm_bindgen::from_value(changes).unwrap_or_else(|error| {
-                problems.push(format!("update(): {error}"));
-                MountOptions::default()
-            });
+        let options = MountOptions::read(&changes).unwrap_or_else(|error| {
+            problems.push(format!("update(): {error}"));
+            MountOptions::default()
+        });
+        let config = options.apply(widget.config(), &mut problems);
         for problem in problems {
             crate::web::console_error(&problem);
         }
-        let config = options.apply(widget.config(), &mut Vec::new());
         widget.update(config);
     }
 
@@ -113,114 +137,75 @@ impl WidgetHandle {
 #[wasm_bindgen]
 pub fn mount(element: HtmlElement, config: JsValue) -> WidgetHandle {
     let (attributes, mut problems) = ElementConfig::from_attributes(&element);
-    let options = if config.is_undefined() || config.is_null() {
+    let options = MountOptions::read(&config).unwrap_or_else(|error| {
+        problems.push(format!("mount(): {error}"));
         MountOptions::default()
-    } else {
-        serde_wasm_bindgen::from_value(config).unwrap_or_else(|error| {
-            problems.push(format!("mount(): the configuration is not valid: {error}"));
-            MountOptions::default()
-        })
-    };
+    });
     let config = options.apply(attributes, &mut problems);
     let widget = Widget::mount(element, config, problems, Page::current()).ok();
     WidgetHandle { widget }
 }
 
-/// `evaluate`'s options.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct EvaluateOptions {
-    quantity: Option<u32>,
-    /// `YYYY-MM-DD`; the browser's local date when absent.
-    today: Option<String>,
-    shop: Option<ShopConfig>,
-}
-
-/// `evaluate`'s answer, JSON-shaped.
-#[derive(Debug, Default, Serialize)]
-struct EvaluateResult {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    state: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    quantity: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    max_quantity: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    low_stock: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    ship_now: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    backordered: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    expected_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    release_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    schema_org: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    availability_starts: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    google_availability: Option<&'static str>,
-}
-
 /// Evaluates one stock record without any DOM: `evaluate(record, {quantity: 2})` gives
 /// `{state: "backordered", expected_date: "2026-12-15", …}` or `{error: "…"}`.
+/// `options`: `quantity`, `today` (`YYYY-MM-DD`, default the browser's date) and `shop`.
 #[wasm_bindgen]
 pub fn evaluate(record: JsValue, options: JsValue) -> JsValue {
-    let result = evaluate_js(record, options).unwrap_or_else(|error| EvaluateResult {
-        error: Some(error),
-        ..EvaluateResult::default()
-    });
-    result
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap_or(JsValue::NULL)
+    evaluate_js(&record, &options)
+        .unwrap_or_else(|error| Builder::new().set("error", error).build())
 }
 
-fn evaluate_js(record: JsValue, options: JsValue) -> Result<EvaluateResult, String> {
-    let record: StockRecord = serde_wasm_bindgen::from_value(record)
+fn evaluate_js(record: &JsValue, options: &JsValue) -> Result<JsValue, String> {
+    let record = wire::stock_record(record)
         .map_err(|error| format!("the stock record is malformed: {error}"))?;
     let stock = Stock::from_record(&record).map_err(|error| error.to_string())?;
-    let options: EvaluateOptions = if options.is_undefined() || options.is_null() {
-        EvaluateOptions::default()
-    } else {
-        serde_wasm_bindgen::from_value(options)
-            .map_err(|error| format!("the options are malformed: {error}"))?
+    let options = Fields(options);
+    let shop = match options.object("shop")? {
+        Some(shop) => wire::shop_config(&shop)?,
+        None => ShopConfig::default(),
     };
-    let calendar = ShopCalendar::from_config(&options.shop.unwrap_or_default())
-        .map_err(|error| error.to_string())?;
-    let today: NaiveDate = match options.today.as_deref() {
-        Some(text) => parse_iso_date(text)
-            .ok_or_else(|| format!("today {text:?} is not a YYYY-MM-DD date"))?,
+    let calendar = ShopCalendar::from_config(&shop).map_err(|error| error.to_string())?;
+    let today: NaiveDate = match options.string("today")? {
+        Some(text) => parse_iso_date(&text)
+            .ok_or_else(|| format!("today \"{text}\" is not a YYYY-MM-DD date"))?,
         None => crate::web::local_today(),
     };
-    let evaluation = evaluate_stock(&stock, &calendar, options.quantity.unwrap_or(1), today);
+    let quantity = options
+        .integer("quantity")?
+        .and_then(|quantity| u32::try_from(quantity).ok())
+        .unwrap_or(1);
+    let evaluation = evaluate_stock(&stock, &calendar, quantity, today);
     let availability = &evaluation.availability;
-    let (low_stock, ship_now, backordered, release_date) = match availability {
-        Availability::InStock { low_stock } => (*low_stock, None, None, None),
+    let mut result = Builder::new()
+        .set("state", availability.state_name())
+        .set("quantity", evaluation.quantity)
+        .set("max_quantity", evaluation.max_quantity)
+        .maybe(
+            "expected_date",
+            availability.expected_ship_date().map(format_iso_date),
+        )
+        .set(
+            "schema_org",
+            format!("https://schema.org/{}", availability.schema_org()),
+        )
+        .maybe(
+            "availability_starts",
+            availability.availability_starts().map(format_iso_date),
+        )
+        .set("google_availability", availability.google_feed());
+    result = match availability {
+        Availability::InStock { low_stock } => result.maybe("low_stock", *low_stock),
         Availability::Partial {
             ship_now,
             backordered,
             ..
-        } => (None, Some(*ship_now), Some(*backordered), None),
+        } => result
+            .set("ship_now", *ship_now)
+            .set("backordered", *backordered),
         Availability::Preorder { release_date, .. } => {
-            (None, None, None, Some(format_iso_date(*release_date)))
+            result.set("release_date", format_iso_date(*release_date))
         }
-        _ => (None, None, None, None),
+        _ => result,
     };
-    Ok(EvaluateResult {
-        error: None,
-        state: Some(availability.state_name()),
-        quantity: Some(evaluation.quantity),
-        max_quantity: Some(evaluation.max_quantity),
-        low_stock,
-        ship_now,
-        backordered,
-        expected_date: availability.expected_ship_date().map(format_iso_date),
-        release_date,
-        schema_org: Some(format!("https://schema.org/{}", availability.schema_org())),
-        availability_starts: availability.availability_starts().map(format_iso_date),
-        google_availability: Some(availability.google_feed()),
-    })
+    Ok(result.build())
 }

@@ -58,7 +58,7 @@ impl ShopCalendar {
             calendar.working_days = [false; 7];
             for day in days {
                 let weekday = parse_weekday(day).ok_or_else(|| RecordError::Malformed {
-                    detail: format!("`working_days` has {day:?}, expected a day such as \"mon\""),
+                    detail: format!("`working_days` has \"{day}\", expected a day such as \"mon\""),
                 })?;
                 calendar.working_days[weekday.num_days_from_monday() as usize] = true;
             }
@@ -99,7 +99,7 @@ impl ShopCalendar {
             Some(other) => {
                 return Err(RecordError::Malformed {
                     detail: format!(
-                        "`payment` must be \"at_order\" or \"at_shipment\" (got {other:?})"
+                        "`payment` must be \"at_order\" or \"at_shipment\" (got \"{other}\")"
                     ),
                 });
             }

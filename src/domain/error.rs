@@ -31,13 +31,13 @@ impl fmt::Display for RecordError {
             Self::BadDate { field, value } => {
                 write!(
                     f,
-                    "`{field}` must be a date written YYYY-MM-DD (got {value:?})"
+                    "`{field}` must be a date written YYYY-MM-DD (got \"{value}\")"
                 )
             }
             Self::BadBackordersSetting { value } => {
                 write!(
                     f,
-                    "`backorders` must be \"allow\" or \"deny\" (got {value:?})"
+                    "`backorders` must be \"allow\" or \"deny\" (got \"{value}\")"
                 )
             }
             Self::Malformed { detail } => write!(f, "the stock record is malformed: {detail}"),

@@ -71,17 +71,19 @@ fn text_of(selector: &str) -> Result<String, String> {
         .ok_or("no document")?;
     let element = document
         .query_selector(selector)
-        .map_err(|_| format!("{selector:?} is not a valid CSS selector"))?
-        .ok_or_else(|| format!("no element matches {selector:?}"))?;
+        .map_err(|_| format!("\"{selector}\" is not a valid CSS selector"))?
+        .ok_or_else(|| format!("no element matches \"{selector}\""))?;
     Ok(element.text_content().unwrap_or_default())
 }
 
 /// Merchant wording: a flat JSON object of strings.
 fn parse_messages(text: &str) -> Result<BTreeMap<String, String>, String> {
-    let value =
-        js_sys::JSON::parse(text).map_err(|_| "the messages are not valid JSON".to_owned())?;
-    serde_wasm_bindgen::from_value(value)
-        .map_err(|_| "the messages must be a JSON object of strings".to_owned())
+    let value = super::js::from_json(text).ok_or("the messages are not valid JSON")?;
+    let fields = super::js::Fields(&value);
+    if !fields.is_object() {
+        return Err("the messages must be a JSON object of strings".to_owned());
+    }
+    Ok(fields.string_entries()?.into_iter().collect())
 }
 
 /// How much the element shows.
@@ -116,7 +118,7 @@ impl ElementConfig {
             None => 1,
             Some(text) => parse_quantity(&text).unwrap_or_else(|| {
                 problems.push(format!(
-                    "quantity {text:?} is not a whole number from 1 to {MAX_QUANTITY}; using 1"
+                    "quantity \"{text}\" is not a whole number from 1 to {MAX_QUANTITY}; using 1"
                 ));
                 1
             }),
@@ -126,7 +128,7 @@ impl ElementConfig {
             Some("badge") => Mode::Badge,
             Some(other) => {
                 problems.push(format!(
-                    "mode {other:?} is not \"full\" or \"badge\"; using full"
+                    "mode \"{other}\" is not \"full\" or \"badge\"; using full"
                 ));
                 Mode::Full
             }

@@ -1,60 +1,50 @@
-//! The request a form describes, and what the endpoint's answer means.
+//! What the endpoint's answer to a request means.
 
-use serde::Deserialize;
-use wasm_bindgen::JsValue;
-
+use super::js::{Fields, from_json};
 use super::transport::HttpResponse;
+use super::wire;
 use crate::domain::FieldError;
 
 /// The endpoint's `201`/`200` body.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Accepted {
-    pub id: IdValue,
-    #[serde(default)]
+    /// Endpoints may number their requests or name them; either is kept as text.
+    pub id: String,
     pub queue_position: Option<u32>,
-    #[serde(default)]
     pub expected_date: Option<String>,
-    #[serde(default)]
     pub cancel_token: Option<String>,
 }
 
 impl Accepted {
+    /// Reads a `2xx` body; `None` when it has no usable `id`.
+    fn read(body: &str) -> Option<Self> {
+        let value = from_json(body)?;
+        let fields = Fields(&value);
+        let id = match fields.get("id")? {
+            id if id.as_string().is_some() => id.as_string()?,
+            id => (id.as_f64()? as u64).to_string(),
+        };
+        Some(Self {
+            id,
+            queue_position: fields
+                .integer("queue_position")
+                .ok()
+                .flatten()
+                .and_then(|n| u32::try_from(n).ok()),
+            expected_date: fields.string("expected_date").ok().flatten(),
+            cancel_token: fields.string("cancel_token").ok().flatten(),
+        })
+    }
+
     /// A `2xx` whose body could not be read: the request is stored, its details unknown.
     pub fn unknown() -> Self {
         Self {
-            id: IdValue::Text(String::new()),
+            id: String::new(),
             queue_position: None,
             expected_date: None,
             cancel_token: None,
         }
     }
-}
-
-/// Endpoints may number their requests or name them; both are fine.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(untagged)]
-pub enum IdValue {
-    Text(String),
-    Number(u64),
-}
-
-impl std::fmt::Display for IdValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Text(text) => f.write_str(text),
-            Self::Number(number) => write!(f, "{number}"),
-        }
-    }
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct ErrorBody {
-    #[serde(default)]
-    errors: Vec<FieldError>,
-    #[serde(default)]
-    remaining: Option<u32>,
-    #[serde(default)]
-    message: Option<String>,
 }
 
 /// What an answer means for the shopper.
@@ -82,32 +72,32 @@ pub enum Outcome {
 
 impl Outcome {
     pub fn from_response(response: &HttpResponse) -> Self {
-        let body = js_sys::JSON::parse(&response.body).unwrap_or(JsValue::NULL);
+        if matches!(response.status, 200 | 201) {
+            return Accepted::read(&response.body).map_or(Self::TryAgain, Self::Accepted);
+        }
+        let body = from_json(&response.body).unwrap_or(wasm_bindgen::JsValue::NULL);
+        let fields = Fields(&body);
         match response.status {
-            200 | 201 => match serde_wasm_bindgen::from_value::<Accepted>(body) {
-                Ok(accepted) => Self::Accepted(accepted),
-                Err(_) => Self::TryAgain,
+            422 => Self::Invalid(wire::field_errors(&body)),
+            409 => Self::Exceeds {
+                remaining: fields
+                    .integer("remaining")
+                    .ok()
+                    .flatten()
+                    .and_then(|n| u32::try_from(n).ok())
+                    .unwrap_or(0),
             },
-            status => {
-                let error: ErrorBody = serde_wasm_bindgen::from_value(body).unwrap_or_default();
-                match status {
-                    422 => Self::Invalid(error.errors),
-                    409 => Self::Exceeds {
-                        remaining: error.remaining.unwrap_or(0),
-                    },
-                    429 => Self::RateLimited {
-                        retry_after_seconds: response
-                            .retry_after
-                            .as_deref()
-                            .and_then(|value| value.trim().parse().ok()),
-                    },
-                    500..=599 => Self::TryAgain,
-                    _ => Self::Rejected {
-                        status,
-                        message: error.message,
-                    },
-                }
-            }
+            429 => Self::RateLimited {
+                retry_after_seconds: response
+                    .retry_after
+                    .as_deref()
+                    .and_then(|value| value.trim().parse().ok()),
+            },
+            500..=599 => Self::TryAgain,
+            status => Self::Rejected {
+                status,
+                message: fields.string("message").ok().flatten(),
+            },
         }
     }
 }

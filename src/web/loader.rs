@@ -6,12 +6,13 @@ use std::collections::HashMap;
 use std::fmt;
 use std::rc::Rc;
 
-use js_sys::{Array, Reflect};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 
+use super::js::{Fields, from_json};
 use super::transport::{HttpRequest, Transport, TransportError};
-use crate::domain::{RecordError, ShopCalendar, ShopConfig, Stock, StockRecord};
+use super::wire;
+use crate::domain::{RecordError, ShopCalendar, ShopConfig, Stock};
 
 /// A variant's checked stock and its shop's calendar.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,7 +58,7 @@ impl fmt::Display for LoadError {
                 "no stock source: set data-availability-url or data-stock on the script tag, or availability-url on the element",
             ),
             Self::NoSku => f.write_str("the element has no sku attribute"),
-            Self::UnknownSku(sku) => write!(f, "the stock data has no record for sku {sku:?}"),
+            Self::UnknownSku(sku) => write!(f, "the stock data has no record for sku \"{sku}\""),
             Self::BadRecord(error) => write!(f, "{error}"),
             Self::BadResponse(detail) => write!(f, "the stock data is not valid: {detail}"),
             Self::Status(status) => write!(f, "the availability URL answered HTTP {status}"),
@@ -269,40 +270,33 @@ fn encode(text: &str) -> String {
 
 /// Parses `{"shop": {…}, "items": [records]}`. A broken record only breaks its own SKU.
 fn parse_availability(text: &str) -> Result<HashMap<String, StockResult>, LoadError> {
-    let value =
-        js_sys::JSON::parse(text).map_err(|_| LoadError::BadResponse("not JSON".to_owned()))?;
-    if !value.is_object() || Array::is_array(&value) {
+    let value = from_json(text).ok_or_else(|| LoadError::BadResponse("not JSON".to_owned()))?;
+    let fields = Fields(&value);
+    if !fields.is_object() {
         return Err(LoadError::BadResponse(
             "expected an object with \"items\"".to_owned(),
         ));
     }
-    let field =
-        |name: &str| Reflect::get(&value, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
-    let shop = field("shop");
-    let shop: ShopConfig = if shop.is_undefined() || shop.is_null() {
-        ShopConfig::default()
-    } else {
-        serde_wasm_bindgen::from_value(shop)
-            .map_err(|error| LoadError::BadResponse(format!("shop: {error}")))?
+    let shop = match fields.object("shop").map_err(LoadError::BadResponse)? {
+        Some(shop) => wire::shop_config(&shop)
+            .map_err(|error| LoadError::BadResponse(format!("shop: {error}")))?,
+        None => ShopConfig::default(),
     };
     let calendar = ShopCalendar::from_config(&shop)
         .map_err(|error| LoadError::BadResponse(format!("shop: {error}")))?;
-    let items = field("items");
-    if !Array::is_array(&items) {
+    if fields.get("items").is_none() {
         return Err(LoadError::BadResponse(
-            "\"items\" must be an array of stock records".to_owned(),
+            "\"items\" must be a list of stock records".to_owned(),
         ));
     }
+    let items = fields.array("items").map_err(LoadError::BadResponse)?;
     let mut entries = HashMap::new();
-    for item in Array::from(&items).iter() {
-        let sku = Reflect::get(&item, &JsValue::from_str("sku"))
-            .ok()
-            .and_then(|sku| sku.as_string());
-        let Some(sku) = sku else { continue };
-        let entry = serde_wasm_bindgen::from_value::<StockRecord>(item)
-            .map_err(|error| RecordError::Malformed {
-                detail: error.to_string(),
-            })
+    for item in items {
+        let Ok(Some(sku)) = Fields(&item).string("sku") else {
+            continue;
+        };
+        let entry = wire::stock_record(&item)
+            .map_err(|detail| RecordError::Malformed { detail })
             .and_then(|record| Stock::from_record(&record))
             .map(|stock| {
                 Rc::new(StockEntry {

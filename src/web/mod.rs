@@ -7,6 +7,7 @@ mod element;
 mod events;
 mod form;
 mod intl;
+pub(crate) mod js;
 mod loader;
 mod page;
 mod platform;
@@ -17,6 +18,7 @@ mod structured;
 mod style;
 mod transport;
 mod widget;
+pub(crate) mod wire;
 
 pub use config::{ElementConfig, Mode, PageConfig};
 pub use courier::Delivery;

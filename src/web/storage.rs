@@ -42,21 +42,17 @@ impl OutboxStore for LocalStorage {
         else {
             return Outbox::default();
         };
-        js_sys::JSON::parse(&text)
-            .ok()
-            .and_then(|value| serde_wasm_bindgen::from_value(value).ok())
-            .unwrap_or_else(|| {
+        match super::js::from_json(&text) {
+            Some(value) => super::wire::outbox(&value),
+            None => {
                 platform::console_warn("the saved outbox was unreadable and has been reset");
                 Outbox::default()
-            })
+            }
+        }
     }
 
     fn save(&self, outbox: &Outbox) {
-        let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-        let text = serde::Serialize::serialize(outbox, &serializer)
-            .ok()
-            .and_then(|value| js_sys::JSON::stringify(&value).ok())
-            .and_then(|text| text.as_string());
+        let text = Some(super::wire::outbox_json(outbox));
         let saved = match (Self::storage(), text) {
             (Some(storage), Some(text))
                 if outbox.pending.is_empty() && outbox.reservations.is_empty() =>

@@ -320,7 +320,7 @@ impl Widget {
                 );
             }
         }
-        events::dispatch(&self.element, "backorder:status", &detail);
+        events::dispatch(&self.element, "backorder:status", &detail.to_js());
         self.render_form(
             &entry,
             view.offer,
@@ -438,7 +438,7 @@ impl Widget {
         let Some(input) = input else {
             return self.report(
                 "config",
-                &format!("quantity-input {selector:?} matches no input on the page"),
+                &format!("quantity-input \"{selector}\" matches no input on the page"),
             );
         };
         let read = {
@@ -474,7 +474,8 @@ impl Widget {
                 sku: &sku,
                 code,
                 message,
-            },
+            }
+            .to_js(),
         );
     }
 }
@@ -505,13 +506,13 @@ pub fn check_endpoint(endpoint: &str) -> Result<String, String> {
     };
     let base = location.href().unwrap_or_default();
     let url = web_sys::Url::new_with_base(endpoint, &base)
-        .map_err(|_| format!("endpoint {endpoint:?} is not a valid URL"))?;
+        .map_err(|_| format!("endpoint \"{endpoint}\" is not a valid URL"))?;
     match url.protocol().as_str() {
         "https:" => Ok(url.href()),
         "http:" if platform::page_is_local() => Ok(url.href()),
         "http:" => Err(format!(
-            "endpoint {endpoint:?} uses http: on a page that is not localhost; shoppers' emails must travel over https:"
+            "endpoint \"{endpoint}\" uses http: on a page that is not localhost; shoppers' emails must travel over https:"
         )),
-        other => Err(format!("endpoint {endpoint:?} uses {other}, not https:")),
+        other => Err(format!("endpoint \"{endpoint}\" uses {other}, not https:")),
     }
 }

@@ -78,7 +78,7 @@ impl Widget {
             sku: checked.sku,
             kind: checked.kind.as_str().to_owned(),
             quantity: checked.quantity,
-            body: to_json(&request),
+            body: crate::web::wire::request_json(&request),
             created_ms: now,
             attempts: 0,
             next_attempt_ms: now,
@@ -160,7 +160,8 @@ impl Widget {
                         id: accepted.id.to_string(),
                         queue_position: accepted.queue_position,
                         expected_date: accepted.expected_date.clone(),
-                    },
+                    }
+                    .to_js(),
                 );
                 let reservation = self.page.courier.snapshot().reservation(&sku).cloned();
                 self.state.borrow_mut().outgoing = None;
@@ -182,7 +183,8 @@ impl Widget {
                             kind: kind.as_str(),
                             attempts: *attempts,
                             reason,
-                        },
+                        }
+                        .to_js(),
                     );
                     platform::console_warn(&format!(
                         "the request could not be delivered yet ({reason}); it is saved and will be retried"
@@ -255,7 +257,10 @@ impl Widget {
                 );
             }
             Outcome::Accepted(_) | Outcome::RateLimited { .. } | Outcome::TryAgain => {
-                self.report("unexpected", &format!("unexpected answer for sku {sku:?}"));
+                self.report(
+                    "unexpected",
+                    &format!("unexpected answer for sku \"{sku}\""),
+                );
             }
         }
     }
@@ -442,13 +447,4 @@ impl Widget {
         let state = self.state.borrow();
         state.messages.counted(key, count, None, &state.format)
     }
-}
-
-fn to_json(request: &BackorderRequest) -> String {
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    serde::Serialize::serialize(request, &serializer)
-        .ok()
-        .and_then(|value| js_sys::JSON::stringify(&value).ok())
-        .and_then(|text| text.as_string())
-        .unwrap_or_default()
 }

@@ -1,0 +1,177 @@
+//! Reading and writing plain JavaScript objects, by hand.
+//!
+//! A generic (serde) bridge costs tens of kilobytes of WebAssembly, much of it error messages
+//! that format floats. The wire types are few and flat, so each is read field by field here,
+//! with errors that name the field and never echo a number back.
+
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+
+/// The largest integer a JavaScript number holds exactly.
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+/// A JavaScript object being read.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields<'a>(pub &'a JsValue);
+
+impl Fields<'_> {
+    /// Whether the value is a plain object (not an array, not null).
+    pub fn is_object(&self) -> bool {
+        self.0.is_object() && !Array::is_array(self.0)
+    }
+
+    pub fn get(&self, key: &str) -> Option<JsValue> {
+        let value = Reflect::get(self.0, &JsValue::from_str(key)).ok()?;
+        (!value.is_undefined() && !value.is_null()).then_some(value)
+    }
+
+    pub fn string(&self, key: &str) -> Result<Option<String>, String> {
+        self.get(key)
+            .map(|value| {
+                value
+                    .as_string()
+                    .ok_or_else(|| format!("`{key}` must be text"))
+            })
+            .transpose()
+    }
+
+    pub fn integer(&self, key: &str) -> Result<Option<i64>, String> {
+        self.get(key)
+            .map(|value| {
+                whole_number(&value).ok_or_else(|| format!("`{key}` must be a whole number"))
+            })
+            .transpose()
+    }
+
+    pub fn boolean(&self, key: &str) -> Result<Option<bool>, String> {
+        self.get(key)
+            .map(|value| {
+                value
+                    .as_bool()
+                    .ok_or_else(|| format!("`{key}` must be true or false"))
+            })
+            .transpose()
+    }
+
+    /// An array field; absent is empty.
+    pub fn array(&self, key: &str) -> Result<Vec<JsValue>, String> {
+        match self.get(key) {
+            None => Ok(Vec::new()),
+            Some(value) if Array::is_array(&value) => {
+                Ok(value.unchecked_into::<Array>().iter().collect())
+            }
+            Some(_) => Err(format!("`{key}` must be a list")),
+        }
+    }
+
+    /// An object field; absent is `None`.
+    pub fn object(&self, key: &str) -> Result<Option<JsValue>, String> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(value) if Fields(&value).is_object() => Ok(Some(value)),
+            Some(_) => Err(format!("`{key}` must be an object")),
+        }
+    }
+
+    /// A list of strings; absent is `None`.
+    pub fn strings(&self, key: &str) -> Result<Option<Vec<String>>, String> {
+        if self.get(key).is_none() {
+            return Ok(None);
+        }
+        self.array(key)?
+            .iter()
+            .map(|value| {
+                value
+                    .as_string()
+                    .ok_or_else(|| format!("`{key}` must be a list of text"))
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some)
+    }
+
+    /// Every `key: "text"` pair of the object.
+    pub fn string_entries(&self) -> Result<Vec<(String, String)>, String> {
+        let object: &Object = self.0.unchecked_ref();
+        Object::entries(object)
+            .iter()
+            .map(|entry| {
+                let pair: Array = entry.unchecked_into();
+                let key = pair.get(0).as_string().unwrap_or_default();
+                let value = pair
+                    .get(1)
+                    .as_string()
+                    .ok_or_else(|| format!("`{key}` must be text"))?;
+                Ok((key, value))
+            })
+            .collect()
+    }
+}
+
+/// A number that is a whole number JavaScript holds exactly.
+fn whole_number(value: &JsValue) -> Option<i64> {
+    let number = value.as_f64()?;
+    (number.fract() == 0.0 && number.abs() <= MAX_SAFE_INTEGER).then_some(number as i64)
+}
+
+/// A JavaScript object being written.
+#[derive(Debug)]
+pub struct Builder(Object);
+
+impl Default for Builder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Builder {
+    pub fn new() -> Self {
+        Self(Object::new())
+    }
+
+    pub fn set(self, key: &str, value: impl Into<JsValue>) -> Self {
+        let _ = Reflect::set(&self.0, &JsValue::from_str(key), &value.into());
+        self
+    }
+
+    /// Sets the field only when there is a value (absent rather than `null`).
+    pub fn maybe<T: Into<JsValue>>(self, key: &str, value: Option<T>) -> Self {
+        match value {
+            Some(value) => self.set(key, value),
+            None => self,
+        }
+    }
+
+    /// Sets the field to the value or to `null`.
+    pub fn nullable<T: Into<JsValue>>(self, key: &str, value: Option<T>) -> Self {
+        match value {
+            Some(value) => self.set(key, value),
+            None => self.set(key, JsValue::NULL),
+        }
+    }
+
+    pub fn build(self) -> JsValue {
+        self.0.into()
+    }
+
+    pub fn json(self) -> String {
+        to_json(&self.0)
+    }
+}
+
+/// `JSON.stringify`, or an empty string for a value that cannot be written.
+pub fn to_json(value: &JsValue) -> String {
+    js_sys::JSON::stringify(value)
+        .ok()
+        .and_then(|text| text.as_string())
+        .unwrap_or_default()
+}
+
+/// `JSON.parse`.
+pub fn from_json(text: &str) -> Option<JsValue> {
+    js_sys::JSON::parse(text).ok()
+}
+
+/// An array of values.
+pub fn array(values: impl IntoIterator<Item = JsValue>) -> JsValue {
+    values.into_iter().collect::<Array>().into()
+}
