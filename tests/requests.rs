@@ -204,15 +204,29 @@ fn what_can_be_promised() {
         6,
         Err(OfferError::Exceeds { remaining: 5 }),
     );
-    // Everything promised: notify only.
+    // Everything promised: nothing remains to reserve (409), and "notify me" is offered.
     let full = r#"{"sku": "F", "backorders": "allow", "backordered": 5, "incoming": [{"quantity": 5, "expected": "2026-12-14"}]}"#;
     check_offer(
         full,
         Backorder,
         1,
+        Err(OfferError::Exceeds { remaining: 0 }),
+    );
+    check_offer(
+        full,
+        Preorder,
+        1,
         Err(OfferError::WrongKind {
             offered: Some(Notify),
         }),
+    );
+    let full_preorder =
+        r#"{"sku": "Q", "release_date": "2027-01-15", "backorder_limit": 3, "backordered": 3}"#;
+    check_offer(
+        full_preorder,
+        Preorder,
+        1,
+        Err(OfferError::Exceeds { remaining: 0 }),
     );
     check_offer(full, Notify, 1, Ok(None));
     let pre =

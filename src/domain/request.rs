@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{Availability, Evaluation, MAX_QUANTITY, ShopCalendar, Stock, evaluate};
+use super::{Availability, Evaluation, MAX_QUANTITY, NoDateReason, ShopCalendar, Stock, evaluate};
 
 /// The request body exactly as it travels (SPEC "Backorder requests").
 ///
@@ -285,6 +285,18 @@ pub fn offer(
             .filter(|&beyond| beyond == RequestKind::Backorder)
     });
     if offered != Some(kind) {
+        // Everything en route is already promised (or too far out): the request is of the
+        // right kind, there is just nothing left, which the endpoint answers with `409`.
+        let sold_out = matches!(
+            evaluation.availability,
+            Availability::OutOfStock {
+                reason: NoDateReason::CapReached | NoDateReason::BeyondMaxWait,
+                ..
+            }
+        );
+        if sold_out && reservable_kind(stock, today) == Some(kind) {
+            return Err(OfferError::Exceeds { remaining: 0 });
+        }
         return Err(OfferError::WrongKind { offered });
     }
     if !kind.reserves_units() {
@@ -299,4 +311,18 @@ pub fn offer(
     Ok(Offer {
         expected_ship_date: evaluation.availability.expected_ship_date(),
     })
+}
+
+/// The kind of request that holds units of this stock when any are left: a pre-order before the
+/// release date, a backorder when the shop takes them.
+fn reservable_kind(stock: &Stock, today: NaiveDate) -> Option<RequestKind> {
+    if stock.discontinued {
+        None
+    } else if stock.release_date.is_some_and(|release| release > today) {
+        Some(RequestKind::Preorder)
+    } else if stock.backorders_allowed {
+        Some(RequestKind::Backorder)
+    } else {
+        None
+    }
 }

@@ -1,1 +1,300 @@
-//! Reference endpoint.
+//! The reference endpoint `backorder-server` (feature `server`, native only).
+//!
+//! - [`config`]: flags and environment variables.
+//! - `catalog`, `demo`: the stock data, from a file or built from today.
+//! - `store`: requests in SQLite; the cap check and the insert are one transaction.
+//! - `availability`, `backorders`, `admin`: the API handlers.
+//! - `page`: the storefront pages, with fresh stock data inline.
+//! - `rate_limit`, `errors`, `access_log`: cross-cutting middleware.
+//! - `clock`, `secrets`: the only clock, and random tokens and constant-time comparison.
+//!
+//! The availability rules and request validation are never restated here: every decision calls
+//! `crate::domain`, the same code the widget runs in the browser.
+
+mod access_log;
+mod admin;
+mod availability;
+mod backorders;
+mod catalog;
+mod clock;
+pub mod config;
+mod demo;
+mod errors;
+mod page;
+mod rate_limit;
+mod secrets;
+mod store;
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, Method, header};
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::{any, delete, get, post};
+use chrono::NaiveDate;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub use config::{Command, Config, ConfigError, HELP};
+
+use catalog::{Catalog, CatalogError, CatalogSource};
+use errors::ApiError;
+use rate_limit::RateLimiter;
+use store::{Store, StoreError};
+
+/// The policy every response carries: the widget needs nothing inline, only its own scripts and
+/// the WebAssembly compiler.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'";
+
+/// What every handler shares. Cloning is cheap.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    catalog: Arc<CatalogSource>,
+    store: Arc<Store>,
+    admin_token: Arc<str>,
+    rate_limiter: Option<Arc<RateLimiter>>,
+    www: PathBuf,
+    allowed_origins: Vec<String>,
+}
+
+impl AppState {
+    /// Loads the catalog and opens the database; generates an admin token when none is set.
+    pub fn new(config: &Config) -> Result<Self, StartError> {
+        let catalog = CatalogSource::load(config.catalog.as_deref(), clock::today())?;
+        let store = Store::open(&config.database)?;
+        let admin_token = config
+            .admin_token
+            .clone()
+            .unwrap_or_else(|| secrets::random_token(32));
+        Ok(Self {
+            catalog: Arc::new(catalog),
+            store: Arc::new(store),
+            admin_token: admin_token.into(),
+            rate_limiter: RateLimiter::new(config.rate_limit_per_minute).map(Arc::new),
+            www: config.www.clone(),
+            allowed_origins: config.allowed_origins.clone(),
+        })
+    }
+
+    /// The token that opens the admin listing.
+    pub fn admin_token(&self) -> &str {
+        &self.admin_token
+    }
+
+    fn catalog(&self, today: NaiveDate) -> Result<Arc<Catalog>, ApiError> {
+        self.catalog.current(today).map_err(ApiError::internal)
+    }
+
+    fn rate_limiter(&self) -> Option<&RateLimiter> {
+        self.rate_limiter.as_deref()
+    }
+
+    /// Runs blocking database work off the async threads.
+    async fn with_store<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let store = Arc::clone(&self.store);
+        tokio::task::spawn_blocking(move || work(&store))
+            .await
+            .map_err(ApiError::internal)?
+            .map_err(ApiError::internal)
+    }
+}
+
+/// The whole application: the API, the static storefront, and the layers around both.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/api/availability", get(availability::get))
+        .route("/api/backorders", post(backorders::create).get(admin::list))
+        .route("/api/backorders.csv", get(admin::csv))
+        .route("/api/backorders/{id}", delete(backorders::cancel))
+        .route("/api/{*rest}", any(errors::not_found))
+        .layer(from_fn_with_state(state.clone(), rate_limit::limit))
+        .layer(DefaultBodyLimit::max(backorders::MAX_BODY_BYTES))
+        .layer(from_fn(errors::json_errors))
+        .with_state(state.clone());
+    let site = Router::new()
+        .fallback_service(ServeDir::new(&state.www))
+        .layer(from_fn_with_state(state.clone(), page::inline_stock));
+    let mut app = api.merge(site);
+    if !state.allowed_origins.is_empty() {
+        app = app.layer(cors(&state.allowed_origins));
+    }
+    app.layer(SetResponseHeaderLayer::if_not_present(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+    ))
+    .layer(SetResponseHeaderLayer::if_not_present(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    ))
+    .layer(from_fn(access_log::log))
+}
+
+/// Cross-origin access for the configured storefronts only. It covers the static files too: a
+/// storefront on another origin loads the widget's module script and `.wasm` from here, and both
+/// are fetched in CORS mode. `Retry-After` is exposed so the widget can honour a `429`.
+fn cors(origins: &[String]) -> CorsLayer {
+    let origins = origins
+        .iter()
+        .filter_map(|origin| HeaderValue::from_str(origin).ok());
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([Method::GET, Method::POST, Method::DELETE])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            header::AUTHORIZATION,
+            HeaderName::from_static("idempotency-key"),
+        ])
+        .expose_headers([header::RETRY_AFTER])
+        .max_age(Duration::from_secs(600))
+}
+
+/// A running server. Dropping it (or calling [`Server::stop`]) shuts it down gracefully.
+#[derive(Debug)]
+pub struct Server {
+    addr: SocketAddr,
+    admin_token: String,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl Server {
+    /// The address it listens on: the real port when the config asked for port 0.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn admin_token(&self) -> &str {
+        &self.admin_token
+    }
+
+    /// Stops accepting connections, lets requests in flight finish, and waits for the end.
+    pub async fn stop(mut self) -> Result<(), StartError> {
+        if let Some(shutdown) = self.shutdown.take() {
+            // An error means the server already stopped, which is what was asked.
+            let _ = shutdown.send(());
+        }
+        (&mut self.task)
+            .await
+            .map_err(|error| StartError::Serve(std::io::Error::other(error)))?
+            .map_err(StartError::Serve)
+    }
+}
+
+/// Starts the server on the current Tokio runtime and returns once it is listening.
+pub async fn start(config: Config) -> Result<Server, StartError> {
+    let state = AppState::new(&config)?;
+    let admin_token = state.admin_token().to_owned();
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .map_err(|error| StartError::Bind(config.listen, error))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|error| StartError::Bind(config.listen, error))?;
+    let (shutdown, stopped) = oneshot::channel::<()>();
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                // Either a stop request or the handle being dropped.
+                let _ = stopped.await;
+            })
+            .await
+    });
+    Ok(Server {
+        addr,
+        admin_token,
+        shutdown: Some(shutdown),
+        task,
+    })
+}
+
+/// Runs the server until Ctrl-C or SIGTERM. What `backorder-server` does.
+pub async fn serve(config: Config) -> Result<(), StartError> {
+    let generated_token = config.admin_token.is_none();
+    if !config.www.is_dir() {
+        eprintln!(
+            "warning: the static folder {} does not exist; only the API is served",
+            config.www.display()
+        );
+    }
+    let server = start(config).await?;
+    eprintln!("backorder-server listening on http://{}", server.addr());
+    if generated_token {
+        eprintln!(
+            "admin token for this run (set --admin-token or BACKORDER_ADMIN_TOKEN to choose one): {}",
+            server.admin_token()
+        );
+    }
+    shutdown_signal().await;
+    eprintln!("shutting down");
+    server.stop().await
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                tokio::select! {
+                    _ = interrupt => {}
+                    _ = terminate.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = interrupt.await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = interrupt.await;
+    }
+}
+
+/// Why the server could not start or stopped with an error. The binary exits with code 1.
+#[derive(Debug)]
+pub enum StartError {
+    Catalog(CatalogError),
+    Store(StoreError),
+    Bind(SocketAddr, std::io::Error),
+    Serve(std::io::Error),
+}
+
+impl fmt::Display for StartError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Catalog(error) => error.fmt(f),
+            Self::Store(error) => error.fmt(f),
+            Self::Bind(addr, error) => write!(f, "cannot listen on {addr}: {error}"),
+            Self::Serve(error) => write!(f, "the server stopped: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for StartError {}
+
+impl From<CatalogError> for StartError {
+    fn from(error: CatalogError) -> Self {
+        Self::Catalog(error)
+    }
+}
+
+impl From<StoreError> for StartError {
+    fn from(error: StoreError) -> Self {
+        Self::Store(error)
+    }
+}

@@ -1,0 +1,184 @@
+//! The shop team's view: `GET /api/backorders` (JSON) and `GET /api/backorders.csv`, behind the
+//! admin bearer token.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use super::errors::ApiError;
+use super::store::RequestRow;
+use super::{AppState, secrets};
+
+/// The token of an `Authorization: Bearer <token>` header, if there is one.
+pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
+fn require_admin(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+    match bearer_token(headers) {
+        Some(token) if secrets::secrets_match(token, state.admin_token()) => Ok(()),
+        _ => Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "send the admin token as Authorization: Bearer <token>",
+        )),
+    }
+}
+
+/// Every request, oldest first, with its current place in line.
+pub async fn list(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    require_admin(&state, &headers)?;
+    let rows = state.with_store(|store| store.list()).await?;
+    Ok(Json(json!({ "requests": rows })))
+}
+
+/// The same rows as CSV, for a spreadsheet.
+pub async fn csv(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+    require_admin(&state, &headers)?;
+    let rows = state.with_store(|store| store.list()).await?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static("attachment; filename=\"backorders.csv\""),
+            ),
+        ],
+        to_csv(&rows),
+    )
+        .into_response())
+}
+
+const COLUMNS: [&str; 18] = [
+    "id",
+    "status",
+    "sku",
+    "kind",
+    "quantity",
+    "queue_position",
+    "expected_date",
+    "shown_expected_date",
+    "email",
+    "name",
+    "consent_given",
+    "consent_text",
+    "locale",
+    "page",
+    "idempotency_key",
+    "created_at",
+    "received_at",
+    "cancelled_at",
+];
+
+/// RFC 4180 CSV: CRLF line ends, a header row.
+fn to_csv(rows: &[RequestRow]) -> String {
+    let mut out = String::new();
+    push_line(&mut out, COLUMNS.iter().map(|column| (*column).to_owned()));
+    for row in rows {
+        let text = |value: &Option<String>| value.clone().unwrap_or_default();
+        push_line(
+            &mut out,
+            [
+                row.id.clone(),
+                row.status.to_owned(),
+                row.sku.clone(),
+                row.kind.clone(),
+                row.quantity.to_string(),
+                row.queue_position
+                    .map(|n| n.to_string())
+                    .unwrap_or_default(),
+                text(&row.expected_date),
+                text(&row.shown_expected_date),
+                row.email.clone(),
+                text(&row.name),
+                row.consent_given.to_string(),
+                row.consent_text.clone(),
+                text(&row.locale),
+                text(&row.page),
+                row.idempotency_key.clone(),
+                text(&row.created_at),
+                row.received_at.clone(),
+                text(&row.cancelled_at),
+            ],
+        );
+    }
+    out
+}
+
+fn push_line(out: &mut String, cells: impl IntoIterator<Item = String>) {
+    for (index, cell) in cells.into_iter().enumerate() {
+        if index > 0 {
+            out.push(',');
+        }
+        out.push_str(&csv_cell(&cell));
+    }
+    out.push_str("\r\n");
+}
+
+/// One cell, quoted when it must be. Text a spreadsheet would run as a formula (it starts with
+/// `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`, because names and consent
+/// texts come from shoppers and a formula in them is an attack on whoever opens the export.
+fn csv_cell(value: &str) -> String {
+    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    };
+    if value.contains([',', '"', '\r', '\n']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(value: &str, expected: &str) {
+        assert_eq!(csv_cell(value), expected, "{value:?}");
+    }
+
+    #[test]
+    fn cells_are_quoted_and_defused() {
+        check("plain", "plain");
+        check("", "");
+        check("Ana, María", "\"Ana, María\"");
+        check("say \"hi\"", "\"say \"\"hi\"\"\"");
+        check("two\nlines", "\"two\nlines\"");
+        check("=HYPERLINK(\"x\")", "\"'=HYPERLINK(\"\"x\"\")\"");
+        check("+1", "'+1");
+        check("-2", "'-2");
+        check("@SUM(A1)", "'@SUM(A1)");
+        check("\tx", "'\tx");
+        check("a=b", "a=b");
+    }
+
+    #[test]
+    fn bearer_tokens() {
+        let check = |value: &str, expected: Option<&str>| {
+            let mut headers = HeaderMap::new();
+            headers.insert(
+                header::AUTHORIZATION,
+                HeaderValue::from_str(value).expect("a header value"),
+            );
+            assert_eq!(bearer_token(&headers), expected, "{value:?}");
+        };
+        check("Bearer abc", Some("abc"));
+        check("bearer  abc ", Some("abc"));
+        check("Basic abc", None);
+        check("Bearer", None);
+        check("Bearer ", None);
+    }
+}

@@ -1,0 +1,101 @@
+//! `GET /api/availability?sku=A&sku=B`: stock records, with the requests already accepted counted
+//! as promised, so every page evaluates against what is really left.
+
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use super::AppState;
+use super::catalog::Catalog;
+use super::clock;
+use super::errors::ApiError;
+
+/// One page rarely shows more than a few dozen variants; 500 leaves room for a large collection
+/// while bounding the work of one request.
+pub const MAX_SKUS: usize = 500;
+
+/// The handler. Unknown SKUs are left out of `items`; the widget reports them as unknown.
+pub async fn get(
+    State(state): State<AppState>,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(pairs) = query.map_err(|rejection| {
+        ApiError::new(StatusCode::BAD_REQUEST, "bad_query", rejection.body_text())
+    })?;
+    let requested: Vec<&str> = pairs
+        .iter()
+        .filter(|(name, _)| name == "sku")
+        .map(|(_, sku)| sku.trim())
+        .filter(|sku| !sku.is_empty())
+        .collect();
+    if requested.is_empty() {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "sku_required",
+            "name at least one sku: /api/availability?sku=A&sku=B",
+        ));
+    }
+    if requested.len() > MAX_SKUS {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "too_many_skus",
+            format!("at most {MAX_SKUS} skus per request; split the request"),
+        ));
+    }
+    let body = availability(&state, Some(&requested)).await?;
+    let mut response = Json(body).into_response();
+    // Every accepted request changes the answer, so caches must ask again each time.
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    Ok(response)
+}
+
+/// The availability response for `skus` (each once, in the order first asked), or for the whole
+/// catalog when `None`.
+pub async fn availability(state: &AppState, skus: Option<&[&str]>) -> Result<Value, ApiError> {
+    let catalog = state.catalog(clock::today())?;
+    let held = state.with_store(|store| store.held_units()).await?;
+    let mut seen = std::collections::HashSet::new();
+    let entries: Vec<_> = match skus {
+        Some(skus) => skus
+            .iter()
+            .filter(|sku| seen.insert(**sku))
+            .filter_map(|sku| catalog.get(sku))
+            .collect(),
+        None => catalog.entries().iter().collect(),
+    };
+    let items = entries
+        .into_iter()
+        .map(|entry| {
+            let mut record = entry.record.clone();
+            if let Some(&units) = held.get(&entry.stock.sku) {
+                record.backordered =
+                    Some(i64::from(entry.stock.already_promised) + i64::from(units));
+            }
+            without_nulls(json!(record))
+        })
+        .collect::<Vec<_>>();
+    Ok(json!({"shop": shop(&catalog), "items": items}))
+}
+
+fn shop(catalog: &Catalog) -> Value {
+    without_nulls(json!(catalog.shop()))
+}
+
+/// Drops `null` members of an object: an absent optional field means the same to every reader,
+/// and the page stays short.
+fn without_nulls(value: Value) -> Value {
+    match value {
+        Value::Object(members) => Value::Object(
+            members
+                .into_iter()
+                .filter(|(_, member)| !member.is_null())
+                .collect(),
+        ),
+        other => other,
+    }
+}

@@ -1,0 +1,268 @@
+//! `POST /api/backorders` and `DELETE /api/backorders/{id}`: a shopper's request, and its
+//! cancellation.
+//!
+//! Validation and the promise come from the domain (`check_request`, then `offer`), the same code
+//! the widget ran before sending, so page and endpoint never disagree about what is allowed.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::body::{Body, Bytes};
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use serde_json::{Value, json};
+
+use super::catalog::Catalog;
+use super::errors::ApiError;
+use super::store::{Cancellation, NewRequest, Submission};
+use super::{AppState, admin, clock, secrets};
+use crate::domain::{
+    Availability, BackorderRequest, CheckedRequest, NoDateReason, OfferError, Stock, check_request,
+    evaluate, offer,
+};
+
+/// A request body is a few hundred bytes; anything near this is not from the widget.
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+
+pub async fn create(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let body = body.map_err(|rejection| {
+        let status = rejection.status();
+        let code = if status == StatusCode::PAYLOAD_TOO_LARGE {
+            "too_large"
+        } else {
+            "bad_request"
+        };
+        ApiError::new(status, code, rejection.body_text())
+    })?;
+    let mut request = parse_body(&headers, &body)?;
+    let header_key = idempotency_key(&headers)?;
+    match &request.idempotency_key {
+        Some(body_key) if *body_key != header_key => {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "idempotency_key_mismatch",
+                "the Idempotency-Key header and the body's idempotency_key differ",
+            ));
+        }
+        Some(_) => {}
+        None => request.idempotency_key = Some(header_key),
+    }
+    let checked = check_request(&request).map_err(ApiError::fields)?;
+    let new = new_request(&request, &checked);
+    let today = clock::today();
+    let catalog = state.catalog(today)?;
+    let submission = state
+        .with_store(move |store| {
+            store.submit(&new, |held_units| {
+                decide(&catalog, &checked, held_units, today)
+            })
+        })
+        .await?;
+    match submission {
+        Submission::Created(accepted) => Ok((StatusCode::CREATED, Json(accepted)).into_response()),
+        Submission::Replayed(original) => Ok((
+            StatusCode::OK,
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            Body::from(original),
+        )
+            .into_response()),
+        Submission::KeyReused => Err(ApiError::field(
+            "idempotency_key",
+            "idempotency_key_reused",
+            "this idempotency key was already used for a different request; use a new key",
+        )),
+        Submission::Refused(refusal) => Err(refusal),
+    }
+}
+
+/// Only `application/json` (any parameters) is read. A body that is not JSON is `400`; JSON of
+/// the wrong shape (a number where text belongs, an array) is `422`.
+fn parse_body(headers: &HeaderMap, body: &[u8]) -> Result<BackorderRequest, ApiError> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    if !essence.eq_ignore_ascii_case("application/json") {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "send the request as Content-Type: application/json",
+        ));
+    }
+    serde_json::from_slice(body).map_err(|error| {
+        if error.is_data() {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_request",
+                format!("the body is not a backorder request: {error}"),
+            )
+            .with("errors", json!([]))
+        } else {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_json",
+                format!("the body is not JSON: {error}"),
+            )
+        }
+    })
+}
+
+fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
+    headers
+        .get("idempotency-key")
+        .and_then(|value| value.to_str().ok())
+        .map(|key| key.trim().to_owned())
+        .filter(|key| !key.is_empty())
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "idempotency_key_required",
+                "send an Idempotency-Key header, unique per request and reused on retries",
+            )
+        })
+}
+
+fn new_request(request: &BackorderRequest, checked: &CheckedRequest) -> NewRequest {
+    // What the shopper asked for, without the key itself and the client's timestamp: a retry
+    // may restamp `created_at`, and it is still the same request.
+    let fingerprint = BackorderRequest {
+        idempotency_key: None,
+        created_at: None,
+        ..request.clone()
+    };
+    NewRequest {
+        kind: checked.kind,
+        sku: checked.sku.clone(),
+        quantity: checked.quantity,
+        email: checked.email.clone(),
+        name: checked.name.clone(),
+        consent_text: checked.consent_text.clone(),
+        // `check_request` refuses a request without consent, so this is always true; it is
+        // stored from the body all the same, so the record says what the shopper sent.
+        consent_given: request
+            .consent
+            .as_ref()
+            .is_some_and(|consent| consent.given),
+        shown_expected_date: request.expected_date.clone(),
+        locale: request.locale.clone(),
+        page: request.page.clone(),
+        idempotency_key: checked.idempotency_key.clone(),
+        request_hash: secrets::sha256_hex(&json!(fingerprint).to_string()),
+        created_at: request.created_at.clone(),
+        received_at: clock::now_utc(),
+    }
+}
+
+/// The domain's decision for `checked`, with `held_units` already promised to stored requests
+/// on top of what the catalog says was promised before.
+fn decide(
+    catalog: &Arc<Catalog>,
+    checked: &CheckedRequest,
+    held_units: u32,
+    today: NaiveDate,
+) -> Result<Option<NaiveDate>, ApiError> {
+    let entry = catalog.get(&checked.sku).ok_or_else(|| {
+        ApiError::field("sku", "unknown_sku", "this shop has no item with this sku")
+    })?;
+    let mut stock = entry.stock.clone();
+    stock.already_promised = stock.already_promised.saturating_add(held_units);
+    let calendar = catalog.calendar();
+    match offer(&stock, calendar, checked.kind, checked.quantity, today) {
+        Ok(offer) => Ok(offer.expected_ship_date),
+        Err(OfferError::Exceeds { remaining }) => Err(exceeds(remaining)),
+        Err(OfferError::WrongKind { offered }) => {
+            // Once every unit en route is promised the item turns "out of stock, notify me", and
+            // `offer` calls a backorder for it the wrong kind. For the shopper whose page still
+            // showed a date, the truth is "none left to promise": a `409` with nothing remaining.
+            // The shelf is left out as `offer` leaves it out: a backorder never takes from it.
+            let from_incoming = Stock {
+                on_hand: 0,
+                ..stock.clone()
+            };
+            let now = evaluate(&from_incoming, calendar, 1, today);
+            let sold_out = matches!(
+                now.availability,
+                Availability::OutOfStock {
+                    reason: NoDateReason::CapReached | NoDateReason::BeyondMaxWait,
+                    ..
+                }
+            );
+            if sold_out && checked.kind.reserves_units() {
+                return Err(exceeds(now.reservable));
+            }
+            Err(ApiError::field(
+                "kind",
+                "kind_not_offered",
+                match offered {
+                    Some(kind) => format!("this item takes {} requests now", kind.as_str()),
+                    None => "this item takes no requests now".to_owned(),
+                },
+            ))
+        }
+    }
+}
+
+fn exceeds(remaining: u32) -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        "exceeds",
+        format!("only {remaining} more units can be promised with a date"),
+    )
+    .with("remaining", json!(remaining))
+}
+
+/// Cancels with the token the request's `201` returned: `Authorization: Bearer <token>`, or
+/// `?token=` for a link in an email. A wrong token and an unknown id both answer `404`, so ids
+/// cannot be probed.
+pub async fn cancel(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let from_query = query.ok().and_then(|Query(pairs)| {
+        pairs
+            .into_iter()
+            .find(|(name, _)| name == "token")
+            .map(|(_, token)| token)
+    });
+    let token = admin::bearer_token(&headers)
+        .map(str::to_owned)
+        .or(from_query)
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "token_required",
+                "send the cancel token as Authorization: Bearer <token> or ?token=",
+            )
+        })?;
+    let now = clock::now_utc();
+    let outcome = {
+        let id = id.clone();
+        state
+            .with_store(move |store| store.cancel(&id, &token, &now))
+            .await?
+    };
+    match outcome {
+        Cancellation::Cancelled { cancelled_at }
+        | Cancellation::AlreadyCancelled { cancelled_at } => Ok(Json(
+            json!({"id": id, "status": "cancelled", "cancelled_at": cancelled_at}),
+        )),
+        Cancellation::NotFound => Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "no request with this id and cancel token",
+        )),
+    }
+}

@@ -1,0 +1,288 @@
+//! How the server is configured: command-line flags, then environment variables, then defaults.
+//!
+//! Flags are parsed by hand: there are few of them, and a parser crate would cost more build
+//! time than it saves.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Printed by `--help`.
+pub const HELP: &str = "\
+backorder-server: the reference endpoint of the backorder widget, and its demo storefront.
+
+Usage: backorder-server [OPTIONS]
+
+Every option can also be set with the environment variable shown; a flag wins over the variable,
+and an empty variable counts as unset.
+
+  --listen ADDR            BACKORDER_LISTEN           address to listen on [127.0.0.1:8080]
+  --database FILE          BACKORDER_DATABASE         SQLite file, created with its folder
+                                                      [data/backorders.sqlite3]
+  --catalog FILE           BACKORDER_CATALOG          stock data: {\"shop\": {..}, \"items\": [..]}
+                                                      [a built-in demo catalog dated from today]
+  --allowed-origins LIST   BACKORDER_ALLOWED_ORIGINS  comma-separated origins allowed to call the
+                                                      API from other sites (CORS) [none]
+  --admin-token TOKEN      BACKORDER_ADMIN_TOKEN      bearer token for the admin listing and CSV
+                                                      [random, printed once at start-up]
+  --www DIR                BACKORDER_WWW              static files: the storefront and widget [www]
+  --rate-limit N           BACKORDER_RATE_LIMIT       requests per minute per client for POST and
+                                                      DELETE; 0 turns the limit off [20]
+  -h, --help                                          print this help
+";
+
+/// Everything the server needs to start. `Default` gives the documented defaults.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub database: PathBuf,
+    /// The catalog file; `None` serves the built-in demo catalog.
+    pub catalog: Option<PathBuf>,
+    /// Origins such as `https://shop.example` that may call the API cross-origin.
+    pub allowed_origins: Vec<String>,
+    /// `None` generates a random token at start-up.
+    pub admin_token: Option<String>,
+    pub www: PathBuf,
+    /// Requests per minute per client on POST and DELETE; 0 disables the limit.
+    pub rate_limit_per_minute: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            database: PathBuf::from("data/backorders.sqlite3"),
+            catalog: None,
+            allowed_origins: Vec::new(),
+            admin_token: None,
+            www: PathBuf::from("www"),
+            rate_limit_per_minute: 20,
+        }
+    }
+}
+
+/// What the command line asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Serve(Config),
+    Help,
+}
+
+/// A command line or environment the server cannot run with. The binary exits with code 2.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError(String);
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// Each setting: its flag, its environment variable.
+const SETTINGS: [(&str, &str); 7] = [
+    ("--listen", "BACKORDER_LISTEN"),
+    ("--database", "BACKORDER_DATABASE"),
+    ("--catalog", "BACKORDER_CATALOG"),
+    ("--allowed-origins", "BACKORDER_ALLOWED_ORIGINS"),
+    ("--admin-token", "BACKORDER_ADMIN_TOKEN"),
+    ("--www", "BACKORDER_WWW"),
+    ("--rate-limit", "BACKORDER_RATE_LIMIT"),
+];
+
+impl Command {
+    /// Reads the process's own arguments (without the program name) and environment.
+    pub fn from_process() -> Result<Self, ConfigError> {
+        Self::parse(std::env::args().skip(1), |name| std::env::var(name).ok())
+    }
+
+    /// Parses `args` (without the program name); `env` looks up an environment variable. Both
+    /// are parameters so the rules can be tested without touching the process.
+    pub fn parse(
+        args: impl IntoIterator<Item = String>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
+        let mut flags: [Option<String>; SETTINGS.len()] = Default::default();
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
+            if arg == "-h" || arg == "--help" {
+                return Ok(Self::Help);
+            }
+            let (flag, inline_value) = match arg.split_once('=') {
+                Some((flag, value)) if flag.starts_with("--") => (flag, Some(value.to_owned())),
+                _ => (arg.as_str(), None),
+            };
+            let Some(index) = SETTINGS.iter().position(|(name, _)| *name == flag) else {
+                return Err(ConfigError(format!("unknown argument {arg:?}")));
+            };
+            let value = match inline_value.or_else(|| args.next()) {
+                Some(value) => value,
+                None => return Err(ConfigError(format!("{flag} needs a value"))),
+            };
+            flags[index] = Some(value);
+        }
+        let mut values = flags.into_iter().zip(SETTINGS).map(|(flag, (name, var))| {
+            let from_env = env(var).filter(|value| !value.is_empty());
+            flag.map(|value| (value, name))
+                .or(from_env.map(|value| (value, var)))
+        });
+        let mut next = || values.next().flatten();
+        let defaults = Config::default();
+        let config = Config {
+            listen: match next() {
+                Some((text, source)) => text.trim().parse().map_err(|_| {
+                    ConfigError(format!(
+                        "{source}: {text:?} is not an address such as 127.0.0.1:8080"
+                    ))
+                })?,
+                None => defaults.listen,
+            },
+            database: next().map_or(defaults.database, |(path, _)| PathBuf::from(path)),
+            catalog: next().map(|(path, _)| PathBuf::from(path)),
+            allowed_origins: match next() {
+                Some((list, source)) => parse_origins(&list)
+                    .map_err(|problem| ConfigError(format!("{source}: {problem}")))?,
+                None => defaults.allowed_origins,
+            },
+            admin_token: match next() {
+                Some((token, source)) if token.trim().is_empty() => {
+                    return Err(ConfigError(format!("{source} must not be empty")));
+                }
+                token => token.map(|(token, _)| token.trim().to_owned()),
+            },
+            www: next().map_or(defaults.www, |(path, _)| PathBuf::from(path)),
+            rate_limit_per_minute: match next() {
+                Some((text, source)) => text.trim().parse().map_err(|_| {
+                    ConfigError(format!(
+                        "{source}: {text:?} is not a whole number of requests per minute"
+                    ))
+                })?,
+                None => defaults.rate_limit_per_minute,
+            },
+        };
+        Ok(Self::Serve(config))
+    }
+}
+
+/// Checks a comma-separated list of origins. Browsers send an origin as scheme, host and port
+/// only, so anything else (a path, a trailing slash, `*`) could never match and is a mistake.
+fn parse_origins(list: &str) -> Result<Vec<String>, String> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|origin| !origin.is_empty())
+        .map(|origin| {
+            let host = origin
+                .strip_prefix("https://")
+                .or_else(|| origin.strip_prefix("http://"));
+            match host {
+                Some(host)
+                    if !host.is_empty() && !host.contains(['/', '?', '#', '*', ' ', '"', '\\']) =>
+                {
+                    Ok(origin.to_owned())
+                }
+                _ => Err(format!(
+                    "{origin:?} is not an origin such as https://shop.example (scheme and host, \
+                     optional port, no path)"
+                )),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str], env: &[(&str, &str)]) -> Result<Command, ConfigError> {
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+            .collect();
+        Command::parse(args.iter().map(|arg| (*arg).to_owned()), |name| {
+            env.iter()
+                .find(|(var, _)| var == name)
+                .map(|(_, value)| value.clone())
+        })
+    }
+
+    fn check(args: &[&str], env: &[(&str, &str)], expected: Config) {
+        assert_eq!(
+            parse(args, env),
+            Ok(Command::Serve(expected)),
+            "{args:?} {env:?}"
+        );
+    }
+
+    fn check_error(args: &[&str], env: &[(&str, &str)], needle: &str) {
+        match parse(args, env) {
+            Err(ConfigError(message)) => assert!(message.contains(needle), "{message}"),
+            other => panic!("{args:?} {env:?} gave {other:?}, expected an error"),
+        }
+    }
+
+    #[test]
+    fn flags_win_over_the_environment_which_wins_over_defaults() {
+        check(&[], &[], Config::default());
+        check(
+            &["--listen", "0.0.0.0:9000"],
+            &[("BACKORDER_LISTEN", "127.0.0.1:1")],
+            Config {
+                listen: SocketAddr::from(([0, 0, 0, 0], 9000)),
+                ..Config::default()
+            },
+        );
+        check(
+            &["--rate-limit=0", "--www", "public"],
+            &[
+                ("BACKORDER_DATABASE", "/tmp/x.db"),
+                ("BACKORDER_CATALOG", ""),
+            ],
+            Config {
+                rate_limit_per_minute: 0,
+                www: PathBuf::from("public"),
+                database: PathBuf::from("/tmp/x.db"),
+                ..Config::default()
+            },
+        );
+        check(
+            &["--catalog", "stock.json", "--admin-token", " s3cret "],
+            &[(
+                "BACKORDER_ALLOWED_ORIGINS",
+                "https://shop.example, http://localhost:3000",
+            )],
+            Config {
+                catalog: Some(PathBuf::from("stock.json")),
+                admin_token: Some("s3cret".to_owned()),
+                allowed_origins: vec![
+                    "https://shop.example".to_owned(),
+                    "http://localhost:3000".to_owned(),
+                ],
+                ..Config::default()
+            },
+        );
+    }
+
+    #[test]
+    fn help_is_a_command() {
+        assert_eq!(parse(&["--listen", "x", "--help"], &[]), Ok(Command::Help));
+        assert_eq!(parse(&["-h"], &[]), Ok(Command::Help));
+    }
+
+    #[test]
+    fn bad_input_is_a_clear_error() {
+        check_error(&["--port", "1"], &[], "unknown argument");
+        check_error(&["serve"], &[], "unknown argument");
+        check_error(&["--listen"], &[], "--listen needs a value");
+        check_error(&["--listen", "localhost"], &[], "not an address");
+        check_error(&[], &[("BACKORDER_LISTEN", "x")], "BACKORDER_LISTEN");
+        check_error(&["--rate-limit", "-1"], &[], "whole number");
+        check_error(&["--admin-token="], &[], "must not be empty");
+        check_error(
+            &["--allowed-origins", "https://shop.example/"],
+            &[],
+            "not an origin",
+        );
+        check_error(&["--allowed-origins", "*"], &[], "not an origin");
+    }
+}

@@ -1,0 +1,213 @@
+//! The test harness: a real server on a free port with its own folder, an HTTP client, and
+//! request bodies.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use backorder_widget::server::{self, Config, Server};
+use chrono::{Local, NaiveDate, TimeDelta};
+use reqwest::header::HeaderMap;
+use serde_json::{Value, json};
+
+/// A running server with its own folder (database, catalog, static files).
+pub struct TestServer {
+    pub server: Server,
+    folder: PathBuf,
+    pub client: reqwest::Client,
+}
+
+/// What came back.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub text: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text)
+            .unwrap_or_else(|error| panic!("not JSON ({error}): {:?}", self.text))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .get(name)
+            .map(|value| value.to_str().expect("a text header"))
+    }
+
+    /// Error answers are JSON with a stable code.
+    pub fn assert_error(&self, status: u16, code: &str) {
+        assert_eq!(self.status, status, "{self:?}");
+        assert!(
+            self.header("content-type")
+                .is_some_and(|value| value.starts_with("application/json")),
+            "{self:?}"
+        );
+        assert_eq!(self.json()["error"], code, "{self:?}");
+    }
+
+    /// The fields a `422` names.
+    pub fn error_fields(&self) -> Vec<(String, String)> {
+        assert_eq!(self.status, 422, "{self:?}");
+        self.json()["errors"]
+            .as_array()
+            .expect("an errors array")
+            .iter()
+            .map(|error| {
+                (
+                    error["field"].as_str().unwrap_or_default().to_owned(),
+                    error["code"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect()
+    }
+}
+
+pub fn today() -> NaiveDate {
+    Local::now().date_naive()
+}
+
+fn in_days(days: i64) -> String {
+    (today() + TimeDelta::days(days))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+/// The test catalog: `RACE` has exactly `RACE_UNITS` units en route.
+pub const RACE_UNITS: usize = 8;
+
+fn catalog() -> Value {
+    json!({
+        "shop": {"max_wait_days": 90, "payment": "at_shipment"},
+        "items": [
+            {"sku": "CAP-10", "on_hand": 0, "backorders": "allow",
+             "incoming": [{"quantity": 10, "expected": in_days(20)}]},
+            {"sku": "PROMISED", "on_hand": 0, "backorders": "allow", "backordered": 5,
+             "incoming": [{"quantity": 40, "expected": in_days(20)}]},
+            {"sku": "RACE", "on_hand": 0, "backorders": "allow",
+             "incoming": [{"quantity": RACE_UNITS, "expected": in_days(15)}]},
+            {"sku": "SHELF", "on_hand": 5},
+            {"sku": "PARTIAL", "on_hand": 1, "backorders": "allow",
+             "incoming": [{"quantity": 2, "expected": in_days(10)}]},
+        ]
+    })
+}
+
+pub async fn start(customise: impl FnOnce(&mut Config)) -> TestServer {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let folder = std::env::temp_dir().join(format!(
+        "backorder-server-test-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    // A leftover folder from an earlier run with the same pid would carry its requests.
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(&folder).expect("a temporary folder");
+    let catalog_path = folder.join("catalog.json");
+    std::fs::write(&catalog_path, catalog().to_string()).expect("the catalog is written");
+    let mut config = Config {
+        listen: "127.0.0.1:0".parse().expect("an address"),
+        database: folder.join("db").join("backorders.sqlite3"),
+        catalog: Some(catalog_path),
+        admin_token: Some("admin-secret".to_owned()),
+        www: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("www"),
+        rate_limit_per_minute: 0,
+        ..Config::default()
+    };
+    customise(&mut config);
+    let server = server::start(config).await.expect("the server starts");
+    TestServer {
+        server,
+        folder,
+        client: reqwest::Client::new(),
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.folder);
+    }
+}
+
+impl TestServer {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.server.addr())
+    }
+
+    pub async fn send(&self, request: reqwest::RequestBuilder) -> Reply {
+        let response = request.send().await.expect("the server answers");
+        Reply {
+            status: response.status().as_u16(),
+            headers: response.headers().clone(),
+            text: response.text().await.expect("a body"),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        self.send(self.client.get(self.url(path))).await
+    }
+
+    pub async fn post(&self, key: &str, body: &Value) -> Reply {
+        self.send(
+            self.client
+                .post(self.url("/api/backorders"))
+                .header("Idempotency-Key", key)
+                .json(body),
+        )
+        .await
+    }
+
+    pub async fn admin(&self, path: &str, token: &str) -> Reply {
+        self.send(self.client.get(self.url(path)).bearer_auth(token))
+            .await
+    }
+
+    pub async fn availability(&self, skus: &[&str]) -> Vec<Value> {
+        let query: Vec<String> = skus.iter().map(|sku| format!("sku={sku}")).collect();
+        let reply = self
+            .get(&format!("/api/availability?{}", query.join("&")))
+            .await;
+        assert_eq!(reply.status, 200, "{reply:?}");
+        reply.json()["items"]
+            .as_array()
+            .expect("an items array")
+            .clone()
+    }
+
+    pub fn count_rows(&self) -> i64 {
+        let database = self.folder.join("db").join("backorders.sqlite3");
+        rusqlite::Connection::open(database)
+            .expect("the database opens")
+            .query_row("SELECT COUNT(*) FROM requests", [], |row| row.get(0))
+            .expect("the rows can be counted")
+    }
+}
+
+/// A valid request body without an idempotency key (the header carries it).
+pub fn request(kind: &str, sku: &str, quantity: u32) -> Value {
+    json!({
+        "kind": kind, "sku": sku, "quantity": quantity,
+        "email": "ana@example.com", "name": "Ana",
+        "consent": {"text": "Email me about this request.", "given": true},
+        "locale": "en-US", "page": "https://shop.example/products/cap",
+        "created_at": "2026-11-27T10:00:00Z"
+    })
+}
+
+pub fn backorder(sku: &str, quantity: u32) -> Value {
+    request("backorder", sku, quantity)
+}
+
+impl TestServer {
+    /// `GET /api/availability` for every SKU in `items`, in order.
+    pub async fn get_all_availability(&self, items: &[Value]) -> Value {
+        let query: Vec<String> = items
+            .iter()
+            .map(|item| format!("sku={}", item["sku"].as_str().expect("a sku")))
+            .collect();
+        self.get(&format!("/api/availability?{}", query.join("&")))
+            .await
+            .json()
+    }
+}
