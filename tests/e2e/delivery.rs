@@ -1,0 +1,141 @@
+//! Delivery that loses nothing and duplicates nothing, with the real endpoint misbehaving:
+//! down, overloaded (`503`), rate limiting (`429` + `Retry-After`), and a reload in between.
+//! Each test ends by counting rows.
+
+use std::path::Path;
+use std::time::Duration;
+
+use crate::chrome::Chrome;
+use crate::site::Site;
+
+const SCARF: &str = r#"backorder-status[sku="SCARF-GREY"]"#;
+
+async fn submit_scarf(chrome: &Chrome) {
+    chrome.status(SCARF).await;
+    chrome
+        .type_into(SCARF, "input[name=email]", "ana@example.com")
+        .await;
+    chrome.click(SCARF, "input[name=consent]").await;
+    chrome.click(SCARF, "button[type=submit]").await;
+}
+
+async fn confirmed(chrome: &Chrome) -> String {
+    chrome
+        .wait_text(SCARF, ".confirmation", |text| text.contains("in line"))
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_endpoint_down_during_submit_then_back_stores_one_row() {
+    let mut site = Site::start(|_| {}).await;
+    let chrome = Chrome::start().await;
+    chrome.goto(&site.url("/")).await;
+    chrome.status(SCARF).await;
+    site.stop().await;
+    submit_scarf(&chrome).await;
+    let queued = chrome
+        .wait_text(SCARF, ".queued", |text| !text.is_empty())
+        .await;
+    assert_eq!(queued, "Saved. It will be sent when you are back online.");
+    site.restart().await;
+    confirmed(&chrome).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(site.rows().len(), 1);
+    chrome.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_503s_then_accepted_stores_one_row() {
+    let site = Site::start(|_| {}).await;
+    site.faults.then(503, None);
+    site.faults.then(503, None);
+    let chrome = Chrome::start().await;
+    chrome.goto(&site.url("/")).await;
+    submit_scarf(&chrome).await;
+    confirmed(&chrome).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        site.faults.post_times().len(),
+        3,
+        "two refused attempts, then the one that counted"
+    );
+    let keys = site.faults.keys();
+    assert!(
+        keys.windows(2).all(|pair| pair[0] == pair[1]),
+        "one idempotency key for every attempt: {keys:?}"
+    );
+    let rows = site.rows();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].idempotency_key, keys[0]);
+    chrome.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retry_after_from_a_429_is_honoured() {
+    let site = Site::start(|_| {}).await;
+    site.faults.then(429, Some(3));
+    let chrome = Chrome::start().await;
+    chrome.goto(&site.url("/")).await;
+    submit_scarf(&chrome).await;
+    confirmed(&chrome).await;
+    let times = site.faults.post_times();
+    assert_eq!(times.len(), 2);
+    let waited = times[1] - times[0];
+    assert!(
+        waited >= Duration::from_secs(3),
+        "retried after {waited:?}, sooner than Retry-After"
+    );
+    assert_eq!(site.rows().len(), 1);
+    chrome.close().await;
+}
+
+/// The endpoint fails while the shopper submits and reloads; the request survives the reload
+/// in the outbox and reaches the endpoint once when it recovers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reload_while_the_endpoint_fails_delivers_once_when_it_recovers() {
+    let site = Site::start(|_| {}).await;
+    site.faults.set_down(true);
+    let chrome = Chrome::start().await;
+    chrome.goto(&site.url("/")).await;
+    submit_scarf(&chrome).await;
+    chrome
+        .wait_text(SCARF, ".queued", |text| !text.is_empty())
+        .await;
+    chrome.client.refresh().await.unwrap();
+    let queued = chrome
+        .wait_text(SCARF, ".queued", |text| !text.is_empty())
+        .await;
+    assert_eq!(
+        queued, "Saved. It will be sent when you are back online.",
+        "the reloaded page still knows"
+    );
+    assert!(site.rows().is_empty());
+    let attempts_while_down = site.faults.keys();
+    site.faults.set_down(false);
+    confirmed(&chrome).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let rows = site.rows();
+    assert_eq!(rows.len(), 1, "delivered once");
+    assert!(
+        attempts_while_down.len() >= 2,
+        "tried before and after the reload: {attempts_while_down:?}"
+    );
+    assert!(
+        attempts_while_down
+            .iter()
+            .all(|key| *key == rows[0].idempotency_key),
+        "one key across the reload"
+    );
+    chrome.close().await;
+}
+
+/// Serves the built widget from a test's own page folder.
+pub fn link_widget(pages: &Path) {
+    let www = Path::new(env!("CARGO_MANIFEST_DIR")).join("www");
+    for name in ["backorder-widget.js", "pkg", "demo.css"] {
+        let target = pages.join(name);
+        if !target.exists() {
+            std::os::unix::fs::symlink(www.join(name), target).unwrap();
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! End to end: headless Chromium through ChromeDriver, driven from Rust by fantoccini, against
+//! the real `backorder-server` on a free port with a fresh SQLite file. Run with
+//! `cargo test --release --features server --test e2e -- --test-threads 1`.
+#![cfg(not(target_arch = "wasm32"))]
+#![allow(
+    clippy::unwrap_used,
+    reason = "a failed step in a test should stop it loudly"
+)]
+
+mod chrome;
+mod delivery;
+mod hostile;
+mod shopping;
+mod site;

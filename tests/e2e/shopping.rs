@@ -1,0 +1,243 @@
+//! A shopper on the demo storefront, against the real endpoint and database.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::chrome::Chrome;
+use crate::site::Site;
+
+const SCARF: &str = r#"backorder-status[sku="SCARF-GREY"]"#;
+
+async fn availability(site: &Site, sku: &str) -> Value {
+    let url = site.url(&format!("/api/availability?sku={sku}"));
+    let body: Value = reqwest::get(url).await.unwrap().json().await.unwrap();
+    body["items"][0].clone()
+}
+
+async fn admin_list(site: &Site) -> Vec<Value> {
+    let reply = reqwest::Client::new()
+        .get(site.url("/api/backorders"))
+        .bearer_auth("e2e-admin")
+        .send()
+        .await
+        .unwrap();
+    let body: Value = reply.json().await.unwrap();
+    body["requests"].as_array().unwrap().clone()
+}
+
+/// Fills the scarf's form as a shopper would, keyboard and mouse, and leaves submitting to the caller.
+async fn fill_scarf_form(chrome: &Chrome, email: &str, quantity: &str) {
+    chrome.type_into(SCARF, "input[name=email]", email).await;
+    chrome
+        .type_into(SCARF, "input[name=name]", "Ana Lima")
+        .await;
+    chrome
+        .type_into(SCARF, "input[name=quantity]", quantity)
+        .await;
+    chrome.click(SCARF, "input[name=consent]").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shopper_reserves_two_units_and_the_row_holds_exactly_what_was_sent() {
+    let site = Site::start(|_| {}).await;
+    let chrome = Chrome::start().await;
+    chrome.goto(&site.url("/")).await;
+
+    let status = chrome.status(SCARF).await;
+    assert!(status.starts_with("Backordered: ships by "), "{status}");
+    let consent_shown = chrome.text(SCARF, "label[for=consent]").await;
+    fill_scarf_form(&chrome, "ana@example.com", "2").await;
+    chrome.click(SCARF, "button[type=submit]").await;
+
+    let confirmation = chrome
+        .wait_text(SCARF, ".confirmation", |text| text.contains("in line"))
+        .await;
+    assert!(
+        confirmation.starts_with("You're #1 in line for 2 units."),
+        "{confirmation}"
+    );
+    let rows = site.rows();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    let row = &rows[0];
+    assert_eq!(
+        (row.sku.as_str(), row.kind.as_str(), row.quantity),
+        ("SCARF-GREY", "backorder", 2)
+    );
+    assert_eq!(row.email, "ana@example.com");
+    assert_eq!(row.name.as_deref(), Some("Ana Lima"));
+    assert_eq!(
+        row.consent_text, consent_shown,
+        "the exact consent text the shopper saw"
+    );
+    assert_eq!(
+        row.locale.as_deref(),
+        Some("en"),
+        "from the page's lang attribute"
+    );
+    assert_eq!(row.page.as_deref(), Some(site.url("/").as_str()));
+    assert!(row.expected_date.is_some());
+    assert_eq!(
+        row.expected_date, row.shown_expected_date,
+        "the page promised what the endpoint stored"
+    );
+
+    // The shop's team finds it in the admin export, and the stock now counts it.
+    let csv = reqwest::Client::new()
+        .get(site.url("/api/backorders.csv"))
+        .bearer_auth("e2e-admin")
+        .send()
+        .await
+        .unwrap();
+    assert!(csv.text().await.unwrap().contains("ana@example.com"));
+    assert_eq!(
+        availability(&site, "SCARF-GREY").await["backordered"],
+        14,
+        "12 promised before, 2 now"
+    );
+    chrome.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_double_click_on_submit_stores_one_row() {
+    let site = Site::start(|_| {}).await;
+    let chrome = Chrome::start().await;
+    chrome.goto(&site.url("/")).await;
+    chrome.status(SCARF).await;
+    fill_scarf_form(&chrome, "ana@example.com", "1").await;
+    chrome
+        .eval(&format!(
+            "const button = document.querySelector({SCARF:?}).shadowRoot.querySelector('button[type=submit]');
+             button.click(); button.click(); return true;"
+        ))
+        .await;
+    chrome
+        .wait_text(SCARF, ".confirmation", |text| text.contains("in line"))
+        .await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(site.rows().len(), 1);
+    chrome.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invalid_email_shows_a_field_error_and_stores_nothing() {
+    let site = Site::start(|_| {}).await;
+    let chrome = Chrome::start().await;
+    chrome.goto(&site.url("/")).await;
+    chrome.status(SCARF).await;
+    fill_scarf_form(&chrome, "ana@example", "1").await;
+    chrome.click(SCARF, "button[type=submit]").await;
+    let error = chrome
+        .wait_text(SCARF, "#email-error", |text| !text.is_empty())
+        .await;
+    assert_eq!(error, "Enter an email address such as name@example.com.");
+    let invalid = chrome
+        .eval(&format!("return document.querySelector({SCARF:?}).shadowRoot.querySelector('#email').getAttribute('aria-invalid');"))
+        .await;
+    assert_eq!(invalid, "true");
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert!(site.rows().is_empty(), "nothing stored");
+    chrome.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancelling_frees_the_units_and_moves_the_queue_up() {
+    let site = Site::start(|_| {}).await;
+    // Someone else reserved first, through the API.
+    let earlier: Value = reqwest::Client::new()
+        .post(site.url("/api/backorders"))
+        .header("Idempotency-Key", "earlier-shopper-0001")
+        .json(&serde_json::json!({
+            "kind": "backorder", "sku": "SCARF-GREY", "quantity": 1, "email": "ben@example.com",
+            "consent": {"text": "Email me about this reservation.", "given": true}
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(earlier["queue_position"], 1, "{earlier}");
+
+    let chrome = Chrome::start().await;
+    chrome.goto(&site.url("/")).await;
+    chrome.status(SCARF).await;
+    fill_scarf_form(&chrome, "ana@example.com", "3").await;
+    chrome.click(SCARF, "button[type=submit]").await;
+    let confirmation = chrome
+        .wait_text(SCARF, ".confirmation", |text| text.contains("in line"))
+        .await;
+    assert!(
+        confirmation.starts_with("You're #2 in line for 3 units."),
+        "{confirmation}"
+    );
+    assert_eq!(availability(&site, "SCARF-GREY").await["backordered"], 16);
+
+    // The earlier shopper cancels with their token: Ana moves up.
+    let cancelled = reqwest::Client::new()
+        .delete(site.url(&format!(
+            "/api/backorders/{}",
+            earlier["id"].as_str().unwrap()
+        )))
+        .bearer_auth(earlier["cancel_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cancelled.status(), 200);
+    let ana = admin_list(&site)
+        .await
+        .into_iter()
+        .find(|row| row["email"] == "ana@example.com")
+        .unwrap();
+    assert_eq!(ana["queue_position"], 1, "{ana}");
+
+    // Ana cancels from the widget: her units go back.
+    chrome.click(SCARF, "button[part=cancel]").await;
+    chrome
+        .wait_text(SCARF, ".cancelled", |text| {
+            text == "Your reservation is cancelled."
+        })
+        .await;
+    assert_eq!(availability(&site, "SCARF-GREY").await["backordered"], 12);
+    assert!(
+        site.rows().iter().all(|row| row.cancelled),
+        "{:?}",
+        site.rows()
+    );
+    chrome
+        .wait_text(SCARF, "form", |text| text.contains("Reserve"))
+        .await;
+    chrome.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_collection_page_of_badges_asks_for_availability_once() {
+    let site = Site::start(|_| {}).await;
+    let chrome = Chrome::start().await;
+    chrome.goto(&site.url("/collection.html")).await;
+    let badges = chrome
+        .eval("return document.querySelectorAll('backorder-status').length;")
+        .await
+        .as_u64()
+        .unwrap();
+    assert!(badges >= 20, "{badges} badges");
+    for index in 1..=badges {
+        chrome
+            .status(&format!("li:nth-child({index}) backorder-status"))
+            .await;
+    }
+    let requests = chrome
+        .eval("return performance.getEntriesByType('resource').filter(e => e.name.includes('/api/availability')).map(e => e.name);")
+        .await;
+    let requests = requests.as_array().unwrap();
+    assert_eq!(requests.len(), 1, "{requests:?}");
+    let url = requests[0].as_str().unwrap();
+    assert_eq!(
+        url.matches("sku=").count() as u64,
+        badges,
+        "every SKU in the one request: {url}"
+    );
+    let forms = chrome.eval("return [...document.querySelectorAll('backorder-status')].filter(e => e.shadowRoot.querySelector('form')).length;").await;
+    assert_eq!(forms, 0, "badges show no form");
+    chrome.close().await;
+}
