@@ -54,6 +54,20 @@ pub fn page_is_local() -> bool {
     matches!(host.as_str(), "localhost" | "127.0.0.1" | "[::1]" | "::1")
 }
 
+/// Marks the page's first shown status in the Performance timeline, once, so tools (and
+/// `make bench`) can measure time to first status with `performance.measure`.
+pub fn mark_first_status() {
+    thread_local! {
+        static MARKED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+    if MARKED.with(|marked| marked.replace(true)) {
+        return;
+    }
+    if let Some(performance) = web_sys::window().and_then(|window| window.performance()) {
+        let _ = performance.mark("backorder-widget:first-status");
+    }
+}
+
 /// Reports a problem to the developer console, prefixed so merchants can filter it.
 pub fn console_error(message: &str) {
     web_sys::console::error_1(&JsValue::from_str(&format!(

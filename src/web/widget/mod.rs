@@ -320,6 +320,7 @@ impl Widget {
                 );
             }
         }
+        platform::mark_first_status();
         events::dispatch(&self.element, "backorder:status", &detail.to_js());
         self.render_form(
             &entry,
