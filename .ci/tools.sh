@@ -30,8 +30,8 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
 fi
 
 # binaryen from npm: Debian's wasm-opt is too old for current wasm-bindgen output.
-if [ ! -x target/tools/node_modules/.bin/wasm-opt ]; then
-  say "installing binaryen (wasm-opt) from npm"
+if [ ! -x target/tools/node_modules/.bin/wasm-opt ] || [ ! -f target/tools/node_modules/axe-core/axe.min.js ]; then
+  say "installing binaryen (wasm-opt) and axe-core from npm"
   command -v npm >/dev/null || { as_root apt-get update -qq; DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq nodejs npm; }
   mkdir -p target/tools
   npm install --prefix target/tools --no-audit --no-fund --silent binaryen@132 axe-core@4

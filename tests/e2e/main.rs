@@ -7,6 +7,7 @@
     reason = "a failed step in a test should stop it loudly"
 )]
 
+mod accessibility;
 mod chrome;
 mod delivery;
 mod hostile;

@@ -413,7 +413,7 @@ impl Widget {
             let state = self.state.borrow();
             (state.config.sku.clone(), state.config.mode)
         };
-        if mode == Mode::Badge || sku.is_empty() {
+        if mode == Mode::Badge || sku.is_empty() || self.page.config.preview {
             return;
         }
         let outbox = self.page.courier.snapshot();
