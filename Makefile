@@ -40,7 +40,7 @@ clippy:
 	cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
 
 test-native:
-	cargo test --features server --lib --test availability --test requests --test server
+	cargo test --features server --lib --test availability --test requests --test properties --test server
 
 test-browser:
 	wasm-pack test --headless --chrome

@@ -1,0 +1,23 @@
+//! Any bytes as a request body: parsing, field checks and the offer never panic, and a granted
+//! offer never promises more than the stock has en route.
+#![no_main]
+
+use backorder_widget::domain::{
+    BackorderRequest, ShopCalendar, Stock, StockRecord, check_request, offer, parse_iso_date,
+};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(body) = serde_json::from_slice::<BackorderRequest>(data) else { return };
+    let Ok(checked) = check_request(&body) else { return };
+    let record: StockRecord = serde_json::from_str(
+        r#"{"sku": "S", "backorders": "allow", "backordered": 3,
+            "incoming": [{"quantity": 5, "expected": "2026-12-14"}, {"quantity": 7, "expected": "2027-01-04"}]}"#,
+    )
+    .expect("a valid record");
+    let stock = Stock::from_record(&record).expect("a valid stock");
+    let today = parse_iso_date("2026-11-27").expect("a date");
+    if offer(&stock, &ShopCalendar::default(), checked.kind, checked.quantity, today).is_ok() && checked.kind.reserves_units() {
+        assert!(checked.quantity <= 12 - 3, "promised {} of 9 free units", checked.quantity);
+    }
+});
