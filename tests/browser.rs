@@ -76,6 +76,7 @@ fn services_with_store(recorder: &Rc<Recorder>, store: Rc<MemoryStore>) -> Servi
             max_delay_ms: 200,
             expiry_ms: 7 * 24 * 3_600_000,
         },
+        min_fill_ms: 0,
     }
 }
 
@@ -1056,4 +1057,46 @@ fn the_preview_shows_every_state_side_by_side() {
             .collect()
     };
     assert_eq!(kinds, ["backorder", "preorder", "notify"]);
+}
+
+#[wasm_bindgen_test]
+async fn the_honeypot_and_the_minimum_fill_time_stop_naive_bots() {
+    let recorder = Rc::new(Recorder::default());
+    let page = inline_page(&recorder);
+    let widget = mount(&page, "BACK", 1);
+    input(&widget, "website").set_value("http://spam.example");
+    fill_and_submit(&widget);
+    settle().await;
+    assert!(
+        recorder.requests.borrow().is_empty(),
+        "a filled honeypot sends nothing"
+    );
+    assert!(
+        text(&widget, ".message").is_empty() && text(&widget, "#email-error").is_empty(),
+        "and says nothing"
+    );
+
+    let patient = Services {
+        min_fill_ms: 600,
+        ..services(&recorder)
+    };
+    let config = PageConfig {
+        endpoint: Some("/api/backorders".to_owned()),
+        inline_stock: Some(STOCK.to_owned()),
+        ..PageConfig::default()
+    };
+    let widget = mount(&Page::new(config, patient), "BACK", 1);
+    fill_and_submit(&widget);
+    gloo_timers::future::TimeoutFuture::new(250).await;
+    assert!(
+        recorder.requests.borrow().is_empty(),
+        "not sent the instant the form appeared"
+    );
+    gloo_timers::future::TimeoutFuture::new(700).await;
+    assert_eq!(
+        recorder.requests.borrow().len(),
+        1,
+        "sent once the minimum fill time passed"
+    );
+    assert!(text(&widget, ".confirmation").contains("in line"));
 }

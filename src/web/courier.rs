@@ -85,11 +85,11 @@ impl Courier {
         self.store.load()
     }
 
-    /// Stores the request, then tries to deliver it at once.
+    /// Stores the request, then delivers it as soon as it is due (at once, unless it asks to
+    /// wait).
     pub fn send(&self, pending: Pending) {
-        let key = pending.key.clone();
         self.modify(|outbox| outbox.add(pending));
-        self.attempt(key);
+        self.resume();
     }
 
     /// Drops expired entries, then tries everything that is due and schedules the rest.

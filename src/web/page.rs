@@ -27,6 +27,8 @@ pub struct Services {
     /// Where undelivered requests and confirmed reservations are kept.
     pub store: Rc<dyn OutboxStore>,
     pub retry: RetryPolicy,
+    /// A request is not sent sooner than this after its form appeared (bot protection).
+    pub min_fill_ms: u64,
 }
 
 impl std::fmt::Debug for Services {
@@ -46,6 +48,7 @@ impl Default for Services {
             random: Rc::new(js_sys::Math::random),
             store: Rc::new(LocalStorage::default()),
             retry: RetryPolicy::default(),
+            min_fill_ms: 1_500,
         }
     }
 }

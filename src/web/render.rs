@@ -185,6 +185,8 @@ pub struct FormDom {
     pub trap: HtmlInputElement,
     pub submit: HtmlButtonElement,
     pub submit_label: String,
+    /// When the form appeared (milliseconds since the epoch), for the minimum fill time.
+    pub built_ms: u64,
     /// Where a message that belongs to no field goes.
     pub message: Element,
 }
@@ -366,6 +368,7 @@ impl FormDom {
             submit,
             submit_label,
             message,
+            built_ms: 0,
         })
     }
 

@@ -377,7 +377,8 @@ impl Widget {
             quantity,
             max_quantity,
         );
-        let Ok(form) = built else { return };
+        let Ok(mut form) = built else { return };
+        form.built_ms = (self.page.services.now_ms)();
         self.dom.clear_body();
         let _ = self.dom.body.append_child(&form.form);
         let this = self.this.clone();

@@ -72,6 +72,9 @@ impl Widget {
         self.state.borrow_mut().outgoing = Some(request.clone());
         form.set_busy(true, &self.text("sending"));
         let now = (self.page.services.now_ms)();
+        // A minimum fill time stops naive bots that post the moment the form appears and leave:
+        // the request is stored now but sent no sooner than that, which no person notices.
+        let earliest = form.built_ms.saturating_add(self.page.services.min_fill_ms);
         self.page.courier.send(Pending {
             key: request.idempotency_key.clone().unwrap_or_default(),
             endpoint,
@@ -81,7 +84,7 @@ impl Widget {
             body: crate::web::wire::request_json(&request),
             created_ms: now,
             attempts: 0,
-            next_attempt_ms: now,
+            next_attempt_ms: now.max(earliest),
         });
     }
 
