@@ -1,7 +1,5 @@
 //! The shop's calendar: which days the warehouse ships, and how far out a promise may go.
 
-use std::collections::BTreeSet;
-
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
@@ -33,7 +31,8 @@ pub enum Payment {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShopCalendar {
     working_days: [bool; 7],
-    holidays: BTreeSet<NaiveDate>,
+    /// A short list (a shop has a handful a year), so a plain vector is the smallest and fastest.
+    holidays: Vec<NaiveDate>,
     /// A ship date more than this many days after today is not promised.
     pub max_wait_days: u32,
     pub payment: Option<Payment>,
@@ -43,7 +42,7 @@ impl Default for ShopCalendar {
     fn default() -> Self {
         Self {
             working_days: [true, true, true, true, true, false, false],
-            holidays: BTreeSet::new(),
+            holidays: Vec::new(),
             max_wait_days: 90,
             payment: None,
         }
@@ -73,7 +72,7 @@ impl ShopCalendar {
                 field: "holidays",
                 value: holiday.clone(),
             })?;
-            calendar.holidays.insert(date);
+            calendar.holidays.push(date);
         }
         if let Some(days) = config.max_wait_days {
             calendar.max_wait_days = match u32::try_from(days) {

@@ -102,15 +102,14 @@ impl Outbox {
         before != (self.pending.len(), self.reservations.len())
     }
 
-    /// Requests whose time has come, oldest first.
+    /// Requests whose time has come, oldest first: `add` appends, so the list is already in
+    /// the order requests were made.
     pub fn due(&self, now_ms: u64) -> Vec<String> {
-        let mut due: Vec<&Pending> = self
-            .pending
+        self.pending
             .iter()
             .filter(|pending| pending.next_attempt_ms <= now_ms)
-            .collect();
-        due.sort_by_key(|pending| pending.created_ms);
-        due.into_iter().map(|pending| pending.key.clone()).collect()
+            .map(|pending| pending.key.clone())
+            .collect()
     }
 
     /// The earliest instant something is due, if anything waits.

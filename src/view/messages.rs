@@ -1,8 +1,6 @@
 //! Message lookup: merchant overrides first, then the built-in wording of the language, then
 //! English; `{date}` and `{count}` placeholders; plural forms chosen by the locale's rules.
 
-use std::collections::BTreeMap;
-
 use chrono::NaiveDate;
 
 use super::wording;
@@ -34,7 +32,8 @@ impl LocaleFormat for PlainFormat {
 #[derive(Debug, Clone)]
 pub struct Messages {
     language: &'static str,
-    overrides: BTreeMap<String, String>,
+    /// The merchant's wording: a few dozen pairs at most, searched in order.
+    overrides: Vec<(String, String)>,
 }
 
 impl Messages {
@@ -42,14 +41,14 @@ impl Messages {
     pub fn for_locale(locale: &str) -> Self {
         Self {
             language: wording::language_of(locale),
-            overrides: BTreeMap::new(),
+            overrides: Vec::new(),
         }
     }
 
     /// Adds the merchant's wording; keys are the message keys (see the README), values may use
     /// `{date}` and `{count}`.
-    pub fn with_overrides(mut self, overrides: BTreeMap<String, String>) -> Self {
-        self.overrides = overrides;
+    pub fn with_overrides(mut self, overrides: impl IntoIterator<Item = (String, String)>) -> Self {
+        self.overrides = overrides.into_iter().collect();
         self
     }
 
@@ -63,7 +62,7 @@ impl Messages {
         let plural_key = category.map(|category| format!("{key}.{category}"));
         let candidates = plural_key.iter().map(String::as_str).chain([key]);
         for candidate in candidates.clone() {
-            if let Some(text) = self.overrides.get(candidate) {
+            if let Some((_, text)) = self.overrides.iter().find(|(key, _)| key == candidate) {
                 return text.clone();
             }
         }
@@ -127,6 +126,8 @@ fn fill(template: &str, values: &[(&str, &str)]) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
 
     #[test]

@@ -1,7 +1,5 @@
 //! Configuration from the script tag (page-wide) and from each element's attributes.
 
-use std::collections::BTreeMap;
-
 use web_sys::Element;
 
 use crate::domain::MAX_QUANTITY;
@@ -18,7 +16,7 @@ pub struct PageConfig {
     /// Problems found while reading the configuration, reported by every widget.
     pub problems: Vec<String>,
     /// The merchant's wording (`data-messages="#id"`).
-    pub messages: BTreeMap<String, String>,
+    pub messages: Vec<(String, String)>,
     /// `data-structured-data="on"`: keep a JSON-LD `Offer` in sync with each widget.
     pub structured_data: bool,
     /// `?backorder-preview` in the page URL: every element shows every state.
@@ -77,13 +75,13 @@ fn text_of(selector: &str) -> Result<String, String> {
 }
 
 /// Merchant wording: a flat JSON object of strings.
-fn parse_messages(text: &str) -> Result<BTreeMap<String, String>, String> {
+fn parse_messages(text: &str) -> Result<Vec<(String, String)>, String> {
     let value = super::js::from_json(text).ok_or("the messages are not valid JSON")?;
     let fields = super::js::Fields(&value);
     if !fields.is_object() {
         return Err("the messages must be a JSON object of strings".to_owned());
     }
-    Ok(fields.string_entries()?.into_iter().collect())
+    fields.string_entries()
 }
 
 /// How much the element shows.

@@ -2,7 +2,7 @@
 //! for in the same task batched into one `GET {url}?sku=A&sku=B`.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
+use std::borrow::Borrow;
 use std::fmt;
 use std::rc::Rc;
 
@@ -86,8 +86,8 @@ pub enum Source {
 pub struct StockLoader {
     transport: Rc<dyn Transport>,
     inline_text: Option<String>,
-    inline: RefCell<Option<Result<HashMap<String, StockResult>, LoadError>>>,
-    slots: RefCell<HashMap<(String, String), Slot>>,
+    inline: RefCell<Option<Result<SmallMap<String, StockResult>, LoadError>>>,
+    slots: RefCell<SmallMap<(String, String), Slot>>,
     queued: RefCell<Vec<(String, String)>>,
     flush_scheduled: Cell<bool>,
 }
@@ -269,7 +269,7 @@ fn encode(text: &str) -> String {
 }
 
 /// Parses `{"shop": {…}, "items": [records]}`. A broken record only breaks its own SKU.
-fn parse_availability(text: &str) -> Result<HashMap<String, StockResult>, LoadError> {
+fn parse_availability(text: &str) -> Result<SmallMap<String, StockResult>, LoadError> {
     let value = from_json(text).ok_or_else(|| LoadError::BadResponse("not JSON".to_owned()))?;
     let fields = Fields(&value);
     if !fields.is_object() {
@@ -290,7 +290,7 @@ fn parse_availability(text: &str) -> Result<HashMap<String, StockResult>, LoadEr
         ));
     }
     let items = fields.array("items").map_err(LoadError::BadResponse)?;
-    let mut entries = HashMap::new();
+    let mut entries = SmallMap::default();
     for item in items {
         let Ok(Some(sku)) = Fields(&item).string("sku") else {
             continue;
@@ -308,4 +308,52 @@ fn parse_availability(text: &str) -> Result<HashMap<String, StockResult>, LoadEr
         entries.insert(sku.trim().to_owned(), entry);
     }
     Ok(entries)
+}
+
+/// A map as a list of pairs. A page has a few hundred SKUs at most, where a linear search is as
+/// fast as hashing and costs none of a hash map's code in the WebAssembly.
+#[derive(Debug)]
+pub struct SmallMap<K, V>(Vec<(K, V)>);
+
+impl<K, V> Default for SmallMap<K, V> {
+    fn default() -> Self {
+        Self(Vec::new())
+    }
+}
+
+impl<K: PartialEq, V> SmallMap<K, V> {
+    pub fn get<Q: PartialEq + ?Sized>(&self, key: &Q) -> Option<&V>
+    where
+        K: Borrow<Q>,
+    {
+        self.0.iter().find(|(candidate, _)| candidate.borrow() == key).map(|(_, value)| value)
+    }
+
+    pub fn get_mut(&mut self, key: &K) -> Option<&mut V> {
+        self.0.iter_mut().find(|(candidate, _)| candidate == key).map(|(_, value)| value)
+    }
+
+    /// Sets `key` to `value`, returning what it replaced.
+    pub fn insert(&mut self, key: K, value: V) -> Option<V> {
+        match self.get_mut(&key) {
+            Some(slot) => Some(std::mem::replace(slot, value)),
+            None => {
+                self.0.push((key, value));
+                None
+            }
+        }
+    }
+
+    pub fn remove(&mut self, key: &K) -> Option<V> {
+        let index = self.0.iter().position(|(candidate, _)| candidate == key)?;
+        Some(self.0.swap_remove(index).1)
+    }
+
+    pub fn retain(&mut self, mut keep: impl FnMut(&K, &mut V) -> bool) {
+        self.0.retain_mut(|(key, value)| keep(key, value));
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
 }
