@@ -635,7 +635,9 @@ fn merchant_wording_is_text_never_markup() {
         ..PageConfig::default()
     };
     let hostile = r#"<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script>"#;
-    config.messages.push(("in_stock".to_owned(), hostile.to_owned()));
+    config
+        .messages
+        .push(("in_stock".to_owned(), hostile.to_owned()));
     let widget = mount(&Page::new(config, services(&recorder)), "IN", 1);
     assert_eq!(status(&widget), hostile);
     assert!(find(&widget, "img").is_none() && find(&widget, "script").is_none());

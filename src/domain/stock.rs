@@ -131,7 +131,9 @@ impl Stock {
 fn sort_by_arrival(batches: &mut [IncomingBatch]) {
     for index in 1..batches.len() {
         let mut position = index;
-        while position > 0 && batches[position - 1].expected_arrival > batches[position].expected_arrival {
+        while position > 0
+            && batches[position - 1].expected_arrival > batches[position].expected_arrival
+        {
             batches.swap(position - 1, position);
             position -= 1;
         }

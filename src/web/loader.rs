@@ -1,13 +1,12 @@
 //! Stock records for SKUs: from inline JSON, or from the availability URL with every SKU asked
 //! for in the same task batched into one `GET {url}?sku=A&sku=B`.
 
-use std::cell::{Cell, RefCell};
 use std::borrow::Borrow;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::rc::Rc;
 
-use wasm_bindgen::JsValue;
-use wasm_bindgen_futures::{JsFuture, spawn_local};
+use wasm_bindgen_futures::spawn_local;
 
 use super::js::{Fields, from_json};
 use super::transport::{HttpRequest, Transport, TransportError};
@@ -182,9 +181,10 @@ impl StockLoader {
         }
         let loader = self.clone();
         spawn_local(async move {
-            // Wait for the current task's microtasks, so every element upgraded in this task
-            // has asked for its SKU before the request goes out.
-            let _ = JsFuture::from(js_sys::Promise::resolve(&JsValue::NULL)).await;
+            // Wait for the next task, not just the next microtask: custom elements are upgraded
+            // in reaction queues that may run between microtasks, and every element that appears
+            // together must have asked for its SKU before the one request goes out.
+            gloo_timers::future::TimeoutFuture::new(0).await;
             loader.flush_scheduled.set(false);
             let queued = std::mem::take(&mut *loader.queued.borrow_mut());
             let mut by_url: Vec<(String, Vec<String>)> = Vec::new();
@@ -326,11 +326,17 @@ impl<K: PartialEq, V> SmallMap<K, V> {
     where
         K: Borrow<Q>,
     {
-        self.0.iter().find(|(candidate, _)| candidate.borrow() == key).map(|(_, value)| value)
+        self.0
+            .iter()
+            .find(|(candidate, _)| candidate.borrow() == key)
+            .map(|(_, value)| value)
     }
 
     pub fn get_mut(&mut self, key: &K) -> Option<&mut V> {
-        self.0.iter_mut().find(|(candidate, _)| candidate == key).map(|(_, value)| value)
+        self.0
+            .iter_mut()
+            .find(|(candidate, _)| candidate == key)
+            .map(|(_, value)| value)
     }
 
     /// Sets `key` to `value`, returning what it replaced.

@@ -11,9 +11,13 @@ const SCARF: &str = r#"backorder-status[sku="SCARF-GREY"]"#;
 
 /// Runs axe on the current page and returns one line per violation.
 async fn violations(chrome: &Chrome) -> Vec<String> {
-    let axe = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/tools/node_modules/axe-core/axe.min.js");
-    let source = std::fs::read_to_string(&axe).expect("axe-core is installed by `make test` (.ci/tools.sh)");
-    chrome.eval(&format!("{source}\n;return typeof window.axe;")).await;
+    let axe = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target/tools/node_modules/axe-core/axe.min.js");
+    let source =
+        std::fs::read_to_string(&axe).expect("axe-core is installed by `make test` (.ci/tools.sh)");
+    chrome
+        .eval(&format!("{source}\n;return typeof window.axe;"))
+        .await;
     let result = chrome
         .client
         .execute_async(
@@ -27,7 +31,13 @@ async fn violations(chrome: &Chrome) -> Vec<String> {
         )
         .await
         .unwrap();
-    result.as_array().unwrap().iter().filter_map(Value::as_str).map(str::to_owned).collect()
+    result
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .map(str::to_owned)
+        .collect()
 }
 
 async fn check(chrome: &Chrome, what: &str) {
@@ -44,22 +54,36 @@ async fn the_demo_pages_have_no_accessibility_violations() {
     chrome.status(SCARF).await;
     check(&chrome, "every state").await;
     for theme in ["theme-boutique", "theme-terminal"] {
-        chrome.eval(&format!("document.body.className = '{theme}'; return true;")).await;
+        chrome
+            .eval(&format!(
+                "document.body.className = '{theme}'; return true;"
+            ))
+            .await;
         check(&chrome, theme).await;
     }
-    chrome.eval("document.body.className = ''; return true;").await;
+    chrome
+        .eval("document.body.className = ''; return true;")
+        .await;
 
     // Field errors shown and tied to their fields.
-    chrome.type_into(SCARF, "input[name=email]", "not-an-email").await;
+    chrome
+        .type_into(SCARF, "input[name=email]", "not-an-email")
+        .await;
     chrome.click(SCARF, "button[type=submit]").await;
-    chrome.wait_text(SCARF, "#email-error", |text| !text.is_empty()).await;
+    chrome
+        .wait_text(SCARF, "#email-error", |text| !text.is_empty())
+        .await;
     check(&chrome, "field errors").await;
 
     // A confirmation with its cancel button.
-    chrome.type_into(SCARF, "input[name=email]", "ana@example.com").await;
+    chrome
+        .type_into(SCARF, "input[name=email]", "ana@example.com")
+        .await;
     chrome.click(SCARF, "input[name=consent]").await;
     chrome.click(SCARF, "button[type=submit]").await;
-    chrome.wait_text(SCARF, ".confirmation", |text| text.contains("in line")).await;
+    chrome
+        .wait_text(SCARF, ".confirmation", |text| text.contains("in line"))
+        .await;
     check(&chrome, "confirmation").await;
 
     chrome.goto(&site.url("/product.html")).await;
@@ -71,7 +95,9 @@ async fn the_demo_pages_have_no_accessibility_violations() {
     check(&chrome, "collection of badges").await;
 
     chrome.goto(&site.url("/?backorder-preview")).await;
-    chrome.wait_text(SCARF, ".preview", |text| !text.is_empty()).await;
+    chrome
+        .wait_text(SCARF, ".preview", |text| !text.is_empty())
+        .await;
     check(&chrome, "merchant preview").await;
     chrome.close().await;
 }
@@ -88,7 +114,13 @@ async fn everything_works_with_the_keyboard_alone() {
     email.send_keys("ana@example.com").await.unwrap();
     let client = &chrome.client;
     let keys = |text: &'static str| async move {
-        client.active_element().await.unwrap().send_keys(text).await.unwrap();
+        client
+            .active_element()
+            .await
+            .unwrap()
+            .send_keys(text)
+            .await
+            .unwrap();
     };
     keys("\u{E004}").await; // Tab to the name
     keys("Ana").await;
@@ -96,7 +128,9 @@ async fn everything_works_with_the_keyboard_alone() {
     keys("\u{E004}").await; // Tab to the consent checkbox
     keys(" ").await; // Space ticks it
     keys("\u{E007}").await; // Enter submits the form
-    chrome.wait_text(SCARF, ".confirmation", |text| text.contains("in line")).await;
+    chrome
+        .wait_text(SCARF, ".confirmation", |text| text.contains("in line"))
+        .await;
     assert_eq!(site.rows().len(), 1);
     assert_eq!(site.rows()[0].name.as_deref(), Some("Ana"));
     chrome.close().await;

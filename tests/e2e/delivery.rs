@@ -2,7 +2,6 @@
 //! down, overloaded (`503`), rate limiting (`429` + `Retry-After`), and a reload in between.
 //! Each test ends by counting rows.
 
-use std::path::Path;
 use std::time::Duration;
 
 use crate::chrome::Chrome;
@@ -127,15 +126,4 @@ async fn a_reload_while_the_endpoint_fails_delivers_once_when_it_recovers() {
         "one key across the reload"
     );
     chrome.close().await;
-}
-
-/// Serves the built widget from a test's own page folder.
-pub fn link_widget(pages: &Path) {
-    let www = Path::new(env!("CARGO_MANIFEST_DIR")).join("www");
-    for name in ["backorder-widget.js", "pkg", "demo.css"] {
-        let target = pages.join(name);
-        if !target.exists() {
-            std::os::unix::fs::symlink(www.join(name), target).unwrap();
-        }
-    }
 }

@@ -6,8 +6,7 @@ use std::path::PathBuf;
 use serde_json::Value;
 
 use crate::chrome::Chrome;
-use crate::delivery::link_widget;
-use crate::site::Site;
+use crate::site::{Site, link_widget};
 
 /// A page folder with the widget linked in and a probe script that records what the page sees
 /// (errors thrown into it, and the widget's events). The probe is a file, as the CSP requires.

@@ -6,7 +6,7 @@
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -185,6 +185,17 @@ impl Site {
             .unwrap()
             .collect::<Result<_, _>>()
             .unwrap()
+    }
+}
+
+/// Serves the built widget from a test's own page folder.
+pub fn link_widget(pages: &Path) {
+    let www = Path::new(env!("CARGO_MANIFEST_DIR")).join("www");
+    for name in ["backorder-widget.js", "pkg", "demo.css"] {
+        let target = pages.join(name);
+        if !target.exists() {
+            std::os::unix::fs::symlink(www.join(name), target).unwrap();
+        }
     }
 }
 

@@ -1,0 +1,143 @@
+//! Bytes shipped: every file the browser loads for the widget, raw and gzip -9.
+//!
+//! The files are the loader, the wasm-bindgen glue, the snippets the glue imports and the
+//! `.wasm`. Snippets are read from the glue's own `import` lines rather than from a fixed path,
+//! because their folder name carries a hash, and a file the browser never loads must not count.
+
+use std::io::Write;
+use std::path::Path;
+
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use serde::Serialize;
+
+/// The most a JavaScript file we ship may weigh, gzipped (SPEC "Quality bars").
+pub const JS_FILE_LIMIT: u64 = 10 * 1024;
+
+const LOADER: &str = "backorder-widget.js";
+const GLUE: &str = "pkg/backorder_widget.js";
+const WASM: &str = "pkg/backorder_widget_bg.wasm";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ShippedFile {
+    /// Relative to the repository, e.g. `www/pkg/backorder_widget.js`.
+    pub path: String,
+    pub raw: u64,
+    pub gzip: u64,
+}
+
+impl ShippedFile {
+    fn is_javascript(&self) -> bool {
+        self.path.ends_with(".js")
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Bytes {
+    pub files: Vec<ShippedFile>,
+    pub total_raw: u64,
+    pub total_gzip: u64,
+    /// The gzip total allowed (`SIZE_BUDGET`), when one was given.
+    pub budget: Option<u64>,
+    pub js_file_limit: u64,
+}
+
+impl Bytes {
+    /// What breaks the size rules, in words; empty when nothing does.
+    pub fn violations(&self) -> Vec<String> {
+        let mut violations = Vec::new();
+        if let Some(budget) = self.budget.filter(|&budget| self.total_gzip > budget) {
+            violations.push(format!(
+                "the widget is {} bytes gzipped, over the budget of {budget} bytes (SIZE_BUDGET)",
+                self.total_gzip
+            ));
+        }
+        for file in &self.files {
+            if file.is_javascript() && file.gzip > self.js_file_limit {
+                violations.push(format!(
+                    "{} is {} bytes gzipped, over the {} bytes any JavaScript file we ship may weigh",
+                    file.path, file.gzip, self.js_file_limit
+                ));
+            }
+        }
+        violations
+    }
+}
+
+/// Measures the built widget under `www` (run `make build` first).
+pub fn measure(www: &Path, budget: Option<u64>) -> Result<Bytes, String> {
+    let glue = read(www, GLUE)?;
+    let snippets = snippet_imports(&String::from_utf8_lossy(&glue));
+    let snippet_folder = www.join("pkg").join("snippets");
+    if snippets.is_empty() && snippet_folder.exists() {
+        return Err(format!(
+            "{} imports no snippet although {} exists: has the glue's import syntax changed?",
+            GLUE,
+            snippet_folder.display()
+        ));
+    }
+    let mut names = vec![LOADER.to_owned(), GLUE.to_owned()];
+    names.extend(snippets.iter().map(|snippet| format!("pkg/{snippet}")));
+    names.push(WASM.to_owned());
+    let files = names
+        .iter()
+        .map(|name| {
+            let content = read(www, name)?;
+            Ok(ShippedFile {
+                path: format!("www/{name}"),
+                raw: content.len() as u64,
+                gzip: gzip_len(&content)?,
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    Ok(Bytes {
+        total_raw: files.iter().map(|file| file.raw).sum(),
+        total_gzip: files.iter().map(|file| file.gzip).sum(),
+        files,
+        budget,
+        js_file_limit: JS_FILE_LIMIT,
+    })
+}
+
+fn read(www: &Path, name: &str) -> Result<Vec<u8>, String> {
+    let path = www.join(name);
+    std::fs::read(&path).map_err(|error| {
+        format!(
+            "cannot read {}: {error} (run `make build` first)",
+            path.display()
+        )
+    })
+}
+
+/// The `./snippets/...` modules the glue imports, without the leading `./`, in import order.
+fn snippet_imports(glue: &str) -> Vec<String> {
+    glue.lines()
+        .map(str::trim_start)
+        .filter(|line| line.starts_with("import "))
+        .filter_map(|line| {
+            let specifier = line.rsplit_once(" from ")?.1.trim().trim_end_matches(';');
+            let unquoted = specifier
+                .strip_prefix('"')
+                .and_then(|rest| rest.strip_suffix('"'))
+                .or_else(|| {
+                    specifier
+                        .strip_prefix('\'')
+                        .and_then(|rest| rest.strip_suffix('\''))
+                })?;
+            unquoted
+                .strip_prefix("./snippets/")
+                .map(|_| unquoted[2..].to_owned())
+        })
+        .collect()
+}
+
+/// The size of `data` compressed by gzip at its best level (`gzip -9`). The header carries no
+/// file name and no time, so the same bytes always give the same size.
+fn gzip_len(data: &[u8]) -> Result<u64, String> {
+    let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
+    encoder
+        .write_all(data)
+        .and_then(|()| encoder.finish())
+        .map(|compressed| compressed.len() as u64)
+        .map_err(|error| format!("gzip failed: {error}"))
+}

@@ -1,0 +1,180 @@
+//! The reference endpoint under concurrent load: `POST /api/backorders` on loopback, the SQLite
+//! file on disk, no rate limit, and an item with far more en route than the load reserves, so
+//! every request does the whole job (validate, decide, insert) and none is refused for capacity.
+//!
+//! The load generator shares this machine (and its cores) with the server, as any loopback
+//! measurement does; the numbers describe the pair on this machine, not the server alone.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use serde_json::json;
+
+use crate::catalog;
+use crate::site::Site;
+use crate::stats::{percentile, round};
+
+/// Requests measured.
+const REQUESTS: usize = 2_000;
+/// Requests in flight at once.
+const CONCURRENCY: usize = 32;
+/// Sent before measuring, to open the connections and warm the database; not counted.
+const WARM_UP: usize = 64;
+/// No new request starts after this; the report says how many completed.
+const MAX_DURATION: Duration = Duration::from_secs(60);
+/// One request that takes longer counts as failed.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+const SKU: &str = "BENCH-LOAD";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Endpoint {
+    pub requests: usize,
+    pub concurrency: usize,
+    pub completed: usize,
+    /// Answered `201 Created`.
+    pub created: usize,
+    /// Every other answer by status code; `error` for no answer (timeout, connection).
+    pub other: BTreeMap<String, usize>,
+    pub seconds: f64,
+    pub requests_per_second: f64,
+    pub latency_ms: Latency,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Latency {
+    pub p50: f64,
+    pub p99: f64,
+    pub max: f64,
+}
+
+/// One request's outcome: how long it took, and its status (`None`: no answer).
+type Outcome = (Duration, Option<u16>);
+
+pub async fn measure() -> Result<Endpoint, String> {
+    let mut site = Site::start(|config| config.rate_limit_per_minute = 0).await;
+    let today = catalog::today();
+    let item = backorder_widget::domain::StockRecord {
+        sku: Some(SKU.to_owned()),
+        name: Some("Bench load item".to_owned()),
+        backorders: Some("allow".to_owned()),
+        incoming: vec![catalog::batch(1_000_000, today, 20)],
+        ..Default::default()
+    };
+    let catalog_path = site.scratch("catalog").join("catalog.json");
+    catalog::write(&catalog_path, &[item])?;
+    site.config.catalog = Some(catalog_path);
+    site.stop().await;
+    site.restart().await;
+
+    let client = reqwest::Client::builder()
+        .timeout(REQUEST_TIMEOUT)
+        .pool_max_idle_per_host(CONCURRENCY)
+        .build()
+        .map_err(|error| format!("no HTTP client: {error}"))?;
+    let url = site.url("/api/backorders");
+    let warm_up = run(&client, &url, "warm", WARM_UP).await;
+    if let Some((_, status)) = warm_up.iter().find(|(_, status)| *status != Some(201)) {
+        site.stop().await;
+        return Err(format!(
+            "a warm-up request was answered {status:?}, not 201; the load would measure refusals"
+        ));
+    }
+    let started = Instant::now();
+    let outcomes = run(&client, &url, "load", REQUESTS).await;
+    let seconds = started.elapsed().as_secs_f64();
+    site.stop().await;
+
+    let mut latencies: Vec<f64> = outcomes
+        .iter()
+        .map(|(took, _)| took.as_secs_f64() * 1000.0)
+        .collect();
+    latencies.sort_by(f64::total_cmp);
+    if latencies.is_empty() {
+        return Err("no request completed".to_owned());
+    }
+    let mut other = BTreeMap::new();
+    for (_, status) in outcomes.iter().filter(|(_, status)| *status != Some(201)) {
+        let key = status.map_or_else(|| "error".to_owned(), |code| code.to_string());
+        *other.entry(key).or_insert(0) += 1;
+    }
+    Ok(Endpoint {
+        requests: REQUESTS,
+        concurrency: CONCURRENCY,
+        completed: outcomes.len(),
+        created: outcomes
+            .iter()
+            .filter(|(_, status)| *status == Some(201))
+            .count(),
+        other,
+        seconds: round(seconds, 2),
+        requests_per_second: round(outcomes.len() as f64 / seconds, 0),
+        latency_ms: Latency {
+            p50: round(percentile(&latencies, 50.0), 2),
+            p99: round(percentile(&latencies, 99.0), 2),
+            max: round(percentile(&latencies, 100.0), 2),
+        },
+    })
+}
+
+/// Sends `count` requests from `CONCURRENCY` workers, each key `bench-{run}-{n}` used once.
+async fn run(client: &reqwest::Client, url: &str, run: &str, count: usize) -> Vec<Outcome> {
+    let next = Arc::new(AtomicUsize::new(0));
+    let deadline = Instant::now() + MAX_DURATION;
+    let workers: Vec<_> = (0..CONCURRENCY)
+        .map(|_| {
+            let (client, url, run, next) = (
+                client.clone(),
+                url.to_owned(),
+                run.to_owned(),
+                Arc::clone(&next),
+            );
+            tokio::spawn(async move {
+                let mut outcomes = Vec::new();
+                loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    if index >= count || Instant::now() >= deadline {
+                        return outcomes;
+                    }
+                    let sent = Instant::now();
+                    let status = post(&client, &url, &format!("bench-{run}-{index:06}")).await;
+                    outcomes.push((sent.elapsed(), status));
+                }
+            })
+        })
+        .collect();
+    let mut outcomes = Vec::with_capacity(count);
+    for worker in workers {
+        // A worker that panicked has lost its samples; the completed count shows it.
+        outcomes.extend(worker.await.unwrap_or_default());
+    }
+    outcomes
+}
+
+/// One shopper's backorder, as the widget sends it; the status once the whole answer is read.
+async fn post(client: &reqwest::Client, url: &str, key: &str) -> Option<u16> {
+    let body = json!({
+        "kind": "backorder",
+        "sku": SKU,
+        "quantity": 1,
+        "email": format!("{key}@example.com"),
+        "name": "Bench Shopper",
+        "consent": {"text": "Email me about this reservation, and only about it.", "given": true},
+        "locale": "en-US",
+        "page": "http://127.0.0.1/products/bench",
+        "idempotency_key": key,
+        "created_at": "2026-11-27T10:00:00.000Z",
+    });
+    let response = client
+        .post(url)
+        .header("Idempotency-Key", key)
+        .json(&body)
+        .send()
+        .await
+        .ok()?;
+    let status = response.status().as_u16();
+    response.bytes().await.ok()?;
+    Some(status)
+}

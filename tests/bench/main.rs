@@ -1,0 +1,137 @@
+//! `make size` and `make bench`: what the widget costs a shop, measured, never asserted on time.
+//!
+//! - `size --budget BYTES`: the bytes the browser loads for the widget, raw and gzip -9. Exits
+//!   non-zero when the gzip total is over `BYTES` or a JavaScript file is over 10 KiB gzipped; a
+//!   byte count is deterministic, so CI can hold the line on it.
+//! - `all [--budget BYTES]`: the bytes, then the engine natively, time to first status in headless
+//!   Chromium (inline stock and stock from the server), a collection page of 200 badges, and the
+//!   reference endpoint under concurrent load. Timings are reported, never compared to a limit:
+//!   they depend on the machine and on whatever else it is doing.
+//!
+//! Both print one table to stdout and write the same numbers to `target/bench.json`. Run with
+//! `cargo test --release --features server --test bench -- all`.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod browser;
+mod bytes;
+mod catalog;
+#[path = "../e2e/chrome.rs"]
+#[allow(
+    dead_code,
+    clippy::unwrap_used,
+    reason = "the harness is shared with tests/e2e: the bench uses some of its helpers, and a \
+              failed step in it stops loudly"
+)]
+mod chrome;
+mod endpoint;
+mod engine;
+mod report;
+mod server_log;
+#[path = "../e2e/site.rs"]
+#[allow(
+    dead_code,
+    clippy::unwrap_used,
+    reason = "the harness is shared with tests/e2e: the bench uses some of its helpers, and a \
+              failed step in it stops loudly"
+)]
+mod site;
+mod stats;
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use report::Report;
+
+const USAGE: &str = "\
+usage: cargo test --release --features server --test bench -- size --budget BYTES
+       cargo test --release --features server --test bench -- all [--budget BYTES]";
+
+/// What the command line asks for.
+enum Mode {
+    Size,
+    All,
+}
+
+fn main() -> ExitCode {
+    let (mode, budget) = match parse(std::env::args().skip(1)) {
+        Ok(parsed) => parsed,
+        Err(message) => {
+            eprintln!("bench: {message}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    // The reference endpoint logs every request to stderr. Thousands of lines would bury the
+    // bench's own messages, so `all` runs itself again with that log going to a file.
+    if matches!(mode, Mode::All) && !server_log::is_child() {
+        return server_log::run_self_with_log_file();
+    }
+    match run(&mode, budget) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("bench: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn parse(mut args: impl Iterator<Item = String>) -> Result<(Mode, Option<u64>), String> {
+    let mode = match args.next().as_deref() {
+        Some("size") => Mode::Size,
+        Some("all") => Mode::All,
+        Some(other) => return Err(format!("unknown mode {other:?}")),
+        None => return Err("say which mode to run".to_owned()),
+    };
+    let mut budget = None;
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--budget" => {
+                let value = args.next().ok_or("--budget needs a number of bytes")?;
+                let bytes = value
+                    .parse::<u64>()
+                    .map_err(|_| format!("--budget {value:?} is not a number of bytes"))?;
+                budget = Some(bytes);
+            }
+            other => return Err(format!("unknown argument {other:?}")),
+        }
+    }
+    if matches!(mode, Mode::Size) && budget.is_none() {
+        return Err("size needs --budget BYTES".to_owned());
+    }
+    Ok((mode, budget))
+}
+
+fn run(mode: &Mode, budget: Option<u64>) -> Result<ExitCode, String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut report = Report::new(match mode {
+        Mode::Size => "size",
+        Mode::All => "all",
+    });
+    report.bytes = Some(bytes::measure(&root.join("www"), budget)?);
+    if matches!(mode, Mode::All) {
+        // The engine goes first, while nothing else the bench starts competes for the CPU.
+        eprintln!("bench: the engine, natively");
+        report.engine = Some(engine::measure()?);
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .map_err(|error| format!("no async runtime: {error}"))?;
+        eprintln!("bench: page loads in headless Chromium");
+        report.browser = Some(runtime.block_on(browser::measure())?);
+        eprintln!("bench: POST /api/backorders under load");
+        report.endpoint = Some(runtime.block_on(endpoint::measure())?);
+    }
+    print!("{}", report.table());
+    let json_path = root.join("target").join("bench.json");
+    report.write_json(&json_path)?;
+    eprintln!("bench: wrote {}", json_path.display());
+    let violations = report.bytes.as_ref().map(bytes::Bytes::violations);
+    match violations.unwrap_or_default().as_slice() {
+        [] => Ok(ExitCode::SUCCESS),
+        violations => {
+            for violation in violations {
+                eprintln!("bench: size check failed: {violation}");
+            }
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}

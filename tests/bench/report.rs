@@ -1,0 +1,263 @@
+//! Everything measured, as one plain-text table and as JSON with the same numbers.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::browser::{Browser, PageLoads};
+use crate::bytes::Bytes;
+use crate::endpoint::Endpoint;
+use crate::engine::Engine;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub mode: &'static str,
+    /// The cores the measurements shared (with each other, and with anything else running).
+    pub cores: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bytes: Option<Bytes>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub engine: Option<Engine>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub browser: Option<Browser>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<Endpoint>,
+}
+
+/// One line of the table: what, its value, and what qualifies it.
+struct Row {
+    what: String,
+    value: String,
+    detail: String,
+}
+
+impl Report {
+    pub fn new(mode: &'static str) -> Self {
+        Self {
+            mode,
+            cores: std::thread::available_parallelism().map_or(1, usize::from),
+            bytes: None,
+            engine: None,
+            browser: None,
+            endpoint: None,
+        }
+    }
+
+    pub fn write_json(&self, path: &Path) -> Result<(), String> {
+        let json = serde_json::to_string_pretty(self)
+            .map_err(|error| format!("cannot encode the report: {error}"))?;
+        if let Some(folder) = path.parent() {
+            std::fs::create_dir_all(folder)
+                .map_err(|error| format!("cannot create {}: {error}", folder.display()))?;
+        }
+        std::fs::write(path, json + "\n")
+            .map_err(|error| format!("cannot write {}: {error}", path.display()))
+    }
+
+    pub fn table(&self) -> String {
+        let mut rows = Vec::new();
+        if let Some(bytes) = &self.bytes {
+            bytes_rows(bytes, &mut rows);
+        }
+        if let Some(browser) = &self.browser {
+            browser_rows(browser, &mut rows);
+        }
+        if let Some(engine) = &self.engine {
+            engine_rows(engine, &mut rows);
+        }
+        if let Some(endpoint) = &self.endpoint {
+            endpoint_rows(endpoint, &mut rows);
+        }
+        render(&rows)
+    }
+}
+
+fn row(rows: &mut Vec<Row>, what: impl Into<String>, value: String, detail: String) {
+    rows.push(Row {
+        what: what.into(),
+        value,
+        detail,
+    });
+}
+
+fn bytes_rows(bytes: &Bytes, rows: &mut Vec<Row>) {
+    for file in &bytes.files {
+        row(
+            rows,
+            format!("bytes gzip -9  {}", file.path),
+            format!("{} B", grouped(file.gzip)),
+            format!("raw {} B", grouped(file.raw)),
+        );
+    }
+    let budget = bytes.budget.map_or_else(String::new, |budget| {
+        format!(", budget {} B", grouped(budget))
+    });
+    row(
+        rows,
+        "bytes gzip -9  total",
+        format!("{} B", grouped(bytes.total_gzip)),
+        format!("raw {} B{budget}", grouped(bytes.total_raw)),
+    );
+}
+
+fn browser_rows(browser: &Browser, rows: &mut Vec<Row>) {
+    loads_rows(
+        rows,
+        "first status, stock inline (ms)",
+        &browser.first_status_inline,
+    );
+    loads_rows(
+        rows,
+        "first status, stock from server (ms)",
+        &browser.first_status_from_server,
+    );
+    let collection = &browser.collection;
+    let requests = &collection.availability_requests;
+    let (fewest, most) = (
+        requests.iter().min().copied().unwrap_or_default(),
+        requests.iter().max().copied().unwrap_or_default(),
+    );
+    row(
+        rows,
+        format!("{} badges: availability requests", collection.badges),
+        if fewest == most {
+            most.to_string()
+        } else {
+            format!("{fewest}-{most}")
+        },
+        format!(
+            "per page load, {} loads; SKUs per request, first load: {}",
+            requests.len(),
+            collection
+                .skus_per_request
+                .first()
+                .map(|skus| skus
+                    .iter()
+                    .map(u64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" + "))
+                .unwrap_or_default()
+        ),
+    );
+    loads_rows(
+        rows,
+        &format!("{} badges: all show a status (ms)", collection.badges),
+        &collection.all_statuses,
+    );
+}
+
+fn loads_rows(rows: &mut Vec<Row>, what: &str, loads: &PageLoads) {
+    let (median, spread) = loads.warm_ms.describe(1);
+    row(rows, format!("{what}, warm median"), median, spread);
+    row(
+        rows,
+        format!("{what}, cold"),
+        format!("{:.1}", loads.cold_ms),
+        "first load, empty cache".to_owned(),
+    );
+}
+
+fn engine_rows(engine: &Engine, rows: &mut Vec<Row>) {
+    let realistic = &engine.realistic;
+    row(
+        rows,
+        format!("engine: evaluations/s, {} batches", realistic.batches),
+        grouped(realistic.evaluations_per_second as u64),
+        format!(
+            "{} ns each ({}), state {}",
+            realistic.ns_per_evaluation.median,
+            realistic.ns_per_evaluation.describe(0).1,
+            realistic.state
+        ),
+    );
+    for point in &engine.growth {
+        let (median, spread) = point.ns_per_evaluation.describe(0);
+        row(
+            rows,
+            format!(
+                "engine: ns/evaluation, {} batch{}",
+                point.batches,
+                if point.batches == 1 { "" } else { "es" }
+            ),
+            median,
+            format!("x{:.1} of 1 batch; {spread}", point.relative_to_one_batch),
+        );
+    }
+}
+
+fn endpoint_rows(endpoint: &Endpoint, rows: &mut Vec<Row>) {
+    let others: Vec<String> = endpoint
+        .other
+        .iter()
+        .map(|(status, count)| format!("{count} x {status}"))
+        .collect();
+    let others = if others.is_empty() {
+        String::new()
+    } else {
+        format!(", {}", others.join(", "))
+    };
+    row(
+        rows,
+        "POST /api/backorders: requests/s",
+        grouped(endpoint.requests_per_second as u64),
+        format!(
+            "{} of {} in {:.2} s at concurrency {}; {} x 201{others}",
+            endpoint.completed,
+            endpoint.requests,
+            endpoint.seconds,
+            endpoint.concurrency,
+            endpoint.created
+        ),
+    );
+    row(
+        rows,
+        "POST /api/backorders: latency p50 (ms)",
+        format!("{:.2}", endpoint.latency_ms.p50),
+        String::new(),
+    );
+    row(
+        rows,
+        "POST /api/backorders: latency p99 (ms)",
+        format!("{:.2}", endpoint.latency_ms.p99),
+        format!("max {:.2}", endpoint.latency_ms.max),
+    );
+}
+
+/// Columns padded to their widest cell; values right-aligned so digits line up.
+fn render(rows: &[Row]) -> String {
+    let header = Row {
+        what: "measure".to_owned(),
+        value: "value".to_owned(),
+        detail: "detail".to_owned(),
+    };
+    let what_width = rows.iter().chain([&header]).map(|row| row.what.len()).max();
+    let value_width = rows
+        .iter()
+        .chain([&header])
+        .map(|row| row.value.len())
+        .max();
+    let (what_width, value_width) = (what_width.unwrap_or(0), value_width.unwrap_or(0));
+    let mut table = String::new();
+    for row in std::iter::once(&header).chain(rows) {
+        let line = format!(
+            "{:<what_width$}  {:>value_width$}  {}",
+            row.what, row.value, row.detail
+        );
+        let _ = writeln!(table, "{}", line.trim_end());
+    }
+    table
+}
+
+/// `40707` as `40,707`.
+fn grouped(number: u64) -> String {
+    let digits = number.to_string();
+    let mut out = String::new();
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
