@@ -81,12 +81,20 @@ fn services_with_store(recorder: &Rc<Recorder>, store: Rc<MemoryStore>) -> Servi
 }
 
 fn inline_page(recorder: &Rc<Recorder>) -> Rc<Page> {
-    let config = PageConfig {
+    inline_page_with(services(recorder))
+}
+
+/// The usual page: inline stock and an endpoint, with the given services.
+fn inline_page_with(services: Services) -> Rc<Page> {
+    Page::new(inline_config(), services)
+}
+
+fn inline_config() -> PageConfig {
+    PageConfig {
         endpoint: Some("/api/backorders".to_owned()),
         inline_stock: Some(STOCK.to_owned()),
         ..PageConfig::default()
-    };
-    Page::new(config, services(recorder))
+    }
 }
 
 fn host() -> HtmlElement {
@@ -712,14 +720,7 @@ async fn failed_deliveries_are_kept_and_retried_with_the_same_key() {
         body: String::new(),
     }));
     let store = Rc::new(MemoryStore::default());
-    let page = Page::new(
-        PageConfig {
-            endpoint: Some("/api/backorders".to_owned()),
-            inline_stock: Some(STOCK.to_owned()),
-            ..PageConfig::default()
-        },
-        services_with_store(&recorder, store.clone()),
-    );
+    let page = inline_page_with(services_with_store(&recorder, store.clone()));
     let widget = mount(&page, "BACK", 1);
     let queued = count_events(widget.element(), "backorder:queued");
     let submitted = count_events(widget.element(), "backorder:submitted");
@@ -799,11 +800,7 @@ async fn a_reload_delivers_what_an_earlier_visit_left_behind() {
             .borrow_mut()
             .push_back(Err(TransportError::Network("offline".to_owned())));
     }
-    let config = || PageConfig {
-        endpoint: Some("/api/backorders".to_owned()),
-        inline_stock: Some(STOCK.to_owned()),
-        ..PageConfig::default()
-    };
+    let config = inline_config;
     let first_visit = Page::new(config(), services_with_store(&offline, store.clone()));
     let widget = mount(&first_visit, "BACK", 1);
     fill_and_submit(&widget);
@@ -859,14 +856,7 @@ async fn a_returning_shopper_sees_the_reservation_and_can_cancel_it() {
             confirmed_ms: js_sys::Date::now() as u64,
         }],
     });
-    let page = Page::new(
-        PageConfig {
-            endpoint: Some("/api/backorders".to_owned()),
-            inline_stock: Some(STOCK.to_owned()),
-            ..PageConfig::default()
-        },
-        services_with_store(&recorder, store.clone()),
-    );
+    let page = inline_page_with(services_with_store(&recorder, store.clone()));
     let widget = mount(&page, "BACK", 1);
     assert_eq!(
         text(&widget, ".confirmation p"),
@@ -1080,11 +1070,7 @@ async fn the_honeypot_and_the_minimum_fill_time_stop_naive_bots() {
         min_fill_ms: 600,
         ..services(&recorder)
     };
-    let config = PageConfig {
-        endpoint: Some("/api/backorders".to_owned()),
-        inline_stock: Some(STOCK.to_owned()),
-        ..PageConfig::default()
-    };
+    let config = inline_config();
     let widget = mount(&Page::new(config, patient), "BACK", 1);
     fill_and_submit(&widget);
     gloo_timers::future::TimeoutFuture::new(250).await;
@@ -1099,4 +1085,50 @@ async fn the_honeypot_and_the_minimum_fill_time_stop_naive_bots() {
         "sent once the minimum fill time passed"
     );
     assert!(text(&widget, ".confirmation").contains("in line"));
+}
+
+#[wasm_bindgen_test]
+fn the_theme_comes_through_custom_properties_and_parts() {
+    let recorder = Rc::new(Recorder::default());
+    let document = web_sys::window()
+        .and_then(|window| window.document())
+        .expect("document");
+    let style = document.create_element("style").expect("style");
+    style.set_text_content(Some(
+        ".themed { --backorder-color-accent: rgb(1, 2, 3); --backorder-radius: 17px; }
+         .themed::part(headline) { letter-spacing: 3px; }",
+    ));
+    document
+        .query_selector("head")
+        .expect("query")
+        .expect("head")
+        .append_child(&style)
+        .expect("append");
+    let host = host();
+    host.set_class_name("themed");
+    let widget =
+        Widget::mount(host, config("BACK", 1), Vec::new(), inline_page(&recorder)).expect("mount");
+    let computed = |selector: &str, property: &str| {
+        let element = find(&widget, selector).expect(selector);
+        let style = web_sys::window()
+            .expect("window")
+            .get_computed_style(&element)
+            .expect("style")
+            .expect("computed");
+        style.get_property_value(property).expect("property")
+    };
+    assert_eq!(
+        computed("button[type=submit]", "background-color"),
+        "rgb(1, 2, 3)",
+        "custom property"
+    );
+    assert_eq!(
+        computed("button[type=submit]", "border-top-left-radius"),
+        "17px"
+    );
+    assert_eq!(
+        computed(".headline", "letter-spacing"),
+        "3px",
+        "::part(headline)"
+    );
 }

@@ -254,3 +254,39 @@ async fn an_http_endpoint_on_a_page_that_is_not_localhost_is_refused() {
     assert!(refused, "{probe}");
     chrome.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stock_source_slower_than_ten_seconds_gives_the_fallback() {
+    let mut site = Site::start(|_| {}).await;
+    let pages = pages(&site);
+    std::fs::write(
+        pages.join("index.html"),
+        page(
+            r#"<script type="module" src="/backorder-widget.js"></script>"#,
+            r#"<backorder-status id="slow" sku="A" availability-url="/slow/availability"></backorder-status>"#,
+        ),
+    )
+    .unwrap();
+    serve(pages, &mut site).await;
+    let chrome = Chrome::start().await;
+    chrome.goto(&site.url("/")).await;
+    assert_eq!(
+        chrome.text("#slow", ".headline").await,
+        "Checking availability…"
+    );
+    assert_eq!(
+        chrome.status("#slow").await,
+        "Availability could not be loaded"
+    );
+    let probe = probe(&chrome).await;
+    assert_eq!(probe["errors"], serde_json::json!([]));
+    assert!(
+        probe["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|event| event[0] == "backorder:error" && event[1] == "stock_unavailable"),
+        "{probe}"
+    );
+    chrome.close().await;
+}

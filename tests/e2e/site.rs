@@ -210,6 +210,14 @@ async fn inject_faults(
     request: Request,
     next: Next,
 ) -> Response<Body> {
+    if request.uri().path().starts_with("/slow/") {
+        // Slower than the widget waits (10 s): an availability URL that hangs.
+        tokio::time::sleep(std::time::Duration::from_secs(12)).await;
+        return Response::builder()
+            .header("content-type", "application/json")
+            .body(Body::from(r#"{"items": []}"#))
+            .unwrap();
+    }
     if request.method() == Method::POST && request.uri().path() == "/api/backorders" {
         let key = request
             .headers()
