@@ -99,7 +99,8 @@ impl fmt::Debug for StockLoader {
     }
 }
 
-/// Query strings longer than this are split, since some servers refuse URLs past 8 KB.
+/// Query strings longer than this are split, since some servers refuse URLs past 8 KB. About
+/// 400 ten-character SKUs fit in one request.
 const MAX_QUERY_LENGTH: usize = 6000;
 
 impl StockLoader {
@@ -181,9 +182,8 @@ impl StockLoader {
         }
         let loader = self.clone();
         spawn_local(async move {
-            // Wait for the next task, not just the next microtask: custom elements are upgraded
-            // in reaction queues that may run between microtasks, and every element that appears
-            // together must have asked for its SKU before the one request goes out.
+            // Wait for the next task rather than the next microtask, so that elements a page
+            // adds in several steps (with promises in between) still share one request.
             gloo_timers::future::TimeoutFuture::new(0).await;
             loader.flush_scheduled.set(false);
             let queued = std::mem::take(&mut *loader.queued.borrow_mut());
@@ -250,7 +250,8 @@ fn chunk_by_length(skus: &[String]) -> Vec<Vec<String>> {
     let mut chunks: Vec<Vec<String>> = vec![Vec::new()];
     let mut length = 0;
     for sku in skus {
-        let added = sku.len() * 3 + 5;
+        // `sku=` plus the encoded SKU plus the `&` between parameters, exactly.
+        let added = encode(sku).len() + 5;
         if length + added > MAX_QUERY_LENGTH && chunks.last().is_some_and(|chunk| !chunk.is_empty())
         {
             chunks.push(Vec::new());
