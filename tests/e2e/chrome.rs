@@ -5,11 +5,14 @@ use std::net::TcpListener;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
+use axum::http::Method;
 use fantoccini::elements::Element;
+use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{Value, json};
 use tokio::process::{Child, Command};
+use url::Url;
 
 /// A browser for one test. Dropping it kills ChromeDriver (and so Chromium).
 pub struct Chrome {
@@ -158,9 +161,40 @@ impl Chrome {
         self.inside(host, selector).await.click().await.unwrap();
     }
 
+    /// Takes the browser off the network (or back on), as DevTools' "Offline" does: requests
+    /// fail, `navigator.onLine` changes and the page hears `offline` / `online`.
+    pub async fn set_offline(&self, offline: bool) {
+        self.client
+            .issue_cmd(NetworkConditions { offline })
+            .await
+            .unwrap();
+    }
+
     pub async fn close(self) {
         let Self { client, mut driver } = self;
         let _ = client.close().await;
         let _ = driver.kill().await;
+    }
+}
+
+/// ChromeDriver's own command for network emulation.
+#[derive(Debug)]
+struct NetworkConditions {
+    offline: bool,
+}
+
+impl WebDriverCompatibleCommand for NetworkConditions {
+    fn endpoint(&self, base_url: &Url, session_id: Option<&str>) -> Result<Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/chromium/network_conditions",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _request_url: &Url) -> (Method, Option<String>) {
+        let conditions = json!({"network_conditions": {
+            "offline": self.offline, "latency": 0, "download_throughput": -1, "upload_throughput": -1
+        }});
+        (Method::POST, Some(conditions.to_string()))
     }
 }

@@ -127,3 +127,26 @@ async fn a_reload_while_the_endpoint_fails_delivers_once_when_it_recovers() {
     );
     chrome.close().await;
 }
+
+/// The shopper's connection drops as they submit, and comes back: the browser's `online` event
+/// sends the saved request, once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offline_while_submitting_then_back_online_delivers_once() {
+    let site = Site::start(|_| {}).await;
+    let chrome = Chrome::start().await;
+    chrome.goto(&site.url("/")).await;
+    chrome.status(SCARF).await;
+    chrome.set_offline(true).await;
+    submit_scarf(&chrome).await;
+    let queued = chrome
+        .wait_text(SCARF, ".queued", |text| !text.is_empty())
+        .await;
+    assert_eq!(queued, "Saved. It will be sent when you are back online.");
+    assert_eq!(chrome.eval("return navigator.onLine;").await, false);
+    assert!(site.rows().is_empty());
+    chrome.set_offline(false).await;
+    confirmed(&chrome).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(site.rows().len(), 1, "delivered once");
+    chrome.close().await;
+}
