@@ -6,6 +6,7 @@ mod courier;
 mod element;
 mod events;
 mod form;
+mod form_dom;
 mod intl;
 pub(crate) mod js;
 mod loader;

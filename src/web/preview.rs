@@ -3,7 +3,8 @@
 
 use wasm_bindgen::JsValue;
 
-use super::render::{FormDom, Skeleton, element, text_element};
+use super::form_dom::FormDom;
+use super::render::{Skeleton, element, text_element};
 use crate::domain::{Payment, RequestKind};
 use crate::view::{LocaleFormat, Messages, Tone, preview_samples, status_view};
 

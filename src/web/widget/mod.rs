@@ -1,19 +1,24 @@
 //! One `<backorder-status>`: loads its stock, shows the state, and runs its request form.
 
+mod host;
 mod requests;
+mod reservation;
+
+use host::resolve_locale;
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
 use gloo_events::{EventListener, EventListenerOptions};
-use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Element, HtmlElement, HtmlInputElement};
+use wasm_bindgen::JsValue;
+use web_sys::HtmlElement;
 
-use super::config::{ElementConfig, Mode, parse_quantity};
+use super::config::{ElementConfig, Mode};
 use super::events::{self, ErrorDetail, StatusDetail};
+use super::form_dom::FormDom;
 use super::intl::IntlFormat;
 use super::loader::{LoadError, Source, StockEntry, StockResult};
-use super::render::{FormDom, Skeleton};
+use super::render::Skeleton;
 use super::{Page, platform};
 use crate::domain::{BackorderRequest, Evaluation, RequestKind, evaluate, format_iso_date};
 use crate::view::{Messages, status_view};
@@ -394,20 +399,6 @@ impl Widget {
         state.form = Some(form);
     }
 
-    fn endpoint(&self) -> Result<String, String> {
-        self.endpoint_of(&self.state.borrow())
-    }
-
-    fn endpoint_of(&self, state: &State) -> Result<String, String> {
-        let endpoint = state
-            .config
-            .endpoint
-            .clone()
-            .or_else(|| self.page.config.endpoint.clone())
-            .ok_or("no endpoint for requests: set data-endpoint on the script tag or endpoint on the element")?;
-        check_endpoint(&endpoint)
-    }
-
     /// A returning shopper sees their reservation, or that their request is still on its way.
     fn restore_from_outbox(&self) {
         let (sku, mode) = {
@@ -425,46 +416,6 @@ impl Widget {
         }
     }
 
-    /// Follows the host page's quantity field named by `quantity-input`.
-    fn follow_quantity_input(&self) {
-        let selector = self.state.borrow().config.quantity_input.clone();
-        self.state.borrow_mut().quantity_listeners.clear();
-        let Some(selector) = selector else { return };
-        let input = self
-            .dom
-            .document
-            .query_selector(&selector)
-            .ok()
-            .flatten()
-            .and_then(|input| input.dyn_into::<HtmlInputElement>().ok());
-        let Some(input) = input else {
-            return self.report(
-                "config",
-                &format!("quantity-input \"{selector}\" matches no input on the page"),
-            );
-        };
-        let read = {
-            let input = input.clone();
-            let this = self.this.clone();
-            move || {
-                if let (Some(widget), Some(quantity)) =
-                    (this.upgrade(), parse_quantity(&input.value()))
-                {
-                    widget.set_quantity(quantity);
-                }
-            }
-        };
-        if let Some(quantity) = parse_quantity(&input.value()) {
-            self.state.borrow_mut().config.quantity = quantity;
-        }
-        let on_input = read.clone();
-        let listeners = vec![
-            EventListener::new(&input, "input", move |_| on_input()),
-            EventListener::new(&input, "change", move |_| read()),
-        ];
-        self.state.borrow_mut().quantity_listeners = listeners;
-    }
-
     /// Tells the developer (console) and the host page (`backorder:error`).
     fn report(&self, code: &str, message: &str) {
         platform::console_error(message);
@@ -479,42 +430,5 @@ impl Widget {
             }
             .to_js(),
         );
-    }
-}
-
-/// The element's `locale`, then the nearest `lang` on the page, then the browser's language.
-fn resolve_locale(element: &Element, attribute: Option<&str>) -> String {
-    if let Some(locale) = attribute {
-        return locale.to_owned();
-    }
-    let lang = element
-        .closest("[lang]")
-        .ok()
-        .flatten()
-        .and_then(|holder| holder.get_attribute("lang"));
-    if let Some(lang) = lang.filter(|lang| !lang.trim().is_empty()) {
-        return lang;
-    }
-    web_sys::window()
-        .and_then(|window| window.navigator().language())
-        .unwrap_or_else(|| "en".to_owned())
-}
-
-/// Refuses endpoints that would leak shoppers' emails in clear text: `http:` is only accepted
-/// when the page itself is on this machine (development).
-pub fn check_endpoint(endpoint: &str) -> Result<String, String> {
-    let Some(location) = web_sys::window().map(|window| window.location()) else {
-        return Ok(endpoint.to_owned());
-    };
-    let base = location.href().unwrap_or_default();
-    let url = web_sys::Url::new_with_base(endpoint, &base)
-        .map_err(|_| format!("endpoint \"{endpoint}\" is not a valid URL"))?;
-    match url.protocol().as_str() {
-        "https:" => Ok(url.href()),
-        "http:" if platform::page_is_local() => Ok(url.href()),
-        "http:" => Err(format!(
-            "endpoint \"{endpoint}\" uses http: on a page that is not localhost; shoppers' emails must travel over https:"
-        )),
-        other => Err(format!("endpoint \"{endpoint}\" uses {other}, not https:")),
     }
 }

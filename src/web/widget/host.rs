@@ -1,0 +1,103 @@
+//! What a widget reads from its host page: the quantity field it follows, the language, and
+//! the endpoint (checked before any email is sent to it).
+
+use gloo_events::EventListener;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlInputElement};
+
+use super::{State, Widget};
+use crate::web::config::parse_quantity;
+use crate::web::platform;
+
+impl Widget {
+    pub(super) fn endpoint(&self) -> Result<String, String> {
+        self.endpoint_of(&self.state.borrow())
+    }
+
+    pub(super) fn endpoint_of(&self, state: &State) -> Result<String, String> {
+        let endpoint = state
+            .config
+            .endpoint
+            .clone()
+            .or_else(|| self.page.config.endpoint.clone())
+            .ok_or("no endpoint for requests: set data-endpoint on the script tag or endpoint on the element")?;
+        check_endpoint(&endpoint)
+    }
+
+    /// Follows the host page's quantity field named by `quantity-input`.
+    pub(super) fn follow_quantity_input(&self) {
+        let selector = self.state.borrow().config.quantity_input.clone();
+        self.state.borrow_mut().quantity_listeners.clear();
+        let Some(selector) = selector else { return };
+        let input = self
+            .dom
+            .document
+            .query_selector(&selector)
+            .ok()
+            .flatten()
+            .and_then(|input| input.dyn_into::<HtmlInputElement>().ok());
+        let Some(input) = input else {
+            return self.report(
+                "config",
+                &format!("quantity-input \"{selector}\" matches no input on the page"),
+            );
+        };
+        let read = {
+            let input = input.clone();
+            let this = self.this.clone();
+            move || {
+                if let (Some(widget), Some(quantity)) =
+                    (this.upgrade(), parse_quantity(&input.value()))
+                {
+                    widget.set_quantity(quantity);
+                }
+            }
+        };
+        if let Some(quantity) = parse_quantity(&input.value()) {
+            self.state.borrow_mut().config.quantity = quantity;
+        }
+        let on_input = read.clone();
+        let listeners = vec![
+            EventListener::new(&input, "input", move |_| on_input()),
+            EventListener::new(&input, "change", move |_| read()),
+        ];
+        self.state.borrow_mut().quantity_listeners = listeners;
+    }
+}
+
+/// The element's `locale`, then the nearest `lang` on the page, then the browser's language.
+pub(super) fn resolve_locale(element: &Element, attribute: Option<&str>) -> String {
+    if let Some(locale) = attribute {
+        return locale.to_owned();
+    }
+    let lang = element
+        .closest("[lang]")
+        .ok()
+        .flatten()
+        .and_then(|holder| holder.get_attribute("lang"));
+    if let Some(lang) = lang.filter(|lang| !lang.trim().is_empty()) {
+        return lang;
+    }
+    web_sys::window()
+        .and_then(|window| window.navigator().language())
+        .unwrap_or_else(|| "en".to_owned())
+}
+
+/// Refuses endpoints that would leak shoppers' emails in clear text: `http:` is only accepted
+/// when the page itself is on this machine (development).
+fn check_endpoint(endpoint: &str) -> Result<String, String> {
+    let Some(location) = web_sys::window().map(|window| window.location()) else {
+        return Ok(endpoint.to_owned());
+    };
+    let base = location.href().unwrap_or_default();
+    let url = web_sys::Url::new_with_base(endpoint, &base)
+        .map_err(|_| format!("endpoint \"{endpoint}\" is not a valid URL"))?;
+    match url.protocol().as_str() {
+        "https:" => Ok(url.href()),
+        "http:" if platform::page_is_local() => Ok(url.href()),
+        "http:" => Err(format!(
+            "endpoint \"{endpoint}\" uses http: on a page that is not localhost; shoppers' emails must travel over https:"
+        )),
+        other => Err(format!("endpoint \"{endpoint}\" uses {other}, not https:")),
+    }
+}

@@ -1,0 +1,144 @@
+//! A returning shopper's reservation: what they see instead of an empty form, and the cancel
+//! action that uses the token the endpoint returned.
+
+use gloo_events::EventListener;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlElement;
+
+use super::{Phase, Widget};
+use crate::domain::RequestKind;
+use crate::outbox::Reservation;
+use crate::view::confirmation_text;
+use crate::web::transport::HttpRequest;
+
+impl Widget {
+    /// "You're #3 in line for 2 units. Ships by …", with a cancel button.
+    pub(super) fn show_reservation(&self, reservation: &Reservation, focus: bool) {
+        let kind = RequestKind::parse(&reservation.kind).unwrap_or(RequestKind::Backorder);
+        let lines = {
+            let state = self.state.borrow();
+            confirmation_text(
+                kind,
+                reservation.quantity,
+                reservation.queue_position,
+                reservation.expected_date.as_deref(),
+                &state.messages,
+                &state.format,
+            )
+        };
+        {
+            let mut state = self.state.borrow_mut();
+            state.phase = Phase::Confirmed;
+            state.form = None;
+            state.form_listeners.clear();
+        }
+        let Ok(block) = self.dom.show_lines("confirmation", "confirmation", &lines) else {
+            return;
+        };
+        if reservation.cancel_token.is_some() && kind.reserves_units() {
+            let label = self.text("cancel");
+            if let Ok(button) = crate::web::render::text_element(
+                &self.dom.document,
+                "button",
+                "secondary",
+                &[("type", "button"), ("part", "cancel")],
+                &label,
+            ) {
+                let _ = block.append_child(&button);
+                let this = self.this.clone();
+                let listener = EventListener::new(&button, "click", move |_| {
+                    if let Some(widget) = this.upgrade() {
+                        widget.cancel();
+                    }
+                });
+                self.state.borrow_mut().form_listeners = vec![listener];
+            }
+        }
+        if focus {
+            let _ = block.set_attribute("tabindex", "-1");
+            let _ = block.unchecked_ref::<HtmlElement>().focus();
+        }
+    }
+
+    /// Cancels the remembered reservation with its token; the units go back to the shop.
+    fn cancel(&self) {
+        let sku = self.state.borrow().config.sku.clone();
+        let Some(reservation) = self.page.courier.snapshot().reservation(&sku).cloned() else {
+            return;
+        };
+        let Some(token) = reservation.cancel_token.clone() else {
+            return;
+        };
+        let button = self
+            .dom
+            .body
+            .query_selector("button[part=cancel]")
+            .ok()
+            .flatten();
+        if let Some(button) = &button {
+            let _ = button.set_attribute("disabled", "");
+            button.set_text_content(Some(&self.text("cancelling")));
+        }
+        let url = format!(
+            "{}/{}",
+            reservation.endpoint.trim_end_matches('/'),
+            js_sys::encode_uri_component(&reservation.id)
+        );
+        let transport = self.page.services.transport.clone();
+        let this = self.this.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let answer = transport
+                .send(HttpRequest {
+                    method: "DELETE",
+                    url,
+                    headers: vec![("Authorization".to_owned(), format!("Bearer {token}"))],
+                    body: None,
+                })
+                .await;
+            let Some(widget) = this.upgrade() else { return };
+            // 404 and 410: the endpoint no longer has it, which is what the shopper wanted.
+            let done = matches!(&answer, Ok(response) if (200..300).contains(&response.status) || matches!(response.status, 404 | 410));
+            if done {
+                widget
+                    .page
+                    .courier
+                    .modify(|outbox| outbox.forget_reservation(&sku));
+                widget.page.loader.invalidate(&sku);
+                widget.state.borrow_mut().phase = super::Phase::Editing;
+                widget.reload();
+                let note = crate::web::render::text_element(
+                    &widget.dom.document,
+                    "p",
+                    "cancelled note",
+                    &[("part", "message"), ("role", "status")],
+                    &widget.text("cancelled"),
+                );
+                if let Ok(note) = note {
+                    let _ = widget.dom.body.prepend_with_node_1(&note);
+                }
+            } else {
+                if let Some(button) = &button {
+                    let _ = button.remove_attribute("disabled");
+                    button.set_text_content(Some(&widget.text("cancel")));
+                }
+                let status = answer
+                    .map(|response| format!("HTTP {}", response.status))
+                    .unwrap_or_else(|error| error.to_string());
+                widget.report(
+                    "cancel_failed",
+                    &format!("the reservation could not be cancelled ({status})"),
+                );
+                let error = crate::web::render::text_element(
+                    &widget.dom.document,
+                    "p",
+                    "error",
+                    &[("role", "alert")],
+                    &widget.text("error.cancel"),
+                );
+                if let Ok(error) = error {
+                    let _ = widget.dom.body.append_child(&error);
+                }
+            }
+        });
+    }
+}
