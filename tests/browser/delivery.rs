@@ -1,0 +1,191 @@
+//! Delivery through the outbox: retries with one key, a reload, and the returning shopper.
+
+use std::rc::Rc;
+
+use backorder_widget::web::{HttpResponse, MemoryStore, OutboxStore, Page, TransportError};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::HtmlButtonElement;
+
+use crate::support::*;
+
+#[wasm_bindgen_test]
+async fn failed_deliveries_are_kept_and_retried_with_the_same_key() {
+    let recorder = Rc::new(Recorder::default());
+    recorder
+        .answers
+        .borrow_mut()
+        .push_back(Err(TransportError::Network("offline".to_owned())));
+    recorder.answers.borrow_mut().push_back(Ok(HttpResponse {
+        status: 503,
+        retry_after: None,
+        body: String::new(),
+    }));
+    let store = Rc::new(MemoryStore::default());
+    let page = inline_page_with(services_with_store(&recorder, store.clone()));
+    let widget = mount(&page, "BACK", 1);
+    let queued = count_events(widget.element(), "backorder:queued");
+    let submitted = count_events(widget.element(), "backorder:submitted");
+    fill_and_submit(&widget);
+    settle().await;
+    assert_eq!(
+        text(&widget, ".queued"),
+        "Saved. It will be sent when you are back online."
+    );
+    assert_eq!(
+        store.load().pending.len(),
+        1,
+        "kept in the outbox until answered for good"
+    );
+    gloo_timers::future::TimeoutFuture::new(400).await;
+
+    let requests = recorder.requests.borrow();
+    assert_eq!(requests.len(), 3, "network error, 503, then accepted");
+    let key = header(&requests[0], "Idempotency-Key").expect("key");
+    assert!(
+        requests
+            .iter()
+            .all(|request| header(request, "Idempotency-Key") == Some(key)),
+        "one key for every attempt"
+    );
+    assert!(
+        requests
+            .iter()
+            .all(|request| request.body == requests[0].body),
+        "the same body every time"
+    );
+    assert_eq!(*queued.borrow(), 1, "backorder:queued once");
+    assert_eq!(*submitted.borrow(), 1);
+    assert!(
+        text(&widget, ".confirmation").starts_with("You're #5 in line for 1 unit."),
+        "{}",
+        text(&widget, ".confirmation")
+    );
+    let outbox = store.load();
+    assert!(outbox.pending.is_empty());
+    assert_eq!(
+        outbox
+            .reservation("BACK")
+            .map(|reservation| reservation.id.as_str()),
+        Some("bo_1")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn retry_after_is_honoured() {
+    let recorder = Rc::new(Recorder::default());
+    recorder.answers.borrow_mut().push_back(Ok(HttpResponse {
+        status: 429,
+        retry_after: Some("1".to_owned()),
+        body: String::new(),
+    }));
+    let widget = mount(&inline_page(&recorder), "PRE", 1);
+    fill_and_submit(&widget);
+    gloo_timers::future::TimeoutFuture::new(500).await;
+    assert_eq!(
+        recorder.requests.borrow().len(),
+        1,
+        "no retry before Retry-After"
+    );
+    gloo_timers::future::TimeoutFuture::new(900).await;
+    assert_eq!(recorder.requests.borrow().len(), 2, "retried after it");
+    assert!(text(&widget, ".confirmation").contains("in line"));
+}
+
+#[wasm_bindgen_test]
+async fn a_reload_delivers_what_an_earlier_visit_left_behind() {
+    let store = Rc::new(MemoryStore::default());
+    let offline = Rc::new(Recorder::default());
+    for _ in 0..100 {
+        offline
+            .answers
+            .borrow_mut()
+            .push_back(Err(TransportError::Network("offline".to_owned())));
+    }
+    let config = inline_config;
+    let first_visit = Page::new(config(), services_with_store(&offline, store.clone()));
+    let widget = mount(&first_visit, "BACK", 1);
+    fill_and_submit(&widget);
+    settle().await;
+    // Leaving the page: its widget and page go away with their timers.
+    widget.destroy();
+    drop(widget);
+    drop(first_visit);
+    let key = store
+        .load()
+        .pending
+        .first()
+        .map(|pending| pending.key.clone())
+        .expect("saved before sending");
+
+    // The next page load: a new page, the same storage, the network back.
+    let online = Rc::new(Recorder::default());
+    let second_visit = Page::new(config(), services_with_store(&online, store.clone()));
+    let widget = mount(&second_visit, "BACK", 1);
+    assert_eq!(
+        text(&widget, ".queued"),
+        "Saved. It will be sent when you are back online.",
+        "the shopper sees it is pending"
+    );
+    second_visit.resume_deliveries();
+    settle().await;
+    let delivered = online.requests.borrow();
+    assert_eq!(delivered.len(), 1, "delivered once");
+    assert_eq!(header(&delivered[0], "Idempotency-Key"), Some(key.as_str()));
+    assert!(
+        text(&widget, ".confirmation").contains("in line"),
+        "{}",
+        text(&widget, ".confirmation")
+    );
+    assert!(store.load().pending.is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn a_returning_shopper_sees_the_reservation_and_can_cancel_it() {
+    let recorder = Rc::new(Recorder::default());
+    let store = Rc::new(MemoryStore::default());
+    store.save(&backorder_widget::outbox::Outbox {
+        pending: Vec::new(),
+        reservations: vec![backorder_widget::outbox::Reservation {
+            sku: "BACK".to_owned(),
+            kind: "backorder".to_owned(),
+            id: "bo_9".to_owned(),
+            quantity: 2,
+            queue_position: Some(4),
+            expected_date: Some("2026-12-22".to_owned()),
+            cancel_token: Some("secret-token".to_owned()),
+            endpoint: "http://127.0.0.1:1/api/backorders".to_owned(),
+            confirmed_ms: js_sys::Date::now() as u64,
+        }],
+    });
+    let page = inline_page_with(services_with_store(&recorder, store.clone()));
+    let widget = mount(&page, "BACK", 1);
+    assert_eq!(
+        text(&widget, ".confirmation p"),
+        "You're #4 in line for 2 units.",
+        "a reservation, not an empty form"
+    );
+    assert!(text(&widget, ".confirmation").contains("Ships by Tuesday, December 22."));
+    assert!(find(&widget, "form").is_none());
+    let cancel: HtmlButtonElement = find(&widget, "button[part=cancel]")
+        .expect("cancel button")
+        .unchecked_into();
+    cancel.click();
+    settle().await;
+    let requests = recorder.requests.borrow();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].method, "DELETE");
+    assert_eq!(requests[0].url, "http://127.0.0.1:1/api/backorders/bo_9");
+    assert_eq!(
+        header(&requests[0], "Authorization"),
+        Some("Bearer secret-token")
+    );
+    assert!(
+        store.load().reservation("BACK").is_none(),
+        "forgotten once cancelled"
+    );
+    assert_eq!(
+        text(&widget, ".cancelled"),
+        "Your reservation is cancelled."
+    );
+}

@@ -1,0 +1,312 @@
+//! What a shopper sees in every state, and how the element follows its attributes and data.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use backorder_widget::web::{
+    ElementConfig, HttpResponse, Mode, Page, PageConfig, Widget, define_element,
+};
+use wasm_bindgen::{JsCast, JsValue, closure::Closure};
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlInputElement};
+
+use crate::support::*;
+
+#[wasm_bindgen_test]
+fn every_state_reads_truthfully() {
+    let recorder = Rc::new(Recorder::default());
+    let page = inline_page(&recorder);
+    let check = |sku: &str, quantity: u32, expected: &str, form: Option<&str>| {
+        let widget = mount(&page, sku, quantity);
+        assert_eq!(status(&widget), expected, "{sku} x{quantity}");
+        let kind = find(&widget, "form").and_then(|form| form.get_attribute("data-kind"));
+        assert_eq!(kind.as_deref(), form, "form for {sku}");
+        let state =
+            find(&widget, ".widget").and_then(|container| container.get_attribute("data-state"));
+        widget.destroy();
+        state
+    };
+    assert_eq!(
+        check("IN", 1, "In stock", None).as_deref(),
+        Some("in_stock")
+    );
+    check("LOW", 1, "Only 2 left", None);
+    check("IN", 12, "In stock | Only 10 can be ordered", None);
+    assert_eq!(
+        check(
+            "SPLIT",
+            5,
+            "2 ship now | 3 more ship by Tuesday, December 15",
+            Some("backorder")
+        )
+        .as_deref(),
+        Some("partial")
+    );
+    check(
+        "BACK",
+        1,
+        "Backordered: ships by Tuesday, December 15",
+        Some("backorder"),
+    );
+    check(
+        "BACK",
+        2,
+        "Backordered: ships by Tuesday, December 22",
+        Some("backorder"),
+    );
+    check(
+        "PRE",
+        1,
+        "Pre-order: releases Friday, January 15, 2027",
+        Some("preorder"),
+    );
+    check(
+        "LATE",
+        1,
+        "Out of stock | The next delivery is running late; no new date yet",
+        Some("notify"),
+    );
+    check("GONE", 1, "No longer available", None);
+    assert!(
+        recorder.requests.borrow().is_empty(),
+        "inline stock needs no request"
+    );
+}
+
+#[wasm_bindgen_test]
+fn a_bad_record_or_missing_source_shows_the_neutral_fallback_and_an_error_event() {
+    let recorder = Rc::new(Recorder::default());
+    let page = inline_page(&recorder);
+    let host = host();
+    let errors = Rc::new(RefCell::new(Vec::<String>::new()));
+    let seen = errors.clone();
+    let listener =
+        Closure::<dyn Fn(web_sys::CustomEvent)>::new(move |event: web_sys::CustomEvent| {
+            let code = js_sys::Reflect::get(&event.detail(), &"code".into())
+                .ok()
+                .and_then(|code| code.as_string());
+            seen.borrow_mut().push(code.unwrap_or_default());
+        });
+    host.add_event_listener_with_callback("backorder:error", listener.as_ref().unchecked_ref())
+        .expect("listen");
+    let widget = Widget::mount(host.clone(), config("BROKEN", 1), Vec::new(), page).expect("mount");
+    assert_eq!(status(&widget), "Availability could not be loaded");
+    assert_eq!(errors.borrow().as_slice(), ["bad_stock_data"]);
+
+    let unconfigured = Page::new(PageConfig::default(), services(&recorder));
+    let widget = Widget::mount(host, config("IN", 1), Vec::new(), unconfigured).expect("mount");
+    assert_eq!(status(&widget), "Availability could not be loaded");
+    assert_eq!(errors.borrow().as_slice(), ["bad_stock_data", "config"]);
+    assert!(find(&widget, "form").is_none());
+}
+
+#[wasm_bindgen_test]
+fn badge_mode_shows_only_the_status() {
+    let recorder = Rc::new(Recorder::default());
+    let page = inline_page(&recorder);
+    let widget = Widget::mount(
+        host(),
+        ElementConfig {
+            mode: Mode::Badge,
+            ..config("BACK", 1)
+        },
+        Vec::new(),
+        page,
+    )
+    .expect("mount");
+    assert_eq!(
+        status(&widget),
+        "Backordered: ships by Tuesday, December 15"
+    );
+    assert!(find(&widget, "form").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn the_custom_element_follows_its_attributes() {
+    let recorder = Rc::new(Recorder::default());
+    Page::install(inline_page(&recorder));
+    define_element();
+    let document = web_sys::window()
+        .and_then(|window| window.document())
+        .expect("document");
+    let element = document
+        .create_element("backorder-status")
+        .expect("element");
+    element.set_attribute("sku", "IN").expect("sku");
+    element.set_attribute("locale", "en-US").expect("locale");
+    document
+        .body()
+        .expect("body")
+        .append_child(&element)
+        .expect("append");
+    let shown = |element: &Element| {
+        let root = element
+            .shadow_root()
+            .expect("upgraded element has a shadow root");
+        root.query_selector(".headline")
+            .ok()
+            .flatten()
+            .and_then(|headline| headline.text_content())
+            .unwrap_or_default()
+    };
+    assert_eq!(shown(&element), "In stock");
+    element.set_attribute("sku", "BACK").expect("sku");
+    assert_eq!(
+        shown(&element),
+        "Backordered: ships by Tuesday, December 15"
+    );
+    element.set_attribute("quantity", "2").expect("quantity");
+    assert_eq!(
+        shown(&element),
+        "Backordered: ships by Tuesday, December 22"
+    );
+    element.set_attribute("sku", "SPLIT").expect("sku");
+    element.set_attribute("quantity", "4").expect("quantity");
+    assert_eq!(shown(&element), "2 ship now");
+    element.remove();
+    assert!(
+        element
+            .shadow_root()
+            .expect("shadow root")
+            .query_selector(".headline")
+            .expect("query")
+            .is_none(),
+        "disconnect cleans up"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_quantity_field_of_the_host_page_is_followed() {
+    let recorder = Rc::new(Recorder::default());
+    let page = inline_page(&recorder);
+    let document = web_sys::window()
+        .and_then(|window| window.document())
+        .expect("document");
+    let field: HtmlInputElement = document
+        .create_element("input")
+        .expect("input")
+        .unchecked_into();
+    field.set_id("qty-follow");
+    field.set_value("1");
+    document
+        .body()
+        .expect("body")
+        .append_child(&field)
+        .expect("append");
+    let widget = Widget::mount(
+        host(),
+        ElementConfig {
+            quantity_input: Some("#qty-follow".to_owned()),
+            ..config("SPLIT", 1)
+        },
+        Vec::new(),
+        page,
+    )
+    .expect("mount");
+    assert_eq!(status(&widget), "In stock");
+    field.set_value("5");
+    field
+        .dispatch_event(&web_sys::Event::new("input").expect("event"))
+        .expect("dispatch");
+    assert_eq!(
+        status(&widget),
+        "2 ship now | 3 more ship by Tuesday, December 15"
+    );
+    assert_eq!(
+        input(&widget, "quantity").value(),
+        "3",
+        "the form reserves the units that wait"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn availability_requests_are_batched_per_page() {
+    let recorder = Rc::new(Recorder::default());
+    recorder.answers.borrow_mut().push_back(Ok(HttpResponse {
+        status: 200,
+        retry_after: None,
+        body: STOCK.to_owned(),
+    }));
+    let config = PageConfig {
+        availability_url: Some("/api/availability".to_owned()),
+        ..PageConfig::default()
+    };
+    let page = Page::new(config, services(&recorder));
+    let widgets: Vec<_> = ["IN", "BACK", "PRE", "IN"]
+        .iter()
+        .map(|sku| mount(&page, sku, 1))
+        .collect();
+    settle().await;
+    let requests = recorder.requests.borrow();
+    assert_eq!(requests.len(), 1, "one GET for every element");
+    assert_eq!(requests[0].url, "/api/availability?sku=IN&sku=BACK&sku=PRE");
+    assert_eq!(
+        status(&widgets[1]),
+        "Backordered: ships by Tuesday, December 15"
+    );
+    assert_eq!(status(&widgets[3]), "In stock");
+}
+
+#[wasm_bindgen_test]
+async fn a_failing_availability_url_shows_the_fallback() {
+    let recorder = Rc::new(Recorder::default());
+    recorder.answers.borrow_mut().push_back(Ok(HttpResponse {
+        status: 503,
+        retry_after: None,
+        body: String::new(),
+    }));
+    let config = PageConfig {
+        availability_url: Some("/api/availability".to_owned()),
+        ..PageConfig::default()
+    };
+    let widget = mount(&Page::new(config, services(&recorder)), "IN", 1);
+    settle().await;
+    assert_eq!(status(&widget), "Availability could not be loaded");
+}
+
+#[wasm_bindgen_test]
+fn merchant_wording_is_text_never_markup() {
+    let recorder = Rc::new(Recorder::default());
+    let mut config = PageConfig {
+        endpoint: Some("/api/backorders".to_owned()),
+        inline_stock: Some(STOCK.to_owned()),
+        ..PageConfig::default()
+    };
+    let hostile = r#"<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script>"#;
+    config
+        .messages
+        .push(("in_stock".to_owned(), hostile.to_owned()));
+    let widget = mount(&Page::new(config, services(&recorder)), "IN", 1);
+    assert_eq!(status(&widget), hostile);
+    assert!(find(&widget, "img").is_none() && find(&widget, "script").is_none());
+}
+
+#[wasm_bindgen_test]
+fn evaluate_is_available_without_a_page() {
+    let record = js_sys::JSON::parse(r#"{"sku": "A", "backorders": "allow", "incoming": [{"quantity": 3, "expected": "2026-12-14"}]}"#).expect("record");
+    let options =
+        js_sys::JSON::parse(r#"{"quantity": 2, "today": "2026-11-27"}"#).expect("options");
+    let result = backorder_widget::api::evaluate(record, options);
+    let field = |name: &str| {
+        js_sys::Reflect::get(&result, &name.into())
+            .expect("field")
+            .as_string()
+    };
+    assert_eq!(field("state").as_deref(), Some("backordered"));
+    assert_eq!(field("expected_date").as_deref(), Some("2026-12-15"));
+    assert_eq!(
+        field("schema_org").as_deref(),
+        Some("https://schema.org/BackOrder")
+    );
+    let broken = backorder_widget::api::evaluate(
+        js_sys::JSON::parse(r#"{"on_hand": 1}"#).expect("record"),
+        JsValue::UNDEFINED,
+    );
+    assert_eq!(
+        js_sys::Reflect::get(&broken, &"error".into())
+            .expect("error")
+            .as_string()
+            .as_deref(),
+        Some("the stock record has no sku")
+    );
+}
