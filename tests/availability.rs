@@ -366,6 +366,30 @@ fn preorders() {
         1,
         "preorder release 2027-09-01 ships 2027-09-01 (q 1, max 1000000)",
     );
+    // Units already in the warehouse are the first shipment, then the batches; none is oversold.
+    check(
+        r#"{"release_date": "2027-01-15", "on_hand": 40}"#,
+        41,
+        "preorder release 2027-01-15 ships 2027-01-15 (q 40 limited, max 40)",
+    );
+    check(
+        r#"{"release_date": "2027-01-15", "on_hand": 40, "backordered": 38,
+            "incoming": [{"quantity": 20, "expected": "2027-01-20"}]}"#,
+        2,
+        "preorder release 2027-01-15 ships 2027-01-15 (q 2, max 22)",
+    );
+    check(
+        r#"{"release_date": "2027-01-15", "on_hand": 40, "backordered": 38,
+            "incoming": [{"quantity": 20, "expected": "2027-01-20"}]}"#,
+        3,
+        "preorder release 2027-01-15 ships 2027-01-21 (q 3, max 22)",
+    );
+    // Released on a Saturday: it ships on Monday.
+    check(
+        r#"{"release_date": "2027-01-16"}"#,
+        1,
+        "preorder release 2027-01-16 ships 2027-01-18 (q 1, max 1000000)",
+    );
     // Released today: an ordinary product from now on.
     check(
         r#"{"release_date": "2026-11-27", "on_hand": 4}"#,

@@ -220,6 +220,15 @@ fn what_can_be_promised() {
             offered: Some(Notify),
         }),
     );
+    // A pre-order of stock already in the warehouse is capped by it.
+    let shelved = r#"{"sku": "W", "release_date": "2027-01-15", "on_hand": 40}"#;
+    check_offer(shelved, Preorder, 40, Ok(Some("2027-01-15")));
+    check_offer(
+        shelved,
+        Preorder,
+        41,
+        Err(OfferError::Exceeds { remaining: 40 }),
+    );
     let full_preorder =
         r#"{"sku": "Q", "release_date": "2027-01-15", "backorder_limit": 3, "backordered": 3}"#;
     check_offer(

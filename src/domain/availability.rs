@@ -234,6 +234,7 @@ fn in_stock_only(
 }
 
 /// Pre-orders are promised against the merchant's release date, so `max_wait_days` does not apply.
+/// Units already in the warehouse form the first shipment; batches en route come after them.
 fn preorder(
     stock: &Stock,
     calendar: &ShopCalendar,
@@ -242,16 +243,24 @@ fn preorder(
     per_order: u32,
     today: NaiveDate,
 ) -> Evaluation {
-    let queue = BatchQueue::new(stock, calendar, today, None);
-    // With no batch announced, the release date itself is the merchant's promise; only
-    // `backorder_limit` caps it.
-    let reservable = if stock.incoming.is_empty() {
-        stock.backorder_limit.map_or(MAX_QUANTITY, |limit| {
-            limit.saturating_sub(stock.already_promised)
-        })
+    let shelf_free = stock.on_hand.saturating_sub(stock.already_promised);
+    let beyond_shelf = Stock {
+        already_promised: stock.already_promised.saturating_sub(stock.on_hand),
+        ..stock.clone()
+    };
+    let queue = BatchQueue::new(&beyond_shelf, calendar, today, None);
+    // With nothing in the warehouse and no batch announced, the release date itself is the
+    // merchant's promise; only `backorder_limit` caps it.
+    let open_ended = stock.incoming.is_empty() && stock.on_hand == 0;
+    let from_batches = if open_ended {
+        MAX_QUANTITY
     } else {
         queue.dated_capacity()
     };
+    let mut reservable = shelf_free.saturating_add(from_batches).min(MAX_QUANTITY);
+    if let Some(limit) = stock.backorder_limit {
+        reservable = reservable.min(limit.saturating_sub(stock.already_promised));
+    }
     let max_quantity = reservable.min(per_order);
     if max_quantity == 0 {
         return Evaluation {
@@ -266,12 +275,15 @@ fn preorder(
         };
     }
     let quantity = requested.min(max_quantity);
-    let batch_date = if stock.incoming.is_empty() {
+    // Nothing ships on a day the warehouse is closed, release day or not.
+    let release_ship = calendar.ship_date(release_date, 0).unwrap_or(release_date);
+    let from_queue = quantity.saturating_sub(shelf_free);
+    let batch_date = if from_queue == 0 || open_ended {
         None
     } else {
-        queue.ship_date_for(quantity)
+        queue.ship_date_for(from_queue)
     };
-    let expected_ship_date = batch_date.map_or(release_date, |date| date.max(release_date));
+    let expected_ship_date = batch_date.map_or(release_ship, |date| date.max(release_ship));
     Evaluation {
         availability: Availability::Preorder {
             release_date,

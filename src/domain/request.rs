@@ -272,8 +272,11 @@ pub fn offer(
     today: NaiveDate,
 ) -> Result<Offer, OfferError> {
     // Evaluating with the shelf empty asks exactly "when would `quantity` units from en route ship".
+    // A pre-order's first shipment includes what is already in the warehouse, so only
+    // backorders leave the shelf out.
+    let preorder = stock.release_date.is_some_and(|release| release > today);
     let from_incoming = Stock {
-        on_hand: 0,
+        on_hand: if preorder { stock.on_hand } else { 0 },
         ..stock.clone()
     };
     let evaluation: Evaluation = evaluate(&from_incoming, calendar, quantity, today);
