@@ -127,6 +127,7 @@ impl WidgetHandle {
     /// Removes the widget and its listeners.
     pub fn destroy(&self) {
         if let Some(widget) = &self.widget {
+            Page::current().unregister(widget.element());
             widget.destroy();
         }
     }
@@ -142,7 +143,13 @@ pub fn mount(element: HtmlElement, config: JsValue) -> WidgetHandle {
         MountOptions::default()
     });
     let config = options.apply(attributes, &mut problems);
-    let widget = Widget::mount(element, config, problems, Page::current()).ok();
+    let page = Page::current();
+    let widget = Widget::mount(element.clone(), config, problems, page.clone()).ok();
+    // The page keeps the widget alive until `destroy()`: a handle the host page drops (and the
+    // garbage collector frees) must not take the widget's listeners with it.
+    if let Some(widget) = &widget {
+        page.register(element.into(), widget.clone());
+    }
     WidgetHandle { widget }
 }
 

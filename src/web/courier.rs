@@ -218,9 +218,7 @@ impl Courier {
             self.timer.borrow_mut().take();
             return;
         };
-        let wait = next
-            .saturating_sub((self.now_ms)())
-            .min(u64::from(u32::MAX)) as u32;
+        let wait = next.saturating_sub((self.now_ms)()).min(i32::MAX as u64) as u32;
         let this = self.this.clone();
         let timer = Timeout::new(wait, move || {
             if let Some(courier) = this.upgrade() {

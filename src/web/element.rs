@@ -34,12 +34,22 @@ pub fn define_element() {
         }
     });
     let changed =
-        Closure::<dyn Fn(HtmlElement, String)>::new(|element: HtmlElement, _name: String| {
+        Closure::<dyn Fn(HtmlElement, String)>::new(|element: HtmlElement, name: String| {
             if let Some(widget) = Page::current().widget_for(&element) {
                 let (config, problems) = ElementConfig::from_attributes(&element);
                 for problem in problems {
                     platform::console_warn(&problem);
                 }
+                // A variant switch keeps the quantity the shopper chose (possibly in the page's
+                // own quantity field); only the `quantity` attribute itself changes it.
+                let config = if name == "quantity" {
+                    config
+                } else {
+                    ElementConfig {
+                        quantity: widget.config().quantity,
+                        ..config
+                    }
+                };
                 widget.update(config);
             }
         });

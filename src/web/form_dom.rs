@@ -48,6 +48,8 @@ impl FormDom {
             &[
                 ("part", "form"),
                 ("novalidate", ""),
+                // A submit nobody handles (a destroyed widget, the preview) goes nowhere.
+                ("method", "dialog"),
                 ("data-kind", kind_key),
             ],
         )?;

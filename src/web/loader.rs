@@ -103,6 +103,9 @@ impl fmt::Debug for StockLoader {
 /// 400 ten-character SKUs fit in one request.
 const MAX_QUERY_LENGTH: usize = 6000;
 
+/// The reference endpoint answers at most this many SKUs per request.
+const MAX_SKUS_PER_REQUEST: usize = 500;
+
 impl StockLoader {
     pub fn new(transport: Rc<dyn Transport>, inline_text: Option<String>) -> Self {
         Self {
@@ -252,8 +255,11 @@ fn chunk_by_length(skus: &[String]) -> Vec<Vec<String>> {
     for sku in skus {
         // `sku=` plus the encoded SKU plus the `&` between parameters, exactly.
         let added = encode(sku).len() + 5;
-        if length + added > MAX_QUERY_LENGTH && chunks.last().is_some_and(|chunk| !chunk.is_empty())
-        {
+        let full = chunks.last().is_some_and(|chunk| {
+            !chunk.is_empty()
+                && (length + added > MAX_QUERY_LENGTH || chunk.len() >= MAX_SKUS_PER_REQUEST)
+        });
+        if full {
             chunks.push(Vec::new());
             length = 0;
         }

@@ -29,10 +29,15 @@ pub fn now_ms() -> u64 {
     js_sys::Date::now() as u64
 }
 
-/// A fresh random idempotency key (a UUID v4 from `crypto.randomUUID`, or from
-/// `Math.random` on the rare browser without it).
+/// A fresh random idempotency key: a UUID v4 from `crypto.randomUUID`, or 128 bits from
+/// `Math.random` where that is missing (plain-http pages, older Safari). A key only has to be
+/// unique, not secret.
 pub fn random_key() -> String {
-    let crypto = web_sys::window().and_then(|window| window.crypto().ok());
+    let crypto = web_sys::window()
+        .and_then(|window| window.crypto().ok())
+        .filter(|crypto| {
+            js_sys::Reflect::has(crypto, &JsValue::from_str("randomUUID")).unwrap_or(false)
+        });
     if let Some(crypto) = crypto {
         return crypto.random_uuid();
     }

@@ -1,9 +1,7 @@
-//! Where the outbox lives: `localStorage` in the page, memory in tests (and as the fallback
-//! when a browser refuses storage, as some private modes do).
+//! Where the outbox lives: `localStorage` in the page (with a copy in memory for when the
+//! browser refuses storage), memory only in tests.
 
-use std::cell::RefCell;
-
-use wasm_bindgen::JsValue;
+use std::cell::{Cell, RefCell};
 
 use super::platform;
 use crate::outbox::Outbox;
@@ -15,16 +13,23 @@ pub trait OutboxStore {
     fn save(&self, outbox: &Outbox);
 }
 
-/// The outbox in `localStorage`, under one key shared by every widget of the origin.
-#[derive(Debug, Clone)]
+/// The outbox in `localStorage`, under one key shared by every widget of the origin, with a copy
+/// in memory: when the browser refuses storage (blocked, full, some private modes) the page
+/// still delivers and remembers for as long as it is open.
+#[derive(Debug)]
 pub struct LocalStorage {
     key: String,
+    mirror: RefCell<Outbox>,
+    /// Set once storage refused a write: from then on the copy in memory is the truth.
+    degraded: Cell<bool>,
 }
 
 impl Default for LocalStorage {
     fn default() -> Self {
         Self {
             key: "backorder-widget:outbox:v1".to_owned(),
+            mirror: RefCell::default(),
+            degraded: Cell::new(false),
         }
     }
 }
@@ -33,39 +38,52 @@ impl LocalStorage {
     fn storage() -> Option<web_sys::Storage> {
         web_sys::window()?.local_storage().ok().flatten()
     }
+
+    fn degrade(&self) {
+        if !self.degraded.replace(true) {
+            platform::console_warn(
+                "localStorage is not available; an undelivered request will not survive a reload",
+            );
+        }
+    }
 }
 
 impl OutboxStore for LocalStorage {
     fn load(&self) -> Outbox {
-        let Some(text) =
-            Self::storage().and_then(|storage| storage.get_item(&self.key).ok().flatten())
-        else {
-            return Outbox::default();
+        if self.degraded.get() {
+            return self.mirror.borrow().clone();
+        }
+        let stored = Self::storage().map(|storage| storage.get_item(&self.key));
+        let text = match stored {
+            Some(Ok(text)) => text,
+            // Storage refused: what this page saved is in memory.
+            _ => return self.mirror.borrow().clone(),
         };
-        match super::js::from_json(&text) {
-            Some(value) => super::wire::outbox(&value),
-            None => {
+        let outbox = match text.as_deref().map(super::js::from_json) {
+            None => Outbox::default(),
+            Some(Some(value)) => super::wire::outbox(&value),
+            Some(None) => {
                 platform::console_warn("the saved outbox was unreadable and has been reset");
                 Outbox::default()
             }
-        }
+        };
+        *self.mirror.borrow_mut() = outbox.clone();
+        outbox
     }
 
     fn save(&self, outbox: &Outbox) {
-        let text = Some(super::wire::outbox_json(outbox));
-        let saved = match (Self::storage(), text) {
-            (Some(storage), Some(text))
-                if outbox.pending.is_empty() && outbox.reservations.is_empty() =>
-            {
-                storage.remove_item(&self.key).map(|()| text)
-            }
-            (Some(storage), Some(text)) => storage.set_item(&self.key, &text).map(|()| text),
-            _ => Err(JsValue::NULL),
+        *self.mirror.borrow_mut() = outbox.clone();
+        let Some(storage) = Self::storage() else {
+            return self.degrade();
+        };
+        let saved = if outbox.pending.is_empty() && outbox.reservations.is_empty() {
+            storage.remove_item(&self.key)
+        } else {
+            storage.set_item(&self.key, &super::wire::outbox_json(outbox))
         };
         if saved.is_err() {
-            platform::console_warn(
-                "localStorage is not available; an undelivered request will not survive a reload",
-            );
+            // Full or refused: the copy in memory is kept, and read from now on.
+            self.degrade();
         }
     }
 }

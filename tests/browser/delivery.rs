@@ -184,8 +184,5 @@ async fn a_returning_shopper_sees_the_reservation_and_can_cancel_it() {
         store.load().reservation("BACK").is_none(),
         "forgotten once cancelled"
     );
-    assert_eq!(
-        text(&widget, ".cancelled"),
-        "Your reservation is cancelled."
-    );
+    assert_eq!(text(&widget, ".notice"), "Your reservation is cancelled.");
 }

@@ -160,8 +160,9 @@ async fn the_custom_element_follows_its_attributes() {
         shown(&element),
         "Backordered: ships by Tuesday, December 22"
     );
-    element.set_attribute("sku", "SPLIT").expect("sku");
     element.set_attribute("quantity", "4").expect("quantity");
+    // A variant switch keeps the shopper's quantity: 4 of SPLIT is a partial shipment.
+    element.set_attribute("sku", "SPLIT").expect("sku");
     assert_eq!(shown(&element), "2 ship now");
     element.remove();
     assert!(
@@ -309,4 +310,54 @@ fn evaluate_is_available_without_a_page() {
             .as_deref(),
         Some("the stock record has no sku")
     );
+}
+
+#[wasm_bindgen_test]
+fn a_variant_switch_keeps_the_quantity_the_page_field_holds() {
+    let recorder = Rc::new(Recorder::default());
+    Page::install(inline_page(&recorder));
+    define_element();
+    let document = web_sys::window()
+        .and_then(|window| window.document())
+        .expect("document");
+    let field: HtmlInputElement = document
+        .create_element("input")
+        .expect("input")
+        .unchecked_into();
+    field.set_id("qty-variant");
+    field.set_value("5");
+    document
+        .body()
+        .expect("body")
+        .append_child(&field)
+        .expect("append");
+    let element = document
+        .create_element("backorder-status")
+        .expect("element");
+    element.set_attribute("sku", "IN").expect("sku");
+    element.set_attribute("locale", "en-US").expect("locale");
+    element
+        .set_attribute("quantity-input", "#qty-variant")
+        .expect("quantity-input");
+    document
+        .body()
+        .expect("body")
+        .append_child(&element)
+        .expect("append");
+    let shown = || {
+        let root = element.shadow_root().expect("shadow root");
+        root.query_selector(".headline")
+            .ok()
+            .flatten()
+            .and_then(|headline| headline.text_content())
+            .unwrap_or_default()
+    };
+    assert_eq!(shown(), "In stock");
+    element.set_attribute("sku", "SPLIT").expect("sku");
+    assert_eq!(
+        shown(),
+        "2 ship now",
+        "still 5 units after the variant switch"
+    );
+    element.remove();
 }

@@ -194,7 +194,7 @@ async fn cancelling_frees_the_units_and_moves_the_queue_up() {
     // Ana cancels from the widget: her units go back.
     chrome.click(SCARF, "button[part=cancel]").await;
     chrome
-        .wait_text(SCARF, ".cancelled", |text| {
+        .wait_text(SCARF, ".notice", |text| {
             text == "Your reservation is cancelled."
         })
         .await;

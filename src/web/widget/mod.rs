@@ -53,6 +53,11 @@ struct State {
     quantity_listeners: Vec<EventListener>,
     /// The JSON-LD offer, when the page asked for structured data.
     offer_script: Option<super::structured::OfferScript>,
+    /// A message that must outlive the form being rebuilt ("cancelled", "sold out").
+    notice: Option<String>,
+    /// Counts renders, so a render interrupted by a host page changing the element from its
+    /// `backorder:status` handler does not finish with the old state.
+    renders: u64,
     destroyed: bool,
 }
 
@@ -99,6 +104,8 @@ impl Widget {
                 form_listeners: Vec::new(),
                 quantity_listeners: Vec::new(),
                 offer_script: None,
+                notice: None,
+                renders: 0,
                 destroyed: false,
             }),
             page,
@@ -154,6 +161,7 @@ impl Widget {
                 state.phase = Phase::Editing;
                 state.outgoing = None;
                 state.form = None;
+                state.notice = None;
             }
         }
         if refollow {
@@ -248,12 +256,13 @@ impl Widget {
 
     /// Evaluates and shows the current state.
     fn render(&self) {
-        let entry = {
-            let state = self.state.borrow();
+        let (entry, ticket) = {
+            let mut state = self.state.borrow_mut();
             if state.destroyed {
                 return;
             }
-            state.entry.clone()
+            state.renders += 1;
+            (state.entry.clone(), state.renders)
         };
         let entry = match entry {
             None => return,
@@ -312,6 +321,8 @@ impl Widget {
         };
         self.state.borrow_mut().evaluation = Some(evaluation.clone());
         if self.page.config.structured_data {
+            // The page's offer is about the product, not about this shopper's quantity.
+            let offer = evaluate(&entry.stock, &entry.calendar, 1, today).availability;
             let mut state = self.state.borrow_mut();
             if state.offer_script.is_none() {
                 state.offer_script = super::structured::OfferScript::new(&self.dom.document);
@@ -320,19 +331,50 @@ impl Widget {
                 script.update(
                     &entry.stock.sku,
                     entry.stock.name.as_deref(),
-                    availability,
+                    &offer,
                     platform::page_is_local(),
                 );
             }
         }
         platform::mark_first_status();
         events::dispatch(&self.element, "backorder:status", &detail.to_js());
+        if self.state.borrow().renders != ticket {
+            // The host page changed the element while hearing about this state; the newer
+            // render has already shown what is current.
+            return;
+        }
         self.render_form(
             &entry,
             view.offer,
             view.request_quantity,
             view.max_request_quantity,
         );
+        self.show_notice();
+    }
+
+    /// Keeps a message on show across re-renders until the shopper acts again.
+    pub(super) fn set_notice(&self, text: impl Into<Option<String>>) {
+        self.state.borrow_mut().notice = text.into();
+        self.show_notice();
+    }
+
+    fn show_notice(&self) {
+        if let Ok(Some(old)) = self.dom.body.query_selector(".notice") {
+            old.remove();
+        }
+        let Some(text) = self.state.borrow().notice.clone() else {
+            return;
+        };
+        let note = super::render::text_element(
+            &self.dom.document,
+            "p",
+            "notice note",
+            &[("part", "message"), ("role", "status")],
+            &text,
+        );
+        if let Ok(note) = note {
+            let _ = self.dom.body.prepend_with_node_1(&note);
+        }
     }
 
     fn render_form(
@@ -343,6 +385,14 @@ impl Widget {
         max_quantity: u32,
     ) {
         let mut state = self.state.borrow_mut();
+        if state.config.mode == Mode::Badge && state.form.is_some() {
+            // Switched from full to badge: the form goes.
+            state.form = None;
+            state.form_listeners.clear();
+            drop(state);
+            self.dom.clear_body();
+            return;
+        }
         if state.config.mode == Mode::Badge
             || matches!(state.phase, Phase::Confirmed | Phase::Queued)
         {

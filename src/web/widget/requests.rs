@@ -20,6 +20,7 @@ impl Widget {
             // A second click while the first submission is on its way sends nothing.
             return;
         }
+        self.set_notice(None::<String>);
         let Some((form, request)) = self.read_form() else {
             return;
         };
@@ -193,11 +194,13 @@ impl Widget {
     /// The endpoint refused the request for good: the shopper can correct it and send again.
     fn refused(&self, outcome: &Outcome) {
         self.state.borrow_mut().phase = Phase::Editing;
-        let sku = self.state.borrow().config.sku.clone();
         let form = self.state.borrow().form.clone();
         let Some(form) = form else {
-            // The form is gone (a queued request answered after a reload): show it again.
+            // The request was queued and the form is gone: say why it was refused, then offer
+            // the form again for a corrected request.
             self.state.borrow_mut().outgoing = None;
+            self.report_refusal(outcome);
+            self.set_notice(self.refusal_text(outcome));
             self.reload();
             return;
         };
@@ -211,6 +214,32 @@ impl Widget {
                     .collect();
                 let general = (known.len() < errors.len()).then(|| self.text("error.rejected"));
                 self.show_field_errors(&form, &known, general.as_deref());
+            }
+            Outcome::Exceeds { .. } => {
+                // What remains has changed: show the new state, with the reason on top.
+                self.set_notice(self.refusal_text(outcome));
+                self.state.borrow_mut().form = None;
+                self.reload();
+            }
+            _ => {
+                self.state.borrow_mut().outgoing = None;
+                self.show_errors(&form, &[], Some(&self.refusal_text(outcome)));
+            }
+        }
+        self.report_refusal(outcome);
+    }
+
+    fn refusal_text(&self, outcome: &Outcome) -> String {
+        match outcome {
+            Outcome::Exceeds { remaining: 0 } => self.text("error.sold_out"),
+            Outcome::Exceeds { remaining } => self.counted("error.exceeds", *remaining),
+            _ => self.text("error.rejected"),
+        }
+    }
+
+    fn report_refusal(&self, outcome: &Outcome) {
+        match outcome {
+            Outcome::Invalid(errors) => {
                 let detail: Vec<&str> = errors.iter().map(|error| error.message.as_str()).collect();
                 self.report(
                     "invalid",
@@ -218,31 +247,12 @@ impl Widget {
                 );
             }
             Outcome::Exceeds { remaining } => {
-                let text = if *remaining == 0 {
-                    self.text("error.sold_out")
-                } else {
-                    self.counted("error.exceeds", *remaining)
-                };
-                self.show_errors(&form, &[("quantity".to_owned(), text)], None);
                 self.report(
                     "exceeds",
                     &format!("only {remaining} units can still be reserved"),
                 );
-                self.state.borrow_mut().form = None;
-                self.reload();
-                if let Some(form) = self.state.borrow().form.clone() {
-                    form.show_errors(
-                        &[(
-                            "quantity".to_owned(),
-                            self.counted("error.exceeds", *remaining),
-                        )],
-                        None,
-                    );
-                }
             }
             Outcome::Rejected { status, message } => {
-                self.state.borrow_mut().outgoing = None;
-                self.show_errors(&form, &[], Some(&self.text("error.rejected")));
                 let message = message
                     .as_deref()
                     .map(|message| format!(": {message}"))
@@ -252,12 +262,7 @@ impl Widget {
                     &format!("the endpoint answered HTTP {status}{message}"),
                 );
             }
-            Outcome::Accepted(_) | Outcome::RateLimited { .. } | Outcome::TryAgain => {
-                self.report(
-                    "unexpected",
-                    &format!("unexpected answer for sku \"{sku}\""),
-                );
-            }
+            Outcome::Accepted(_) | Outcome::RateLimited { .. } | Outcome::TryAgain => {}
         }
     }
 

@@ -104,18 +104,15 @@ impl Widget {
                     .courier
                     .modify(|outbox| outbox.forget_reservation(&sku));
                 widget.page.loader.invalidate(&sku);
+            }
+            if widget.state.borrow().config.sku != sku {
+                // The shopper moved to another variant meanwhile; its view is not this one's.
+                return;
+            }
+            if done {
                 widget.state.borrow_mut().phase = super::Phase::Editing;
+                widget.set_notice(widget.text("cancelled"));
                 widget.reload();
-                let note = crate::web::render::text_element(
-                    &widget.dom.document,
-                    "p",
-                    "cancelled note",
-                    &[("part", "message"), ("role", "status")],
-                    &widget.text("cancelled"),
-                );
-                if let Ok(note) = note {
-                    let _ = widget.dom.body.prepend_with_node_1(&note);
-                }
             } else {
                 if let Some(button) = &button {
                     let _ = button.remove_attribute("disabled");
