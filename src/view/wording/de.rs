@@ -74,7 +74,7 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ),
     (
         "cancel_hint",
-        "Sie haben es sich anders überlegt? Sie können auf dieser Seite oder über die Bestätigungs-E-Mail stornieren.",
+        "Sie haben es sich anders überlegt? Sie können hier jederzeit stornieren.",
     ),
     ("cancel", "Reservierung stornieren"),
     ("cancelled", "Ihre Reservierung wurde storniert."),

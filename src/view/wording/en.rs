@@ -53,7 +53,7 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ),
     (
         "cancel_hint",
-        "Changed your mind? You can cancel from this page or from the confirmation email.",
+        "Changed your mind? You can cancel here at any time.",
     ),
     ("cancel", "Cancel reservation"),
     ("cancelled", "Your reservation is cancelled."),

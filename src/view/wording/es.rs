@@ -74,7 +74,7 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ),
     (
         "cancel_hint",
-        "¿Ha cambiado de opinión? Puede cancelar desde esta página o desde el correo de confirmación.",
+        "¿Ha cambiado de opinión? Puede cancelar aquí en cualquier momento.",
     ),
     ("cancel", "Cancelar reserva"),
     ("cancelled", "Su reserva se ha cancelado."),

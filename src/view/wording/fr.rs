@@ -80,7 +80,7 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ),
     (
         "cancel_hint",
-        "Vous avez changé d'avis ? Vous pouvez annuler depuis cette page ou depuis l'e-mail de confirmation.",
+        "Vous avez changé d'avis ? Vous pouvez annuler ici à tout moment.",
     ),
     ("cancel", "Annuler la réservation"),
     ("cancelled", "Votre réservation est annulée."),
