@@ -77,6 +77,11 @@ async fn one_submission_sends_exactly_one_request() {
         .element()
         .add_event_listener_with_callback("backorder:submitted", listener.as_ref().unchecked_ref())
         .expect("listen");
+    assert_eq!(
+        text(&widget, "[part=payment]"),
+        "You pay only when it ships.",
+        "the shop's payment terms, next to the form"
+    );
     input(&widget, "email").set_value(" ana@example.com ");
     input(&widget, "name").set_value("Ana");
     input(&widget, "quantity").set_value("2");
@@ -146,6 +151,11 @@ async fn one_submission_sends_exactly_one_request() {
         confirmation.contains("Ships by Tuesday, December 22."),
         "{confirmation}"
     );
+    assert!(
+        confirmation.contains("You can cancel here at any time."),
+        "the confirmation says how to cancel: {confirmation}"
+    );
+    assert!(find(&widget, "button[part=cancel]").is_some());
     assert!(
         find(&widget, "form").is_none(),
         "the form gives way to the confirmation"
