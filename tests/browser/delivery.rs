@@ -37,7 +37,7 @@ async fn failed_deliveries_are_kept_and_retried_with_the_same_key() {
         1,
         "kept in the outbox until answered for good"
     );
-    gloo_timers::future::TimeoutFuture::new(400).await;
+    eventually(5_000, || !text(&widget, ".confirmation").is_empty()).await;
 
     let requests = recorder.requests.borrow();
     assert_eq!(requests.len(), 3, "network error, 503, then accepted");
@@ -87,8 +87,9 @@ async fn retry_after_is_honoured() {
         1,
         "no retry before Retry-After"
     );
-    gloo_timers::future::TimeoutFuture::new(900).await;
+    eventually(5_000, || recorder.requests.borrow().len() >= 2).await;
     assert_eq!(recorder.requests.borrow().len(), 2, "retried after it");
+    eventually(2_000, || !text(&widget, ".confirmation").is_empty()).await;
     assert!(text(&widget, ".confirmation").contains("in line"));
 }
 

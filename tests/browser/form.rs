@@ -227,7 +227,8 @@ async fn the_honeypot_and_the_minimum_fill_time_stop_naive_bots() {
         recorder.requests.borrow().is_empty(),
         "not sent the instant the form appeared"
     );
-    gloo_timers::future::TimeoutFuture::new(700).await;
+    eventually(5_000, || !recorder.requests.borrow().is_empty()).await;
+    eventually(2_000, || !text(&widget, ".confirmation").is_empty()).await;
     assert_eq!(
         recorder.requests.borrow().len(),
         1,

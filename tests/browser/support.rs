@@ -156,6 +156,16 @@ pub fn submit(widget: &Widget) {
     button.click();
 }
 
+/// Waits until `done` holds, checking every 20 ms for up to `limit_ms`: a slow machine only
+/// makes the test slower, never wrong.
+pub async fn eventually(limit_ms: u32, done: impl Fn() -> bool) {
+    let mut waited = 0;
+    while !done() && waited < limit_ms {
+        gloo_timers::future::TimeoutFuture::new(20).await;
+        waited += 20;
+    }
+}
+
 /// Lets queued futures and microtasks run.
 pub async fn settle() {
     gloo_timers::future::TimeoutFuture::new(30).await;
