@@ -142,12 +142,7 @@ fn new_request(request: &BackorderRequest, checked: &CheckedRequest) -> NewReque
         ..request.clone()
     };
     NewRequest {
-        kind: checked.kind,
-        sku: checked.sku.clone(),
-        quantity: checked.quantity,
-        email: checked.email.clone(),
-        name: checked.name.clone(),
-        consent_text: checked.consent_text.clone(),
+        checked: checked.clone(),
         // `check_request` refuses a request without consent, so this is always true; it is
         // stored from the body all the same, so the record says what the shopper sent.
         consent_given: request
@@ -157,7 +152,6 @@ fn new_request(request: &BackorderRequest, checked: &CheckedRequest) -> NewReque
         shown_expected_date: request.expected_date.clone(),
         locale: request.locale.clone(),
         page: request.page.clone(),
-        idempotency_key: checked.idempotency_key.clone(),
         request_hash: secrets::sha256_hex(&json!(fingerprint).to_string()),
         created_at: request.created_at.clone(),
         received_at: clock::now_utc(),

@@ -126,29 +126,8 @@ async fn the_custom_element_follows_its_attributes() {
     let recorder = Rc::new(Recorder::default());
     Page::install(inline_page(&recorder));
     define_element();
-    let document = web_sys::window()
-        .and_then(|window| window.document())
-        .expect("document");
-    let element = document
-        .create_element("backorder-status")
-        .expect("element");
-    element.set_attribute("sku", "IN").expect("sku");
-    element.set_attribute("locale", "en-US").expect("locale");
-    document
-        .body()
-        .expect("body")
-        .append_child(&element)
-        .expect("append");
-    let shown = |element: &Element| {
-        let root = element
-            .shadow_root()
-            .expect("upgraded element has a shadow root");
-        root.query_selector(".headline")
-            .ok()
-            .flatten()
-            .and_then(|headline| headline.text_content())
-            .unwrap_or_default()
-    };
+    let element = custom_element(&[("sku", "IN"), ("locale", "en-US")]);
+    let shown = |element: &Element| headline(element);
     assert_eq!(shown(&element), "In stock");
     element.set_attribute("sku", "BACK").expect("sku");
     assert_eq!(
@@ -331,27 +310,12 @@ fn a_variant_switch_keeps_the_quantity_the_page_field_holds() {
         .expect("body")
         .append_child(&field)
         .expect("append");
-    let element = document
-        .create_element("backorder-status")
-        .expect("element");
-    element.set_attribute("sku", "IN").expect("sku");
-    element.set_attribute("locale", "en-US").expect("locale");
-    element
-        .set_attribute("quantity-input", "#qty-variant")
-        .expect("quantity-input");
-    document
-        .body()
-        .expect("body")
-        .append_child(&element)
-        .expect("append");
-    let shown = || {
-        let root = element.shadow_root().expect("shadow root");
-        root.query_selector(".headline")
-            .ok()
-            .flatten()
-            .and_then(|headline| headline.text_content())
-            .unwrap_or_default()
-    };
+    let element = custom_element(&[
+        ("sku", "IN"),
+        ("locale", "en-US"),
+        ("quantity-input", "#qty-variant"),
+    ]);
+    let shown = || headline(&element);
     assert_eq!(shown(), "In stock");
     element.set_attribute("sku", "SPLIT").expect("sku");
     assert_eq!(

@@ -156,6 +156,38 @@ pub fn submit(widget: &Widget) {
     button.click();
 }
 
+/// A `<backorder-status>` with these attributes, added to the page (so it upgrades at once
+/// once the element is defined).
+pub fn custom_element(attributes: &[(&str, &str)]) -> Element {
+    let document = web_sys::window()
+        .and_then(|window| window.document())
+        .expect("document");
+    let element = document
+        .create_element("backorder-status")
+        .expect("element");
+    for (name, value) in attributes {
+        element.set_attribute(name, value).expect("attribute");
+    }
+    document
+        .body()
+        .expect("body")
+        .append_child(&element)
+        .expect("append");
+    element
+}
+
+/// The headline a custom element shows.
+pub fn headline(element: &Element) -> String {
+    let root = element
+        .shadow_root()
+        .expect("an upgraded element has a shadow root");
+    root.query_selector(".headline")
+        .ok()
+        .flatten()
+        .and_then(|headline| headline.text_content())
+        .unwrap_or_default()
+}
+
 /// Waits until `done` holds, checking every 20 ms for up to `limit_ms`: a slow machine only
 /// makes the test slower, never wrong.
 pub async fn eventually(limit_ms: u32, done: impl Fn() -> bool) {

@@ -117,7 +117,7 @@ impl Store {
         let known: Option<(String, String)> = transaction
             .query_row(
                 "SELECT request_hash, response_json FROM requests WHERE idempotency_key = ?1",
-                [&request.idempotency_key],
+                [&request.checked.idempotency_key],
                 |row| Ok((row.get(0)?, row.get(1)?)),
             )
             .optional()?;
@@ -130,14 +130,14 @@ impl Store {
         }
         let (held_units, holding_requests): (u32, u32) = transaction.query_row(
             &format!("SELECT COALESCE(SUM(quantity), 0), COUNT(*) FROM requests WHERE sku = ?1 AND {HOLDING}"),
-            [&request.sku],
+            [&request.checked.sku],
             |row| Ok((row.get(0)?, row.get(1)?)),
         )?;
         let expected_date = match decide(held_units) {
             Ok(date) => date.map(format_iso_date),
             Err(refusal) => return Ok(Submission::Refused(refusal)),
         };
-        let holds_units = request.kind.reserves_units();
+        let holds_units = request.checked.kind.reserves_units();
         // The new row has the highest `seq`, so its place is right behind every holding row.
         let accepted = Accepted {
             id: secrets::request_id(),
@@ -154,19 +154,19 @@ impl Store {
                  ?18, ?19)",
             params![
                 accepted.id,
-                request.sku,
-                request.kind.as_str(),
+                request.checked.sku,
+                request.checked.kind.as_str(),
                 holds_units,
-                request.quantity,
-                request.email,
-                request.name,
-                request.consent_text,
+                request.checked.quantity,
+                request.checked.email,
+                request.checked.name,
+                request.checked.consent_text,
                 request.consent_given,
                 accepted.expected_date,
                 request.shown_expected_date,
                 request.locale,
                 request.page,
-                request.idempotency_key,
+                request.checked.idempotency_key,
                 request.request_hash,
                 response,
                 accepted.cancel_token,
@@ -259,21 +259,23 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::RequestKind;
+    use crate::domain::{CheckedRequest, RequestKind};
 
     fn request(key: &str, kind: RequestKind, quantity: u32) -> NewRequest {
         NewRequest {
-            kind,
-            sku: "A".to_owned(),
-            quantity,
-            email: "ana@example.com".to_owned(),
-            name: None,
-            consent_text: "Yes".to_owned(),
+            checked: CheckedRequest {
+                kind,
+                sku: "A".to_owned(),
+                quantity,
+                email: "ana@example.com".to_owned(),
+                name: None,
+                consent_text: "Yes".to_owned(),
+                idempotency_key: key.to_owned(),
+            },
             consent_given: true,
             shown_expected_date: None,
             locale: None,
             page: None,
-            idempotency_key: key.to_owned(),
             request_hash: format!("hash-{quantity}"),
             created_at: None,
             received_at: "2030-01-01T00:00:00.000Z".to_owned(),

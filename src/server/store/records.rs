@@ -5,23 +5,18 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::RequestKind;
+use crate::domain::CheckedRequest;
 
-/// A request that passed validation, ready to be stored.
+/// A request that passed validation, ready to be stored: the checked fields, and what the
+/// record keeps beside them.
 #[derive(Debug, Clone)]
 pub struct NewRequest {
-    pub kind: RequestKind,
-    pub sku: String,
-    pub quantity: u32,
-    pub email: String,
-    pub name: Option<String>,
-    pub consent_text: String,
+    pub checked: CheckedRequest,
     pub consent_given: bool,
     /// The date the page showed the shopper, as the client sent it.
     pub shown_expected_date: Option<String>,
     pub locale: Option<String>,
     pub page: Option<String>,
-    pub idempotency_key: String,
     /// Fingerprint of what was asked, to tell a replay from a reused key.
     pub request_hash: String,
     /// The client's clock, as sent.
