@@ -384,6 +384,23 @@ fn preorders() {
         3,
         "preorder release 2027-01-15 ships 2027-01-21 (q 3, max 22)",
     );
+    // Release day: the 4 units pre-ordered from the shelf are not sold again.
+    check(
+        r#"{"release_date": "2026-11-27", "on_hand": 4, "backordered": 4}"#,
+        1,
+        "out_of_stock BackordersDenied notify (q 1, max 0)",
+    );
+    check(
+        r#"{"release_date": "2026-11-27", "on_hand": 6, "backordered": 4}"#,
+        5,
+        "in_stock (q 2 limited, max 2)",
+    );
+    // Open-ended pre-orders still count what is promised.
+    check(
+        r#"{"release_date": "2027-01-15", "backordered": 999999}"#,
+        5,
+        "preorder release 2027-01-15 ships 2027-01-15 (q 1 limited, max 1)",
+    );
     // Released on a Saturday: it ships on Monday.
     check(
         r#"{"release_date": "2027-01-16"}"#,

@@ -272,6 +272,11 @@ async fn cancelling_frees_the_units_and_moves_the_line_up() {
         assert_eq!(cancelled.json()["status"], "cancelled");
     }
     assert_eq!(server.availability(&["CAP-10"]).await[0]["backordered"], 4);
+    // A late retry of the cancelled request does not bring it back.
+    server
+        .post("key-cancel-1", &backorder("CAP-10", 6))
+        .await
+        .assert_error(410, "cancelled");
 
     let third = server.post("key-cancel-3", &backorder("CAP-10", 6)).await;
     assert_eq!(third.status, 201, "{third:?}");

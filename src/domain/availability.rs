@@ -141,6 +141,8 @@ pub fn evaluate(
     if let Some(release_date) = stock.release_date.filter(|&release| release > today) {
         return preorder(stock, calendar, release_date, requested, per_order, today);
     }
+    let released = shelf_first(stock);
+    let stock = &released;
     if !stock.backorders_allowed {
         return in_stock_only(
             stock,
@@ -253,7 +255,7 @@ fn preorder(
     // merchant's promise; only `backorder_limit` caps it.
     let open_ended = stock.incoming.is_empty() && stock.on_hand == 0;
     let from_batches = if open_ended {
-        MAX_QUANTITY
+        MAX_QUANTITY.saturating_sub(stock.already_promised)
     } else {
         queue.dated_capacity()
     };
@@ -293,6 +295,21 @@ fn preorder(
         limited: requested > max_quantity,
         max_quantity,
         reservable,
+    }
+}
+
+/// A product with a release date had its pre-orders promised from the shelf first (see
+/// `preorder`). From release day on they still are: the shelf and the promised units net out
+/// before anything is sold, so the day of release cannot sell the same units twice. Other
+/// products' promised units wait for batches, and are left as they are.
+pub(crate) fn shelf_first(stock: &Stock) -> Stock {
+    if stock.release_date.is_none() {
+        return stock.clone();
+    }
+    Stock {
+        on_hand: stock.on_hand.saturating_sub(stock.already_promised),
+        already_promised: stock.already_promised.saturating_sub(stock.on_hand),
+        ..stock.clone()
     }
 }
 

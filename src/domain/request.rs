@@ -275,9 +275,13 @@ pub fn offer(
     // A pre-order's first shipment includes what is already in the warehouse, so only
     // backorders leave the shelf out.
     let preorder = stock.release_date.is_some_and(|release| release > today);
-    let from_incoming = Stock {
-        on_hand: if preorder { stock.on_hand } else { 0 },
-        ..stock.clone()
+    let from_incoming = if preorder {
+        stock.clone()
+    } else {
+        Stock {
+            on_hand: 0,
+            ..super::availability::shelf_first(stock)
+        }
     };
     let evaluation: Evaluation = evaluate(&from_incoming, calendar, quantity, today);
     let current = evaluate(stock, calendar, 1, today);

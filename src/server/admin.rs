@@ -135,7 +135,8 @@ fn csv_cell(value: &str) -> String {
     } else {
         value.to_owned()
     };
-    if value.contains([',', '"', '\r', '\n']) {
+    // `;` too: spreadsheets in many European locales split on it.
+    if value.contains([',', ';', '"', '\r', '\n']) {
         format!("\"{}\"", value.replace('"', "\"\""))
     } else {
         value
@@ -163,6 +164,7 @@ mod tests {
         check("@SUM(A1)", "'@SUM(A1)");
         check("\tx", "'\tx");
         check("a=b", "a=b");
+        check("a;=WEBSERVICE(1)", "\"a;=WEBSERVICE(1)\"");
     }
 
     #[test]

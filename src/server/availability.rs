@@ -12,6 +12,7 @@ use super::AppState;
 use super::catalog::Catalog;
 use super::clock;
 use super::errors::ApiError;
+use crate::domain::MAX_QUANTITY;
 
 /// One page rarely shows more than a few dozen variants; 500 leaves room for a large collection
 /// while bounding the work of one request.
@@ -73,8 +74,9 @@ pub async fn availability(state: &AppState, skus: Option<&[&str]>) -> Result<Val
         .map(|entry| {
             let mut record = entry.record.clone();
             if let Some(&units) = held.get(&entry.stock.sku) {
-                record.backordered =
-                    Some(i64::from(entry.stock.already_promised) + i64::from(units));
+                // Capped where the rules cap it, so the record still reads as valid stock.
+                let promised = i64::from(entry.stock.already_promised) + i64::from(units);
+                record.backordered = Some(promised.min(i64::from(MAX_QUANTITY)));
             }
             without_nulls(json!(record))
         })

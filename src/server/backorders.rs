@@ -19,10 +19,7 @@ use super::catalog::Catalog;
 use super::errors::ApiError;
 use super::store::{Cancellation, NewRequest, Submission};
 use super::{AppState, admin, clock, secrets};
-use crate::domain::{
-    Availability, BackorderRequest, CheckedRequest, NoDateReason, OfferError, Stock, check_request,
-    evaluate, offer,
-};
+use crate::domain::{BackorderRequest, CheckedRequest, OfferError, check_request, offer};
 
 /// A request body is a few hundred bytes; anything near this is not from the widget.
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
@@ -80,6 +77,11 @@ pub async fn create(
             "idempotency_key",
             "idempotency_key_reused",
             "this idempotency key was already used for a different request; use a new key",
+        )),
+        Submission::Cancelled => Err(ApiError::new(
+            StatusCode::GONE,
+            "cancelled",
+            "the request with this idempotency key was cancelled; send a new request to reserve again",
         )),
         Submission::Refused(refusal) => Err(refusal),
     }
@@ -175,35 +177,14 @@ fn decide(
     match offer(&stock, calendar, checked.kind, checked.quantity, today) {
         Ok(offer) => Ok(offer.expected_ship_date),
         Err(OfferError::Exceeds { remaining }) => Err(exceeds(remaining)),
-        Err(OfferError::WrongKind { offered }) => {
-            // Once every unit en route is promised the item turns "out of stock, notify me", and
-            // `offer` calls a backorder for it the wrong kind. For the shopper whose page still
-            // showed a date, the truth is "none left to promise": a `409` with nothing remaining.
-            // The shelf is left out as `offer` leaves it out: a backorder never takes from it.
-            let from_incoming = Stock {
-                on_hand: 0,
-                ..stock.clone()
-            };
-            let now = evaluate(&from_incoming, calendar, 1, today);
-            let sold_out = matches!(
-                now.availability,
-                Availability::OutOfStock {
-                    reason: NoDateReason::CapReached | NoDateReason::BeyondMaxWait,
-                    ..
-                }
-            );
-            if sold_out && checked.kind.reserves_units() {
-                return Err(exceeds(now.reservable));
-            }
-            Err(ApiError::field(
-                "kind",
-                "kind_not_offered",
-                match offered {
-                    Some(kind) => format!("this item takes {} requests now", kind.as_str()),
-                    None => "this item takes no requests now".to_owned(),
-                },
-            ))
-        }
+        Err(OfferError::WrongKind { offered }) => Err(ApiError::field(
+            "kind",
+            "kind_not_offered",
+            match offered {
+                Some(kind) => format!("this item takes {} requests now", kind.as_str()),
+                None => "this item takes no requests now".to_owned(),
+            },
+        )),
     }
 }
 

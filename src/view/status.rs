@@ -100,7 +100,11 @@ pub fn status_view(
     }
     let offer = RequestKind::offered_for(&evaluation.availability);
     let (request_quantity, max_request_quantity) = match &evaluation.availability {
-        Availability::Partial { backordered, .. } => (*backordered, evaluation.reservable),
+        // The backorder is for the units that wait; `max_quantity` carries `max_per_order`.
+        Availability::Partial { backordered, .. } => (
+            *backordered,
+            evaluation.reservable.min(evaluation.max_quantity),
+        ),
         Availability::OutOfStock { .. } => (evaluation.quantity, crate::domain::MAX_QUANTITY),
         _ => (evaluation.quantity, evaluation.max_quantity),
     };

@@ -73,6 +73,10 @@ impl OutboxStore for LocalStorage {
 
     fn save(&self, outbox: &Outbox) {
         *self.mirror.borrow_mut() = outbox.clone();
+        if self.degraded.get() {
+            // Writing what this tab alone knows could erase another tab's requests.
+            return;
+        }
         let Some(storage) = Self::storage() else {
             return self.degrade();
         };

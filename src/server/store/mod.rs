@@ -114,25 +114,29 @@ impl Store {
     ) -> Result<Submission<R>, StoreError> {
         let mut connection = self.lock();
         let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let known: Option<(String, String)> = transaction
+        let known: Option<(String, String, Option<String>)> = transaction
             .query_row(
-                "SELECT request_hash, response_json FROM requests WHERE idempotency_key = ?1",
+                "SELECT request_hash, response_json, cancelled_at FROM requests WHERE idempotency_key = ?1",
                 [&request.checked.idempotency_key],
-                |row| Ok((row.get(0)?, row.get(1)?)),
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
             )
             .optional()?;
-        if let Some((hash, response)) = known {
-            return Ok(if hash == request.request_hash {
-                Submission::Replayed(response)
-            } else {
+        if let Some((hash, response, cancelled_at)) = known {
+            return Ok(if hash != request.request_hash {
                 Submission::KeyReused
+            } else if cancelled_at.is_some() {
+                Submission::Cancelled
+            } else {
+                Submission::Replayed(response)
             });
         }
-        let (held_units, holding_requests): (u32, u32) = transaction.query_row(
+        // Sums are read wide: what the rules see is capped, never wrapped.
+        let (held_units, holding_requests): (i64, u32) = transaction.query_row(
             &format!("SELECT COALESCE(SUM(quantity), 0), COUNT(*) FROM requests WHERE sku = ?1 AND {HOLDING}"),
             [&request.checked.sku],
             |row| Ok((row.get(0)?, row.get(1)?)),
         )?;
+        let held_units = u32::try_from(held_units).unwrap_or(u32::MAX);
         let expected_date = match decide(held_units) {
             Ok(date) => date.map(format_iso_date),
             Err(refusal) => return Ok(Submission::Refused(refusal)),
@@ -184,7 +188,10 @@ impl Store {
         let mut statement = connection.prepare_cached(&format!(
             "SELECT sku, SUM(quantity) FROM requests WHERE {HOLDING} GROUP BY sku"
         ))?;
-        let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        let rows = statement.query_map([], |row| {
+            let units: i64 = row.get(1)?;
+            Ok((row.get(0)?, u32::try_from(units).unwrap_or(u32::MAX)))
+        })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 

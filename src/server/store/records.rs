@@ -44,6 +44,9 @@ pub enum Submission<R> {
     Replayed(String),
     /// The key was seen with a different request.
     KeyReused,
+    /// The key was seen, and that request has since been cancelled: a late retry must not
+    /// bring a cancelled reservation back to the shopper's screen.
+    Cancelled,
     /// The decision refused the request; nothing was stored.
     Refused(R),
 }

@@ -219,6 +219,8 @@ impl Widget {
         let (sku, generation) = {
             let mut state = self.state.borrow_mut();
             state.generation += 1;
+            // A render under way for the previous SKU must not finish.
+            state.renders += 1;
             state.entry = None;
             (state.config.sku.clone(), state.generation)
         };
@@ -385,8 +387,8 @@ impl Widget {
         max_quantity: u32,
     ) {
         let mut state = self.state.borrow_mut();
-        if state.config.mode == Mode::Badge && state.form.is_some() {
-            // Switched from full to badge: the form goes.
+        if state.config.mode == Mode::Badge && self.dom.body.has_child_nodes() {
+            // Switched from full to badge: the form (or confirmation) goes.
             state.form = None;
             state.form_listeners.clear();
             drop(state);
