@@ -1,5 +1,7 @@
 //! The rules: what a shopper who wants `quantity` units can be told today, and with which date.
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 
 use super::{MAX_QUANTITY, ShopCalendar, Stock};
@@ -142,7 +144,7 @@ pub fn evaluate(
         return preorder(stock, calendar, release_date, requested, per_order, today);
     }
     let released = shelf_first(stock);
-    let stock = &released;
+    let stock: &Stock = &released;
     if !stock.backorders_allowed {
         return in_stock_only(
             stock,
@@ -302,15 +304,15 @@ fn preorder(
 /// `preorder`). From release day on they still are: the shelf and the promised units net out
 /// before anything is sold, so the day of release cannot sell the same units twice. Other
 /// products' promised units wait for batches, and are left as they are.
-pub(crate) fn shelf_first(stock: &Stock) -> Stock {
-    if stock.release_date.is_none() {
-        return stock.clone();
+pub(crate) fn shelf_first(stock: &Stock) -> Cow<'_, Stock> {
+    if stock.release_date.is_none() || stock.already_promised == 0 || stock.on_hand == 0 {
+        return Cow::Borrowed(stock);
     }
-    Stock {
+    Cow::Owned(Stock {
         on_hand: stock.on_hand.saturating_sub(stock.already_promised),
         already_promised: stock.already_promised.saturating_sub(stock.on_hand),
         ..stock.clone()
-    }
+    })
 }
 
 fn low_stock(stock: &Stock) -> Option<u32> {

@@ -280,7 +280,7 @@ pub fn offer(
     } else {
         Stock {
             on_hand: 0,
-            ..super::availability::shelf_first(stock)
+            ..super::availability::shelf_first(stock).into_owned()
         }
     };
     let evaluation: Evaluation = evaluate(&from_incoming, calendar, quantity, today);
