@@ -28,10 +28,8 @@ pub fn start(script: Option<Element>) {
     // says it is back online.
     page.resume_deliveries();
     if let Some(window) = web_sys::window() {
-        gloo_events::EventListener::new(&window, "online", |_| {
-            Page::current().retry_deliveries_now()
-        })
-        .forget();
+        gloo_events::EventListener::new(&window, "online", |_| Page::current().resume_deliveries())
+            .forget();
     }
 }
 

@@ -132,13 +132,7 @@ pub fn evaluate(
 
     if stock.discontinued {
         // What is left on the shelf may still be sold, but nothing is ever promised again.
-        return in_stock_only(
-            stock,
-            requested,
-            per_order,
-            NoDateReason::NothingIncoming,
-            false,
-        );
+        return in_stock_only(stock, requested, per_order, Availability::Discontinued);
     }
     if let Some(release_date) = stock.release_date.filter(|&release| release > today) {
         return preorder(stock, calendar, release_date, requested, per_order, today);
@@ -146,13 +140,11 @@ pub fn evaluate(
     let released = shelf_first(stock);
     let stock: &Stock = &released;
     if !stock.backorders_allowed {
-        return in_stock_only(
-            stock,
-            requested,
-            per_order,
-            NoDateReason::BackordersDenied,
-            true,
-        );
+        let empty = Availability::OutOfStock {
+            notify: true,
+            reason: NoDateReason::BackordersDenied,
+        };
+        return in_stock_only(stock, requested, per_order, empty);
     }
 
     let queue = BatchQueue::new(stock, calendar, today, Some(calendar.max_wait_days));
@@ -203,23 +195,18 @@ pub fn evaluate(
     }
 }
 
-/// Units on the shelf can be sold; nothing beyond them is promised.
+/// Units on the shelf can be sold; nothing beyond them is promised. With the shelf empty the
+/// state is `when_empty`.
 fn in_stock_only(
     stock: &Stock,
     requested: u32,
     per_order: u32,
-    reason: NoDateReason,
-    notify: bool,
+    when_empty: Availability,
 ) -> Evaluation {
     let max_quantity = stock.on_hand.min(per_order);
     if max_quantity == 0 {
-        let availability = if stock.discontinued {
-            Availability::Discontinued
-        } else {
-            Availability::OutOfStock { notify, reason }
-        };
         return Evaluation {
-            availability,
+            availability: when_empty,
             quantity: requested,
             limited: false,
             max_quantity,

@@ -121,14 +121,9 @@ impl Page {
         CURRENT.with(|current| *current.borrow_mut() = Some(page));
     }
 
-    /// Delivers what an earlier visit left in the outbox, at once: a new page load is a
-    /// shopper back on the site, so no backoff from the last visit applies.
+    /// Delivers every waiting request at once, ignoring backoff: on a page load (a shopper back
+    /// on the site) and when the browser says it is back online.
     pub fn resume_deliveries(&self) {
-        self.courier.retry_now();
-    }
-
-    /// Back online: tries every waiting request now.
-    pub fn retry_deliveries_now(&self) {
         self.courier.retry_now();
     }
 
