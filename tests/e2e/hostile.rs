@@ -270,10 +270,12 @@ async fn a_stock_source_slower_than_ten_seconds_gives_the_fallback() {
     serve(pages, &mut site).await;
     let chrome = Chrome::start().await;
     chrome.goto(&site.url("/")).await;
-    assert_eq!(
-        chrome.text("#slow", ".headline").await,
-        "Checking availability…"
-    );
+    // The widget starts a moment after the page: wait for it to say it is checking.
+    chrome
+        .wait_text("#slow", ".headline", |text| {
+            text == "Checking availability…"
+        })
+        .await;
     assert_eq!(
         chrome.status("#slow").await,
         "Availability could not be loaded"
