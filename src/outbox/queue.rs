@@ -112,10 +112,11 @@ impl Outbox {
             .collect()
     }
 
-    /// The earliest instant something is due, if anything waits.
-    pub fn next_due_ms(&self) -> Option<u64> {
+    /// The earliest instant something is due, leaving out requests already on their way.
+    pub fn next_due_ms(&self, in_flight: &[String]) -> Option<u64> {
         self.pending
             .iter()
+            .filter(|pending| !in_flight.contains(&pending.key))
             .map(|pending| pending.next_attempt_ms)
             .min()
     }
@@ -150,6 +151,12 @@ mod tests {
         assert_eq!(outbox.due(0), ["k1"]);
         outbox.reschedule("k1", 100, 2_000);
         assert!(outbox.due(2_099).is_empty());
+        assert_eq!(outbox.next_due_ms(&[]), Some(2_100));
+        assert_eq!(
+            outbox.next_due_ms(&["k1".to_owned()]),
+            None,
+            "in flight: nothing to wake for"
+        );
         assert_eq!(outbox.due(2_100), ["k1"]);
         assert_eq!(outbox.get("k1").map(|p| p.attempts), Some(1));
         assert!(outbox.remove("k1").is_some());

@@ -205,15 +205,7 @@ impl Courier {
 
     /// One timer for the earliest pending request.
     fn schedule(&self) {
-        let in_flight = self.in_flight.borrow().clone();
-        let next = self
-            .store
-            .load()
-            .pending
-            .iter()
-            .filter(|pending| !in_flight.contains(&pending.key))
-            .map(|pending| pending.next_attempt_ms)
-            .min();
+        let next = self.store.load().next_due_ms(&self.in_flight.borrow());
         let Some(next) = next else {
             self.timer.borrow_mut().take();
             return;
