@@ -4,7 +4,7 @@
 use wasm_bindgen::JsValue;
 
 use super::form_dom::FormDom;
-use super::render::{Skeleton, element, text_element};
+use super::render::{Skeleton, detail_line, element, headline_line};
 use crate::domain::{Payment, RequestKind};
 use crate::view::{LocaleFormat, Messages, Tone, preview_samples, status_view};
 
@@ -32,28 +32,10 @@ pub fn show_preview(
             ],
         )?;
         let status = element(&dom.document, "p", "status", &[("part", "status")])?;
-        status.append_child(
-            text_element(
-                &dom.document,
-                "span",
-                "headline",
-                &[("part", "headline")],
-                &view.headline,
-            )?
-            .as_ref(),
-        )?;
+        status.append_child(headline_line(&dom.document, &view.headline)?.as_ref())?;
         let details = element(&dom.document, "span", "details", &[("part", "details")])?;
         for detail in &view.details {
-            details.append_child(
-                text_element(
-                    &dom.document,
-                    "span",
-                    "detail",
-                    &[("part", "detail")],
-                    detail,
-                )?
-                .as_ref(),
-            )?;
+            details.append_child(detail_line(&dom.document, detail)?.as_ref())?;
         }
         status.append_child(&details)?;
         block.append_child(&status)?;

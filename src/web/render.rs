@@ -38,6 +38,16 @@ pub fn text_element(
     Ok(element)
 }
 
+/// The status headline, as the widget and the preview both show it.
+pub fn headline_line(document: &Document, text: &str) -> Result<Element, JsValue> {
+    text_element(document, "span", "headline", &[("part", "headline")], text)
+}
+
+/// One line of detail under the headline.
+pub fn detail_line(document: &Document, text: &str) -> Result<Element, JsValue> {
+    text_element(document, "span", "detail", &[("part", "detail")], text)
+}
+
 /// The parts of the shadow tree that stay for the widget's whole life.
 #[derive(Debug, Clone)]
 pub struct Skeleton {
@@ -81,7 +91,7 @@ impl Skeleton {
                 ("aria-atomic", "true"),
             ],
         )?;
-        let headline = element(&document, "span", "headline", &[("part", "headline")])?;
+        let headline = headline_line(&document, "")?;
         let details = element(&document, "span", "details", &[("part", "details")])?;
         let body = element(&document, "div", "body", &[])?;
         status.append_child(&headline)?;
@@ -113,13 +123,7 @@ impl Skeleton {
         if current != details {
             self.details.set_text_content(None);
             for detail in details {
-                if let Ok(line) = text_element(
-                    &self.document,
-                    "span",
-                    "detail",
-                    &[("part", "detail")],
-                    detail,
-                ) {
+                if let Ok(line) = detail_line(&self.document, detail) {
                     let _ = self.details.append_child(&line);
                 }
             }
@@ -132,9 +136,7 @@ impl Skeleton {
 
     /// The neutral fallback when the widget cannot work: no colour, no promise.
     pub fn show_fallback(&self, text: &str) {
-        let _ = self.container.set_attribute("data-state", "unavailable");
         self.show_status("unavailable", Tone::Neutral, text, &[]);
-        let _ = self.container.set_attribute("data-tone", "neutral");
         self.clear_body();
     }
 
