@@ -1,7 +1,6 @@
 //! Stock records for SKUs: from inline JSON, or from the availability URL with every SKU asked
 //! for in the same task batched into one `GET {url}?sku=A&sku=B`.
 
-use std::borrow::Borrow;
 use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::rc::Rc;
@@ -9,6 +8,7 @@ use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
 
 use super::js::{Fields, from_json};
+use super::small_map::SmallMap;
 use super::transport::{HttpRequest, Transport, TransportError};
 use super::wire;
 use crate::domain::{RecordError, ShopCalendar, ShopConfig, Stock};
@@ -315,58 +315,4 @@ fn parse_availability(text: &str) -> Result<SmallMap<String, StockResult>, LoadE
         entries.insert(sku.trim().to_owned(), entry);
     }
     Ok(entries)
-}
-
-/// A map as a list of pairs. A page has a few hundred SKUs at most, where a linear search is as
-/// fast as hashing and costs none of a hash map's code in the WebAssembly.
-#[derive(Debug)]
-pub struct SmallMap<K, V>(Vec<(K, V)>);
-
-impl<K, V> Default for SmallMap<K, V> {
-    fn default() -> Self {
-        Self(Vec::new())
-    }
-}
-
-impl<K: PartialEq, V> SmallMap<K, V> {
-    pub fn get<Q: PartialEq + ?Sized>(&self, key: &Q) -> Option<&V>
-    where
-        K: Borrow<Q>,
-    {
-        self.0
-            .iter()
-            .find(|(candidate, _)| candidate.borrow() == key)
-            .map(|(_, value)| value)
-    }
-
-    pub fn get_mut(&mut self, key: &K) -> Option<&mut V> {
-        self.0
-            .iter_mut()
-            .find(|(candidate, _)| candidate == key)
-            .map(|(_, value)| value)
-    }
-
-    /// Sets `key` to `value`, returning what it replaced.
-    pub fn insert(&mut self, key: K, value: V) -> Option<V> {
-        match self.get_mut(&key) {
-            Some(slot) => Some(std::mem::replace(slot, value)),
-            None => {
-                self.0.push((key, value));
-                None
-            }
-        }
-    }
-
-    pub fn remove(&mut self, key: &K) -> Option<V> {
-        let index = self.0.iter().position(|(candidate, _)| candidate == key)?;
-        Some(self.0.swap_remove(index).1)
-    }
-
-    pub fn retain(&mut self, mut keep: impl FnMut(&K, &mut V) -> bool) {
-        self.0.retain_mut(|(key, value)| keep(key, value));
-    }
-
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
 }

@@ -14,6 +14,7 @@ mod page;
 mod platform;
 mod preview;
 mod render;
+mod small_map;
 mod storage;
 mod structured;
 mod style;

@@ -9,6 +9,7 @@ use web_sys::{CssStyleSheet, Element};
 
 use super::courier::{Courier, Delivery};
 use super::loader::StockLoader;
+use super::small_map::SmallMap;
 use super::storage::{LocalStorage, OutboxStore};
 use super::transport::{FetchTransport, Transport};
 use super::{PageConfig, Widget, platform, style};
@@ -61,8 +62,9 @@ pub struct Page {
     pub(crate) loader: Rc<StockLoader>,
     pub(crate) courier: Rc<Courier>,
     sheet: Option<CssStyleSheet>,
-    /// Custom elements and their widgets.
-    elements: RefCell<Vec<(Element, Rc<Widget>)>>,
+    /// The widgets the page keeps alive, by element: custom elements, and `mount()`ed ones
+    /// until `destroy()`.
+    elements: RefCell<SmallMap<Element, Rc<Widget>>>,
     /// Every live widget, so a delivery that completes later reaches the widgets of its SKU.
     widgets: RefCell<Vec<Weak<Widget>>>,
 }
@@ -151,22 +153,14 @@ impl Page {
     }
 
     pub(crate) fn register(&self, element: Element, widget: Rc<Widget>) {
-        self.elements.borrow_mut().push((element, widget));
+        self.elements.borrow_mut().insert(element, widget);
     }
 
     pub(crate) fn unregister(&self, element: &Element) -> Option<Rc<Widget>> {
-        let mut elements = self.elements.borrow_mut();
-        let index = elements
-            .iter()
-            .position(|(candidate, _)| candidate == element)?;
-        Some(elements.swap_remove(index).1)
+        self.elements.borrow_mut().remove(element)
     }
 
     pub(crate) fn widget_for(&self, element: &Element) -> Option<Rc<Widget>> {
-        self.elements
-            .borrow()
-            .iter()
-            .find(|(candidate, _)| candidate == element)
-            .map(|(_, widget)| widget.clone())
+        self.elements.borrow().get(element).cloned()
     }
 }
