@@ -8,7 +8,7 @@ use backorder_widget::web::{
 };
 use wasm_bindgen::{JsCast, JsValue, closure::Closure};
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlInputElement};
+use web_sys::Element;
 
 use crate::support::*;
 
@@ -159,20 +159,7 @@ async fn the_custom_element_follows_its_attributes() {
 async fn the_quantity_field_of_the_host_page_is_followed() {
     let recorder = Rc::new(Recorder::default());
     let page = inline_page(&recorder);
-    let document = web_sys::window()
-        .and_then(|window| window.document())
-        .expect("document");
-    let field: HtmlInputElement = document
-        .create_element("input")
-        .expect("input")
-        .unchecked_into();
-    field.set_id("qty-follow");
-    field.set_value("1");
-    document
-        .body()
-        .expect("body")
-        .append_child(&field)
-        .expect("append");
+    let field = page_field("qty-follow", "1");
     let widget = Widget::mount(
         host(),
         ElementConfig {
@@ -296,20 +283,7 @@ fn a_variant_switch_keeps_the_quantity_the_page_field_holds() {
     let recorder = Rc::new(Recorder::default());
     Page::install(inline_page(&recorder));
     define_element();
-    let document = web_sys::window()
-        .and_then(|window| window.document())
-        .expect("document");
-    let field: HtmlInputElement = document
-        .create_element("input")
-        .expect("input")
-        .unchecked_into();
-    field.set_id("qty-variant");
-    field.set_value("5");
-    document
-        .body()
-        .expect("body")
-        .append_child(&field)
-        .expect("append");
+    page_field("qty-variant", "5");
     let element = custom_element(&[
         ("sku", "IN"),
         ("locale", "en-US"),

@@ -176,6 +176,25 @@ pub fn custom_element(attributes: &[(&str, &str)]) -> Element {
     element
 }
 
+/// A quantity field on the host page, as a storefront has one.
+pub fn page_field(id: &str, value: &str) -> HtmlInputElement {
+    let document = web_sys::window()
+        .and_then(|window| window.document())
+        .expect("document");
+    let field: HtmlInputElement = document
+        .create_element("input")
+        .expect("input")
+        .unchecked_into();
+    field.set_id(id);
+    field.set_value(value);
+    document
+        .body()
+        .expect("body")
+        .append_child(&field)
+        .expect("append");
+    field
+}
+
 /// The headline a custom element shows.
 pub fn headline(element: &Element) -> String {
     let root = element
