@@ -79,16 +79,7 @@ impl MountOptions {
             }
         }
         if let Some(mode) = self.mode {
-            config.mode = match mode.as_str() {
-                "badge" => Mode::Badge,
-                "full" => Mode::Full,
-                _ => {
-                    problems.push(format!(
-                        "mode \"{mode}\" is not \"full\" or \"badge\"; using full"
-                    ));
-                    Mode::Full
-                }
-            };
+            config.mode = Mode::read(&mode, problems);
         }
         config.quantity_input = self.quantity_input.or(config.quantity_input);
         config.locale = self.locale.or(config.locale);

@@ -94,6 +94,22 @@ pub enum Mode {
     Badge,
 }
 
+impl Mode {
+    /// `full` or `badge`; anything else is reported and read as `full`, which shows the most.
+    pub fn read(text: &str, problems: &mut Vec<String>) -> Self {
+        match text {
+            "full" => Self::Full,
+            "badge" => Self::Badge,
+            other => {
+                problems.push(format!(
+                    "mode \"{other}\" is not \"full\" or \"badge\"; using full"
+                ));
+                Self::Full
+            }
+        }
+    }
+}
+
 /// One element's settings, from its attributes (or from `mount`'s config object).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ElementConfig {
@@ -121,16 +137,7 @@ impl ElementConfig {
                 1
             }),
         };
-        let mode = match attribute("mode").as_deref() {
-            None | Some("full") => Mode::Full,
-            Some("badge") => Mode::Badge,
-            Some(other) => {
-                problems.push(format!(
-                    "mode \"{other}\" is not \"full\" or \"badge\"; using full"
-                ));
-                Mode::Full
-            }
-        };
+        let mode = attribute("mode").map_or(Mode::Full, |text| Mode::read(&text, &mut problems));
         let config = Self {
             sku: attribute("sku")
                 .map(|sku| sku.trim().to_owned())
