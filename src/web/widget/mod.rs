@@ -36,7 +36,6 @@ pub struct Widget {
 #[derive(Debug)]
 struct State {
     config: ElementConfig,
-    problems: Vec<String>,
     locale: String,
     messages: Messages,
     format: IntlFormat,
@@ -94,7 +93,6 @@ impl Widget {
                 format: IntlFormat::new(&locale, today),
                 locale,
                 config,
-                problems,
                 generation: 0,
                 entry: None,
                 evaluation: None,
@@ -111,7 +109,6 @@ impl Widget {
             page,
             this: this.clone(),
         });
-        let problems = widget.state.borrow().problems.clone();
         for problem in problems {
             widget.report("config", &problem);
         }
