@@ -10,7 +10,8 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 rustup target list --installed | grep -qx wasm32-unknown-unknown \
   || { say "adding the wasm32-unknown-unknown target"; rustup target add wasm32-unknown-unknown; }
-for component in rustfmt clippy; do
+# rust-src: the shipped widget rebuilds the standard library for size (Makefile, build).
+for component in rustfmt clippy rust-src; do
   rustup component list --installed | grep -q "^$component" \
     || { say "adding $component"; rustup component add "$component"; }
 done
@@ -29,10 +30,12 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium chromium-driver
 fi
 
-# binaryen from npm: Debian's wasm-opt is too old for current wasm-bindgen output.
-if [ ! -x target/tools/node_modules/.bin/wasm-opt ] || [ ! -f target/tools/node_modules/axe-core/axe.min.js ]; then
-  say "installing binaryen (wasm-opt) and axe-core from npm"
+# binaryen from npm: Debian's wasm-opt is too old for current wasm-bindgen output. terser
+# minifies the glue JavaScript; axe-core checks accessibility in the end-to-end tests.
+if [ ! -x target/tools/node_modules/.bin/wasm-opt ] || [ ! -f target/tools/node_modules/axe-core/axe.min.js ] \
+  || [ ! -f target/tools/node_modules/terser/main.js ]; then
+  say "installing binaryen (wasm-opt), terser and axe-core from npm"
   command -v npm >/dev/null || { as_root apt-get update -qq; DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq nodejs npm; }
   mkdir -p target/tools
-  npm install --prefix target/tools --no-audit --no-fund --silent binaryen@132 axe-core@4
+  npm install --prefix target/tools --no-audit --no-fund --silent binaryen@132 terser@5 axe-core@4
 fi

@@ -110,25 +110,22 @@ fn read(www: &Path, name: &str) -> Result<Vec<u8>, String> {
 }
 
 /// The `./snippets/...` modules the glue imports, without the leading `./`, in import order.
+/// The glue is minified, so this looks for the quoted specifiers rather than `import` lines.
 fn snippet_imports(glue: &str) -> Vec<String> {
-    glue.lines()
-        .map(str::trim_start)
-        .filter(|line| line.starts_with("import "))
-        .filter_map(|line| {
-            let specifier = line.rsplit_once(" from ")?.1.trim().trim_end_matches(';');
-            let unquoted = specifier
-                .strip_prefix('"')
-                .and_then(|rest| rest.strip_suffix('"'))
-                .or_else(|| {
-                    specifier
-                        .strip_prefix('\'')
-                        .and_then(|rest| rest.strip_suffix('\''))
-                })?;
-            unquoted
-                .strip_prefix("./snippets/")
-                .map(|_| unquoted[2..].to_owned())
-        })
-        .collect()
+    let mut found = Vec::new();
+    for quote in ['"', '\''] {
+        let opening = format!("{quote}./snippets/");
+        for (at, _) in glue.match_indices(&opening) {
+            let rest = &glue[at + 3..];
+            if let Some(end) = rest.find(quote)
+                && !found.iter().any(|(_, path)| path == &rest[..end])
+            {
+                found.push((at, rest[..end].to_owned()));
+            }
+        }
+    }
+    found.sort();
+    found.into_iter().map(|(_, path)| path).collect()
 }
 
 /// The size of `data` compressed by gzip at its best level (`gzip -9`). The header carries no
