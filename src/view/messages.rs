@@ -1,5 +1,7 @@
-//! Message lookup: merchant overrides first, then the built-in wording of the language, then
-//! English; `{date}` and `{count}` placeholders; plural forms chosen by the locale's rules.
+//! Message lookup: merchant overrides first, then the language's wording, then English;
+//! `{date}` and `{count}` placeholders; plural forms chosen by the locale's rules.
+
+use std::rc::Rc;
 
 use chrono::NaiveDate;
 
@@ -32,17 +34,27 @@ impl LocaleFormat for PlainFormat {
 #[derive(Debug, Clone)]
 pub struct Messages {
     language: &'static str,
+    /// The language's own wording (`www/wording/<language>.json`), once it has been fetched.
+    translation: Rc<[(String, String)]>,
     /// The merchant's wording: a few dozen pairs at most, searched in order.
     overrides: Vec<(String, String)>,
 }
 
 impl Messages {
-    /// Wording for a BCP 47 locale such as `de-CH`; unknown languages fall back to English.
+    /// Wording for a BCP 47 locale such as `de-CH`: English until [`Messages::with_translation`]
+    /// adds the language's own; unknown languages stay English.
     pub fn for_locale(locale: &str) -> Self {
         Self {
             language: wording::language_of(locale),
+            translation: Rc::from([]),
             overrides: Vec::new(),
         }
+    }
+
+    /// Adds the language's own wording, as read from its file.
+    pub fn with_translation(mut self, translation: Rc<[(String, String)]>) -> Self {
+        self.translation = translation;
+        self
     }
 
     /// Adds the merchant's wording; keys are the message keys (see the README), values may use
@@ -57,26 +69,29 @@ impl Messages {
         self.language
     }
 
-    /// The raw template for `key`, trying the plural form `key.category` first when given.
+    /// The raw template for `key`, trying the plural form `key.category` first when given;
+    /// a language without the plural form uses its `key.other`.
     fn template(&self, key: &str, category: Option<&str>) -> String {
         let plural_key = category.map(|category| format!("{key}.{category}"));
+        let other = format!("{key}.other");
         let candidates = plural_key.iter().map(String::as_str).chain([key]);
-        for candidate in candidates.clone() {
-            if let Some((_, text)) = self.overrides.iter().find(|(key, _)| key == candidate) {
-                return text.clone();
-            }
-        }
-        for language in [self.language, "en"] {
-            for candidate in candidates.clone() {
-                if let Some(text) = wording::built_in(language, candidate) {
-                    return text.to_owned();
-                }
-            }
-            if let Some(text) = wording::built_in(language, &format!("{key}.other")) {
-                return text.to_owned();
-            }
-        }
-        key.to_owned()
+        let find = |pairs: &[(String, String)], with_other: bool| {
+            candidates
+                .clone()
+                .chain(with_other.then_some(other.as_str()))
+                .find_map(|candidate| pairs.iter().find(|(key, _)| key == candidate))
+                .map(|(_, text)| text.clone())
+        };
+        find(&self.overrides, false)
+            .or_else(|| find(&self.translation, true))
+            .or_else(|| {
+                candidates
+                    .clone()
+                    .chain([other.as_str()])
+                    .find_map(wording::english)
+                    .map(str::to_owned)
+            })
+            .unwrap_or_else(|| key.to_owned())
     }
 
     /// A message with no placeholders.
@@ -124,16 +139,24 @@ fn fill(template: &str, values: &[(&str, &str)]) -> String {
     text
 }
 
-#[cfg(test)]
+// Native only: the wording files are read from disk.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
+    use crate::view::wording::tests::translation;
 
     #[test]
     fn overrides_win_then_language_then_english() {
         let messages = Messages::for_locale("de-AT");
         assert_eq!(messages.language(), "de");
+        assert_eq!(
+            messages.text("in_stock"),
+            "In stock",
+            "English until German arrives"
+        );
+        let messages = messages.with_translation(Rc::from(translation("de")));
         assert_eq!(messages.text("in_stock"), "Auf Lager");
         let messages = messages.with_overrides(BTreeMap::from([(
             "in_stock".to_owned(),

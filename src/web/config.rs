@@ -21,6 +21,9 @@ pub struct PageConfig {
     pub structured_data: bool,
     /// `?backorder-preview` in the page URL: every element shows every state.
     pub preview: bool,
+    /// The folder of the wording files (`de.json`, …), ending with `/`: `data-wording-url`, else
+    /// `wording/` beside the script.
+    pub wording_url: Option<String>,
 }
 
 impl PageConfig {
@@ -35,6 +38,7 @@ impl PageConfig {
             script.get_attribute("data-structured-data").as_deref() == Some("on");
         config.endpoint = non_empty(script.get_attribute("data-endpoint"));
         config.availability_url = non_empty(script.get_attribute("data-availability-url"));
+        config.wording_url = wording_folder(script);
         if let Some(selector) = non_empty(script.get_attribute("data-stock")) {
             match text_of(&selector) {
                 Ok(text) => config.inline_stock = Some(text),
@@ -49,6 +53,25 @@ impl PageConfig {
         }
         config
     }
+}
+
+/// Where the wording files are: `data-wording-url`, else the `wording/` folder beside the
+/// script, as an absolute URL ending with `/`.
+fn wording_folder(script: &Element) -> Option<String> {
+    let page = web_sys::window()?.location().href().ok()?;
+    let (relative, base) = match non_empty(script.get_attribute("data-wording-url")) {
+        Some(folder) => (folder, page),
+        None => {
+            let script_url =
+                web_sys::Url::new_with_base(&script.get_attribute("src")?, &page).ok()?;
+            ("wording/".to_owned(), script_url.href())
+        }
+    };
+    let mut folder = web_sys::Url::new_with_base(&relative, &base).ok()?.href();
+    if !folder.ends_with('/') {
+        folder.push('/');
+    }
+    Some(folder)
 }
 
 /// Whether the page URL has `backorder-preview` in its query string.

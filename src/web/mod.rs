@@ -21,6 +21,7 @@ mod style;
 mod transport;
 mod widget;
 pub(crate) mod wire;
+mod wording;
 
 pub use config::{ElementConfig, Mode, PageConfig};
 pub use courier::Delivery;

@@ -12,6 +12,7 @@ use super::loader::StockLoader;
 use super::small_map::SmallMap;
 use super::storage::{LocalStorage, OutboxStore};
 use super::transport::{FetchTransport, Transport};
+use super::wording::WordingLoader;
 use super::{PageConfig, Widget, platform, style};
 use crate::outbox::{Pending, RetryPolicy};
 
@@ -61,6 +62,7 @@ pub struct Page {
     pub services: Services,
     pub(crate) loader: Rc<StockLoader>,
     pub(crate) courier: Rc<Courier>,
+    pub(crate) wording: Rc<WordingLoader>,
     sheet: Option<CssStyleSheet>,
     /// The widgets the page keeps alive, by element: custom elements, and `mount()`ed ones
     /// until `destroy()`.
@@ -79,6 +81,7 @@ impl Page {
             services.transport.clone(),
             config.inline_stock.clone(),
         ));
+        let wording = WordingLoader::new(services.transport.clone(), config.wording_url.clone());
         for problem in &config.problems {
             platform::console_error(problem);
         }
@@ -94,6 +97,7 @@ impl Page {
             services,
             loader,
             courier,
+            wording,
             sheet: style::shared_sheet(),
             elements: RefCell::default(),
             widgets: RefCell::default(),

@@ -3,6 +3,8 @@
 //! The files are the loader, the wasm-bindgen glue, the snippets the glue imports and the
 //! `.wasm`. Snippets are read from the glue's own `import` lines rather than from a fixed path,
 //! because their folder name carries a hash, and a file the browser never loads must not count.
+//! The wording files (`www/wording/*.json`) are listed apart: a page loads one only when a
+//! widget on it speaks that language, and an English page loads none.
 
 use std::io::Write;
 use std::path::Path;
@@ -34,9 +36,12 @@ impl ShippedFile {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Bytes {
+    /// What every page loads.
     pub files: Vec<ShippedFile>,
     pub total_raw: u64,
     pub total_gzip: u64,
+    /// One file per language besides English, loaded only by pages in that language.
+    pub wording: Vec<ShippedFile>,
     /// The gzip total allowed (`SIZE_BUDGET`), when one was given.
     pub budget: Option<u64>,
     pub js_file_limit: u64,
@@ -81,21 +86,34 @@ pub fn measure(www: &Path, budget: Option<u64>) -> Result<Bytes, String> {
     names.push(WASM.to_owned());
     let files = names
         .iter()
-        .map(|name| {
-            let content = read(www, name)?;
-            Ok(ShippedFile {
-                path: format!("www/{name}"),
-                raw: content.len() as u64,
-                gzip: gzip_len(&content)?,
-            })
-        })
+        .map(|name| shipped(www, name))
+        .collect::<Result<Vec<_>, String>>()?;
+    let mut wording_names: Vec<String> = std::fs::read_dir(www.join("wording"))
+        .map_err(|error| format!("cannot list www/wording: {error}"))?
+        .filter_map(|entry| entry.ok())
+        .map(|entry| format!("wording/{}", entry.file_name().to_string_lossy()))
+        .collect();
+    wording_names.sort();
+    let wording = wording_names
+        .iter()
+        .map(|name| shipped(www, name))
         .collect::<Result<Vec<_>, String>>()?;
     Ok(Bytes {
         total_raw: files.iter().map(|file| file.raw).sum(),
         total_gzip: files.iter().map(|file| file.gzip).sum(),
         files,
+        wording,
         budget,
         js_file_limit: JS_FILE_LIMIT,
+    })
+}
+
+fn shipped(www: &Path, name: &str) -> Result<ShippedFile, String> {
+    let content = read(www, name)?;
+    Ok(ShippedFile {
+        path: format!("www/{name}"),
+        raw: content.len() as u64,
+        gzip: gzip_len(&content)?,
     })
 }
 

@@ -99,6 +99,14 @@ fn bytes_rows(bytes: &Bytes, rows: &mut Vec<Row>) {
         format!("{} B", grouped(bytes.total_gzip)),
         format!("raw {} B{budget}", grouped(bytes.total_raw)),
     );
+    for file in &bytes.wording {
+        row(
+            rows,
+            format!("bytes gzip -9  {} (that language only)", file.path),
+            format!("{} B", grouped(file.gzip)),
+            format!("raw {} B", grouped(file.raw)),
+        );
+    }
 }
 
 fn browser_rows(browser: &Browser, rows: &mut Vec<Row>) {

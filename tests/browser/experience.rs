@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use backorder_widget::web::{ElementConfig, Page, PageConfig, Widget};
+use backorder_widget::web::{ElementConfig, HttpResponse, Page, PageConfig, Widget};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};
@@ -10,38 +10,21 @@ use web_sys::{Element, HtmlElement};
 use crate::support::*;
 
 #[wasm_bindgen_test]
-fn other_languages_use_intl_dates_and_plurals() {
+async fn other_languages_use_intl_dates_and_plurals() {
     let recorder = Rc::new(Recorder::default());
     let page = inline_page(&recorder);
-    let widget = Widget::mount(
-        host(),
-        ElementConfig {
-            locale: Some("de-DE".to_owned()),
-            ..config("BACK", 1)
-        },
-        Vec::new(),
-        page.clone(),
-    )
-    .expect("mount");
+    let german = mount_in(&page, "BACK", "de-DE");
+    let french = mount_in(&page, "LOW", "fr-FR");
+    eventually(2_000, || status(&german).contains("15. Dezember")).await;
     assert!(
-        status(&widget).contains("15. Dezember"),
+        status(&german).contains("15. Dezember"),
         "German date in {:?}",
-        status(&widget)
+        status(&german)
     );
-    let widget = Widget::mount(
-        host(),
-        ElementConfig {
-            locale: Some("fr-FR".to_owned()),
-            ..config("LOW", 1)
-        },
-        Vec::new(),
-        page,
-    )
-    .expect("mount");
     assert!(
-        !status(&widget).is_empty() && status(&widget) != "Only 2 left",
+        !status(&french).is_empty() && status(&french) != "Only 2 left",
         "French wording: {:?}",
-        status(&widget)
+        status(&french)
     );
 }
 
@@ -53,31 +36,109 @@ fn mount_in(page: &Rc<Page>, sku: &str, locale: &str) -> Rc<Widget> {
     Widget::mount(host(), config, Vec::new(), page.clone()).expect("mount")
 }
 
-#[wasm_bindgen_test]
-fn plurals_follow_each_language() {
-    let recorder = Rc::new(Recorder::default());
-    let page = inline_page(&recorder);
-    let check = |locale: &str, one: &str, few: &str| {
-        assert_eq!(
-            status(&mount_in(&page, "LAST", locale)),
-            one,
-            "{locale} one"
-        );
-        assert_eq!(status(&mount_in(&page, "FEW", locale)), few, "{locale} few");
-    };
-    check("en-US", "Only 1 left", "Only 3 left");
-    check("es-ES", "Solo queda 1", "Solo quedan 3");
-    check("fr-FR", "Plus que 1 en stock", "Plus que 3 en stock");
-    check(
-        "de-DE",
-        "Nur noch 1 Stück auf Lager",
-        "Nur noch 3 Stück auf Lager",
-    );
-    check("ja-JP", "残り1点です", "残り3点です");
+/// The status once the widget's wording has arrived (at once in English).
+async fn worded_status(page: &Rc<Page>, sku: &str, locale: &str) -> String {
+    let widget = mount_in(page, sku, locale);
+    eventually(2_000, || !status(&widget).is_empty()).await;
+    status(&widget)
 }
 
 #[wasm_bindgen_test]
-fn the_language_comes_from_the_element_then_the_page() {
+async fn plurals_follow_each_language() {
+    let recorder = Rc::new(Recorder::default());
+    let page = inline_page(&recorder);
+    let cases = [
+        ("en-US", "Only 1 left", "Only 3 left"),
+        ("es-ES", "Solo queda 1", "Solo quedan 3"),
+        ("fr-FR", "Plus que 1 en stock", "Plus que 3 en stock"),
+        (
+            "de-DE",
+            "Nur noch 1 Stück auf Lager",
+            "Nur noch 3 Stück auf Lager",
+        ),
+        ("ja-JP", "残り1点です", "残り3点です"),
+    ];
+    for (locale, one, few) in cases {
+        assert_eq!(
+            worded_status(&page, "LAST", locale).await,
+            one,
+            "{locale} one"
+        );
+        assert_eq!(
+            worded_status(&page, "FEW", locale).await,
+            few,
+            "{locale} few"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_language_is_fetched_once_per_page_and_english_never() {
+    let recorder = Rc::new(Recorder::default());
+    let page = inline_page(&recorder);
+    let english = mount_in(&page, "IN", "en-GB");
+    assert_eq!(status(&english), "In stock", "English is built in: no wait");
+    let german: Vec<Rc<Widget>> = ["IN", "LOW", "BACK"]
+        .iter()
+        .map(|sku| mount_in(&page, sku, "de-CH"))
+        .collect();
+    // Until the German wording arrives, nothing is said in the wrong language.
+    for widget in &german {
+        assert_eq!(status(widget), "", "no English while German loads");
+    }
+    eventually(2_000, || {
+        german.iter().all(|widget| !status(widget).is_empty())
+    })
+    .await;
+    assert_eq!(status(&german[0]), "Auf Lager");
+    assert_eq!(
+        recorder.wording_requests.get(),
+        1,
+        "one file for three widgets"
+    );
+    let later = mount_in(&page, "IN", "de");
+    assert_eq!(
+        status(&later),
+        "Auf Lager",
+        "a later widget uses the page's copy"
+    );
+    assert_eq!(recorder.wording_requests.get(), 1);
+    assert!(
+        find(&german[2], "form").is_some(),
+        "the form is built once the words are there"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_wording_file_that_cannot_be_read_gives_english_and_an_error_event() {
+    let recorder = Rc::new(Recorder::default());
+    recorder.answers.borrow_mut().push_back(Ok(HttpResponse {
+        status: 404,
+        retry_after: None,
+        body: "not found".to_owned(),
+    }));
+    let page = Page::new(
+        PageConfig {
+            wording_url: Some("/missing/".to_owned()),
+            ..inline_config()
+        },
+        services(&recorder),
+    );
+    let host = host();
+    let codes = error_codes(&host);
+    let config = ElementConfig {
+        locale: Some("fr".to_owned()),
+        ..config("IN", 1)
+    };
+    let widget = Widget::mount(host, config, Vec::new(), page).expect("mount");
+    eventually(2_000, || !status(&widget).is_empty()).await;
+    assert_eq!(status(&widget), "In stock");
+    assert_eq!(codes.borrow().as_slice(), ["wording"]);
+    assert_eq!(recorder.requests.borrow()[0].url, "/missing/fr.json");
+}
+
+#[wasm_bindgen_test]
+async fn the_language_comes_from_the_element_then_the_page() {
     let recorder = Rc::new(Recorder::default());
     let page = inline_page(&recorder);
     let document = web_sys::window()
@@ -105,6 +166,7 @@ fn the_language_comes_from_the_element_then_the_page() {
         page,
     )
     .expect("mount");
+    eventually(2_000, || !status(&widget).is_empty()).await;
     assert_eq!(status(&widget), "Auf Lager", "the nearest lang attribute");
 }
 

@@ -1,12 +1,11 @@
 //! What a shopper sees in every state, and how the element follows its attributes and data.
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
 use backorder_widget::web::{
     ElementConfig, HttpResponse, Mode, Page, PageConfig, Widget, define_element,
 };
-use wasm_bindgen::{JsCast, JsValue, closure::Closure};
+use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 use web_sys::Element;
 
@@ -78,17 +77,7 @@ fn a_bad_record_or_missing_source_shows_the_neutral_fallback_and_an_error_event(
     let recorder = Rc::new(Recorder::default());
     let page = inline_page(&recorder);
     let host = host();
-    let errors = Rc::new(RefCell::new(Vec::<String>::new()));
-    let seen = errors.clone();
-    let listener =
-        Closure::<dyn Fn(web_sys::CustomEvent)>::new(move |event: web_sys::CustomEvent| {
-            let code = js_sys::Reflect::get(&event.detail(), &"code".into())
-                .ok()
-                .and_then(|code| code.as_string());
-            seen.borrow_mut().push(code.unwrap_or_default());
-        });
-    host.add_event_listener_with_callback("backorder:error", listener.as_ref().unchecked_ref())
-        .expect("listen");
+    let errors = error_codes(&host);
     let widget = Widget::mount(host.clone(), config("BROKEN", 1), Vec::new(), page).expect("mount");
     assert_eq!(status(&widget), "Availability could not be loaded");
     assert_eq!(errors.borrow().as_slice(), ["bad_stock_data"]);

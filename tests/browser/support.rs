@@ -1,7 +1,7 @@
 //! What every browser test shares: the stock data, a recording transport, services with a
 //! fixed today, and helpers that read the widget's shadow DOM as a shopper would.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 
@@ -36,12 +36,43 @@ pub const STOCK: &str = r#"{
 /// Records every request and answers from a queue (or 201 with a queue position).
 #[derive(Default)]
 pub struct Recorder {
+    /// Every request but those for wording files, which are answered from `www/wording/`.
     pub requests: RefCell<Vec<HttpRequest>>,
+    pub wording_requests: Cell<u32>,
     pub answers: RefCell<VecDeque<Result<HttpResponse, TransportError>>>,
 }
 
+/// The wording files as the page's `wording/` folder serves them.
+const WORDING: &[(&str, &str)] = &[
+    (
+        "/wording/de.json",
+        include_str!("../../www/wording/de.json"),
+    ),
+    (
+        "/wording/fr.json",
+        include_str!("../../www/wording/fr.json"),
+    ),
+    (
+        "/wording/es.json",
+        include_str!("../../www/wording/es.json"),
+    ),
+    (
+        "/wording/ja.json",
+        include_str!("../../www/wording/ja.json"),
+    ),
+];
+
 impl Transport for Recorder {
     fn send(&self, request: HttpRequest) -> TransportFuture {
+        if let Some((_, body)) = WORDING.iter().find(|(url, _)| *url == request.url) {
+            self.wording_requests.set(self.wording_requests.get() + 1);
+            let answer = Ok(HttpResponse {
+                status: 200,
+                retry_after: None,
+                body: (*body).to_owned(),
+            });
+            return Box::pin(async move { answer });
+        }
         self.requests.borrow_mut().push(request);
         let answer = self.answers.borrow_mut().pop_front().unwrap_or(Ok(HttpResponse {
             status: 201,
@@ -87,6 +118,7 @@ pub fn inline_config() -> PageConfig {
     PageConfig {
         endpoint: Some("/api/backorders".to_owned()),
         inline_stock: Some(STOCK.to_owned()),
+        wording_url: Some("/wording/".to_owned()),
         ..PageConfig::default()
     }
 }
@@ -246,4 +278,22 @@ pub fn count_events(target: &HtmlElement, name: &str) -> Rc<RefCell<u32>> {
         .expect("listen");
     listener.forget();
     count
+}
+
+/// The `code` of every `backorder:error` the target hears, in order.
+pub fn error_codes(target: &HtmlElement) -> Rc<RefCell<Vec<String>>> {
+    let codes = Rc::new(RefCell::new(Vec::new()));
+    let seen = codes.clone();
+    let listener =
+        Closure::<dyn Fn(web_sys::CustomEvent)>::new(move |event: web_sys::CustomEvent| {
+            let code = js_sys::Reflect::get(&event.detail(), &"code".into())
+                .ok()
+                .and_then(|code| code.as_string());
+            seen.borrow_mut().push(code.unwrap_or_default());
+        });
+    target
+        .add_event_listener_with_callback("backorder:error", listener.as_ref().unchecked_ref())
+        .expect("listen");
+    listener.forget();
+    codes
 }

@@ -27,8 +27,12 @@ fn pages(site: &Site) -> PathBuf {
 }
 
 fn page(head: &str, body: &str) -> String {
+    page_in("en", head, body)
+}
+
+fn page_in(lang: &str, head: &str, body: &str) -> String {
     format!(
-        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Test</title>
+        r#"<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>Test</title>
 <script src="/probe.js"></script>{head}</head><body>{body}</body></html>"#
     )
 }
@@ -290,5 +294,59 @@ async fn a_stock_source_slower_than_ten_seconds_gives_the_fallback() {
             .any(|event| event[0] == "backorder:error" && event[1] == "stock_unavailable"),
         "{probe}"
     );
+    chrome.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_german_page_fetches_its_wording_once_and_an_english_page_never() {
+    let mut site = Site::start(|_| {}).await;
+    let pages = pages(&site);
+    let head = r#"<script type="module" src="/backorder-widget.js" data-endpoint="/api/backorders" data-availability-url="/api/availability"></script>"#;
+    let body = r#"<backorder-status sku="SCARF-GREY"></backorder-status>
+<backorder-status sku="TEE-RED-M" mode="badge"></backorder-status>
+<backorder-status sku="MUG-SAND" mode="badge"></backorder-status>"#;
+    std::fs::write(pages.join("de.html"), page_in("de", head, body)).unwrap();
+    std::fs::write(pages.join("en.html"), page_in("en", head, body)).unwrap();
+    serve(pages, &mut site).await;
+    let chrome = Chrome::start().await;
+    let wording_loads = "return performance.getEntriesByType('resource')\
+        .filter((entry) => entry.name.includes('/wording/')).map((entry) => entry.name);";
+
+    chrome.goto(&site.url("/de.html")).await;
+    for sku in ["TEE-RED-M", "MUG-SAND"] {
+        let host = format!(r#"backorder-status[sku="{sku}"]"#);
+        // "Auf Lager", or "Nur noch 2 Stück auf Lager" as the demo's stock runs low.
+        chrome
+            .wait_text(&host, ".headline", |text| text.ends_with("uf Lager"))
+            .await;
+    }
+    let scarf = r#"backorder-status[sku="SCARF-GREY"]"#;
+    chrome
+        .wait_text(scarf, ".headline", |text| text.starts_with("Nachbestellt"))
+        .await;
+    chrome
+        .wait_text(scarf, "label", |text| text == "E-Mail")
+        .await;
+    assert_eq!(
+        chrome.eval(wording_loads).await,
+        serde_json::json!([site.url("/wording/de.json")]),
+        "one file for three widgets"
+    );
+    let probe = probe(&chrome).await;
+    assert_eq!(probe["errors"], serde_json::json!([]), "{probe}");
+    assert!(
+        !probe["events"].to_string().contains("backorder:error"),
+        "{probe}"
+    );
+
+    chrome.goto(&site.url("/en.html")).await;
+    chrome
+        .wait_text(
+            r#"backorder-status[sku="TEE-RED-M"]"#,
+            ".headline",
+            |text| text == "In stock",
+        )
+        .await;
+    assert_eq!(chrome.eval(wording_loads).await, serde_json::json!([]));
     chrome.close().await;
 }

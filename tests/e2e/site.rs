@@ -191,7 +191,7 @@ impl Site {
 /// Serves the built widget from a test's own page folder.
 pub fn link_widget(pages: &Path) {
     let www = Path::new(env!("CARGO_MANIFEST_DIR")).join("www");
-    for name in ["backorder-widget.js", "pkg", "demo.css"] {
+    for name in ["backorder-widget.js", "pkg", "wording", "demo.css"] {
         let target = pages.join(name);
         if !target.exists() {
             std::os::unix::fs::symlink(www.join(name), target).unwrap();

@@ -1,16 +1,16 @@
-//! The built-in wording, one file per language. Keys are documented in the README; a key with
-//! plural forms has `.one`, `.other` (and whatever else the language's plural rules use).
+//! The wording. English is built in; the other languages are JSON files in `www/wording/`
+//! (`{"key": "text", …}`), which a page fetches only when one of its widgets speaks that
+//! language, so an English page does not download them. Keys are documented in the README; a key
+//! with plural forms has `.one`, `.other` (and whatever else the language's plural rules use).
 
-mod de;
 mod en;
-mod es;
-mod fr;
-mod ja;
 
-/// Languages with built-in wording. Any other falls back to English.
+/// Languages with wording: English built in, the others in `www/wording/<language>.json`.
+/// Any other language falls back to English.
 pub const SUPPORTED_LANGUAGES: &[&str] = &["en", "de", "fr", "es", "ja"];
 
-/// The built-in language for a BCP 47 locale: its primary subtag if supported, else English.
+/// The language whose wording a BCP 47 locale uses: its primary subtag if supported, else
+/// English.
 pub fn language_of(locale: &str) -> &'static str {
     let primary = locale
         .split(['-', '_'])
@@ -24,29 +24,37 @@ pub fn language_of(locale: &str) -> &'static str {
         .unwrap_or("en")
 }
 
-/// The built-in text of `key` in `language`, if that language has it.
-pub fn built_in(language: &str, key: &str) -> Option<&'static str> {
-    let table = match language {
-        "en" => en::MESSAGES,
-        "de" => de::MESSAGES,
-        "fr" => fr::MESSAGES,
-        "es" => es::MESSAGES,
-        "ja" => ja::MESSAGES,
-        _ => return None,
-    };
-    table
+/// The built-in English text of `key`.
+pub fn english(key: &str) -> Option<&'static str> {
+    en::MESSAGES
         .iter()
         .find(|(candidate, _)| *candidate == key)
         .map(|(_, text)| *text)
 }
 
-#[cfg(test)]
-mod tests {
+// Native only: the wording files are read from disk.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(crate) mod tests {
     use super::*;
     use std::collections::BTreeSet;
 
     /// The CLDR plural categories a language may use as `key.category`.
     const PLURAL_CATEGORIES: &[&str] = &["zero", "one", "two", "few", "many", "other"];
+
+    /// The text of `www/wording/<language>.json`, as the browser fetches it.
+    pub(crate) fn file_text(language: &str) -> String {
+        let path = format!("{}/www/wording/{language}.json", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{path}: {error}"))
+    }
+
+    /// The pairs of a wording file, in file order, as `Messages::with_translation` takes them.
+    pub(crate) fn translation(language: &str) -> Vec<(String, String)> {
+        let map: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&file_text(language)).expect("a JSON object");
+        map.into_iter()
+            .map(|(key, text)| (key, text.as_str().expect("text").to_owned()))
+            .collect()
+    }
 
     /// The `{…}` placeholders of a text; an unclosed `{` counts as one too, so it shows up.
     fn placeholders(text: &str) -> BTreeSet<&str> {
@@ -67,34 +75,47 @@ mod tests {
     /// The English text a translated key stands for: the same key, or for a plural form
     /// `base.category` the English `base.other`.
     fn english_counterpart(key: &str) -> Option<&'static str> {
-        built_in("en", key).or_else(|| {
+        english(key).or_else(|| {
             let (base, category) = key.rsplit_once('.')?;
             if PLURAL_CATEGORIES.contains(&category) {
-                built_in("en", &format!("{base}.other"))
+                english(&format!("{base}.other"))
             } else {
                 None
             }
         })
     }
 
-    /// Every language has every English key (or its `.other` plural form), so nothing falls back silently.
+    /// Every language file has every English key (or its `.other` plural form), once, with the
+    /// same placeholders, so nothing falls back silently; and no file exists for a language
+    /// that is not supported.
     #[test]
     fn every_language_has_every_key() {
-        let translations: &[(&str, &[(&str, &str)])] = &[
-            ("de", de::MESSAGES),
-            ("fr", fr::MESSAGES),
-            ("es", es::MESSAGES),
-            ("ja", ja::MESSAGES),
-        ];
-        for language in SUPPORTED_LANGUAGES {
-            let checked = *language == "en"
-                || translations
-                    .iter()
-                    .any(|(candidate, _)| candidate == language);
-            assert!(checked, "{language} is supported but not checked here");
-        }
-        for &(language, table) in translations {
-            let has = |key: &str| table.iter().any(|&(candidate, _)| candidate == key);
+        let folder = format!("{}/www/wording", env!("CARGO_MANIFEST_DIR"));
+        let mut files: Vec<String> = std::fs::read_dir(&folder)
+            .expect("www/wording")
+            .map(|entry| {
+                entry
+                    .expect("entry")
+                    .file_name()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        files.sort();
+        let mut expected: Vec<String> = SUPPORTED_LANGUAGES
+            .iter()
+            .filter(|&&language| language != "en")
+            .map(|language| format!("{language}.json"))
+            .collect();
+        expected.sort();
+        assert_eq!(
+            files, expected,
+            "www/wording holds one file per supported language"
+        );
+        for &language in SUPPORTED_LANGUAGES.iter().filter(|&&l| l != "en") {
+            let text = file_text(language);
+            let table = translation(language);
+            let has = |key: &str| table.iter().any(|(candidate, _)| candidate == key);
             for &(key, _) in en::MESSAGES {
                 let present = match key.strip_suffix(".one") {
                     Some(base) => has(key) || has(format!("{base}.other").as_str()),
@@ -102,19 +123,18 @@ mod tests {
                 };
                 assert!(present, "{language} lacks {key}");
             }
-            let mut seen = BTreeSet::new();
-            for &(key, text) in table {
-                assert!(seen.insert(key), "{language} has {key} twice");
+            for (key, translated) in &table {
+                // serde_json keeps the last of two equal keys; the file must not have two.
                 assert_eq!(
-                    built_in(language, key),
-                    Some(text),
-                    "{language}: built_in does not return {key}"
+                    text.matches(&format!("\"{key}\":")).count(),
+                    1,
+                    "{language} has {key} twice"
                 );
                 let Some(english) = english_counterpart(key) else {
                     panic!("{language} has {key}, which English lacks");
                 };
                 assert_eq!(
-                    placeholders(text),
+                    placeholders(translated),
                     placeholders(english),
                     "{language}: placeholders of {key} differ from English"
                 );

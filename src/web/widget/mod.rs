@@ -19,6 +19,7 @@ use super::form_dom::FormDom;
 use super::intl::IntlFormat;
 use super::loader::{LoadError, Source, StockEntry, StockResult};
 use super::render::Skeleton;
+use super::wording::WordingResult;
 use super::{Page, platform};
 use crate::domain::{BackorderRequest, Evaluation, RequestKind, evaluate, format_iso_date};
 use crate::view::{Messages, status_view};
@@ -38,6 +39,9 @@ struct State {
     config: ElementConfig,
     locale: String,
     messages: Messages,
+    /// Whether `messages` is complete: English, or the language's file has been read (or could
+    /// not be, and English stands in). Until then the widget shows only its loading state.
+    wording_ready: bool,
     format: IntlFormat,
     /// Bumped on every reload, so a late answer for a previous SKU is ignored.
     generation: u64,
@@ -84,12 +88,13 @@ impl Widget {
         let dom = Skeleton::attach(&element, page.sheet())?;
         let locale = resolve_locale(&element, config.locale.as_deref());
         let today = (page.services.today)();
+        let messages = Messages::for_locale(&locale).with_overrides(page.config.messages.clone());
         let widget = Rc::new_cyclic(|this| Self {
             element,
             dom,
             state: RefCell::new(State {
-                messages: Messages::for_locale(&locale)
-                    .with_overrides(page.config.messages.clone()),
+                wording_ready: messages.language() == "en",
+                messages,
                 format: IntlFormat::new(&locale, today),
                 locale,
                 config,
@@ -116,6 +121,7 @@ impl Widget {
         widget.follow_quantity_input();
         widget.reload();
         widget.restore_from_outbox();
+        widget.fetch_wording();
         Ok(widget)
     }
 
@@ -150,6 +156,7 @@ impl Widget {
                 let locale = resolve_locale(&self.element, state.config.locale.as_deref());
                 state.messages =
                     Messages::for_locale(&locale).with_overrides(self.page.config.messages.clone());
+                state.wording_ready = state.messages.language() == "en";
                 state.format = IntlFormat::new(&locale, (self.page.services.today)());
                 state.locale = locale;
                 state.form = None;
@@ -170,6 +177,9 @@ impl Widget {
             self.restore_from_outbox();
         } else {
             self.render();
+        }
+        if relocale {
+            self.fetch_wording();
         }
     }
 
@@ -228,15 +238,71 @@ impl Widget {
             Ok(source) => source,
             Err(error) => return self.loaded(generation, Err(error)),
         };
-        let loading = self.state.borrow().messages.text("loading");
-        self.dom
-            .show_status("loading", crate::view::Tone::Neutral, &loading, &[]);
+        self.show_loading();
         let this = self.this.clone();
         self.page.loader.load(&source, &sku, move |result| {
             if let Some(widget) = this.upgrade() {
                 widget.loaded(generation, result);
             }
         });
+    }
+
+    /// The loading state; without words while the language's wording is on its way.
+    fn show_loading(&self) {
+        let loading = {
+            let state = self.state.borrow();
+            match state.wording_ready {
+                true => state.messages.text("loading"),
+                false => String::new(),
+            }
+        };
+        self.dom
+            .show_status("loading", crate::view::Tone::Neutral, &loading, &[]);
+    }
+
+    /// Asks the page for the language's wording, unless the widget has it.
+    fn fetch_wording(&self) {
+        let language = {
+            let state = self.state.borrow();
+            if state.wording_ready {
+                return;
+            }
+            state.messages.language()
+        };
+        let this = self.this.clone();
+        self.page.wording.load(language, move |result| {
+            if let Some(widget) = this.upgrade() {
+                widget.worded(language, result);
+            }
+        });
+    }
+
+    /// The language's wording arrived (or English stands in): everything shows now.
+    fn worded(&self, language: &'static str, result: WordingResult) {
+        let (problem, loading) = {
+            let mut state = self.state.borrow_mut();
+            if state.destroyed || state.wording_ready || state.messages.language() != language {
+                return;
+            }
+            state.wording_ready = true;
+            state.form = None;
+            let problem = match result {
+                Ok(translation) => {
+                    state.messages = state.messages.clone().with_translation(translation);
+                    None
+                }
+                Err(problem) => Some(problem),
+            };
+            (problem, state.entry.is_none())
+        };
+        if let Some(problem) = problem {
+            self.report("wording", &problem);
+        }
+        if loading {
+            self.show_loading();
+        }
+        self.render();
+        self.restore_from_outbox();
     }
 
     fn loaded(&self, generation: u64, result: StockResult) {
@@ -257,7 +323,7 @@ impl Widget {
     fn render(&self) {
         let (entry, ticket) = {
             let mut state = self.state.borrow_mut();
-            if state.destroyed {
+            if state.destroyed || !state.wording_ready {
                 return;
             }
             state.renders += 1;
@@ -450,11 +516,15 @@ impl Widget {
 
     /// A returning shopper sees their reservation, or that their request is still on its way.
     fn restore_from_outbox(&self) {
-        let (sku, mode) = {
+        let (sku, mode, ready) = {
             let state = self.state.borrow();
-            (state.config.sku.clone(), state.config.mode)
+            (
+                state.config.sku.clone(),
+                state.config.mode,
+                state.wording_ready,
+            )
         };
-        if mode == Mode::Badge || sku.is_empty() || self.page.config.preview {
+        if !ready || mode == Mode::Badge || sku.is_empty() || self.page.config.preview {
             return;
         }
         let outbox = self.page.courier.snapshot();
