@@ -24,9 +24,10 @@ tools:
 	@.ci/tools.sh
 
 # The shipped widget rebuilds the standard library with panics as plain traps: no panic messages,
-# no formatting machinery behind them (about 9 KB gzipped). `-Z build-std` is unstable, so this one
-# command lets the stable compiler accept it (README, Performance); everything else is plain stable.
-SHIP_RUSTFLAGS := -Zunstable-options -Cpanic=immediate-abort
+# no formatting machinery behind them (about 9 KB gzipped), and no source locations kept for them.
+# `-Z build-std` is unstable, so this one command lets the stable compiler accept it (README,
+# Performance); everything else is plain stable.
+SHIP_RUSTFLAGS := -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none
 
 build: tools ## The widget: www/pkg, optimised for size.
 	RUSTC_BOOTSTRAP=1 RUSTFLAGS="$(SHIP_RUSTFLAGS)" wasm-pack --quiet build --release --target web \
