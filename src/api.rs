@@ -14,12 +14,13 @@ use crate::web::js::{Builder, Fields};
 use crate::web::wire;
 use crate::web::{ElementConfig, Mode, Page, PageConfig, Services, Widget, define_element};
 
-/// Called by `backorder-widget.js` with its own `<script>` element: reads the page settings and
-/// defines `<backorder-status>`.
+/// Called by `backorder-widget.js` with its own `<script>` element (none when another module
+/// imports it) and the `wording/` folder beside it: reads the page settings and defines
+/// `<backorder-status>`.
 #[wasm_bindgen]
-pub fn start(script: Option<Element>) {
+pub fn start(script: Option<Element>, wording_url: Option<String>) {
     let page = Page::new(
-        PageConfig::from_script(script.as_ref()),
+        PageConfig::from_script(script.as_ref(), wording_url),
         Services::default(),
     );
     Page::install(page.clone());

@@ -12,7 +12,7 @@ const script = Array.from(document.querySelectorAll('script[src]'))
   .find((candidate) => candidate.src === import.meta.url) || null;
 
 export const ready = init({ module_or_path: new URL('./pkg/backorder_widget_bg.wasm', import.meta.url) })
-  .then(() => start(script))
+  .then(() => start(script, new URL('./wording/', import.meta.url).href))
   .catch((error) => {
     // The host page keeps working; the elements stay empty and the console says why.
     console.error('<backorder-status>: the widget could not start', error);

@@ -22,15 +22,17 @@ pub struct PageConfig {
     /// `?backorder-preview` in the page URL: every element shows every state.
     pub preview: bool,
     /// The folder of the wording files (`de.json`, …), ending with `/`: `data-wording-url`, else
-    /// `wording/` beside the script.
+    /// `wording/` beside the loader.
     pub wording_url: Option<String>,
 }
 
 impl PageConfig {
-    /// Reads the script tag. A broken reference is recorded as a problem, never thrown.
-    pub fn from_script(script: Option<&Element>) -> Self {
+    /// Reads the script tag; `wording_url` is the loader's own `wording/` folder, used unless
+    /// the tag names another. A broken reference is recorded as a problem, never thrown.
+    pub fn from_script(script: Option<&Element>, wording_url: Option<String>) -> Self {
         let mut config = Self {
             preview: page_asks_for_preview(),
+            wording_url: wording_url.as_deref().and_then(folder_url),
             ..Self::default()
         };
         let Some(script) = script else { return config };
@@ -38,7 +40,9 @@ impl PageConfig {
             script.get_attribute("data-structured-data").as_deref() == Some("on");
         config.endpoint = non_empty(script.get_attribute("data-endpoint"));
         config.availability_url = non_empty(script.get_attribute("data-availability-url"));
-        config.wording_url = wording_folder(script);
+        if let Some(folder) = non_empty(script.get_attribute("data-wording-url")) {
+            config.wording_url = folder_url(&folder);
+        }
         if let Some(selector) = non_empty(script.get_attribute("data-stock")) {
             match text_of(&selector) {
                 Ok(text) => config.inline_stock = Some(text),
@@ -55,23 +59,14 @@ impl PageConfig {
     }
 }
 
-/// Where the wording files are: `data-wording-url`, else the `wording/` folder beside the
-/// script, as an absolute URL ending with `/`.
-fn wording_folder(script: &Element) -> Option<String> {
+/// A folder as an absolute URL ending with `/`, relative to the page.
+fn folder_url(folder: &str) -> Option<String> {
     let page = web_sys::window()?.location().href().ok()?;
-    let (relative, base) = match non_empty(script.get_attribute("data-wording-url")) {
-        Some(folder) => (folder, page),
-        None => {
-            let script_url =
-                web_sys::Url::new_with_base(&script.get_attribute("src")?, &page).ok()?;
-            ("wording/".to_owned(), script_url.href())
-        }
-    };
-    let mut folder = web_sys::Url::new_with_base(&relative, &base).ok()?.href();
-    if !folder.ends_with('/') {
-        folder.push('/');
+    let mut url = web_sys::Url::new_with_base(folder, &page).ok()?.href();
+    if !url.ends_with('/') {
+        url.push('/');
     }
-    Some(folder)
+    Some(url)
 }
 
 /// Whether the page URL has `backorder-preview` in its query string.
