@@ -7,8 +7,10 @@ use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
 
 use super::js::{Fields, from_json};
+use super::platform::console_warn;
 use super::small_map::SmallMap;
 use super::transport::{HttpRequest, Transport};
+use crate::view::missing_keys;
 
 /// A language's wording, as `Messages::with_translation` takes it.
 pub type Translation = Rc<[(String, String)]>;
@@ -20,7 +22,9 @@ type Callback = Box<dyn FnOnce(WordingResult)>;
 
 enum Slot {
     Waiting(Vec<Callback>),
-    Ready(Translation),
+    /// The file was read, or could not be (then the page speaks English until it is reloaded,
+    /// rather than keeping later widgets blank while the file is asked for again).
+    Ready(WordingResult),
 }
 
 /// One page's wording files.
@@ -48,8 +52,8 @@ impl WordingLoader {
         })
     }
 
-    /// Calls `done` with `language`'s wording: at once when the page already has it, else when
-    /// its file arrives. A file that could not be read is asked for again by the next widget.
+    /// Calls `done` with `language`'s wording: at once when the page already has it (or already
+    /// failed to read it), else when its file arrives.
     pub fn load(
         self: &Rc<Self>,
         language: &'static str,
@@ -57,10 +61,10 @@ impl WordingLoader {
     ) {
         let mut slots = self.slots.borrow_mut();
         match slots.get_mut(&language) {
-            Some(Slot::Ready(translation)) => {
-                let translation = translation.clone();
+            Some(Slot::Ready(result)) => {
+                let result = result.clone();
                 drop(slots);
-                done(Ok(translation));
+                done(result);
             }
             Some(Slot::Waiting(callbacks)) => callbacks.push(Box::new(done)),
             None => {
@@ -94,13 +98,21 @@ impl WordingLoader {
                 "the \"{language}\" wording ({url}) could not be read: {problem}; showing English"
             )
         });
-        let previous = match &result {
-            Ok(translation) => self
-                .slots
-                .borrow_mut()
-                .insert(language, Slot::Ready(translation.clone())),
-            Err(_) => self.slots.borrow_mut().remove(&language),
-        };
+        if let Ok(translation) = &result {
+            let missing =
+                missing_keys(|key| translation.iter().any(|(candidate, _)| candidate == key));
+            if !missing.is_empty() {
+                // An out-of-date file, most likely: what it lacks is said in English.
+                console_warn(&format!(
+                    "the \"{language}\" wording ({url}) lacks {}; those texts show in English",
+                    missing.join(", ")
+                ));
+            }
+        }
+        let previous = self
+            .slots
+            .borrow_mut()
+            .insert(language, Slot::Ready(result.clone()));
         if let Some(Slot::Waiting(callbacks)) = previous {
             for callback in callbacks {
                 callback(result.clone());

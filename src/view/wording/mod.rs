@@ -33,6 +33,19 @@ pub fn english(key: &str) -> Option<&'static str> {
 }
 
 // Native only: the wording files are read from disk.
+/// The English keys a language's wording lacks, given whether it has a key. A plural form
+/// `key.one` is not missing when the language has `key.other` (its rules may not use "one").
+pub fn missing_keys(has: impl Fn(&str) -> bool) -> Vec<&'static str> {
+    en::MESSAGES
+        .iter()
+        .map(|&(key, _)| key)
+        .filter(|&key| match key.strip_suffix(".one") {
+            Some(base) => !has(key) && !has(&format!("{base}.other")),
+            None => !has(key),
+        })
+        .collect()
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 pub(crate) mod tests {
     use super::*;
@@ -115,14 +128,8 @@ pub(crate) mod tests {
         for &language in SUPPORTED_LANGUAGES.iter().filter(|&&l| l != "en") {
             let text = file_text(language);
             let table = translation(language);
-            let has = |key: &str| table.iter().any(|(candidate, _)| candidate == key);
-            for &(key, _) in en::MESSAGES {
-                let present = match key.strip_suffix(".one") {
-                    Some(base) => has(key) || has(format!("{base}.other").as_str()),
-                    None => has(key),
-                };
-                assert!(present, "{language} lacks {key}");
-            }
+            let missing = missing_keys(|key| table.iter().any(|(candidate, _)| candidate == key));
+            assert!(missing.is_empty(), "{language} lacks {missing:?}");
             for (key, translated) in &table {
                 // serde_json keeps the last of two equal keys; the file must not have two.
                 assert_eq!(
