@@ -2,7 +2,9 @@
 
 use std::rc::Rc;
 
-use backorder_widget::web::{ElementConfig, HttpResponse, Page, PageConfig, Widget};
+use backorder_widget::web::{
+    ElementConfig, HttpResponse, MemoryStore, OutboxStore, Page, PageConfig, TransportError, Widget,
+};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};
@@ -130,11 +132,94 @@ async fn a_wording_file_that_cannot_be_read_gives_english_and_an_error_event() {
         locale: Some("fr".to_owned()),
         ..config("IN", 1)
     };
-    let widget = Widget::mount(host, config, Vec::new(), page).expect("mount");
+    let widget = Widget::mount(host, config, Vec::new(), page.clone()).expect("mount");
     eventually(2_000, || !status(&widget).is_empty()).await;
     assert_eq!(status(&widget), "In stock");
     assert_eq!(codes.borrow().as_slice(), ["wording"]);
     assert_eq!(recorder.requests.borrow()[0].url, "/missing/fr.json");
+    // The page remembers: a later French widget speaks English at once, asking nothing.
+    let later = mount_in(&page, "IN", "fr-CA");
+    assert_eq!(status(&later), "In stock");
+    assert_eq!(recorder.requests.borrow().len(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn a_delivery_before_the_wording_arrives_is_told_in_the_shoppers_language() {
+    // An earlier visit, offline, left a request behind.
+    let store = Rc::new(MemoryStore::default());
+    let offline = Rc::new(Recorder::default());
+    for _ in 0..100 {
+        offline
+            .answers
+            .borrow_mut()
+            .push_back(Err(TransportError::Network("offline".to_owned())));
+    }
+    let first_visit = Page::new(
+        inline_config(),
+        services_with_store(&offline, store.clone()),
+    );
+    let widget = mount(&first_visit, "BACK", 1);
+    fill_and_submit(&widget);
+    settle().await;
+    widget.destroy();
+    drop((widget, first_visit));
+
+    // Back in German, online: the request is delivered before the German words arrive.
+    let online = Rc::new(Recorder::default());
+    online.wording_delay_ms.set(400);
+    let page = Page::new(inline_config(), services_with_store(&online, store.clone()));
+    let host = host();
+    let submitted = count_events(&host, "backorder:submitted");
+    let config = ElementConfig {
+        locale: Some("de-DE".to_owned()),
+        ..config("BACK", 1)
+    };
+    let widget = Widget::mount(host, config, Vec::new(), page.clone()).expect("mount");
+    page.resume_deliveries();
+    eventually(300, || !online.requests.borrow().is_empty()).await;
+    settle().await;
+    assert_eq!(online.requests.borrow().len(), 1, "delivered once");
+    assert!(
+        store.load().pending.is_empty(),
+        "delivered before the words"
+    );
+    assert_eq!(status(&widget), "", "nothing said yet");
+    assert!(
+        find(&widget, ".confirmation").is_none() && find(&widget, ".queued").is_none(),
+        "no English confirmation or queue message"
+    );
+    eventually(2_000, || find(&widget, ".confirmation").is_some()).await;
+    let confirmation = text(&widget, ".confirmation");
+    assert!(
+        confirmation.contains("Warteschlange"),
+        "German confirmation: {confirmation:?}"
+    );
+    assert_eq!(*submitted.borrow(), 1, "backorder:submitted, once");
+}
+
+#[wasm_bindgen_test]
+async fn switching_language_never_leaves_the_old_words_or_a_dead_form() {
+    let recorder = Rc::new(Recorder::default());
+    recorder.wording_delay_ms.set(200);
+    let page = inline_page(&recorder);
+    let widget = mount_in(&page, "BACK", "en");
+    assert!(find(&widget, "form").is_some(), "an English form");
+    widget.update(ElementConfig {
+        locale: Some("fr-FR".to_owned()),
+        ..widget.config()
+    });
+    assert_eq!(status(&widget), "", "no English while French loads");
+    assert!(find(&widget, "form").is_none(), "the English form is gone");
+    eventually(2_000, || find(&widget, "form").is_some()).await;
+    assert_eq!(text(&widget, "label[for=email]"), "E-mail");
+    assert!(
+        status(&widget).contains("décembre"),
+        "{:?}",
+        status(&widget)
+    );
+    fill_and_submit(&widget);
+    settle().await;
+    assert_eq!(recorder.requests.borrow().len(), 1, "the French form sends");
 }
 
 #[wasm_bindgen_test]
@@ -311,5 +396,36 @@ fn the_theme_comes_through_custom_properties_and_parts() {
         computed(".headline", "letter-spacing"),
         "3px",
         "::part(headline)"
+    );
+}
+
+#[wasm_bindgen_test]
+fn the_wording_folder_is_beside_the_loader_unless_the_script_names_one() {
+    let loader_folder = "https://shop.example/assets/wording/";
+    let config = PageConfig::from_script(None, Some(loader_folder.to_owned()));
+    assert_eq!(
+        config.wording_url.as_deref(),
+        Some(loader_folder),
+        "imported as a module: no script tag"
+    );
+    let document = web_sys::window()
+        .and_then(|window| window.document())
+        .expect("document");
+    let script = document.create_element("script").expect("script");
+    let config = PageConfig::from_script(Some(&script), Some(loader_folder.to_owned()));
+    assert_eq!(config.wording_url.as_deref(), Some(loader_folder));
+    script
+        .set_attribute("data-wording-url", "/i18n")
+        .expect("attribute");
+    let config = PageConfig::from_script(Some(&script), Some(loader_folder.to_owned()));
+    let origin = web_sys::window()
+        .expect("window")
+        .location()
+        .origin()
+        .expect("origin");
+    assert_eq!(
+        config.wording_url,
+        Some(format!("{origin}/i18n/")),
+        "the script's folder, relative to the page, as a folder"
     );
 }

@@ -39,6 +39,8 @@ pub struct Recorder {
     /// Every request but those for wording files, which are answered from `www/wording/`.
     pub requests: RefCell<Vec<HttpRequest>>,
     pub wording_requests: Cell<u32>,
+    /// How long a wording file takes to arrive (0: at once).
+    pub wording_delay_ms: Cell<u32>,
     pub answers: RefCell<VecDeque<Result<HttpResponse, TransportError>>>,
 }
 
@@ -71,7 +73,13 @@ impl Transport for Recorder {
                 retry_after: None,
                 body: (*body).to_owned(),
             });
-            return Box::pin(async move { answer });
+            let delay = self.wording_delay_ms.get();
+            return Box::pin(async move {
+                if delay > 0 {
+                    gloo_timers::future::TimeoutFuture::new(delay).await;
+                }
+                answer
+            });
         }
         self.requests.borrow_mut().push(request);
         let answer = self.answers.borrow_mut().pop_front().unwrap_or(Ok(HttpResponse {

@@ -14,6 +14,7 @@ use wasm_bindgen::JsValue;
 use web_sys::HtmlElement;
 
 use super::config::{ElementConfig, Mode};
+use super::courier::Delivery;
 use super::events::{self, ErrorDetail, StatusDetail};
 use super::form_dom::FormDom;
 use super::intl::IntlFormat;
@@ -22,6 +23,7 @@ use super::render::Skeleton;
 use super::wording::WordingResult;
 use super::{Page, platform};
 use crate::domain::{BackorderRequest, Evaluation, RequestKind, evaluate, format_iso_date};
+use crate::outbox::Pending;
 use crate::view::{Messages, status_view};
 
 /// A mounted widget. Dropping the last handle does not unmount it; call [`Widget::destroy`].
@@ -42,6 +44,8 @@ struct State {
     /// Whether `messages` is complete: English, or the language's file has been read (or could
     /// not be, and English stands in). Until then the widget shows only its loading state.
     wording_ready: bool,
+    /// What the courier learned while the wording was on its way, shown once it is here.
+    deferred: Vec<(Pending, Delivery)>,
     format: IntlFormat,
     /// Bumped on every reload, so a late answer for a previous SKU is ignored.
     generation: u64,
@@ -94,6 +98,7 @@ impl Widget {
             dom,
             state: RefCell::new(State {
                 wording_ready: messages.language() == "en",
+                deferred: Vec::new(),
                 messages,
                 format: IntlFormat::new(&locale, today),
                 locale,
@@ -160,6 +165,10 @@ impl Widget {
                 state.format = IntlFormat::new(&locale, (self.page.services.today)());
                 state.locale = locale;
                 state.form = None;
+                if !state.wording_ready {
+                    // What is on show speaks the old language: it goes until the new one is here.
+                    state.form_listeners.clear();
+                }
             }
             if reload {
                 state.phase = Phase::Editing;
@@ -171,10 +180,14 @@ impl Widget {
         if refollow {
             self.follow_quantity_input();
         }
+        let waiting_for_words = !self.state.borrow().wording_ready;
         if reload {
             self.dom.clear_body();
             self.reload();
             self.restore_from_outbox();
+        } else if waiting_for_words {
+            self.dom.clear_body();
+            self.show_loading();
         } else {
             self.render();
         }
@@ -303,6 +316,10 @@ impl Widget {
         }
         self.render();
         self.restore_from_outbox();
+        let deferred = std::mem::take(&mut self.state.borrow_mut().deferred);
+        for (pending, delivery) in deferred {
+            self.delivered(&pending, &delivery);
+        }
     }
 
     fn loaded(&self, generation: u64, result: StockResult) {

@@ -136,11 +136,16 @@ impl Widget {
     /// What the courier learned about a request of this widget's SKU.
     pub(crate) fn delivered(&self, pending: &Pending, delivery: &Delivery) {
         {
-            let state = self.state.borrow();
+            let mut state = self.state.borrow_mut();
             if state.destroyed
                 || state.config.sku != pending.sku
                 || state.config.mode == super::Mode::Badge
             {
+                return;
+            }
+            if !state.wording_ready {
+                // Said in the shopper's language or not at all: shown when the words arrive.
+                state.deferred.push((pending.clone(), delivery.clone()));
                 return;
             }
         }
