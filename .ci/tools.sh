@@ -16,6 +16,14 @@ for component in rustfmt clippy rust-src; do
     || { say "adding $component"; rustup component add "$component"; }
 done
 
+# The shipped widget's size flags (Makefile, build) exist since Rust 1.92; say so plainly rather
+# than fail deep inside the build.
+RUSTC_BOOTSTRAP=1 rustc -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none \
+  --print cfg --target wasm32-unknown-unknown >/dev/null 2>&1 || {
+  echo "$(rustc --version) does not know -Cpanic=immediate-abort: building the widget needs Rust 1.92 or newer (rustup update stable)" >&2
+  exit 1
+}
+
 # wasm-bindgen-cli must match the wasm-bindgen version Cargo.lock pins, exactly.
 pinned=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$pinned" ]; then
