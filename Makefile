@@ -12,7 +12,7 @@ PKG := www/pkg
 # as the size work lands, never raise it.
 SIZE_BUDGET ?= 79872
 
-.PHONY: demo test tools build check fmt clippy test-native test-browser test-e2e size bench clean
+.PHONY: demo test tools build check fmt clippy test-native test-browser test-e2e size size-report bench clean
 
 demo: build ## Builds the widget and serves the demo storefront with the reference endpoint.
 	cargo run --release --features server --bin backorder-server
@@ -55,6 +55,17 @@ test-e2e: build
 
 size: build ## Fails when the widget's gzip total is over budget, or a JS file is over 10 KiB gzipped.
 	cargo test --release --features server --test bench -- size --budget $(SIZE_BUDGET)
+
+REPORT := target/size-report
+size-report: build ## What the WebAssembly spends its bytes on, by module (installs twiggy).
+	command -v twiggy >/dev/null || cargo install twiggy --locked
+	mkdir -p $(REPORT)
+	wasm-bindgen --target web --keep-debug --out-dir $(REPORT) target/wasm32-unknown-unknown/release/backorder_widget.wasm
+	node target/tools/node_modules/binaryen/bin/wasm-opt -Oz -g --minify-imports-and-exports-and-modules \
+	  $(REPORT)/backorder_widget_bg.wasm -o $(REPORT)/named.wasm >/dev/null
+	twiggy top -n 25 $(REPORT)/named.wasm
+	twiggy top -n 100000 --format csv $(REPORT)/named.wasm > $(REPORT)/top.csv
+	node .ci/size-report.mjs $(REPORT)/top.csv
 
 bench: build ## Measures bytes, time to first status, 200 badges, the engine and the endpoint (target/bench.json).
 	cargo test --release --features server --test bench -- all --budget $(SIZE_BUDGET)
