@@ -96,22 +96,8 @@ async fn retry_after_is_honoured() {
 #[wasm_bindgen_test]
 async fn a_reload_delivers_what_an_earlier_visit_left_behind() {
     let store = Rc::new(MemoryStore::default());
-    let offline = Rc::new(Recorder::default());
-    for _ in 0..100 {
-        offline
-            .answers
-            .borrow_mut()
-            .push_back(Err(TransportError::Network("offline".to_owned())));
-    }
+    leave_a_request_behind(&store).await;
     let config = inline_config;
-    let first_visit = Page::new(config(), services_with_store(&offline, store.clone()));
-    let widget = mount(&first_visit, "BACK", 1);
-    fill_and_submit(&widget);
-    settle().await;
-    // Leaving the page: its widget and page go away with their timers.
-    widget.destroy();
-    drop(widget);
-    drop(first_visit);
     let key = store
         .load()
         .pending

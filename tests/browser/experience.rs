@@ -3,7 +3,7 @@
 use std::rc::Rc;
 
 use backorder_widget::web::{
-    ElementConfig, HttpResponse, MemoryStore, OutboxStore, Page, PageConfig, TransportError, Widget,
+    ElementConfig, HttpResponse, MemoryStore, OutboxStore, Page, PageConfig, Widget,
 };
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -145,24 +145,8 @@ async fn a_wording_file_that_cannot_be_read_gives_english_and_an_error_event() {
 
 #[wasm_bindgen_test]
 async fn a_delivery_before_the_wording_arrives_is_told_in_the_shoppers_language() {
-    // An earlier visit, offline, left a request behind.
     let store = Rc::new(MemoryStore::default());
-    let offline = Rc::new(Recorder::default());
-    for _ in 0..100 {
-        offline
-            .answers
-            .borrow_mut()
-            .push_back(Err(TransportError::Network("offline".to_owned())));
-    }
-    let first_visit = Page::new(
-        inline_config(),
-        services_with_store(&offline, store.clone()),
-    );
-    let widget = mount(&first_visit, "BACK", 1);
-    fill_and_submit(&widget);
-    settle().await;
-    widget.destroy();
-    drop((widget, first_visit));
+    leave_a_request_behind(&store).await;
 
     // Back in German, online: the request is delivered before the German words arrive.
     let online = Rc::new(Recorder::default());

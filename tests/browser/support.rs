@@ -305,3 +305,23 @@ pub fn error_codes(target: &HtmlElement) -> Rc<RefCell<Vec<String>>> {
     listener.forget();
     codes
 }
+
+/// An earlier visit, offline: the shopper reserved BACK, the request was saved in `store` and
+/// never sent, and the page went away with its widget and timers.
+pub async fn leave_a_request_behind(store: &Rc<MemoryStore>) {
+    let offline = Rc::new(Recorder::default());
+    for _ in 0..100 {
+        offline
+            .answers
+            .borrow_mut()
+            .push_back(Err(TransportError::Network("offline".to_owned())));
+    }
+    let first_visit = Page::new(
+        inline_config(),
+        services_with_store(&offline, store.clone()),
+    );
+    let widget = mount(&first_visit, "BACK", 1);
+    fill_and_submit(&widget);
+    settle().await;
+    widget.destroy();
+}
