@@ -50,7 +50,7 @@ impl PageConfig {
             }
         }
         if let Some(selector) = non_empty(script.get_attribute("data-messages")) {
-            match text_of(&selector).and_then(|text| parse_messages(&text)) {
+            match text_of(&selector).and_then(|text| super::js::texts_from_json(&text)) {
                 Ok(messages) => config.messages = messages,
                 Err(problem) => config.problems.push(format!("data-messages: {problem}")),
             }
@@ -90,16 +90,6 @@ fn text_of(selector: &str) -> Result<String, String> {
         .map_err(|_| format!("\"{selector}\" is not a valid CSS selector"))?
         .ok_or_else(|| format!("no element matches \"{selector}\""))?;
     Ok(element.text_content().unwrap_or_default())
-}
-
-/// Merchant wording: a flat JSON object of strings.
-fn parse_messages(text: &str) -> Result<Vec<(String, String)>, String> {
-    let value = super::js::from_json(text).ok_or("the messages are not valid JSON")?;
-    let fields = super::js::Fields(&value);
-    if !fields.is_object() {
-        return Err("the messages must be a JSON object of strings".to_owned());
-    }
-    fields.string_entries()
 }
 
 /// How much the element shows.

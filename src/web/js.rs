@@ -171,6 +171,17 @@ pub fn from_json(text: &str) -> Option<JsValue> {
     js_sys::JSON::parse(text).ok()
 }
 
+/// A flat JSON object of texts (`{"key": "text", …}`), as wording comes: the merchant's
+/// overrides and the language files.
+pub fn texts_from_json(text: &str) -> Result<Vec<(String, String)>, String> {
+    let value = from_json(text).ok_or("not valid JSON")?;
+    let fields = Fields(&value);
+    if !fields.is_object() {
+        return Err("not a JSON object of texts".to_owned());
+    }
+    fields.string_entries()
+}
+
 /// An array of values.
 pub fn array(values: impl IntoIterator<Item = JsValue>) -> JsValue {
     values.into_iter().collect::<Array>().into()

@@ -10,6 +10,7 @@ use wasm_bindgen_futures::spawn_local;
 use super::js::{Fields, from_json};
 use super::small_map::SmallMap;
 use super::transport::{HttpRequest, Transport, TransportError};
+use super::waiters::Waiters;
 use super::wire;
 use crate::domain::{RecordError, ShopCalendar, ShopConfig, Stock};
 
@@ -67,12 +68,6 @@ impl fmt::Display for LoadError {
 }
 
 pub type StockResult = Result<Rc<StockEntry>, LoadError>;
-type Callback = Box<dyn FnOnce(StockResult)>;
-
-enum Slot {
-    Waiting(Vec<Callback>),
-    Ready(StockResult),
-}
 
 /// Where stock comes from for one element.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,7 +81,8 @@ pub struct StockLoader {
     transport: Rc<dyn Transport>,
     inline_text: Option<String>,
     inline: RefCell<Option<Result<SmallMap<String, StockResult>, LoadError>>>,
-    slots: RefCell<SmallMap<(String, String), Slot>>,
+    /// Answers by (availability URL, SKU).
+    slots: Waiters<(String, String), StockResult>,
     queued: RefCell<Vec<(String, String)>>,
     flush_scheduled: Cell<bool>,
 }
@@ -94,7 +90,7 @@ pub struct StockLoader {
 impl fmt::Debug for StockLoader {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("StockLoader")
-            .field("cached", &self.slots.borrow().len())
+            .field("slots", &self.slots)
             .finish_non_exhaustive()
     }
 }
@@ -112,7 +108,7 @@ impl StockLoader {
             transport,
             inline_text,
             inline: RefCell::new(None),
-            slots: RefCell::default(),
+            slots: Waiters::default(),
             queued: RefCell::default(),
             flush_scheduled: Cell::new(false),
         }
@@ -143,40 +139,21 @@ impl StockLoader {
             let text = self.inline_text.as_deref().unwrap_or_default();
             parse_availability(text)
         });
-        match parsed {
-            Ok(entries) => entries
-                .get(sku)
-                .cloned()
-                .unwrap_or_else(|| Err(LoadError::UnknownSku(sku.to_owned()))),
-            Err(error) => Err(error.clone()),
-        }
+        entry_for(parsed, sku)
     }
 
-    fn load_from_url(self: &Rc<Self>, url: &str, sku: &str, done: Callback) {
+    fn load_from_url(self: &Rc<Self>, url: &str, sku: &str, done: Box<dyn FnOnce(StockResult)>) {
         let key = (url.to_owned(), sku.to_owned());
-        let mut slots = self.slots.borrow_mut();
-        match slots.get_mut(&key) {
-            Some(Slot::Ready(result)) => {
-                let result = result.clone();
-                drop(slots);
-                done(result);
-            }
-            Some(Slot::Waiting(callbacks)) => callbacks.push(done),
-            None => {
-                slots.insert(key.clone(), Slot::Waiting(vec![done]));
-                drop(slots);
-                self.queued.borrow_mut().push(key);
-                self.schedule_flush();
-            }
+        if self.slots.join(key.clone(), done) {
+            self.queued.borrow_mut().push(key);
+            self.schedule_flush();
         }
     }
 
     /// Forgets cached answers so the next load asks the server again (after a reservation, the
     /// count of promised units has changed).
     pub fn invalidate(&self, sku: &str) {
-        self.slots
-            .borrow_mut()
-            .retain(|(_, cached), slot| cached != sku || matches!(slot, Slot::Waiting(_)));
+        self.slots.forget(|(_, cached)| cached == sku);
     }
 
     fn schedule_flush(self: &Rc<Self>) {
@@ -223,28 +200,22 @@ impl StockLoader {
             Err(error) => Err(LoadError::Transport(error)),
         };
         for sku in skus {
-            let result = match &answer {
-                Ok(entries) => entries
-                    .get(&sku)
-                    .cloned()
-                    .unwrap_or_else(|| Err(LoadError::UnknownSku(sku.clone()))),
-                Err(error) => Err(error.clone()),
-            };
-            let key = (url.clone(), sku);
+            let result = entry_for(&answer, &sku);
+            // A failed request is asked again by the next widget; an answer is kept.
             let keep = !matches!(result, Err(LoadError::Status(_) | LoadError::Transport(_)));
-            let previous = if keep {
-                self.slots
-                    .borrow_mut()
-                    .insert(key, Slot::Ready(result.clone()))
-            } else {
-                self.slots.borrow_mut().remove(&key)
-            };
-            if let Some(Slot::Waiting(callbacks)) = previous {
-                for callback in callbacks {
-                    callback(result.clone());
-                }
-            }
+            self.slots.settle((url.clone(), sku), result, keep);
         }
+    }
+}
+
+/// One SKU's result from a parsed availability answer (inline or fetched).
+fn entry_for(parsed: &Result<SmallMap<String, StockResult>, LoadError>, sku: &str) -> StockResult {
+    match parsed {
+        Ok(entries) => entries
+            .get(sku)
+            .cloned()
+            .unwrap_or_else(|| Err(LoadError::UnknownSku(sku.to_owned()))),
+        Err(error) => Err(error.clone()),
     }
 }
 

@@ -19,6 +19,7 @@ mod storage;
 mod structured;
 mod style;
 mod transport;
+mod waiters;
 mod widget;
 pub(crate) mod wire;
 mod wording;

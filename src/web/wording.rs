@@ -1,15 +1,14 @@
 //! Fetches a language's wording (`<wording-url><language>.json`) once per page, for every
 //! widget that speaks it. English is built in and never fetched.
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
 use wasm_bindgen_futures::spawn_local;
 
-use super::js::{Fields, from_json};
+use super::js::texts_from_json;
 use super::platform::console_warn;
-use super::small_map::SmallMap;
 use super::transport::{HttpRequest, Transport};
+use super::waiters::Waiters;
 use crate::view::missing_keys;
 
 /// A language's wording, as `Messages::with_translation` takes it.
@@ -18,27 +17,19 @@ pub type Translation = Rc<[(String, String)]>;
 /// The wording, or why it could not be read (the widget then speaks English).
 pub type WordingResult = Result<Translation, String>;
 
-type Callback = Box<dyn FnOnce(WordingResult)>;
-
-enum Slot {
-    Waiting(Vec<Callback>),
-    /// The file was read, or could not be (then the page speaks English until it is reloaded,
-    /// rather than keeping later widgets blank while the file is asked for again).
-    Ready(WordingResult),
-}
-
 /// One page's wording files.
 pub struct WordingLoader {
     transport: Rc<dyn Transport>,
     /// The folder the files are in, ending with `/`.
     folder: Option<String>,
-    slots: RefCell<SmallMap<&'static str, Slot>>,
+    slots: Waiters<&'static str, WordingResult>,
 }
 
 impl std::fmt::Debug for WordingLoader {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("WordingLoader")
             .field("folder", &self.folder)
+            .field("slots", &self.slots)
             .finish_non_exhaustive()
     }
 }
@@ -48,36 +39,34 @@ impl WordingLoader {
         Rc::new(Self {
             transport,
             folder,
-            slots: RefCell::default(),
+            slots: Waiters::default(),
         })
     }
 
-    /// Calls `done` with `language`'s wording: at once when the page already has it (or already
-    /// failed to read it), else when its file arrives.
+    /// Calls `done` with `language`'s wording: at once when the page already has it (or could
+    /// not read it: then the page speaks English for that language until it is reloaded, rather
+    /// than keeping later widgets blank while the file is asked for again), else when its file
+    /// arrives.
     pub fn load(
         self: &Rc<Self>,
         language: &'static str,
         done: impl FnOnce(WordingResult) + 'static,
     ) {
-        let mut slots = self.slots.borrow_mut();
-        match slots.get_mut(&language) {
-            Some(Slot::Ready(result)) => {
-                let result = result.clone();
-                drop(slots);
-                done(result);
-            }
-            Some(Slot::Waiting(callbacks)) => callbacks.push(Box::new(done)),
-            None => {
-                let Some(folder) = &self.folder else {
-                    drop(slots);
-                    return done(Err(format!(
-                        "no wording for \"{language}\": the page has no wording folder (data-wording-url); showing English"
-                    )));
-                };
+        if !self.slots.join(language, Box::new(done)) {
+            return;
+        }
+        match &self.folder {
+            Some(folder) => {
                 let url = format!("{folder}{language}.json");
-                slots.insert(language, Slot::Waiting(vec![Box::new(done)]));
                 spawn_local(self.clone().fetch(language, url));
             }
+            None => self.slots.settle(
+                language,
+                Err(format!(
+                    "no wording for \"{language}\": the page has no wording folder (data-wording-url); showing English"
+                )),
+                true,
+            ),
         }
     }
 
@@ -109,26 +98,13 @@ impl WordingLoader {
                 ));
             }
         }
-        let previous = self
-            .slots
-            .borrow_mut()
-            .insert(language, Slot::Ready(result.clone()));
-        if let Some(Slot::Waiting(callbacks)) = previous {
-            for callback in callbacks {
-                callback(result.clone());
-            }
-        }
+        self.slots.settle(language, result, true);
     }
 }
 
-/// A wording file: a JSON object of strings, not empty.
+/// A wording file: a JSON object of texts, not empty.
 fn parse(text: &str) -> Result<Translation, String> {
-    let value = from_json(text).ok_or("not JSON")?;
-    let fields = Fields(&value);
-    if !fields.is_object() {
-        return Err("not a JSON object of texts".to_owned());
-    }
-    let entries = fields.string_entries()?;
+    let entries = texts_from_json(text)?;
     if entries.is_empty() {
         return Err("no texts".to_owned());
     }
