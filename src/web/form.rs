@@ -47,7 +47,9 @@ impl Accepted {
     }
 }
 
-/// What an answer means for the shopper.
+/// What a final answer means for the shopper. Answers worth retrying (`408`, `425`, `429`,
+/// `5xx`) never get here: the courier keeps those requests and tries again
+/// (`outbox::disposition`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     Accepted(Accepted),
@@ -57,12 +59,8 @@ pub enum Outcome {
     Exceeds {
         remaining: u32,
     },
-    /// `429`: wait, then the same request may be sent again.
-    RateLimited {
-        retry_after_seconds: Option<u32>,
-    },
-    /// `5xx` (or an answer we cannot read): the same request may be sent again.
-    TryAgain,
+    /// A `2xx` whose body we cannot read.
+    Unreadable,
     /// Any other status: this request will never succeed as it is.
     Rejected {
         status: u16,
@@ -73,7 +71,7 @@ pub enum Outcome {
 impl Outcome {
     pub fn from_response(response: &HttpResponse) -> Self {
         if matches!(response.status, 200 | 201) {
-            return Accepted::read(&response.body).map_or(Self::TryAgain, Self::Accepted);
+            return Accepted::read(&response.body).map_or(Self::Unreadable, Self::Accepted);
         }
         let body = from_json(&response.body).unwrap_or(wasm_bindgen::JsValue::NULL);
         let fields = Fields(&body);
@@ -87,13 +85,6 @@ impl Outcome {
                     .and_then(|n| u32::try_from(n).ok())
                     .unwrap_or(0),
             },
-            429 => Self::RateLimited {
-                retry_after_seconds: response
-                    .retry_after
-                    .as_deref()
-                    .and_then(|value| value.trim().parse().ok()),
-            },
-            500..=599 => Self::TryAgain,
             status => Self::Rejected {
                 status,
                 message: fields.string("message").ok().flatten(),

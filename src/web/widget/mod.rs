@@ -22,7 +22,7 @@ use super::loader::{LoadError, Source, StockEntry, StockResult};
 use super::render::Skeleton;
 use super::wording::WordingResult;
 use super::{Page, platform};
-use crate::domain::{BackorderRequest, Evaluation, RequestKind, evaluate, format_iso_date};
+use crate::domain::{BackorderRequest, RequestKind, evaluate, format_iso_date};
 use crate::outbox::Pending;
 use crate::view::{Messages, status_view};
 
@@ -50,7 +50,8 @@ struct State {
     /// Bumped on every reload, so a late answer for a previous SKU is ignored.
     generation: u64,
     entry: Option<StockResult>,
-    evaluation: Option<Evaluation>,
+    /// The most this shopper can be promised now, for the "at most N" field errors.
+    max_quantity: Option<u32>,
     form: Option<FormDom>,
     phase: Phase,
     /// The request being (or last) sent, so a retry reuses its idempotency key.
@@ -105,7 +106,7 @@ impl Widget {
                 config,
                 generation: 0,
                 entry: None,
-                evaluation: None,
+                max_quantity: None,
                 form: None,
                 phase: Phase::Editing,
                 outgoing: None,
@@ -401,7 +402,7 @@ impl Widget {
                 .collect::<Vec<_>>()
                 .join(". "),
         };
-        self.state.borrow_mut().evaluation = Some(evaluation.clone());
+        self.state.borrow_mut().max_quantity = Some(evaluation.max_quantity);
         if self.page.config.structured_data {
             // The page's offer is about the product, not about this shopper's quantity.
             let offer = evaluate(&entry.stock, &entry.calendar, 1, today).availability;
@@ -498,11 +499,9 @@ impl Widget {
             }
             return;
         }
-        if self.endpoint_of(&state).is_err() {
+        if let Err(problem) = self.endpoint_of(&state) {
             drop(state);
-            if let Err(problem) = self.endpoint() {
-                self.report("config", &problem);
-            }
+            self.report("config", &problem);
             self.dom.clear_body();
             return;
         }

@@ -267,7 +267,7 @@ impl Widget {
                     &format!("the endpoint answered HTTP {status}{message}"),
                 );
             }
-            Outcome::Accepted(_) | Outcome::RateLimited { .. } | Outcome::TryAgain => {}
+            Outcome::Accepted(_) | Outcome::Unreadable => {}
         }
     }
 
@@ -285,12 +285,7 @@ impl Widget {
     }
 
     fn show_field_errors(&self, form: &FormDom, errors: &[FieldError], general: Option<&str>) {
-        let max = self
-            .state
-            .borrow()
-            .evaluation
-            .as_ref()
-            .map_or(1, |evaluation| evaluation.max_quantity);
+        let max = self.state.borrow().max_quantity.unwrap_or(1);
         let shown: Vec<(String, String)> = errors
             .iter()
             .map(|error| {
