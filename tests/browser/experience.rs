@@ -181,6 +181,47 @@ async fn a_delivery_before_the_wording_arrives_is_told_in_the_shoppers_language(
     assert_eq!(*submitted.borrow(), 1, "backorder:submitted, once");
 }
 
+/// A request left by an earlier visit is refused (422) when this visit delivers it, while the
+/// widget's wording may still be on its way: what the shopper then sees.
+async fn refused_on_return(locale: &str) -> (String, String, bool) {
+    let store = Rc::new(MemoryStore::default());
+    leave_a_request_behind(&store).await;
+    let online = Rc::new(Recorder::default());
+    online.wording_delay_ms.set(400);
+    online.answers.borrow_mut().push_back(Ok(HttpResponse {
+        status: 422,
+        retry_after: None,
+        body: r#"{"errors": [{"field": "email", "code": "invalid_email", "message": "enter an email address"}]}"#.to_owned(),
+    }));
+    let page = Page::new(inline_config(), services_with_store(&online, store));
+    let widget = mount_in(&page, "BACK", locale);
+    page.resume_deliveries();
+    eventually(2_000, || find(&widget, ".notice").is_some()).await;
+    (
+        text(&widget, ".notice"),
+        text(&widget, "#email-error"),
+        find(&widget, "form").is_some(),
+    )
+}
+
+#[wasm_bindgen_test]
+async fn a_refusal_before_the_wording_arrives_is_told_as_in_english() {
+    let (notice, field_error, form) = refused_on_return("en").await;
+    assert_eq!(notice, "The shop could not accept this request.");
+    assert_eq!(
+        field_error, "",
+        "no error beside a field this visit never filled"
+    );
+    assert!(form, "the form, for a corrected request");
+    let (notice, field_error, form) = refused_on_return("de-DE").await;
+    assert_eq!(notice, "Der Shop konnte diese Anfrage nicht annehmen.");
+    assert_eq!(
+        field_error, "",
+        "no error beside a field this visit never filled"
+    );
+    assert!(form, "the form, for a corrected request");
+}
+
 #[wasm_bindgen_test]
 async fn switching_language_never_leaves_the_old_words_or_a_dead_form() {
     let recorder = Rc::new(Recorder::default());

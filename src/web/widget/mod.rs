@@ -315,12 +315,19 @@ impl Widget {
         if loading {
             self.show_loading();
         }
-        self.render();
-        self.restore_from_outbox();
         let deferred = std::mem::take(&mut self.state.borrow_mut().deferred);
+        if deferred.is_empty() {
+            self.render();
+            self.restore_from_outbox();
+            return;
+        }
+        // Told first, as they would have been with the words here: before a form is built
+        // (a refusal then says why above a fresh form), and instead of restoring from the
+        // outbox, which holds what these deliveries wrote and would only draw it again.
         for (pending, delivery) in deferred {
             self.delivered(&pending, &delivery);
         }
+        self.render();
     }
 
     fn loaded(&self, generation: u64, result: StockResult) {
