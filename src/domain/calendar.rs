@@ -3,7 +3,8 @@
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
-use super::{RecordError, parse_iso_date};
+use super::RecordError;
+use super::stock::{bounded, date};
 
 /// Ten years: any longer wait is a typing mistake, not a promise.
 const MAX_WAIT_DAYS: u32 = 3660;
@@ -68,28 +69,10 @@ impl ShopCalendar {
             }
         }
         for holiday in &config.holidays {
-            let date = parse_iso_date(holiday).ok_or_else(|| RecordError::BadDate {
-                field: "holidays",
-                value: holiday.clone(),
-            })?;
-            calendar.holidays.push(date);
+            calendar.holidays.push(date("holidays", holiday)?);
         }
         if let Some(days) = config.max_wait_days {
-            calendar.max_wait_days = match u32::try_from(days) {
-                Ok(days) if days <= MAX_WAIT_DAYS => days,
-                _ if days < 0 => {
-                    return Err(RecordError::Negative {
-                        field: "max_wait_days",
-                        value: days,
-                    });
-                }
-                _ => {
-                    return Err(RecordError::TooLarge {
-                        field: "max_wait_days",
-                        limit: MAX_WAIT_DAYS,
-                    });
-                }
-            };
+            calendar.max_wait_days = bounded("max_wait_days", days, MAX_WAIT_DAYS)?;
         }
         calendar.payment = match config.payment.as_deref() {
             None => None,
@@ -104,19 +87,6 @@ impl ShopCalendar {
             }
         };
         Ok(calendar)
-    }
-
-    /// A calendar with the given working days and holidays, for tests and the demo catalog.
-    pub fn new(working_days: &[Weekday], holidays: impl IntoIterator<Item = NaiveDate>) -> Self {
-        let mut calendar = Self {
-            working_days: [false; 7],
-            ..Self::default()
-        };
-        for day in working_days {
-            calendar.working_days[day.num_days_from_monday() as usize] = true;
-        }
-        calendar.holidays = holidays.into_iter().collect();
-        calendar
     }
 
     /// Whether the warehouse ships on this day.

@@ -92,7 +92,7 @@ pub struct FieldError {
 }
 
 impl FieldError {
-    fn new(field: &str, code: &str, message: impl Into<String>) -> Self {
+    pub fn new(field: &str, code: &str, message: impl Into<String>) -> Self {
         Self {
             field: field.to_owned(),
             code: code.to_owned(),

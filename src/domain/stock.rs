@@ -141,23 +141,25 @@ fn sort_by_arrival(batches: &mut [IncomingBatch]) {
 }
 
 fn count(field: &'static str, value: i64) -> Result<u32, RecordError> {
+    bounded(field, value, MAX_QUANTITY)
+}
+
+/// A whole number from 0 to `limit`, for the stock record and the shop's calendar.
+pub(super) fn bounded(field: &'static str, value: i64, limit: u32) -> Result<u32, RecordError> {
     if value < 0 {
         return Err(RecordError::Negative { field, value });
     }
     u32::try_from(value)
         .ok()
-        .filter(|&value| value <= MAX_QUANTITY)
-        .ok_or(RecordError::TooLarge {
-            field,
-            limit: MAX_QUANTITY,
-        })
+        .filter(|&value| value <= limit)
+        .ok_or(RecordError::TooLarge { field, limit })
 }
 
 fn optional_count(field: &'static str, value: Option<i64>) -> Result<Option<u32>, RecordError> {
     value.map(|value| count(field, value)).transpose()
 }
 
-fn date(field: &'static str, text: &str) -> Result<NaiveDate, RecordError> {
+pub(super) fn date(field: &'static str, text: &str) -> Result<NaiveDate, RecordError> {
     parse_iso_date(text).ok_or_else(|| RecordError::BadDate {
         field,
         value: text.to_owned(),

@@ -76,8 +76,7 @@ impl Outbox {
 
     /// Remembers a confirmed reservation; one per SKU (the latest wins).
     pub fn confirm(&mut self, reservation: Reservation) {
-        self.reservations
-            .retain(|existing| existing.sku != reservation.sku);
+        self.forget_reservation(&reservation.sku);
         self.reservations.push(reservation);
     }
 

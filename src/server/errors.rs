@@ -43,11 +43,7 @@ impl ApiError {
 
     /// `422` with one field error.
     pub fn field(field: &str, code: &str, message: impl Into<String>) -> Self {
-        Self::fields(vec![FieldError {
-            field: field.to_owned(),
-            code: code.to_owned(),
-            message: message.into(),
-        }])
+        Self::fields(vec![FieldError::new(field, code, message)])
     }
 
     /// `500`. The cause goes to the log, not to the client.

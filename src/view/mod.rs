@@ -11,4 +11,4 @@ mod wording;
 pub use messages::{LocaleFormat, Messages, PlainFormat};
 pub use preview::preview_samples;
 pub use status::{StatusView, Tone, confirmation_text, status_view};
-pub use wording::{SUPPORTED_LANGUAGES, missing_keys};
+pub use wording::missing_keys;
