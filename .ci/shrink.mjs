@@ -32,9 +32,10 @@ const literal = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const swap = (text, pattern, replacement) => text.replace(pattern, (...groups) =>
   typeof replacement === "function" ? replacement(...groups) : replacement);
 
-// The features rustc's wasm32 target enables by default; wasm-opt must know them.
+// The features the widget is built with (rustc's wasm32 defaults less reference types, which the
+// Makefile turns off); wasm-opt must know them.
 const features = ["bulk-memory", "nontrapping-float-to-int", "sign-ext", "mutable-globals",
-  "reference-types", "multivalue"].map((feature) => `--enable-${feature}`);
+  "multivalue"].map((feature) => `--enable-${feature}`);
 const shrunk = `${wasm}.shrunk`;
 const map = JSON.parse(execFileSync("node", [wasmOpt, "-Oz", ...features, "--strip-debug",
   "--strip-producers", "--minify-imports-and-exports-and-modules", wasm, "-o", shrunk],
