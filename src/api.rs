@@ -104,7 +104,7 @@ impl WidgetHandle {
         let Some(widget) = &self.widget else { return };
         let mut problems = Vec::new();
         let options = MountOptions::read(&changes).unwrap_or_else(|error| {
-            problems.push(format!("update(): {error}"));
+            problems.push(["update(): ", &error].concat());
             MountOptions::default()
         });
         let config = options.apply(widget.config(), &mut problems);
@@ -129,7 +129,7 @@ impl WidgetHandle {
 pub fn mount(element: HtmlElement, config: JsValue) -> WidgetHandle {
     let (attributes, mut problems) = ElementConfig::from_attributes(&element);
     let options = MountOptions::read(&config).unwrap_or_else(|error| {
-        problems.push(format!("mount(): {error}"));
+        problems.push(["mount(): ", &error].concat());
         MountOptions::default()
     });
     let config = options.apply(attributes, &mut problems);
@@ -154,17 +154,17 @@ pub fn evaluate(record: JsValue, options: JsValue) -> JsValue {
 
 fn evaluate_js(record: &JsValue, options: &JsValue) -> Result<JsValue, String> {
     let record = wire::stock_record(record)
-        .map_err(|error| format!("the stock record is malformed: {error}"))?;
-    let stock = Stock::from_record(&record).map_err(|error| error.to_string())?;
+        .map_err(|error| ["the stock record is malformed: ", &error].concat())?;
+    let stock = Stock::from_record(&record).map_err(|error| error.message())?;
     let options = Fields(options);
     let shop = match options.object("shop")? {
         Some(shop) => wire::shop_config(&shop)?,
         None => ShopConfig::default(),
     };
-    let calendar = ShopCalendar::from_config(&shop).map_err(|error| error.to_string())?;
+    let calendar = ShopCalendar::from_config(&shop).map_err(|error| error.message())?;
     let today: NaiveDate = match options.string("today")? {
         Some(text) => parse_iso_date(&text)
-            .ok_or_else(|| format!("today \"{text}\" is not a YYYY-MM-DD date"))?,
+            .ok_or_else(|| ["today \"", &text, "\" is not a YYYY-MM-DD date"].concat())?,
         None => crate::web::local_today(),
     };
     let quantity = options
@@ -183,7 +183,7 @@ fn evaluate_js(record: &JsValue, options: &JsValue) -> Result<JsValue, String> {
         )
         .set(
             "schema_org",
-            format!("https://schema.org/{}", availability.schema_org()),
+            ["https://schema.org/", availability.schema_org()].concat(),
         )
         .maybe(
             "availability_starts",

@@ -58,7 +58,12 @@ impl ShopCalendar {
             calendar.working_days = [false; 7];
             for day in days {
                 let weekday = parse_weekday(day).ok_or_else(|| RecordError::Malformed {
-                    detail: format!("`working_days` has \"{day}\", expected a day such as \"mon\""),
+                    detail: [
+                        "`working_days` has \"",
+                        day,
+                        "\", expected a day such as \"mon\"",
+                    ]
+                    .concat(),
                 })?;
                 calendar.working_days[weekday.num_days_from_monday() as usize] = true;
             }
@@ -80,9 +85,12 @@ impl ShopCalendar {
             Some("at_shipment") => Some(Payment::AtShipment),
             Some(other) => {
                 return Err(RecordError::Malformed {
-                    detail: format!(
-                        "`payment` must be \"at_order\" or \"at_shipment\" (got \"{other}\")"
-                    ),
+                    detail: [
+                        "`payment` must be \"at_order\" or \"at_shipment\" (got \"",
+                        other,
+                        "\")",
+                    ]
+                    .concat(),
                 });
             }
         };

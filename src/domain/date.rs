@@ -5,6 +5,8 @@
 
 use chrono::{Datelike, NaiveDate};
 
+use crate::text::padded;
+
 /// Parses a strict `YYYY-MM-DD` date, or `None` when it is not one (or does not exist).
 pub fn parse_iso_date(text: &str) -> Option<NaiveDate> {
     let bytes = text.as_bytes();
@@ -23,7 +25,15 @@ pub fn parse_iso_date(text: &str) -> Option<NaiveDate> {
 
 /// Formats a date as `YYYY-MM-DD` for the wire.
 pub fn format_iso_date(date: NaiveDate) -> String {
-    format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day())
+    let year = u32::try_from(date.year()).unwrap_or(0);
+    [
+        padded(year, 4),
+        "-".to_owned(),
+        padded(date.month(), 2),
+        "-".to_owned(),
+        padded(date.day(), 2),
+    ]
+    .concat()
 }
 
 #[cfg(test)]

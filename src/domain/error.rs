@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::text::{decimal, signed};
+
 /// A stock record that cannot be evaluated. The widget shows a neutral fallback and reports this;
 /// it never guesses a date from a record it does not understand.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,28 +22,44 @@ pub enum RecordError {
     Malformed { detail: String },
 }
 
+impl RecordError {
+    /// What is wrong, for the developer reading the console or the endpoint's answer.
+    pub fn message(&self) -> String {
+        match self {
+            Self::MissingSku => "the stock record has no sku".to_owned(),
+            Self::Negative { field, value } => [
+                "`",
+                field,
+                "` must not be negative (got ",
+                &signed(*value),
+                ")",
+            ]
+            .concat(),
+            Self::TooLarge { field, limit } => {
+                ["`", field, "` is larger than ", &decimal(*limit)].concat()
+            }
+            Self::BadDate { field, value } => [
+                "`",
+                field,
+                "` must be a date written YYYY-MM-DD (got \"",
+                value,
+                "\")",
+            ]
+            .concat(),
+            Self::BadBackordersSetting { value } => [
+                "`backorders` must be \"allow\" or \"deny\" (got \"",
+                value,
+                "\")",
+            ]
+            .concat(),
+            Self::Malformed { detail } => ["the stock record is malformed: ", detail].concat(),
+        }
+    }
+}
+
 impl fmt::Display for RecordError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::MissingSku => f.write_str("the stock record has no sku"),
-            Self::Negative { field, value } => {
-                write!(f, "`{field}` must not be negative (got {value})")
-            }
-            Self::TooLarge { field, limit } => write!(f, "`{field}` is larger than {limit}"),
-            Self::BadDate { field, value } => {
-                write!(
-                    f,
-                    "`{field}` must be a date written YYYY-MM-DD (got \"{value}\")"
-                )
-            }
-            Self::BadBackordersSetting { value } => {
-                write!(
-                    f,
-                    "`backorders` must be \"allow\" or \"deny\" (got \"{value}\")"
-                )
-            }
-            Self::Malformed { detail } => write!(f, "the stock record is malformed: {detail}"),
-        }
+        f.write_str(&self.message())
     }
 }
 

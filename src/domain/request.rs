@@ -6,6 +6,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::text::decimal;
+
 use super::{Availability, Evaluation, MAX_QUANTITY, NoDateReason, ShopCalendar, Stock, evaluate};
 
 /// The request body exactly as it travels (SPEC "Backorder requests").
@@ -199,7 +201,13 @@ pub fn check_request(body: &BackorderRequest) -> Result<CheckedRequest, Vec<Fiel
             errors.push(FieldError::new(
                 field,
                 "too_long",
-                format!("{field} must be at most {limit} characters"),
+                [
+                    field,
+                    " must be at most ",
+                    &decimal(limit as u64),
+                    " characters",
+                ]
+                .concat(),
             ));
         }
     }

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 
 use super::wording;
 use crate::domain::format_iso_date;
+use crate::text::decimal;
 
 /// The locale-dependent formatting the browser provides through `Intl`.
 pub trait LocaleFormat {
@@ -72,8 +73,8 @@ impl Messages {
     /// The raw template for `key`, trying the plural form `key.category` first when given;
     /// a language without the plural form uses its `key.other`.
     fn template(&self, key: &str, category: Option<&str>) -> String {
-        let plural_key = category.map(|category| format!("{key}.{category}"));
-        let other = format!("{key}.other");
+        let plural_key = category.map(|category| [key, ".", category].concat());
+        let other = [key, ".other"].concat();
         let candidates = plural_key.iter().map(String::as_str).chain([key]);
         let find = |pairs: &[(String, String)], with_other: bool| {
             candidates
@@ -107,7 +108,7 @@ impl Messages {
         date: Option<&str>,
         format: &dyn LocaleFormat,
     ) -> String {
-        let count_text = count.to_string();
+        let count_text = decimal(count);
         let mut values = vec![("count", count_text.as_str())];
         values.extend(date.map(|date| ("date", date)));
         self.compose(key, Some(count), &values, format)
@@ -134,7 +135,7 @@ impl Messages {
 fn fill(template: &str, values: &[(&str, &str)]) -> String {
     let mut text = template.to_owned();
     for (name, value) in values {
-        text = text.replace(&format!("{{{name}}}"), value);
+        text = text.replace(&["{", name, "}"].concat(), value);
     }
     text
 }

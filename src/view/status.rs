@@ -2,6 +2,7 @@
 
 use super::{LocaleFormat, Messages};
 use crate::domain::{Availability, Evaluation, NoDateReason, RequestKind};
+use crate::text::decimal;
 
 /// How the status should look: themes colour by tone, not by state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,10 +132,10 @@ pub fn confirmation_text(
     if kind == RequestKind::Notify {
         return vec![messages.text("confirmed_notify")];
     }
-    let count = quantity.to_string();
+    let count = decimal(quantity);
     let mut lines = vec![match queue_position {
         Some(position) => {
-            let position = position.to_string();
+            let position = decimal(position);
             messages.compose(
                 "reservation",
                 Some(quantity),

@@ -11,6 +11,7 @@ use super::form::{Accepted, Outcome};
 use super::storage::OutboxStore;
 use super::transport::{HttpRequest, Transport};
 use crate::outbox::{Disposition, Outbox, Pending, Reservation, RetryPolicy, disposition};
+use crate::text::decimal;
 
 /// What became of one attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -163,9 +164,9 @@ impl Courier {
                     .retry_after
                     .as_deref()
                     .and_then(|value| value.trim().parse().ok()),
-                format!("HTTP {}", response.status),
+                ["HTTP ", &decimal(response.status)].concat(),
             ),
-            Err(error) => (None, None, error.to_string()),
+            Err(error) => (None, None, error.message()),
         };
         match (disposition(status), answer) {
             (Disposition::Delivered, Ok(response)) => {
@@ -179,7 +180,7 @@ impl Courier {
                     outbox.confirm(Reservation {
                         sku: pending.sku.clone(),
                         kind: pending.kind.clone(),
-                        id: accepted.id.to_string(),
+                        id: accepted.id.clone(),
                         quantity: pending.quantity,
                         queue_position: accepted.queue_position,
                         expected_date: accepted.expected_date.clone(),

@@ -4,6 +4,7 @@ use super::js::{Fields, from_json};
 use super::transport::HttpResponse;
 use super::wire;
 use crate::domain::FieldError;
+use crate::text::decimal;
 
 /// The endpoint's `201`/`200` body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,7 +23,7 @@ impl Accepted {
         let fields = Fields(&value);
         let id = match fields.get("id")? {
             id if id.as_string().is_some() => id.as_string()?,
-            id => (id.as_f64()? as u64).to_string(),
+            id => decimal(id.as_f64()? as u64),
         };
         Some(Self {
             id,

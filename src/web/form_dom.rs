@@ -5,6 +5,7 @@ use web_sys::{Document, Element, HtmlButtonElement, HtmlInputElement};
 
 use super::render::{element, text_element};
 use crate::domain::{Payment, RequestKind};
+use crate::text::decimal;
 use crate::view::Messages;
 
 /// The request form's live nodes.
@@ -59,7 +60,7 @@ impl FormDom {
                 "p",
                 "form-title",
                 &[("part", "form-title")],
-                &messages.text(&format!("form_title.{kind_key}")),
+                &messages.text(&["form_title.", kind_key].concat()),
             )?
             .as_ref(),
         )?;
@@ -104,7 +105,7 @@ impl FormDom {
                 ("maxlength", "200"),
             ],
         )?;
-        let max = max_quantity.to_string();
+        let max = decimal(max_quantity);
         // "Notify me" is about the item, not a quantity; its quantity stays the widget's own.
         let quantity_row = if kind.reserves_units() {
             &form
@@ -125,8 +126,8 @@ impl FormDom {
                 ("required", ""),
             ],
         )?;
-        quantity_field.set_value(&quantity.to_string());
-        let consent_text = messages.text(&format!("consent.{kind_key}"));
+        quantity_field.set_value(&decimal(quantity));
+        let consent_text = messages.text(&["consent.", kind_key].concat());
         let consent_row = element(document, "div", "field consent", &[("part", "field")])?;
         let consent: HtmlInputElement = element(
             document,
@@ -178,7 +179,7 @@ impl FormDom {
         .unchecked_into();
         trap_row.append_child(&trap)?;
         form.append_child(&trap_row)?;
-        let submit_label = messages.text(&format!("submit.{kind_key}"));
+        let submit_label = messages.text(&["submit.", kind_key].concat());
         let submit: HtmlButtonElement = text_element(
             document,
             "button",
@@ -231,7 +232,7 @@ impl FormDom {
             );
             if let Some(slot) = self
                 .form
-                .query_selector(&format!("#{field}-error"))
+                .query_selector(&["#", field, "-error"].concat())
                 .ok()
                 .flatten()
             {
@@ -290,7 +291,7 @@ fn field(
         )?
         .as_ref(),
     )?;
-    let described_by = format!("{name}-error");
+    let described_by = [name, "-error"].concat();
     let input = element(
         document,
         "input",

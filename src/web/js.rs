@@ -30,7 +30,7 @@ impl Fields<'_> {
             .map(|value| {
                 value
                     .as_string()
-                    .ok_or_else(|| format!("`{key}` must be text"))
+                    .ok_or_else(|| ["`", key, "` must be text"].concat())
             })
             .transpose()
     }
@@ -38,7 +38,7 @@ impl Fields<'_> {
     pub fn integer(&self, key: &str) -> Result<Option<i64>, String> {
         self.get(key)
             .map(|value| {
-                whole_number(&value).ok_or_else(|| format!("`{key}` must be a whole number"))
+                whole_number(&value).ok_or_else(|| ["`", key, "` must be a whole number"].concat())
             })
             .transpose()
     }
@@ -48,7 +48,7 @@ impl Fields<'_> {
             .map(|value| {
                 value
                     .as_bool()
-                    .ok_or_else(|| format!("`{key}` must be true or false"))
+                    .ok_or_else(|| ["`", key, "` must be true or false"].concat())
             })
             .transpose()
     }
@@ -60,7 +60,7 @@ impl Fields<'_> {
             Some(value) if Array::is_array(&value) => {
                 Ok(value.unchecked_into::<Array>().iter().collect())
             }
-            Some(_) => Err(format!("`{key}` must be a list")),
+            Some(_) => Err(["`", key, "` must be a list"].concat()),
         }
     }
 
@@ -69,7 +69,7 @@ impl Fields<'_> {
         match self.get(key) {
             None => Ok(None),
             Some(value) if Fields(&value).is_object() => Ok(Some(value)),
-            Some(_) => Err(format!("`{key}` must be an object")),
+            Some(_) => Err(["`", key, "` must be an object"].concat()),
         }
     }
 
@@ -83,7 +83,7 @@ impl Fields<'_> {
             .map(|value| {
                 value
                     .as_string()
-                    .ok_or_else(|| format!("`{key}` must be a list of text"))
+                    .ok_or_else(|| ["`", key, "` must be a list of text"].concat())
             })
             .collect::<Result<Vec<_>, _>>()
             .map(Some)
@@ -100,7 +100,7 @@ impl Fields<'_> {
                 let value = pair
                     .get(1)
                     .as_string()
-                    .ok_or_else(|| format!("`{key}` must be text"))?;
+                    .ok_or_else(|| ["`", &key, "` must be text"].concat())?;
                 Ok((key, value))
             })
             .collect()

@@ -13,6 +13,7 @@ use super::transport::{HttpRequest, Transport, TransportError};
 use super::waiters::Waiters;
 use super::wire;
 use crate::domain::{RecordError, ShopCalendar, ShopConfig, Stock};
+use crate::text::decimal;
 
 /// A variant's checked stock and its shop's calendar.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,18 +52,23 @@ impl LoadError {
     }
 }
 
-impl fmt::Display for LoadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl LoadError {
+    /// What went wrong, for the console and `backorder:error`.
+    pub fn message(&self) -> String {
         match self {
-            Self::NotConfigured => f.write_str(
-                "no stock source: set data-availability-url or data-stock on the script tag, or availability-url on the element",
-            ),
-            Self::NoSku => f.write_str("the element has no sku attribute"),
-            Self::UnknownSku(sku) => write!(f, "the stock data has no record for sku \"{sku}\""),
-            Self::BadRecord(error) => write!(f, "{error}"),
-            Self::BadResponse(detail) => write!(f, "the stock data is not valid: {detail}"),
-            Self::Status(status) => write!(f, "the availability URL answered HTTP {status}"),
-            Self::Transport(error) => write!(f, "the availability URL could not be read ({error})"),
+            Self::NotConfigured => "no stock source: set data-availability-url or data-stock on the script tag, or availability-url on the element".to_owned(),
+            Self::NoSku => "the element has no sku attribute".to_owned(),
+            Self::UnknownSku(sku) => {
+                ["the stock data has no record for sku \"", sku, "\""].concat()
+            }
+            Self::BadRecord(error) => error.message(),
+            Self::BadResponse(detail) => ["the stock data is not valid: ", detail].concat(),
+            Self::Status(status) => {
+                ["the availability URL answered HTTP ", &decimal(*status)].concat()
+            }
+            Self::Transport(error) => {
+                ["the availability URL could not be read (", &error.message(), ")"].concat()
+            }
         }
     }
 }
@@ -185,12 +191,12 @@ impl StockLoader {
     async fn fetch_batch(self: Rc<Self>, url: String, skus: Vec<String>) {
         let query: Vec<String> = skus
             .iter()
-            .map(|sku| format!("sku={}", encode(sku)))
+            .map(|sku| ["sku=", &encode(sku)].concat())
             .collect();
-        let separator = if url.contains('?') { '&' } else { '?' };
+        let separator = if url.contains('?') { "&" } else { "?" };
         let request = HttpRequest {
             method: "GET",
-            url: format!("{url}{separator}{}", query.join("&")),
+            url: [url.as_str(), separator, &query.join("&")].concat(),
             headers: vec![("Accept".to_owned(), "application/json".to_owned())],
             body: None,
         };
@@ -257,11 +263,11 @@ fn parse_availability(text: &str) -> Result<SmallMap<String, StockResult>, LoadE
     }
     let shop = match fields.object("shop").map_err(LoadError::BadResponse)? {
         Some(shop) => wire::shop_config(&shop)
-            .map_err(|error| LoadError::BadResponse(format!("shop: {error}")))?,
+            .map_err(|error| LoadError::BadResponse(["shop: ", &error].concat()))?,
         None => ShopConfig::default(),
     };
     let calendar = ShopCalendar::from_config(&shop)
-        .map_err(|error| LoadError::BadResponse(format!("shop: {error}")))?;
+        .map_err(|error| LoadError::BadResponse(["shop: ", &error.message()].concat()))?;
     if fields.get("items").is_none() {
         return Err(LoadError::BadResponse(
             "\"items\" must be a list of stock records".to_owned(),

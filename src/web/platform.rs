@@ -19,7 +19,7 @@ pub fn now_rfc3339() -> String {
     let iso: String = js_sys::Date::new_0().to_iso_string().into();
     // `toISOString` gives milliseconds (`…T10:00:00.000Z`); the wire uses whole seconds.
     match iso.split_once('.') {
-        Some((seconds, _)) => format!("{seconds}Z"),
+        Some((seconds, _)) => [seconds, "Z"].concat(),
         None => iso,
     }
 }
@@ -43,10 +43,13 @@ pub fn random_key() -> String {
     }
     let mut key = String::from("k");
     for _ in 0..4 {
-        key.push_str(&format!(
-            "{:08x}",
-            (js_sys::Math::random() * f64::from(u32::MAX)) as u32
-        ));
+        let random = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
+        // Eight lowercase hexadecimal digits, most significant first.
+        key.extend(
+            (0..8)
+                .rev()
+                .map(|digit| char::from_digit((random >> (digit * 4)) & 0xf, 16).unwrap_or('0')),
+        );
     }
     key
 }
@@ -75,14 +78,14 @@ pub fn mark_first_status() {
 
 /// Reports a problem to the developer console, prefixed so merchants can filter it.
 pub fn console_error(message: &str) {
-    web_sys::console::error_1(&JsValue::from_str(&format!(
-        "<backorder-status>: {message}"
-    )));
+    web_sys::console::error_1(&JsValue::from_str(
+        &["<backorder-status>: ", message].concat(),
+    ));
 }
 
 /// Warns the developer console.
 pub fn console_warn(message: &str) {
-    web_sys::console::warn_1(&JsValue::from_str(&format!(
-        "<backorder-status>: {message}"
-    )));
+    web_sys::console::warn_1(&JsValue::from_str(
+        &["<backorder-status>: ", message].concat(),
+    ));
 }

@@ -40,10 +40,15 @@ impl OfferScript {
         );
         if waiting && starts.is_none() && page_is_local {
             // Cannot happen with today's rules; the warning guards a future change to them.
-            platform::console_warn(&format!(
-                "{sku}: a {} offer has no availabilityStarts date",
-                availability.state_name()
-            ));
+            platform::console_warn(
+                &[
+                    sku,
+                    ": a ",
+                    availability.state_name(),
+                    " offer has no availabilityStarts date",
+                ]
+                .concat(),
+            );
         }
         let offer = Object::new();
         let set = |target: &Object, key: &str, value: JsValue| {
@@ -62,7 +67,9 @@ impl OfferScript {
         set(
             &offer,
             "availability",
-            format!("https://schema.org/{}", availability.schema_org()).into(),
+            ["https://schema.org/", availability.schema_org()]
+                .concat()
+                .into(),
         );
         if let Some(starts) = starts {
             set(&offer, "availabilityStarts", format_iso_date(starts).into());

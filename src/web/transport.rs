@@ -37,12 +37,13 @@ pub enum TransportError {
     TooLarge,
 }
 
-impl std::fmt::Display for TransportError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl TransportError {
+    /// What went wrong, for the console and `backorder:queued`.
+    pub fn message(&self) -> String {
         match self {
-            Self::Network(detail) => write!(f, "network error: {detail}"),
-            Self::Timeout => f.write_str("no answer in time"),
-            Self::TooLarge => f.write_str("the response is too large"),
+            Self::Network(detail) => ["network error: ", detail].concat(),
+            Self::Timeout => "no answer in time".to_owned(),
+            Self::TooLarge => "the response is too large".to_owned(),
         }
     }
 }

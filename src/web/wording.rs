@@ -9,6 +9,7 @@ use super::js::texts_from_json;
 use super::platform::console_warn;
 use super::transport::{HttpRequest, Transport};
 use super::waiters::Waiters;
+use crate::text::decimal;
 use crate::view::missing_keys;
 
 /// A language's wording, as `Messages::with_translation` takes it.
@@ -57,14 +58,17 @@ impl WordingLoader {
         }
         match &self.folder {
             Some(folder) => {
-                let url = format!("{folder}{language}.json");
+                let url = [folder, language, ".json"].concat();
                 spawn_local(self.clone().fetch(language, url));
             }
             None => self.slots.settle(
                 language,
-                Err(format!(
-                    "no wording for \"{language}\": the page has no wording folder (data-wording-url); showing English"
-                )),
+                Err([
+                    "no wording for \"",
+                    language,
+                    "\": the page has no wording folder (data-wording-url); showing English",
+                ]
+                .concat()),
                 true,
             ),
         }
@@ -79,23 +83,38 @@ impl WordingLoader {
         };
         let result = match self.transport.send(request).await {
             Ok(response) if response.status == 200 => parse(&response.body),
-            Ok(response) => Err(format!("HTTP {}", response.status)),
-            Err(error) => Err(error.to_string()),
+            Ok(response) => Err(["HTTP ", &decimal(response.status)].concat()),
+            Err(error) => Err(error.message()),
         }
         .map_err(|problem| {
-            format!(
-                "the \"{language}\" wording ({url}) could not be read: {problem}; showing English"
-            )
+            [
+                "the \"",
+                language,
+                "\" wording (",
+                &url,
+                ") could not be read: ",
+                &problem,
+                "; showing English",
+            ]
+            .concat()
         });
         if let Ok(translation) = &result {
             let missing =
                 missing_keys(|key| translation.iter().any(|(candidate, _)| candidate == key));
             if !missing.is_empty() {
                 // An out-of-date file, most likely: what it lacks is said in English.
-                console_warn(&format!(
-                    "the \"{language}\" wording ({url}) lacks {}; those texts show in English",
-                    missing.join(", ")
-                ));
+                console_warn(
+                    &[
+                        "the \"",
+                        language,
+                        "\" wording (",
+                        &url,
+                        ") lacks ",
+                        &missing.join(", "),
+                        "; those texts show in English",
+                    ]
+                    .concat(),
+                );
             }
         }
         self.slots.settle(language, result, true);

@@ -40,7 +40,7 @@ pub fn missing_keys(has: impl Fn(&str) -> bool) -> Vec<&'static str> {
         .iter()
         .map(|&(key, _)| key)
         .filter(|&key| match key.strip_suffix(".one") {
-            Some(base) => !has(key) && !has(&format!("{base}.other")),
+            Some(base) => !has(key) && !has(&[base, ".other"].concat()),
             None => !has(key),
         })
         .collect()

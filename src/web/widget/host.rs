@@ -39,7 +39,12 @@ impl Widget {
         let Some(input) = input else {
             return self.report(
                 "config",
-                &format!("quantity-input \"{selector}\" matches no input on the page"),
+                &[
+                    "quantity-input \"",
+                    &selector,
+                    "\" matches no input on the page",
+                ]
+                .concat(),
             );
         };
         let read = {
@@ -91,13 +96,16 @@ fn check_endpoint(endpoint: &str) -> Result<String, String> {
     };
     let base = location.href().unwrap_or_default();
     let url = web_sys::Url::new_with_base(endpoint, &base)
-        .map_err(|_| format!("endpoint \"{endpoint}\" is not a valid URL"))?;
+        .map_err(|_| ["endpoint \"", endpoint, "\" is not a valid URL"].concat())?;
     match url.protocol().as_str() {
         "https:" => Ok(url.href()),
         "http:" if platform::page_is_local() => Ok(url.href()),
-        "http:" => Err(format!(
-            "endpoint \"{endpoint}\" uses http: on a page that is not localhost; shoppers' emails must travel over https:"
-        )),
-        other => Err(format!("endpoint \"{endpoint}\" uses {other}, not https:")),
+        "http:" => Err([
+            "endpoint \"",
+            endpoint,
+            "\" uses http: on a page that is not localhost; shoppers' emails must travel over https:",
+        ]
+        .concat()),
+        other => Err(["endpoint \"", endpoint, "\" uses ", other, ", not https:"].concat()),
     }
 }

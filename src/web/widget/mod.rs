@@ -24,6 +24,7 @@ use super::wording::WordingResult;
 use super::{Page, platform};
 use crate::domain::{BackorderRequest, RequestKind, evaluate, format_iso_date};
 use crate::outbox::Pending;
+use crate::text::decimal;
 use crate::view::{Messages, status_view};
 
 /// A mounted widget. Dropping the last handle does not unmount it; call [`Widget::destroy`].
@@ -339,7 +340,7 @@ impl Widget {
             state.entry = Some(result.clone());
         }
         if let Err(error) = &result {
-            self.report(error.code(), &error.to_string());
+            self.report(error.code(), &error.message());
         }
         self.render();
     }
@@ -401,7 +402,7 @@ impl Widget {
                 .release_date
                 .filter(|_| view.state == "preorder")
                 .map(format_iso_date),
-            schema_org: format!("https://schema.org/{}", availability.schema_org()),
+            schema_org: ["https://schema.org/", availability.schema_org()].concat(),
             availability_starts: availability.availability_starts().map(format_iso_date),
             google_availability: availability.google_feed(),
             text: std::iter::once(view.headline.clone())
@@ -497,11 +498,9 @@ impl Widget {
         };
         if state.form.as_ref().is_some_and(|form| form.kind == kind) {
             if let Some(form) = &state.form {
-                let _ = form
-                    .quantity
-                    .set_attribute("max", &max_quantity.to_string());
+                let _ = form.quantity.set_attribute("max", &decimal(max_quantity));
                 if state.phase == Phase::Editing {
-                    form.quantity.set_value(&quantity.to_string());
+                    form.quantity.set_value(&decimal(quantity));
                 }
             }
             return;

@@ -6,6 +6,7 @@ use crate::domain::{
     offer,
 };
 use crate::outbox::Pending;
+use crate::text::decimal;
 use crate::web::config::parse_quantity;
 use crate::web::courier::Delivery;
 use crate::web::events::{self, QueuedDetail, SubmittedDetail};
@@ -159,7 +160,7 @@ impl Widget {
                     &SubmittedDetail {
                         sku: &sku,
                         kind: kind.as_str(),
-                        id: accepted.id.to_string(),
+                        id: accepted.id.clone(),
                         queue_position: accepted.queue_position,
                         expected_date: accepted.expected_date.clone(),
                     }
@@ -188,9 +189,14 @@ impl Widget {
                         }
                         .to_js(),
                     );
-                    platform::console_warn(&format!(
-                        "the request could not be delivered yet ({reason}); it is saved and will be retried"
-                    ));
+                    platform::console_warn(
+                        &[
+                            "the request could not be delivered yet (",
+                            reason,
+                            "); it is saved and will be retried",
+                        ]
+                        .concat(),
+                    );
                 }
             }
         }
@@ -248,23 +254,28 @@ impl Widget {
                 let detail: Vec<&str> = errors.iter().map(|error| error.message.as_str()).collect();
                 self.report(
                     "invalid",
-                    &format!("the endpoint refused the request: {}", detail.join("; ")),
+                    &["the endpoint refused the request: ", &detail.join("; ")].concat(),
                 );
             }
             Outcome::Exceeds { remaining } => {
                 self.report(
                     "exceeds",
-                    &format!("only {remaining} units can still be reserved"),
+                    &[
+                        "only ",
+                        &decimal(*remaining),
+                        " units can still be reserved",
+                    ]
+                    .concat(),
                 );
             }
             Outcome::Rejected { status, message } => {
                 let message = message
                     .as_deref()
-                    .map(|message| format!(": {message}"))
+                    .map(|message| [": ", message].concat())
                     .unwrap_or_default();
                 self.report(
                     "rejected",
-                    &format!("the endpoint answered HTTP {status}{message}"),
+                    &["the endpoint answered HTTP ", &decimal(*status), &message].concat(),
                 );
             }
             Outcome::Accepted(_) | Outcome::Unreadable => {}
@@ -289,7 +300,7 @@ impl Widget {
         let shown: Vec<(String, String)> = errors
             .iter()
             .map(|error| {
-                let key = format!("error.{}", error.code);
+                let key = ["error.", &error.code].concat();
                 let text = self.counted(&key, max);
                 (
                     error.field.clone(),

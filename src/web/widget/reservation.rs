@@ -8,6 +8,7 @@ use web_sys::HtmlElement;
 use super::{Phase, Widget};
 use crate::domain::RequestKind;
 use crate::outbox::Reservation;
+use crate::text::decimal;
 use crate::view::confirmation_text;
 use crate::web::transport::HttpRequest;
 
@@ -79,11 +80,12 @@ impl Widget {
             let _ = button.set_attribute("disabled", "");
             button.set_text_content(Some(&self.text("cancelling")));
         }
-        let url = format!(
-            "{}/{}",
+        let url = [
             reservation.endpoint.trim_end_matches('/'),
-            js_sys::encode_uri_component(&reservation.id)
-        );
+            "/",
+            &String::from(js_sys::encode_uri_component(&reservation.id)),
+        ]
+        .concat();
         let transport = self.page.services.transport.clone();
         let this = self.this.clone();
         wasm_bindgen_futures::spawn_local(async move {
@@ -91,7 +93,7 @@ impl Widget {
                 .send(HttpRequest {
                     method: "DELETE",
                     url,
-                    headers: vec![("Authorization".to_owned(), format!("Bearer {token}"))],
+                    headers: vec![("Authorization".to_owned(), ["Bearer ", &token].concat())],
                     body: None,
                 })
                 .await;
@@ -119,11 +121,11 @@ impl Widget {
                     button.set_text_content(Some(&widget.text("cancel")));
                 }
                 let status = answer
-                    .map(|response| format!("HTTP {}", response.status))
-                    .unwrap_or_else(|error| error.to_string());
+                    .map(|response| ["HTTP ", &decimal(response.status)].concat())
+                    .unwrap_or_else(|error| error.message());
                 widget.report(
                     "cancel_failed",
-                    &format!("the reservation could not be cancelled ({status})"),
+                    &["the reservation could not be cancelled (", &status, ")"].concat(),
                 );
                 let error = crate::web::render::text_element(
                     &widget.dom.document,

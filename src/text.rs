@@ -1,0 +1,66 @@
+//! Numbers as text without `core::fmt`.
+//!
+//! The WebAssembly build never formats through `format!`, `write!` or `to_string`: the formatting
+//! machinery behind them is about 2 KB gzipped of a widget that must stay small. Messages are
+//! joined with `[…].concat()` and numbers written by these two functions; the server is free to
+//! use `format!`.
+
+/// `n` in decimal: `1234` → `"1234"`.
+#[inline]
+pub fn decimal(n: impl Into<u64>) -> String {
+    digits(n.into())
+}
+
+/// One copy of the digit loop for every integer type (a generic body would be copied per type).
+fn digits(mut rest: u64) -> String {
+    let mut reversed = Vec::with_capacity(20);
+    loop {
+        reversed.push(b'0' + (rest % 10) as u8);
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    reversed
+        .iter()
+        .rev()
+        .map(|&byte| char::from(byte))
+        .collect()
+}
+
+/// `n` in decimal with its sign: `-5` → `"-5"`.
+pub fn signed(n: i64) -> String {
+    let digits = decimal(n.unsigned_abs());
+    if n < 0 {
+        ["-", &digits].concat()
+    } else {
+        digits
+    }
+}
+
+/// `n` in decimal with leading zeros up to `width` digits: `padded(7, 2)` → `"07"`.
+pub fn padded(n: u32, width: usize) -> String {
+    let mut text = decimal(n);
+    while text.len() < width {
+        text.insert(0, '0');
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_numbers_as_format_does() {
+        for n in [0, 7, 10, 99, 1234, u64::MAX] {
+            assert_eq!(decimal(n), format!("{n}"));
+        }
+        for n in [0, 7, -1, -40, i64::MAX, i64::MIN] {
+            assert_eq!(signed(n), format!("{n}"));
+        }
+        for (n, width) in [(7, 2), (12, 2), (123, 2), (2026, 4), (5, 4), (0, 2)] {
+            assert_eq!(padded(n, width), format!("{n:0width$}"));
+        }
+    }
+}
