@@ -10,6 +10,7 @@ use crate::domain::{
     Availability, ShopCalendar, ShopConfig, Stock, evaluate as evaluate_stock, format_iso_date,
     parse_iso_date,
 };
+use crate::text::concat;
 use crate::web::js::{Builder, Fields};
 use crate::web::wire;
 use crate::web::{ElementConfig, Mode, Page, PageConfig, Services, Widget, define_element};
@@ -104,7 +105,7 @@ impl WidgetHandle {
         let Some(widget) = &self.widget else { return };
         let mut problems = Vec::new();
         let options = MountOptions::read(&changes).unwrap_or_else(|error| {
-            problems.push(["update(): ", &error].concat());
+            problems.push(concat(&["update(): ", &error]));
             MountOptions::default()
         });
         let config = options.apply(widget.config(), &mut problems);
@@ -129,7 +130,7 @@ impl WidgetHandle {
 pub fn mount(element: HtmlElement, config: JsValue) -> WidgetHandle {
     let (attributes, mut problems) = ElementConfig::from_attributes(&element);
     let options = MountOptions::read(&config).unwrap_or_else(|error| {
-        problems.push(["mount(): ", &error].concat());
+        problems.push(concat(&["mount(): ", &error]));
         MountOptions::default()
     });
     let config = options.apply(attributes, &mut problems);
@@ -154,7 +155,7 @@ pub fn evaluate(record: JsValue, options: JsValue) -> JsValue {
 
 fn evaluate_js(record: &JsValue, options: &JsValue) -> Result<JsValue, String> {
     let record = wire::stock_record(record)
-        .map_err(|error| ["the stock record is malformed: ", &error].concat())?;
+        .map_err(|error| concat(&["the stock record is malformed: ", &error]))?;
     let stock = Stock::from_record(&record).map_err(|error| error.message())?;
     let options = Fields(options);
     let shop = match options.object("shop")? {
@@ -164,7 +165,7 @@ fn evaluate_js(record: &JsValue, options: &JsValue) -> Result<JsValue, String> {
     let calendar = ShopCalendar::from_config(&shop).map_err(|error| error.message())?;
     let today: NaiveDate = match options.string("today")? {
         Some(text) => parse_iso_date(&text)
-            .ok_or_else(|| ["today \"", &text, "\" is not a YYYY-MM-DD date"].concat())?,
+            .ok_or_else(|| concat(&["today \"", &text, "\" is not a YYYY-MM-DD date"]))?,
         None => crate::web::local_today(),
     };
     let quantity = options
@@ -183,7 +184,7 @@ fn evaluate_js(record: &JsValue, options: &JsValue) -> Result<JsValue, String> {
         )
         .set(
             "schema_org",
-            ["https://schema.org/", availability.schema_org()].concat(),
+            concat(&["https://schema.org/", availability.schema_org()]),
         )
         .maybe(
             "availability_starts",

@@ -1,9 +1,27 @@
-//! Numbers as text without `core::fmt`.
+//! Text built without `core::fmt` or the standard library's generic `join`.
 //!
 //! The WebAssembly build never formats through `format!`, `write!` or `to_string`: the formatting
 //! machinery behind them is about 2 KB gzipped of a widget that must stay small. Messages are
-//! joined with `[…].concat()` and numbers written by these two functions; the server is free to
+//! joined with [`concat`] and [`join`] (the standard `[…].concat()` and `.join()` are about
+//! 1 KB of code for each element type) and numbers written by [`decimal`]; the server is free to
 //! use `format!`.
+
+/// The parts one after another: `concat(&["HTTP ", "404"])` → `"HTTP 404"`.
+pub fn concat(parts: &[&str]) -> String {
+    join(parts, "")
+}
+
+/// The parts with `separator` between them: `join(&["a", "b"], ", ")` → `"a, b"`.
+pub fn join<Part: AsRef<str>>(parts: &[Part], separator: &str) -> String {
+    let mut text = String::new();
+    for (index, part) in parts.iter().enumerate() {
+        if index > 0 {
+            text.push_str(separator);
+        }
+        text.push_str(part.as_ref());
+    }
+    text
+}
 
 /// `n` in decimal: `1234` → `"1234"`.
 #[inline]
@@ -50,6 +68,19 @@ pub fn padded(n: u32, width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn joins_as_the_standard_library_does() {
+        for parts in [
+            &[][..],
+            &["a"],
+            &["a", "", "b"],
+            &["HTTP ", "404", ": gone"],
+        ] {
+            assert_eq!(concat(parts), parts.concat());
+            assert_eq!(join(parts, ", "), parts.join(", "));
+        }
+    }
 
     #[test]
     fn writes_numbers_as_format_does() {

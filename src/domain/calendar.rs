@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::RecordError;
 use super::stock::{bounded, date};
+use crate::text::concat;
 
 /// Ten years: any longer wait is a typing mistake, not a promise.
 const MAX_WAIT_DAYS: u32 = 3660;
@@ -58,12 +59,11 @@ impl ShopCalendar {
             calendar.working_days = [false; 7];
             for day in days {
                 let weekday = parse_weekday(day).ok_or_else(|| RecordError::Malformed {
-                    detail: [
+                    detail: concat(&[
                         "`working_days` has \"",
                         day,
                         "\", expected a day such as \"mon\"",
-                    ]
-                    .concat(),
+                    ]),
                 })?;
                 calendar.working_days[weekday.num_days_from_monday() as usize] = true;
             }
@@ -85,12 +85,11 @@ impl ShopCalendar {
             Some("at_shipment") => Some(Payment::AtShipment),
             Some(other) => {
                 return Err(RecordError::Malformed {
-                    detail: [
+                    detail: concat(&[
                         "`payment` must be \"at_order\" or \"at_shipment\" (got \"",
                         other,
                         "\")",
-                    ]
-                    .concat(),
+                    ]),
                 });
             }
         };

@@ -5,7 +5,7 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::text::padded;
+use crate::text::{concat, padded};
 
 /// Parses a strict `YYYY-MM-DD` date, or `None` when it is not one (or does not exist).
 pub fn parse_iso_date(text: &str) -> Option<NaiveDate> {
@@ -26,14 +26,13 @@ pub fn parse_iso_date(text: &str) -> Option<NaiveDate> {
 /// Formats a date as `YYYY-MM-DD` for the wire.
 pub fn format_iso_date(date: NaiveDate) -> String {
     let year = u32::try_from(date.year()).unwrap_or(0);
-    [
-        padded(year, 4),
-        "-".to_owned(),
-        padded(date.month(), 2),
-        "-".to_owned(),
-        padded(date.day(), 2),
-    ]
-    .concat()
+    concat(&[
+        &padded(year, 4),
+        "-",
+        &padded(date.month(), 2),
+        "-",
+        &padded(date.day(), 2),
+    ])
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::text::{decimal, signed};
+use crate::text::{concat, decimal, signed};
 
 /// A stock record that cannot be evaluated. The widget shows a neutral fallback and reports this;
 /// it never guesses a date from a record it does not understand.
@@ -27,32 +27,29 @@ impl RecordError {
     pub fn message(&self) -> String {
         match self {
             Self::MissingSku => "the stock record has no sku".to_owned(),
-            Self::Negative { field, value } => [
+            Self::Negative { field, value } => concat(&[
                 "`",
                 field,
                 "` must not be negative (got ",
                 &signed(*value),
                 ")",
-            ]
-            .concat(),
+            ]),
             Self::TooLarge { field, limit } => {
-                ["`", field, "` is larger than ", &decimal(*limit)].concat()
+                concat(&["`", field, "` is larger than ", &decimal(*limit)])
             }
-            Self::BadDate { field, value } => [
+            Self::BadDate { field, value } => concat(&[
                 "`",
                 field,
                 "` must be a date written YYYY-MM-DD (got \"",
                 value,
                 "\")",
-            ]
-            .concat(),
-            Self::BadBackordersSetting { value } => [
+            ]),
+            Self::BadBackordersSetting { value } => concat(&[
                 "`backorders` must be \"allow\" or \"deny\" (got \"",
                 value,
                 "\")",
-            ]
-            .concat(),
-            Self::Malformed { detail } => ["the stock record is malformed: ", detail].concat(),
+            ]),
+            Self::Malformed { detail } => concat(&["the stock record is malformed: ", detail]),
         }
     }
 }

@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::text::decimal;
+use crate::text::{concat, decimal};
 
 use super::{Availability, Evaluation, MAX_QUANTITY, NoDateReason, ShopCalendar, Stock, evaluate};
 
@@ -201,13 +201,12 @@ pub fn check_request(body: &BackorderRequest) -> Result<CheckedRequest, Vec<Fiel
             errors.push(FieldError::new(
                 field,
                 "too_long",
-                [
+                concat(&[
                     field,
                     " must be at most ",
                     &decimal(limit as u64),
                     " characters",
-                ]
-                .concat(),
+                ]),
             ));
         }
     }
@@ -241,7 +240,8 @@ pub fn validate_email(email: &str) -> Result<(), &'static str> {
         && domain.contains('.')
         && !domain.starts_with(['.', '-'])
         && !domain.ends_with(['.', '-'])
-        && !domain.contains("..")
+        // Two dots in a row (a byte comparison: a substring search costs the widget 1 KB).
+        && !domain.as_bytes().windows(2).any(|pair| pair == b"..")
         && !email.chars().any(|c| {
             c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"' | ',' | ';')
         });

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 
 use super::wording;
 use crate::domain::format_iso_date;
-use crate::text::decimal;
+use crate::text::{concat, decimal};
 
 /// The locale-dependent formatting the browser provides through `Intl`.
 pub trait LocaleFormat {
@@ -73,8 +73,8 @@ impl Messages {
     /// The raw template for `key`, trying the plural form `key.category` first when given;
     /// a language without the plural form uses its `key.other`.
     fn template(&self, key: &str, category: Option<&str>) -> String {
-        let plural_key = category.map(|category| [key, ".", category].concat());
-        let other = [key, ".other"].concat();
+        let plural_key = category.map(|category| concat(&[key, ".", category]));
+        let other = concat(&[key, ".other"]);
         let candidates = plural_key.iter().map(String::as_str).chain([key]);
         let find = |pairs: &[(String, String)], with_other: bool| {
             candidates
@@ -132,11 +132,31 @@ impl Messages {
     }
 }
 
+/// Puts each value in its `{name}`, in one pass: a value is never read as a placeholder, and an
+/// unknown `{…}` stays as written.
 fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    let mut text = template.to_owned();
-    for (name, value) in values {
-        text = text.replace(&["{", name, "}"].concat(), value);
+    let mut text = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        text.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let known = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            let (_, value) = values.iter().find(|(candidate, _)| *candidate == name)?;
+            Some((*value, &after[close + 1..]))
+        });
+        match known {
+            Some((value, next)) => {
+                text.push_str(value);
+                rest = next;
+            }
+            None => {
+                text.push('{');
+                rest = after;
+            }
+        }
     }
+    text.push_str(rest);
     text
 }
 
@@ -147,6 +167,24 @@ mod tests {
 
     use super::*;
     use crate::view::wording::tests::translation;
+
+    fn check_fill(template: &str, expected: &str) {
+        let values = [("count", "3"), ("date", "{count} May")];
+        assert_eq!(fill(template, &values), expected, "filling {template:?}");
+    }
+
+    #[test]
+    fn placeholders_are_filled_once_and_unknown_ones_stay() {
+        check_fill("Only {count} left", "Only 3 left");
+        check_fill("{count} ship by {date}", "3 ship by {count} May");
+        check_fill("{date}{date}", "{count} May{count} May");
+        check_fill("no placeholders", "no placeholders");
+        check_fill("{position} in line", "{position} in line");
+        check_fill("an open { brace and {count}", "an open { brace and 3");
+        check_fill("unclosed {count", "unclosed {count");
+        check_fill("{}", "{}");
+        check_fill("", "");
+    }
 
     #[test]
     fn overrides_win_then_language_then_english() {

@@ -3,7 +3,7 @@
 use web_sys::Element;
 
 use crate::domain::MAX_QUANTITY;
-use crate::text::decimal;
+use crate::text::{concat, decimal};
 
 /// Page-wide settings, read once from the `<script>` tag's `data-*` attributes.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -47,13 +47,13 @@ impl PageConfig {
         if let Some(selector) = non_empty(script.get_attribute("data-stock")) {
             match text_of(&selector) {
                 Ok(text) => config.inline_stock = Some(text),
-                Err(problem) => config.problems.push(["data-stock: ", &problem].concat()),
+                Err(problem) => config.problems.push(concat(&["data-stock: ", &problem])),
             }
         }
         if let Some(selector) = non_empty(script.get_attribute("data-messages")) {
             match text_of(&selector).and_then(|text| super::js::texts_from_json(&text)) {
                 Ok(messages) => config.messages = messages,
-                Err(problem) => config.problems.push(["data-messages: ", &problem].concat()),
+                Err(problem) => config.problems.push(concat(&["data-messages: ", &problem])),
             }
         }
         config
@@ -88,8 +88,8 @@ fn text_of(selector: &str) -> Result<String, String> {
         .ok_or("no document")?;
     let element = document
         .query_selector(selector)
-        .map_err(|_| ["\"", selector, "\" is not a valid CSS selector"].concat())?
-        .ok_or_else(|| ["no element matches \"", selector, "\""].concat())?;
+        .map_err(|_| concat(&["\"", selector, "\" is not a valid CSS selector"]))?
+        .ok_or_else(|| concat(&["no element matches \"", selector, "\""]))?;
     Ok(element.text_content().unwrap_or_default())
 }
 
@@ -110,14 +110,11 @@ impl Mode {
             "full" => Self::Full,
             "badge" => Self::Badge,
             other => {
-                problems.push(
-                    [
-                        "mode \"",
-                        other,
-                        "\" is not \"full\" or \"badge\"; using full",
-                    ]
-                    .concat(),
-                );
+                problems.push(concat(&[
+                    "mode \"",
+                    other,
+                    "\" is not \"full\" or \"badge\"; using full",
+                ]));
                 Self::Full
             }
         }
@@ -145,16 +142,13 @@ impl ElementConfig {
         let quantity = match attribute("quantity") {
             None => 1,
             Some(text) => parse_quantity(&text).unwrap_or_else(|| {
-                problems.push(
-                    [
-                        "quantity \"",
-                        &text,
-                        "\" is not a whole number from 1 to ",
-                        &decimal(MAX_QUANTITY),
-                        "; using 1",
-                    ]
-                    .concat(),
-                );
+                problems.push(concat(&[
+                    "quantity \"",
+                    &text,
+                    "\" is not a whole number from 1 to ",
+                    &decimal(MAX_QUANTITY),
+                    "; using 1",
+                ]));
                 1
             }),
         };

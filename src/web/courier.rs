@@ -11,7 +11,7 @@ use super::form::{Accepted, Outcome};
 use super::storage::OutboxStore;
 use super::transport::{HttpRequest, Transport};
 use crate::outbox::{Disposition, Outbox, Pending, Reservation, RetryPolicy, disposition};
-use crate::text::decimal;
+use crate::text::{concat, decimal};
 
 /// What became of one attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -164,7 +164,7 @@ impl Courier {
                     .retry_after
                     .as_deref()
                     .and_then(|value| value.trim().parse().ok()),
-                ["HTTP ", &decimal(response.status)].concat(),
+                concat(&["HTTP ", &decimal(response.status)]),
             ),
             Err(error) => (None, None, error.message()),
         };

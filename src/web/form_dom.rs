@@ -5,7 +5,7 @@ use web_sys::{Document, Element, HtmlButtonElement, HtmlInputElement};
 
 use super::render::{element, text_element};
 use crate::domain::{Payment, RequestKind};
-use crate::text::decimal;
+use crate::text::{concat, decimal};
 use crate::view::Messages;
 
 /// The request form's live nodes.
@@ -60,7 +60,7 @@ impl FormDom {
                 "p",
                 "form-title",
                 &[("part", "form-title")],
-                &messages.text(&["form_title.", kind_key].concat()),
+                &messages.text(&concat(&["form_title.", kind_key])),
             )?
             .as_ref(),
         )?;
@@ -127,7 +127,7 @@ impl FormDom {
             ],
         )?;
         quantity_field.set_value(&decimal(quantity));
-        let consent_text = messages.text(&["consent.", kind_key].concat());
+        let consent_text = messages.text(&concat(&["consent.", kind_key]));
         let consent_row = element(document, "div", "field consent", &[("part", "field")])?;
         let consent: HtmlInputElement = element(
             document,
@@ -179,7 +179,7 @@ impl FormDom {
         .unchecked_into();
         trap_row.append_child(&trap)?;
         form.append_child(&trap_row)?;
-        let submit_label = messages.text(&["submit.", kind_key].concat());
+        let submit_label = messages.text(&concat(&["submit.", kind_key]));
         let submit: HtmlButtonElement = text_element(
             document,
             "button",
@@ -232,7 +232,7 @@ impl FormDom {
             );
             if let Some(slot) = self
                 .form
-                .query_selector(&["#", field, "-error"].concat())
+                .query_selector(&concat(&["#", field, "-error"]))
                 .ok()
                 .flatten()
             {
@@ -291,7 +291,7 @@ fn field(
         )?
         .as_ref(),
     )?;
-    let described_by = [name, "-error"].concat();
+    let described_by = concat(&[name, "-error"]);
     let input = element(
         document,
         "input",

@@ -4,6 +4,7 @@
 //! that format floats. The wire types are few and flat, so each is read field by field here,
 //! with errors that name the field and never echo a number back.
 
+use crate::text::concat;
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -30,7 +31,7 @@ impl Fields<'_> {
             .map(|value| {
                 value
                     .as_string()
-                    .ok_or_else(|| ["`", key, "` must be text"].concat())
+                    .ok_or_else(|| concat(&["`", key, "` must be text"]))
             })
             .transpose()
     }
@@ -38,7 +39,7 @@ impl Fields<'_> {
     pub fn integer(&self, key: &str) -> Result<Option<i64>, String> {
         self.get(key)
             .map(|value| {
-                whole_number(&value).ok_or_else(|| ["`", key, "` must be a whole number"].concat())
+                whole_number(&value).ok_or_else(|| concat(&["`", key, "` must be a whole number"]))
             })
             .transpose()
     }
@@ -48,7 +49,7 @@ impl Fields<'_> {
             .map(|value| {
                 value
                     .as_bool()
-                    .ok_or_else(|| ["`", key, "` must be true or false"].concat())
+                    .ok_or_else(|| concat(&["`", key, "` must be true or false"]))
             })
             .transpose()
     }
@@ -60,7 +61,7 @@ impl Fields<'_> {
             Some(value) if Array::is_array(&value) => {
                 Ok(value.unchecked_into::<Array>().iter().collect())
             }
-            Some(_) => Err(["`", key, "` must be a list"].concat()),
+            Some(_) => Err(concat(&["`", key, "` must be a list"])),
         }
     }
 
@@ -69,7 +70,7 @@ impl Fields<'_> {
         match self.get(key) {
             None => Ok(None),
             Some(value) if Fields(&value).is_object() => Ok(Some(value)),
-            Some(_) => Err(["`", key, "` must be an object"].concat()),
+            Some(_) => Err(concat(&["`", key, "` must be an object"])),
         }
     }
 
@@ -83,7 +84,7 @@ impl Fields<'_> {
             .map(|value| {
                 value
                     .as_string()
-                    .ok_or_else(|| ["`", key, "` must be a list of text"].concat())
+                    .ok_or_else(|| concat(&["`", key, "` must be a list of text"]))
             })
             .collect::<Result<Vec<_>, _>>()
             .map(Some)
@@ -100,7 +101,7 @@ impl Fields<'_> {
                 let value = pair
                     .get(1)
                     .as_string()
-                    .ok_or_else(|| ["`", &key, "` must be text"].concat())?;
+                    .ok_or_else(|| concat(&["`", &key, "` must be text"]))?;
                 Ok((key, value))
             })
             .collect()

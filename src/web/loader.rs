@@ -13,7 +13,7 @@ use super::transport::{HttpRequest, Transport, TransportError};
 use super::waiters::Waiters;
 use super::wire;
 use crate::domain::{RecordError, ShopCalendar, ShopConfig, Stock};
-use crate::text::decimal;
+use crate::text::{concat, decimal, join};
 
 /// A variant's checked stock and its shop's calendar.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,15 +59,15 @@ impl LoadError {
             Self::NotConfigured => "no stock source: set data-availability-url or data-stock on the script tag, or availability-url on the element".to_owned(),
             Self::NoSku => "the element has no sku attribute".to_owned(),
             Self::UnknownSku(sku) => {
-                ["the stock data has no record for sku \"", sku, "\""].concat()
+                concat(&["the stock data has no record for sku \"", sku, "\""])
             }
             Self::BadRecord(error) => error.message(),
-            Self::BadResponse(detail) => ["the stock data is not valid: ", detail].concat(),
+            Self::BadResponse(detail) => concat(&["the stock data is not valid: ", detail]),
             Self::Status(status) => {
-                ["the availability URL answered HTTP ", &decimal(*status)].concat()
+                concat(&["the availability URL answered HTTP ", &decimal(*status)])
             }
             Self::Transport(error) => {
-                ["the availability URL could not be read (", &error.message(), ")"].concat()
+                concat(&["the availability URL could not be read (", &error.message(), ")"])
             }
         }
     }
@@ -191,12 +191,12 @@ impl StockLoader {
     async fn fetch_batch(self: Rc<Self>, url: String, skus: Vec<String>) {
         let query: Vec<String> = skus
             .iter()
-            .map(|sku| ["sku=", &encode(sku)].concat())
+            .map(|sku| concat(&["sku=", &encode(sku)]))
             .collect();
         let separator = if url.contains('?') { "&" } else { "?" };
         let request = HttpRequest {
             method: "GET",
-            url: [url.as_str(), separator, &query.join("&")].concat(),
+            url: concat(&[url.as_str(), separator, &join(&query, "&")]),
             headers: vec![("Accept".to_owned(), "application/json".to_owned())],
             body: None,
         };
@@ -263,11 +263,11 @@ fn parse_availability(text: &str) -> Result<SmallMap<String, StockResult>, LoadE
     }
     let shop = match fields.object("shop").map_err(LoadError::BadResponse)? {
         Some(shop) => wire::shop_config(&shop)
-            .map_err(|error| LoadError::BadResponse(["shop: ", &error].concat()))?,
+            .map_err(|error| LoadError::BadResponse(concat(&["shop: ", &error])))?,
         None => ShopConfig::default(),
     };
     let calendar = ShopCalendar::from_config(&shop)
-        .map_err(|error| LoadError::BadResponse(["shop: ", &error.message()].concat()))?;
+        .map_err(|error| LoadError::BadResponse(concat(&["shop: ", &error.message()])))?;
     if fields.get("items").is_none() {
         return Err(LoadError::BadResponse(
             "\"items\" must be a list of stock records".to_owned(),

@@ -1,5 +1,6 @@
 //! Every clock, randomness and console call of the browser layer, in one place.
 
+use crate::text::concat;
 use chrono::NaiveDate;
 use wasm_bindgen::JsValue;
 
@@ -19,7 +20,7 @@ pub fn now_rfc3339() -> String {
     let iso: String = js_sys::Date::new_0().to_iso_string().into();
     // `toISOString` gives milliseconds (`…T10:00:00.000Z`); the wire uses whole seconds.
     match iso.split_once('.') {
-        Some((seconds, _)) => [seconds, "Z"].concat(),
+        Some((seconds, _)) => concat(&[seconds, "Z"]),
         None => iso,
     }
 }
@@ -78,14 +79,16 @@ pub fn mark_first_status() {
 
 /// Reports a problem to the developer console, prefixed so merchants can filter it.
 pub fn console_error(message: &str) {
-    web_sys::console::error_1(&JsValue::from_str(
-        &["<backorder-status>: ", message].concat(),
-    ));
+    web_sys::console::error_1(&JsValue::from_str(&concat(&[
+        "<backorder-status>: ",
+        message,
+    ])));
 }
 
 /// Warns the developer console.
 pub fn console_warn(message: &str) {
-    web_sys::console::warn_1(&JsValue::from_str(
-        &["<backorder-status>: ", message].concat(),
-    ));
+    web_sys::console::warn_1(&JsValue::from_str(&concat(&[
+        "<backorder-status>: ",
+        message,
+    ])));
 }

@@ -8,6 +8,7 @@ use web_sys::{Document, Element};
 
 use super::platform;
 use crate::domain::{Availability, format_iso_date};
+use crate::text::concat;
 
 /// One `<script type="application/ld+json">` in the document head, owned by one widget.
 #[derive(Debug)]
@@ -40,15 +41,12 @@ impl OfferScript {
         );
         if waiting && starts.is_none() && page_is_local {
             // Cannot happen with today's rules; the warning guards a future change to them.
-            platform::console_warn(
-                &[
-                    sku,
-                    ": a ",
-                    availability.state_name(),
-                    " offer has no availabilityStarts date",
-                ]
-                .concat(),
-            );
+            platform::console_warn(&concat(&[
+                sku,
+                ": a ",
+                availability.state_name(),
+                " offer has no availabilityStarts date",
+            ]));
         }
         let offer = Object::new();
         let set = |target: &Object, key: &str, value: JsValue| {
@@ -67,9 +65,7 @@ impl OfferScript {
         set(
             &offer,
             "availability",
-            ["https://schema.org/", availability.schema_org()]
-                .concat()
-                .into(),
+            concat(&["https://schema.org/", availability.schema_org()]).into(),
         );
         if let Some(starts) = starts {
             set(&offer, "availabilityStarts", format_iso_date(starts).into());

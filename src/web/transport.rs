@@ -4,6 +4,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
+use crate::text::concat;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Headers, RequestInit, Response};
@@ -41,7 +42,7 @@ impl TransportError {
     /// What went wrong, for the console and `backorder:queued`.
     pub fn message(&self) -> String {
         match self {
-            Self::Network(detail) => ["network error: ", detail].concat(),
+            Self::Network(detail) => concat(&["network error: ", detail]),
             Self::Timeout => "no answer in time".to_owned(),
             Self::TooLarge => "the response is too large".to_owned(),
         }

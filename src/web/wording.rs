@@ -9,7 +9,7 @@ use super::js::texts_from_json;
 use super::platform::console_warn;
 use super::transport::{HttpRequest, Transport};
 use super::waiters::Waiters;
-use crate::text::decimal;
+use crate::text::{concat, decimal, join};
 use crate::view::missing_keys;
 
 /// A language's wording, as `Messages::with_translation` takes it.
@@ -58,17 +58,16 @@ impl WordingLoader {
         }
         match &self.folder {
             Some(folder) => {
-                let url = [folder, language, ".json"].concat();
+                let url = concat(&[folder, language, ".json"]);
                 spawn_local(self.clone().fetch(language, url));
             }
             None => self.slots.settle(
                 language,
-                Err([
+                Err(concat(&[
                     "no wording for \"",
                     language,
                     "\": the page has no wording folder (data-wording-url); showing English",
-                ]
-                .concat()),
+                ])),
                 true,
             ),
         }
@@ -83,11 +82,11 @@ impl WordingLoader {
         };
         let result = match self.transport.send(request).await {
             Ok(response) if response.status == 200 => parse(&response.body),
-            Ok(response) => Err(["HTTP ", &decimal(response.status)].concat()),
+            Ok(response) => Err(concat(&["HTTP ", &decimal(response.status)])),
             Err(error) => Err(error.message()),
         }
         .map_err(|problem| {
-            [
+            concat(&[
                 "the \"",
                 language,
                 "\" wording (",
@@ -95,26 +94,22 @@ impl WordingLoader {
                 ") could not be read: ",
                 &problem,
                 "; showing English",
-            ]
-            .concat()
+            ])
         });
         if let Ok(translation) = &result {
             let missing =
                 missing_keys(|key| translation.iter().any(|(candidate, _)| candidate == key));
             if !missing.is_empty() {
                 // An out-of-date file, most likely: what it lacks is said in English.
-                console_warn(
-                    &[
-                        "the \"",
-                        language,
-                        "\" wording (",
-                        &url,
-                        ") lacks ",
-                        &missing.join(", "),
-                        "; those texts show in English",
-                    ]
-                    .concat(),
-                );
+                console_warn(&concat(&[
+                    "the \"",
+                    language,
+                    "\" wording (",
+                    &url,
+                    ") lacks ",
+                    &join(&missing, ", "),
+                    "; those texts show in English",
+                ]));
             }
         }
         self.slots.settle(language, result, true);

@@ -5,6 +5,8 @@
 
 mod en;
 
+use crate::text::concat;
+
 /// Languages with wording: English built in, the others in `www/wording/<language>.json`.
 /// Any other language falls back to English.
 pub const SUPPORTED_LANGUAGES: &[&str] = &["en", "de", "fr", "es", "ja"];
@@ -40,7 +42,7 @@ pub fn missing_keys(has: impl Fn(&str) -> bool) -> Vec<&'static str> {
         .iter()
         .map(|&(key, _)| key)
         .filter(|&key| match key.strip_suffix(".one") {
-            Some(base) => !has(key) && !has(&[base, ".other"].concat()),
+            Some(base) => !has(key) && !has(&concat(&[base, ".other"])),
             None => !has(key),
         })
         .collect()

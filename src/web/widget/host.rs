@@ -6,6 +6,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlInputElement};
 
 use super::{State, Widget};
+use crate::text::concat;
 use crate::web::config::parse_quantity;
 use crate::web::platform;
 
@@ -39,12 +40,11 @@ impl Widget {
         let Some(input) = input else {
             return self.report(
                 "config",
-                &[
+                &concat(&[
                     "quantity-input \"",
                     &selector,
                     "\" matches no input on the page",
-                ]
-                .concat(),
+                ]),
             );
         };
         let read = {
@@ -96,16 +96,21 @@ fn check_endpoint(endpoint: &str) -> Result<String, String> {
     };
     let base = location.href().unwrap_or_default();
     let url = web_sys::Url::new_with_base(endpoint, &base)
-        .map_err(|_| ["endpoint \"", endpoint, "\" is not a valid URL"].concat())?;
+        .map_err(|_| concat(&["endpoint \"", endpoint, "\" is not a valid URL"]))?;
     match url.protocol().as_str() {
         "https:" => Ok(url.href()),
         "http:" if platform::page_is_local() => Ok(url.href()),
-        "http:" => Err([
+        "http:" => Err(concat(&[
             "endpoint \"",
             endpoint,
             "\" uses http: on a page that is not localhost; shoppers' emails must travel over https:",
-        ]
-        .concat()),
-        other => Err(["endpoint \"", endpoint, "\" uses ", other, ", not https:"].concat()),
+        ])),
+        other => Err(concat(&[
+            "endpoint \"",
+            endpoint,
+            "\" uses ",
+            other,
+            ", not https:",
+        ])),
     }
 }

@@ -24,7 +24,7 @@ use super::wording::WordingResult;
 use super::{Page, platform};
 use crate::domain::{BackorderRequest, RequestKind, evaluate, format_iso_date};
 use crate::outbox::Pending;
-use crate::text::decimal;
+use crate::text::{concat, decimal, join};
 use crate::view::{Messages, status_view};
 
 /// A mounted widget. Dropping the last handle does not unmount it; call [`Widget::destroy`].
@@ -402,13 +402,15 @@ impl Widget {
                 .release_date
                 .filter(|_| view.state == "preorder")
                 .map(format_iso_date),
-            schema_org: ["https://schema.org/", availability.schema_org()].concat(),
+            schema_org: concat(&["https://schema.org/", availability.schema_org()]),
             availability_starts: availability.availability_starts().map(format_iso_date),
             google_availability: availability.google_feed(),
-            text: std::iter::once(view.headline.clone())
-                .chain(view.details.iter().cloned())
-                .collect::<Vec<_>>()
-                .join(". "),
+            text: join(
+                &std::iter::once(view.headline.as_str())
+                    .chain(view.details.iter().map(String::as_str))
+                    .collect::<Vec<_>>(),
+                ". ",
+            ),
         };
         self.state.borrow_mut().max_quantity = Some(evaluation.max_quantity);
         if self.page.config.structured_data {

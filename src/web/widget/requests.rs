@@ -6,7 +6,7 @@ use crate::domain::{
     offer,
 };
 use crate::outbox::Pending;
-use crate::text::decimal;
+use crate::text::{concat, decimal, join};
 use crate::web::config::parse_quantity;
 use crate::web::courier::Delivery;
 use crate::web::events::{self, QueuedDetail, SubmittedDetail};
@@ -189,14 +189,11 @@ impl Widget {
                         }
                         .to_js(),
                     );
-                    platform::console_warn(
-                        &[
-                            "the request could not be delivered yet (",
-                            reason,
-                            "); it is saved and will be retried",
-                        ]
-                        .concat(),
-                    );
+                    platform::console_warn(&concat(&[
+                        "the request could not be delivered yet (",
+                        reason,
+                        "); it is saved and will be retried",
+                    ]));
                 }
             }
         }
@@ -254,28 +251,27 @@ impl Widget {
                 let detail: Vec<&str> = errors.iter().map(|error| error.message.as_str()).collect();
                 self.report(
                     "invalid",
-                    &["the endpoint refused the request: ", &detail.join("; ")].concat(),
+                    &concat(&["the endpoint refused the request: ", &join(&detail, "; ")]),
                 );
             }
             Outcome::Exceeds { remaining } => {
                 self.report(
                     "exceeds",
-                    &[
+                    &concat(&[
                         "only ",
                         &decimal(*remaining),
                         " units can still be reserved",
-                    ]
-                    .concat(),
+                    ]),
                 );
             }
             Outcome::Rejected { status, message } => {
                 let message = message
                     .as_deref()
-                    .map(|message| [": ", message].concat())
+                    .map(|message| concat(&[": ", message]))
                     .unwrap_or_default();
                 self.report(
                     "rejected",
-                    &["the endpoint answered HTTP ", &decimal(*status), &message].concat(),
+                    &concat(&["the endpoint answered HTTP ", &decimal(*status), &message]),
                 );
             }
             Outcome::Accepted(_) | Outcome::Unreadable => {}
@@ -300,7 +296,7 @@ impl Widget {
         let shown: Vec<(String, String)> = errors
             .iter()
             .map(|error| {
-                let key = ["error.", &error.code].concat();
+                let key = concat(&["error.", &error.code]);
                 let text = self.counted(&key, max);
                 (
                     error.field.clone(),

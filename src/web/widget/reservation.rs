@@ -8,7 +8,7 @@ use web_sys::HtmlElement;
 use super::{Phase, Widget};
 use crate::domain::RequestKind;
 use crate::outbox::Reservation;
-use crate::text::decimal;
+use crate::text::{concat, decimal};
 use crate::view::confirmation_text;
 use crate::web::transport::HttpRequest;
 
@@ -80,12 +80,11 @@ impl Widget {
             let _ = button.set_attribute("disabled", "");
             button.set_text_content(Some(&self.text("cancelling")));
         }
-        let url = [
+        let url = concat(&[
             reservation.endpoint.trim_end_matches('/'),
             "/",
             &String::from(js_sys::encode_uri_component(&reservation.id)),
-        ]
-        .concat();
+        ]);
         let transport = self.page.services.transport.clone();
         let this = self.this.clone();
         wasm_bindgen_futures::spawn_local(async move {
@@ -93,7 +92,7 @@ impl Widget {
                 .send(HttpRequest {
                     method: "DELETE",
                     url,
-                    headers: vec![("Authorization".to_owned(), ["Bearer ", &token].concat())],
+                    headers: vec![("Authorization".to_owned(), concat(&["Bearer ", &token]))],
                     body: None,
                 })
                 .await;
@@ -121,11 +120,11 @@ impl Widget {
                     button.set_text_content(Some(&widget.text("cancel")));
                 }
                 let status = answer
-                    .map(|response| ["HTTP ", &decimal(response.status)].concat())
+                    .map(|response| concat(&["HTTP ", &decimal(response.status)]))
                     .unwrap_or_else(|error| error.message());
                 widget.report(
                     "cancel_failed",
-                    &["the reservation could not be cancelled (", &status, ")"].concat(),
+                    &concat(&["the reservation could not be cancelled (", &status, ")"]),
                 );
                 let error = crate::web::render::text_element(
                     &widget.dom.document,
