@@ -25,7 +25,7 @@ function fields(line) {
   return out;
 }
 
-/** Where an item comes from: `backorder_widget::web::loader`, `core::iter`, `dlmalloc`, …  */
+/** Where an item comes from: `backorder_widget::web::loader`, `core::iter`, `rlsf`, …  */
 function origin(name) {
   if (name.startsWith("data segment")) return "data (strings, tables)";
   if (name.startsWith("import ")) return "imports";
@@ -34,7 +34,7 @@ function origin(name) {
   // The first `crate::module` in the name: `<T as alloc::string::ToString>::…` is alloc's.
   const path = name.replace(/\[[0-9a-f]+\]/g, "");
   const parts = path.match(/([a-z_][a-z0-9_]*)::([a-z_][a-z0-9_]*)(?:::([a-z_][a-z0-9_]*))?/);
-  if (!parts) return "other (runtime glue, integer formatting, tables)";
+  if (!parts) return "other (runtime glue, exports, tables)";
   const [, crate, module, submodule] = parts;
   if (crate === "backorder_widget") {
     return ["web", "domain", "view", "outbox"].includes(module) && submodule
