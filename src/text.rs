@@ -50,7 +50,7 @@ fn digits(mut rest: u64) -> String {
 pub fn signed(n: i64) -> String {
     let digits = decimal(n.unsigned_abs());
     if n < 0 {
-        ["-", &digits].concat()
+        concat(&["-", &digits])
     } else {
         digits
     }
@@ -66,6 +66,11 @@ pub fn padded(n: u32, width: usize) -> String {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::disallowed_macros,
+    clippy::disallowed_methods,
+    reason = "compared with the standard library's own"
+)]
 mod tests {
     use super::*;
 

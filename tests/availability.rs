@@ -1,5 +1,10 @@
 //! Table-driven tests of the availability rules, natively. Today is Friday 2026-11-27 throughout.
 #![cfg(not(target_arch = "wasm32"))]
+#![allow(
+    clippy::disallowed_macros,
+    clippy::disallowed_methods,
+    reason = "may format: the ban (clippy.toml) keeps core::fmt out of the WebAssembly build"
+)]
 
 use backorder_widget::domain::{
     Availability, Evaluation, NoDateReason, ShopCalendar, ShopConfig, Stock, StockRecord, evaluate,

@@ -1,6 +1,11 @@
 //! Property tests of the rules: no input panics, no date is invented, and no sequence of
 //! requests is granted more units than are en route.
 #![cfg(not(target_arch = "wasm32"))]
+#![allow(
+    clippy::disallowed_macros,
+    clippy::disallowed_methods,
+    reason = "may format: the ban (clippy.toml) keeps core::fmt out of the WebAssembly build"
+)]
 
 use backorder_widget::domain::{
     Availability, BackorderRequest, Consent, IncomingRecord, OfferError, RequestKind, ShopCalendar,

@@ -1,5 +1,10 @@
 //! Table-driven tests of request validation and of what can be promised, natively.
 #![cfg(not(target_arch = "wasm32"))]
+#![allow(
+    clippy::disallowed_macros,
+    clippy::disallowed_methods,
+    reason = "may format: the ban (clippy.toml) keeps core::fmt out of the WebAssembly build"
+)]
 
 use backorder_widget::domain::{
     BackorderRequest, OfferError, RequestKind, ShopCalendar, Stock, StockRecord, check_request,

@@ -1,6 +1,10 @@
 //! The reference endpoint, over real HTTP: each test starts `backorder-server` on a free port
 //! with its own SQLite file and catalog, and talks to it with an HTTP client.
-
+#![allow(
+    clippy::disallowed_macros,
+    clippy::disallowed_methods,
+    reason = "may format: the ban (clippy.toml) keeps core::fmt out of the WebAssembly build"
+)]
 #![cfg(all(feature = "server", not(target_arch = "wasm32")))]
 
 mod support;

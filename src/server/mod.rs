@@ -10,6 +10,11 @@
 //!
 //! The availability rules and request validation are never restated here: every decision calls
 //! `crate::domain`, the same code the widget runs in the browser.
+#![allow(
+    clippy::disallowed_macros,
+    clippy::disallowed_methods,
+    reason = "may format: the ban (clippy.toml) keeps core::fmt out of the WebAssembly build"
+)]
 
 mod access_log;
 mod admin;

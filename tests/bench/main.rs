@@ -11,6 +11,11 @@
 //! Both print one table to stdout and write the same numbers to `target/bench.json`. Run with
 //! `cargo test --release --features server --test bench -- all`.
 #![cfg(not(target_arch = "wasm32"))]
+#![allow(
+    clippy::disallowed_macros,
+    clippy::disallowed_methods,
+    reason = "may format: the ban (clippy.toml) keeps core::fmt out of the WebAssembly build"
+)]
 
 mod browser;
 mod bytes;

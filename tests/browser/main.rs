@@ -3,6 +3,11 @@
 //! Stock and requests go through a recording transport; the real endpoint has its own
 //! end-to-end tests in `tests/e2e/`.
 #![cfg(target_arch = "wasm32")]
+#![allow(
+    clippy::disallowed_macros,
+    clippy::disallowed_methods,
+    reason = "may format: the ban (clippy.toml) keeps core::fmt out of the WebAssembly build"
+)]
 
 use wasm_bindgen_test::wasm_bindgen_test_configure;
 

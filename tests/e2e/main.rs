@@ -6,6 +6,11 @@
     clippy::unwrap_used,
     reason = "a failed step in a test should stop it loudly"
 )]
+#![allow(
+    clippy::disallowed_macros,
+    clippy::disallowed_methods,
+    reason = "may format: the ban (clippy.toml) keeps core::fmt out of the WebAssembly build"
+)]
 
 mod accessibility;
 mod chrome;

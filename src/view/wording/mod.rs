@@ -49,6 +49,11 @@ pub fn missing_keys(has: impl Fn(&str) -> bool) -> Vec<&'static str> {
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
+#[allow(
+    clippy::disallowed_macros,
+    clippy::disallowed_methods,
+    reason = "native tests may format"
+)]
 pub(crate) mod tests {
     use super::*;
     use std::collections::BTreeSet;
