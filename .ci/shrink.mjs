@@ -42,7 +42,8 @@ const run = (...args) => execFileSync("node", [wasmOpt, ...features, ...args],
   { encoding: "utf8", maxBuffer: 1 << 24 });
 // Two runs: `--converge` repeats every pass it is given, and the renaming must run (and print its
 // map) exactly once. A last -Oz after renaming still takes off about 0.1 KB.
-run("-Oz", "--converge", "--strip-debug", "--strip-producers", wasm, "-o", optimised);
+run("-Oz", "--converge", "--strip-debug", "--strip-producers", "--strip-target-features", wasm,
+  "-o", optimised);
 const map = JSON.parse(run("--minify-imports-and-exports-and-modules", "-Oz", optimised, "-o", shrunk));
 const bytes = readFileSync(shrunk);
 rmSync(optimised);
