@@ -32,22 +32,29 @@ const literal = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const swap = (text, pattern, replacement) => text.replace(pattern, (...groups) =>
   typeof replacement === "function" ? replacement(...groups) : replacement);
 
-// The features the widget is built with (rustc's wasm32 defaults less reference types, which the
-// Makefile turns off); wasm-opt must know them.
+// The features rustc's wasm32 target may use; wasm-opt must know them. The Makefile turns
+// reference types off, but a build without its flags (README, "How the widget is built small")
+// uses them, and enabling a feature the module does not use changes nothing.
 const features = ["bulk-memory", "nontrapping-float-to-int", "sign-ext", "mutable-globals",
-  "multivalue"].map((feature) => `--enable-${feature}`);
+  "reference-types", "multivalue"].map((feature) => `--enable-${feature}`);
 const optimised = `${wasm}.optimised`;
 const shrunk = `${wasm}.shrunk`;
 const run = (...args) => execFileSync("node", [wasmOpt, ...features, ...args],
   { encoding: "utf8", maxBuffer: 1 << 24 });
-// Two runs: `--converge` repeats every pass it is given, and the renaming must run (and print its
-// map) exactly once. A last -Oz after renaming still takes off about 0.1 KB.
-run("-Oz", "--converge", "--strip-debug", "--strip-producers", "--strip-target-features", wasm,
-  "-o", optimised);
-const map = JSON.parse(run("--minify-imports-and-exports-and-modules", "-Oz", optimised, "-o", shrunk));
-const bytes = readFileSync(shrunk);
-rmSync(optimised);
-rmSync(shrunk);
+let map;
+let bytes;
+try {
+  // Two runs: `--converge` repeats every pass it is given, and the renaming must run (and print
+  // its map) exactly once. A last -Oz after renaming still takes off about 0.1 KB.
+  run("-Oz", "--converge", "--strip-debug", "--strip-producers", "--strip-target-features", wasm,
+    "-o", optimised);
+  map = JSON.parse(run("--minify-imports-and-exports-and-modules", "-Oz", optimised, "-o", shrunk));
+  bytes = readFileSync(shrunk);
+} finally {
+  // Never left beside the package, where a server would serve them.
+  rmSync(optimised, { force: true });
+  rmSync(shrunk, { force: true });
+}
 const module = new WebAssembly.Module(bytes);
 
 let js = readFileSync(glue, "utf8");

@@ -26,7 +26,9 @@ pub mod server;
 
 /// The widget's allocator: a TLSF allocator (bounded time, neighbouring free blocks merged) in
 /// about 2 KB less gzipped code than the standard library's dlmalloc. It needs no `unsafe` here:
-/// on single-threaded WebAssembly its lock is a no-op.
+/// on single-threaded WebAssembly its lock is a no-op. The small variant does not merge the
+/// regions of separate memory growths nor grow a block in place (0.4 KB more for both); the
+/// widget's largest allocations are response texts under 1 MB, so that wastes little.
 #[cfg(target_arch = "wasm32")]
 #[global_allocator]
 static ALLOCATOR: rlsf::SmallGlobalTlsf = rlsf::SmallGlobalTlsf::new();
