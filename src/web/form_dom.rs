@@ -3,7 +3,7 @@
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, HtmlButtonElement, HtmlInputElement};
 
-use super::render::{element, text_element};
+use super::render::Nodes;
 use crate::domain::{Payment, RequestKind};
 use crate::text::{concat, decimal};
 use crate::view::Messages;
@@ -41,9 +41,9 @@ impl FormDom {
         quantity: u32,
         max_quantity: u32,
     ) -> Result<Self, JsValue> {
+        let nodes = Nodes::new(document)?;
         let kind_key = kind.as_str();
-        let form = element(
-            document,
+        let form = nodes.element(
             "form",
             "form",
             &[
@@ -53,17 +53,12 @@ impl FormDom {
                 ("method", "dialog"),
                 ("data-kind", kind_key),
             ],
-        )?;
-        form.append_child(
-            text_element(
-                document,
-                "p",
-                "form-title",
-                &[("part", "form-title")],
-                &messages.text(&concat(&["form_title.", kind_key])),
-            )?
-            .as_ref(),
-        )?;
+        );
+        let title = messages.text(&concat(&["form_title.", kind_key]));
+        nodes.append(
+            &form,
+            &nodes.text_element("p", "form-title", &[("part", "form-title")], &title),
+        );
         if kind.reserves_units()
             && let Some(payment) = payment
         {
@@ -71,19 +66,11 @@ impl FormDom {
                 Payment::AtOrder => "payment.at_order",
                 Payment::AtShipment => "payment.at_shipment",
             };
-            form.append_child(
-                text_element(
-                    document,
-                    "p",
-                    "note",
-                    &[("part", "payment")],
-                    &messages.text(key),
-                )?
-                .as_ref(),
-            )?;
+            let note = nodes.text_element("p", "note", &[("part", "payment")], &messages.text(key));
+            nodes.append(&form, &note);
         }
         let email = field(
-            document,
+            &nodes,
             &form,
             "email",
             &messages.text("label_email"),
@@ -93,9 +80,9 @@ impl FormDom {
                 ("required", ""),
                 ("inputmode", "email"),
             ],
-        )?;
+        );
         let name = field(
-            document,
+            &nodes,
             &form,
             "name",
             &messages.text("label_name"),
@@ -104,17 +91,18 @@ impl FormDom {
                 ("autocomplete", "name"),
                 ("maxlength", "200"),
             ],
-        )?;
+        );
         let max = decimal(max_quantity);
         // "Notify me" is about the item, not a quantity; its quantity stays the widget's own.
         let quantity_row = if kind.reserves_units() {
-            &form
+            form.clone()
         } else {
-            &hidden_row(document, &form)?
+            // A container that is never displayed, for the field this kind does not ask for.
+            nodes.child(&form, "div", "", &[("hidden", "")])
         };
         let quantity_field = field(
-            document,
-            quantity_row,
+            &nodes,
+            &quantity_row,
             "quantity",
             &messages.text("label_quantity"),
             &[
@@ -125,78 +113,69 @@ impl FormDom {
                 ("inputmode", "numeric"),
                 ("required", ""),
             ],
-        )?;
+        );
         quantity_field.set_value(&decimal(quantity));
         let consent_text = messages.text(&concat(&["consent.", kind_key]));
-        let consent_row = element(document, "div", "field consent", &[("part", "field")])?;
-        let consent: HtmlInputElement = element(
-            document,
-            "input",
-            "",
-            &[
-                ("type", "checkbox"),
-                ("id", "consent"),
-                ("name", "consent"),
-                ("part", "checkbox"),
-                ("aria-describedby", "consent-error"),
-                ("required", ""),
-            ],
-        )?
-        .unchecked_into();
-        consent_row.append_child(&consent)?;
-        consent_row.append_child(
-            text_element(
-                document,
-                "label",
+        let consent_row = nodes.child(&form, "div", "field consent", &[("part", "field")]);
+        let consent: HtmlInputElement = nodes
+            .child(
+                &consent_row,
+                "input",
                 "",
-                &[("for", "consent"), ("part", "label")],
-                &consent_text,
-            )?
-            .as_ref(),
-        )?;
-        consent_row.append_child(
-            element(
-                document,
-                "p",
-                "error",
-                &[("id", "consent-error"), ("part", "error")],
-            )?
-            .as_ref(),
-        )?;
-        form.append_child(&consent_row)?;
-        let trap_row = element(document, "div", "trap", &[("aria-hidden", "true")])?;
-        let trap: HtmlInputElement = element(
-            document,
-            "input",
+                &[
+                    ("type", "checkbox"),
+                    ("id", "consent"),
+                    ("name", "consent"),
+                    ("part", "checkbox"),
+                    ("aria-describedby", "consent-error"),
+                    ("required", ""),
+                ],
+            )
+            .unchecked_into();
+        let consent_label = nodes.text_element(
+            "label",
             "",
-            &[
-                ("type", "text"),
-                ("name", "website"),
-                ("tabindex", "-1"),
-                ("autocomplete", "off"),
-            ],
-        )?
-        .unchecked_into();
-        trap_row.append_child(&trap)?;
-        form.append_child(&trap_row)?;
+            &[("for", "consent"), ("part", "label")],
+            &consent_text,
+        );
+        nodes.append(&consent_row, &consent_label);
+        nodes.child(
+            &consent_row,
+            "p",
+            "error",
+            &[("id", "consent-error"), ("part", "error")],
+        );
+        let trap_row = nodes.child(&form, "div", "trap", &[("aria-hidden", "true")]);
+        let trap: HtmlInputElement = nodes
+            .child(
+                &trap_row,
+                "input",
+                "",
+                &[
+                    ("type", "text"),
+                    ("name", "website"),
+                    ("tabindex", "-1"),
+                    ("autocomplete", "off"),
+                ],
+            )
+            .unchecked_into();
         let submit_label = messages.text(&concat(&["submit.", kind_key]));
-        let submit: HtmlButtonElement = text_element(
-            document,
-            "button",
-            "",
-            &[("type", "submit"), ("part", "button")],
-            &submit_label,
-        )?
-        .unchecked_into();
-        form.append_child(&submit)?;
-        let message = element(
-            document,
+        let submit: HtmlButtonElement = nodes
+            .text_element(
+                "button",
+                "",
+                &[("type", "submit"), ("part", "button")],
+                &submit_label,
+            )
+            .unchecked_into();
+        nodes.append(&form, &submit);
+        let message = nodes.child(
+            &form,
             "p",
             "error message",
             &[("part", "message"), ("role", "alert")],
-        )?;
-        form.append_child(&message)?;
-        Ok(Self {
+        );
+        nodes.finish(Self {
             kind,
             form,
             email,
@@ -265,35 +244,20 @@ impl FormDom {
     }
 }
 
-/// A container that is never displayed, for fields a request kind does not ask for.
-fn hidden_row(document: &Document, form: &Element) -> Result<Element, JsValue> {
-    let row = element(document, "div", "", &[("hidden", "")])?;
-    form.append_child(&row)?;
-    Ok(row)
-}
-
 /// A labelled input with its error slot.
 fn field(
-    document: &Document,
+    nodes: &Nodes,
     form: &Element,
     name: &str,
     label: &str,
     attributes: &[(&str, &str)],
-) -> Result<HtmlInputElement, JsValue> {
-    let row = element(document, "div", "field", &[("part", "field")])?;
-    row.append_child(
-        text_element(
-            document,
-            "label",
-            "",
-            &[("for", name), ("part", "label")],
-            label,
-        )?
-        .as_ref(),
-    )?;
+) -> HtmlInputElement {
+    let row = nodes.child(form, "div", "field", &[("part", "field")]);
+    let label = nodes.text_element("label", "", &[("for", name), ("part", "label")], label);
+    nodes.append(&row, &label);
     let described_by = concat(&[name, "-error"]);
-    let input = element(
-        document,
+    let input = nodes.child(
+        &row,
         "input",
         "",
         &[
@@ -302,20 +266,17 @@ fn field(
             ("part", "input"),
             ("aria-describedby", &described_by),
         ],
-    )?;
+    );
     for (attribute, value) in attributes {
-        input.set_attribute(attribute, value)?;
+        if input.set_attribute(attribute, value).is_err() {
+            nodes.fail();
+        }
     }
-    row.append_child(&input)?;
-    row.append_child(
-        element(
-            document,
-            "p",
-            "error",
-            &[("id", &described_by), ("part", "error")],
-        )?
-        .as_ref(),
-    )?;
-    form.append_child(&row)?;
-    Ok(input.unchecked_into())
+    nodes.child(
+        &row,
+        "p",
+        "error",
+        &[("id", &described_by), ("part", "error")],
+    );
+    input.unchecked_into()
 }

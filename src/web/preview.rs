@@ -4,7 +4,7 @@
 use wasm_bindgen::JsValue;
 
 use super::form_dom::FormDom;
-use super::render::{Skeleton, detail_line, element, headline_line};
+use super::render::{Nodes, Skeleton};
 use crate::domain::{Payment, RequestKind};
 use crate::view::{LocaleFormat, Messages, Tone, preview_samples, status_view};
 
@@ -18,42 +18,47 @@ pub fn show_preview(
 ) -> Result<(), JsValue> {
     dom.show_status("preview", Tone::Neutral, "Preview: every state", &[]);
     dom.clear_body();
-    let grid = element(&dom.document, "div", "preview", &[("part", "preview")])?;
+    let nodes = Nodes::new(&dom.document)?;
+    let grid = nodes.element("div", "preview", &[("part", "preview")]);
     let mut forms_shown: Vec<RequestKind> = Vec::new();
     for sample in preview_samples(today) {
         let view = status_view(&sample, messages, format);
-        let block = element(
-            &dom.document,
+        let block = nodes.child(
+            &grid,
             "div",
             "widget sample",
             &[
                 ("data-state", view.state),
                 ("data-tone", view.tone.as_str()),
             ],
-        )?;
-        let status = element(&dom.document, "p", "status", &[("part", "status")])?;
-        status.append_child(headline_line(&dom.document, &view.headline)?.as_ref())?;
-        let details = element(&dom.document, "span", "details", &[("part", "details")])?;
+        );
+        let status = nodes.child(&block, "p", "status", &[("part", "status")]);
+        nodes.append(&status, &nodes.headline_line(&view.headline));
+        let details = nodes.child(&status, "span", "details", &[("part", "details")]);
         for detail in &view.details {
-            details.append_child(detail_line(&dom.document, detail)?.as_ref())?;
+            nodes.append(&details, &nodes.detail_line(detail));
         }
-        status.append_child(&details)?;
-        block.append_child(&status)?;
         if let Some(kind) = view.offer.filter(|kind| !forms_shown.contains(kind)) {
             forms_shown.push(kind);
-            let form = FormDom::build(
+            let built = FormDom::build(
                 &dom.document,
                 kind,
                 messages,
                 payment,
                 view.request_quantity,
                 view.max_request_quantity,
-            )?;
-            form.submit.set_disabled(true);
-            block.append_child(&form.form)?;
+            );
+            match built {
+                Ok(form) => {
+                    form.submit.set_disabled(true);
+                    nodes.append(&block, &form.form);
+                }
+                Err(_) => {
+                    nodes.fail();
+                }
+            }
         }
-        grid.append_child(&block)?;
     }
-    dom.body.append_child(&grid)?;
-    Ok(())
+    nodes.append(&dom.body, &grid);
+    nodes.finish(())
 }

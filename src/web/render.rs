@@ -1,6 +1,8 @@
 //! Builds and updates the shadow DOM. Every piece of text goes in through `textContent` (a text
 //! node), never through HTML parsing, so product names and messages can never become markup.
 
+use std::cell::Cell;
+
 use wasm_bindgen::JsValue;
 use web_sys::{
     CssStyleSheet, Document, Element, HtmlElement, Node, ShadowRoot, ShadowRootInit, ShadowRootMode,
@@ -38,14 +40,91 @@ pub fn text_element(
     Ok(element)
 }
 
-/// The status headline, as the widget and the preview both show it.
-pub fn headline_line(document: &Document, text: &str) -> Result<Element, JsValue> {
-    text_element(document, "span", "headline", &[("part", "headline")], text)
+/// Builds a tree of nodes and remembers whether the DOM refused any step, so a whole tree is
+/// built without an early return after every call: each early return carries the clean-up of
+/// everything built so far, which made the tree builders the largest code in the widget. The
+/// DOM refuses none of our constant tag and attribute names; a refusal means a broken page, and
+/// [`Nodes::finish`] then gives an error instead of half a tree.
+#[derive(Debug)]
+pub struct Nodes<'a> {
+    pub document: &'a Document,
+    /// Stands in for an element that could not be created, so building can go on.
+    spare: Element,
+    failed: Cell<bool>,
 }
 
-/// One line of detail under the headline.
-pub fn detail_line(document: &Document, text: &str) -> Result<Element, JsValue> {
-    text_element(document, "span", "detail", &[("part", "detail")], text)
+impl<'a> Nodes<'a> {
+    pub fn new(document: &'a Document) -> Result<Self, JsValue> {
+        Ok(Self {
+            document,
+            spare: document.create_element("span")?,
+            failed: Cell::new(false),
+        })
+    }
+
+    /// `<tag class=…>` with attributes.
+    pub fn element(&self, tag: &str, class: &str, attributes: &[(&str, &str)]) -> Element {
+        element(self.document, tag, class, attributes).unwrap_or_else(|_| self.fail())
+    }
+
+    /// An element holding `text` as a text node.
+    pub fn text_element(
+        &self,
+        tag: &str,
+        class: &str,
+        attributes: &[(&str, &str)],
+        text: &str,
+    ) -> Element {
+        let element = self.element(tag, class, attributes);
+        element.set_text_content(Some(text));
+        element
+    }
+
+    /// Appends `child` to `parent`.
+    pub fn append(&self, parent: &Node, child: &Node) {
+        if parent.append_child(child).is_err() {
+            self.fail();
+        }
+    }
+
+    /// A new element appended to `parent`.
+    pub fn child(
+        &self,
+        parent: &Node,
+        tag: &str,
+        class: &str,
+        attributes: &[(&str, &str)],
+    ) -> Element {
+        let child = self.element(tag, class, attributes);
+        self.append(parent, &child);
+        child
+    }
+
+    /// The status headline, as the widget and the preview both show it.
+    pub fn headline_line(&self, text: &str) -> Element {
+        self.text_element("span", "headline", &[("part", "headline")], text)
+    }
+
+    /// One line of detail under the headline.
+    pub fn detail_line(&self, text: &str) -> Element {
+        self.text_element("span", "detail", &[("part", "detail")], text)
+    }
+
+    /// Records a step the DOM refused.
+    pub fn fail(&self) -> Element {
+        self.failed.set(true);
+        self.spare.clone()
+    }
+
+    /// `value`, when every step worked.
+    pub fn finish<T>(&self, value: T) -> Result<T, JsValue> {
+        match self.failed.get() {
+            false => Ok(value),
+            true => Err(JsValue::from_str(
+                "the page's DOM refused to build the widget",
+            )),
+        }
+    }
 }
 
 /// The parts of the shadow tree that stay for the widget's whole life.
@@ -73,15 +152,15 @@ impl Skeleton {
         if let Some(sheet) = sheet {
             root.set_adopted_style_sheets(&js_sys::Array::of1(sheet));
         }
-        let container = element(
-            &document,
+        let nodes = Nodes::new(&document)?;
+        let container = nodes.element(
             "div",
             "widget",
             &[("part", "container"), ("data-tone", "neutral")],
-        )?;
+        );
         // The polite live region: screen readers announce its changes once, as a whole.
-        let status = element(
-            &document,
+        let status = nodes.child(
+            &container,
             "p",
             "status",
             &[
@@ -90,15 +169,13 @@ impl Skeleton {
                 ("aria-live", "polite"),
                 ("aria-atomic", "true"),
             ],
-        )?;
-        let headline = headline_line(&document, "")?;
-        let details = element(&document, "span", "details", &[("part", "details")])?;
-        let body = element(&document, "div", "body", &[])?;
-        status.append_child(&headline)?;
-        status.append_child(&details)?;
-        container.append_child(&status)?;
-        container.append_child(&body)?;
-        root.append_child(&container)?;
+        );
+        let headline = nodes.headline_line("");
+        nodes.append(&status, &headline);
+        let details = nodes.child(&status, "span", "details", &[("part", "details")]);
+        let body = nodes.child(&container, "div", "body", &[]);
+        nodes.append(&root, &container);
+        nodes.finish(())?;
         Ok(Self {
             document,
             root,
@@ -122,10 +199,11 @@ impl Skeleton {
             .collect();
         if current != details {
             self.details.set_text_content(None);
+            let Ok(nodes) = Nodes::new(&self.document) else {
+                return;
+            };
             for detail in details {
-                if let Ok(line) = detail_line(&self.document, detail) {
-                    let _ = self.details.append_child(&line);
-                }
+                nodes.append(&self.details, &nodes.detail_line(detail));
             }
         }
     }
@@ -151,13 +229,14 @@ impl Skeleton {
         part: &str,
         lines: &[String],
     ) -> Result<Element, JsValue> {
-        let block = element(&self.document, "div", class, &[("part", part)])?;
+        let nodes = Nodes::new(&self.document)?;
+        let block = nodes.element("div", class, &[("part", part)]);
         for line in lines {
-            block.append_child(text_element(&self.document, "p", "", &[], line)?.as_ref())?;
+            nodes.append(&block, &nodes.text_element("p", "", &[], line));
         }
         self.clear_body();
-        self.body.append_child(&block)?;
-        Ok(block)
+        nodes.append(&self.body, &block);
+        nodes.finish(block)
     }
 }
 
@@ -166,4 +245,46 @@ fn children(element: &Element) -> Vec<Node> {
     (0..list.length())
         .filter_map(|index| list.item(index))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+    use super::Nodes;
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    fn document() -> web_sys::Document {
+        web_sys::window()
+            .and_then(|window| window.document())
+            .expect("a document")
+    }
+
+    #[wasm_bindgen_test]
+    fn a_tree_the_dom_accepts_is_built_whole() {
+        let document = document();
+        let nodes = Nodes::new(&document).expect("nodes");
+        let block = nodes.element("div", "block", &[("part", "block")]);
+        nodes.append(&block, &nodes.text_element("p", "", &[], "<b>text</b>"));
+        let block = nodes.finish(block).expect("every step worked");
+        assert_eq!(
+            block.outer_html(),
+            r#"<div class="block" part="block"><p>&lt;b&gt;text&lt;/b&gt;</p></div>"#
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn a_step_the_dom_refuses_makes_the_whole_tree_an_error() {
+        let document = document();
+        let refusals: [(&str, &[(&str, &str)]); 2] =
+            [("not a tag", &[]), ("div", &[("not an attribute", "x")])];
+        for refused in refusals {
+            let nodes = Nodes::new(&document).expect("nodes");
+            let block = nodes.element("div", "", &[]);
+            nodes.append(&block, &nodes.element(refused.0, "", refused.1));
+            nodes.append(&block, &nodes.element("p", "", &[]));
+            assert!(nodes.finish(()).is_err(), "{refused:?} was refused");
+        }
+    }
 }
