@@ -11,7 +11,7 @@ use crate::domain::{
     parse_iso_date,
 };
 use crate::text::concat;
-use crate::web::js::{Builder, Fields};
+use crate::web::js::{Builder, Fields, Reader};
 use crate::web::wire;
 use crate::web::{ElementConfig, Mode, Page, PageConfig, Services, Widget, define_element};
 
@@ -52,19 +52,20 @@ impl MountOptions {
         if value.is_undefined() || value.is_null() {
             return Ok(Self::default());
         }
-        let fields = Fields(value);
-        if !fields.is_object() {
+        if !Fields(value).is_object() {
             return Err("the configuration must be an object".to_owned());
         }
-        Ok(Self {
-            sku: fields.string("sku")?,
-            quantity: fields.integer("quantity")?,
-            quantity_input: fields.string("quantityInput")?,
-            mode: fields.string("mode")?,
-            locale: fields.string("locale")?,
-            endpoint: fields.string("endpoint")?,
-            availability_url: fields.string("availabilityUrl")?,
-        })
+        let fields = Reader::new(value);
+        let options = Self {
+            sku: fields.string("sku"),
+            quantity: fields.integer("quantity"),
+            quantity_input: fields.string("quantityInput"),
+            mode: fields.string("mode"),
+            locale: fields.string("locale"),
+            endpoint: fields.string("endpoint"),
+            availability_url: fields.string("availabilityUrl"),
+        };
+        fields.finish(options)
     }
 
     fn apply(self, mut config: ElementConfig, problems: &mut Vec<String>) -> ElementConfig {

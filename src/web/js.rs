@@ -108,6 +108,87 @@ impl Fields<'_> {
     }
 }
 
+/// Reads a JavaScript object field by field and remembers the first problem, so a record is read
+/// without an early return after every field: each would carry the clean-up of the fields read
+/// before it. [`Reader::finish`] gives the record, or that problem.
+#[derive(Debug)]
+pub struct Reader<'a> {
+    fields: Fields<'a>,
+    problem: std::cell::RefCell<Option<String>>,
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(value: &'a JsValue) -> Self {
+        Self {
+            fields: Fields(value),
+            problem: std::cell::RefCell::new(None),
+        }
+    }
+
+    fn note<T>(&self, read: Result<Option<T>, String>) -> Option<T> {
+        read.unwrap_or_else(|problem| {
+            self.problem.borrow_mut().get_or_insert(problem);
+            None
+        })
+    }
+
+    pub fn string(&self, key: &str) -> Option<String> {
+        self.note(self.fields.string(key))
+    }
+
+    pub fn integer(&self, key: &str) -> Option<i64> {
+        self.note(self.fields.integer(key))
+    }
+
+    pub fn boolean(&self, key: &str) -> Option<bool> {
+        self.note(self.fields.boolean(key))
+    }
+
+    pub fn array(&self, key: &str) -> Vec<JsValue> {
+        self.note(self.fields.array(key).map(Some))
+            .unwrap_or_default()
+    }
+
+    pub fn strings(&self, key: &str) -> Option<Vec<String>> {
+        self.note(self.fields.strings(key))
+    }
+
+    /// Text that must be there; empty (and a problem) when it is not.
+    pub fn required_text(&self, key: &str) -> String {
+        self.string(key).unwrap_or_else(|| {
+            self.problem(&concat(&["`", key, "` is required"]));
+            String::new()
+        })
+    }
+
+    /// A whole number that must be there and fit `T`; zero (and a problem) when it does not.
+    pub fn required_number<T: TryFrom<i64> + Default>(&self, key: &str) -> T {
+        self.integer(key)
+            .and_then(|number| T::try_from(number).ok())
+            .unwrap_or_else(|| {
+                self.problem(&concat(&["`", key, "` must be a whole number in range"]));
+                T::default()
+            })
+    }
+
+    /// The fields themselves, for a value whose problems the caller would rather ignore.
+    pub fn fields(&self) -> Fields<'a> {
+        self.fields
+    }
+
+    /// Records a problem of the caller's own.
+    pub fn problem(&self, problem: &str) {
+        self.note::<()>(Err(problem.to_owned()));
+    }
+
+    pub fn finish<T>(self, value: T) -> Result<T, String> {
+        match self.problem.into_inner() {
+            None => Ok(value),
+            Some(problem) => Err(problem),
+        }
+    }
+}
+
 /// A number that is a whole number JavaScript holds exactly.
 fn whole_number(value: &JsValue) -> Option<i64> {
     let number = value.as_f64()?;

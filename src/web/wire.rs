@@ -2,56 +2,59 @@
 
 use wasm_bindgen::JsValue;
 
-use super::js::{Builder, Fields, array};
+use super::js::{Builder, Fields, Reader, array};
 use crate::domain::{BackorderRequest, FieldError, IncomingRecord, ShopConfig, StockRecord};
 use crate::outbox::{Outbox, Pending, Reservation};
 
 /// A stock record (SPEC "Stock record").
 pub fn stock_record(value: &JsValue) -> Result<StockRecord, String> {
-    let fields = Fields(value);
-    if !fields.is_object() {
+    if !Fields(value).is_object() {
         return Err("a stock record must be an object".to_owned());
     }
-    let incoming = fields
-        .array("incoming")?
-        .iter()
-        .map(|batch| {
-            let batch = Fields(batch);
-            Ok(IncomingRecord {
-                quantity: batch
-                    .integer("quantity")?
-                    .ok_or("every incoming batch needs a `quantity`")?,
-                expected: batch
-                    .string("expected")?
-                    .ok_or("every incoming batch needs an `expected` date")?,
-            })
-        })
-        .collect::<Result<Vec<_>, String>>()?;
-    Ok(StockRecord {
-        sku: fields.string("sku")?,
-        name: fields.string("name")?,
-        on_hand: fields.integer("on_hand")?,
-        backorders: fields.string("backorders")?,
-        backordered: fields.integer("backordered")?,
+    let record = Reader::new(value);
+    let mut incoming = Vec::new();
+    for batch in record.array("incoming") {
+        let batch_reader = Reader::new(&batch);
+        let quantity = batch_reader.integer("quantity");
+        let expected = batch_reader.string("expected");
+        match batch_reader.finish(()) {
+            Err(problem) => record.problem(&problem),
+            Ok(()) => match (quantity, expected) {
+                (Some(quantity), Some(expected)) => {
+                    incoming.push(IncomingRecord { quantity, expected })
+                }
+                (None, _) => record.problem("every incoming batch needs a `quantity`"),
+                (_, None) => record.problem("every incoming batch needs an `expected` date"),
+            },
+        }
+    }
+    let stock = StockRecord {
+        sku: record.string("sku"),
+        name: record.string("name"),
+        on_hand: record.integer("on_hand"),
+        backorders: record.string("backorders"),
+        backordered: record.integer("backordered"),
         incoming,
-        backorder_limit: fields.integer("backorder_limit")?,
-        release_date: fields.string("release_date")?,
-        discontinued: fields.boolean("discontinued")?.unwrap_or(false),
-        low_stock_threshold: fields.integer("low_stock_threshold")?,
-        handling_days: fields.integer("handling_days")?,
-        max_per_order: fields.integer("max_per_order")?,
-    })
+        backorder_limit: record.integer("backorder_limit"),
+        release_date: record.string("release_date"),
+        discontinued: record.boolean("discontinued").unwrap_or(false),
+        low_stock_threshold: record.integer("low_stock_threshold"),
+        handling_days: record.integer("handling_days"),
+        max_per_order: record.integer("max_per_order"),
+    };
+    record.finish(stock)
 }
 
 /// The `shop` object of the availability response.
 pub fn shop_config(value: &JsValue) -> Result<ShopConfig, String> {
-    let fields = Fields(value);
-    Ok(ShopConfig {
-        working_days: fields.strings("working_days")?,
-        holidays: fields.strings("holidays")?.unwrap_or_default(),
-        max_wait_days: fields.integer("max_wait_days")?,
-        payment: fields.string("payment")?,
-    })
+    let shop = Reader::new(value);
+    let config = ShopConfig {
+        working_days: shop.strings("working_days"),
+        holidays: shop.strings("holidays").unwrap_or_default(),
+        max_wait_days: shop.integer("max_wait_days"),
+        payment: shop.string("payment"),
+    };
+    shop.finish(config)
 }
 
 /// The request body, as JSON text.
@@ -130,50 +133,51 @@ pub fn outbox_json(outbox: &Outbox) -> String {
 
 /// The outbox read back from `localStorage`; entries that do not read are dropped.
 pub fn outbox(value: &JsValue) -> Outbox {
-    let fields = Fields(value);
-    let count = |fields: &Fields, key: &str| {
-        fields
-            .integer(key)
-            .ok()
-            .flatten()
-            .and_then(|n| u64::try_from(n).ok())
-    };
-    let pending = fields
+    let outbox = Fields(value);
+    let pending = outbox
         .array("pending")
         .unwrap_or_default()
         .iter()
         .filter_map(|entry| {
-            let entry = Fields(entry);
-            Some(Pending {
-                key: entry.string("key").ok()??,
-                endpoint: entry.string("endpoint").ok()??,
-                sku: entry.string("sku").ok()??,
-                kind: entry.string("kind").ok()??,
-                quantity: u32::try_from(count(&entry, "quantity")?).ok()?,
-                body: entry.string("body").ok()??,
-                created_ms: count(&entry, "created_ms")?,
-                attempts: u32::try_from(count(&entry, "attempts")?).ok()?,
-                next_attempt_ms: count(&entry, "next_attempt_ms")?,
-            })
+            let entry = Reader::new(entry);
+            let pending = Pending {
+                key: entry.required_text("key"),
+                endpoint: entry.required_text("endpoint"),
+                sku: entry.required_text("sku"),
+                kind: entry.required_text("kind"),
+                quantity: entry.required_number("quantity"),
+                body: entry.required_text("body"),
+                created_ms: entry.required_number("created_ms"),
+                attempts: entry.required_number("attempts"),
+                next_attempt_ms: entry.required_number("next_attempt_ms"),
+            };
+            entry.finish(pending).ok()
         })
         .collect();
-    let reservations = fields
+    let reservations = outbox
         .array("reservations")
         .unwrap_or_default()
         .iter()
         .filter_map(|entry| {
-            let entry = Fields(entry);
-            Some(Reservation {
-                sku: entry.string("sku").ok()??,
-                kind: entry.string("kind").ok()??,
-                id: entry.string("id").ok()??,
-                quantity: u32::try_from(count(&entry, "quantity")?).ok()?,
-                queue_position: count(&entry, "queue_position").and_then(|n| u32::try_from(n).ok()),
-                expected_date: entry.string("expected_date").ok()?,
-                cancel_token: entry.string("cancel_token").ok()?,
-                endpoint: entry.string("endpoint").ok()??,
-                confirmed_ms: count(&entry, "confirmed_ms")?,
-            })
+            let entry = Reader::new(entry);
+            let reservation = Reservation {
+                sku: entry.required_text("sku"),
+                kind: entry.required_text("kind"),
+                id: entry.required_text("id"),
+                quantity: entry.required_number("quantity"),
+                // A position that does not read is only left out.
+                queue_position: entry
+                    .fields()
+                    .integer("queue_position")
+                    .ok()
+                    .flatten()
+                    .and_then(|position| u32::try_from(position).ok()),
+                expected_date: entry.string("expected_date"),
+                cancel_token: entry.string("cancel_token"),
+                endpoint: entry.required_text("endpoint"),
+                confirmed_ms: entry.required_number("confirmed_ms"),
+            };
+            entry.finish(reservation).ok()
         })
         .collect();
     Outbox {
