@@ -2,10 +2,9 @@
 //! the same availability and date as the shopper (`data-structured-data="on"`).
 
 use chrono::NaiveDate;
-use js_sys::{Object, Reflect};
-use wasm_bindgen::JsValue;
 use web_sys::{Document, Element};
 
+use super::js::Builder;
 use super::platform;
 use crate::domain::{Availability, format_iso_date};
 use crate::text::concat;
@@ -48,32 +47,24 @@ impl OfferScript {
                 " offer has no availabilityStarts date",
             ]));
         }
-        let offer = Object::new();
-        let set = |target: &Object, key: &str, value: JsValue| {
-            let _ = Reflect::set(target, &JsValue::from_str(key), &value);
-        };
-        set(&offer, "@context", "https://schema.org".into());
-        set(&offer, "@type", "Offer".into());
-        set(&offer, "sku", sku.into());
-        if let Some(name) = name {
-            let product = Object::new();
-            set(&product, "@type", "Product".into());
-            set(&product, "name", name.into());
-            set(&product, "sku", sku.into());
-            set(&offer, "itemOffered", product.into());
-        }
-        set(
-            &offer,
-            "availability",
-            concat(&["https://schema.org/", availability.schema_org()]).into(),
-        );
-        if let Some(starts) = starts {
-            set(&offer, "availabilityStarts", format_iso_date(starts).into());
-        }
-        let text = js_sys::JSON::stringify(&offer)
-            .ok()
-            .and_then(|text| text.as_string())
-            .unwrap_or_default();
+        let product = name.map(|name| {
+            Builder::new()
+                .set("@type", "Product")
+                .set("name", name)
+                .set("sku", sku)
+                .build()
+        });
+        let text = Builder::new()
+            .set("@context", "https://schema.org")
+            .set("@type", "Offer")
+            .set("sku", sku)
+            .maybe("itemOffered", product)
+            .set(
+                "availability",
+                concat(&["https://schema.org/", availability.schema_org()]),
+            )
+            .maybe("availabilityStarts", starts.map(format_iso_date))
+            .json();
         self.script.set_text_content(Some(&text));
     }
 
