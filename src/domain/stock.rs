@@ -67,13 +67,14 @@ const MAX_HANDLING_DAYS: u32 = 260;
 impl Stock {
     /// Checks a wire record. Never panics; every problem is a [`RecordError`].
     pub fn from_record(record: &StockRecord) -> Result<Self, RecordError> {
+        // The plain fields are checked before anything is allocated, so a refusal has nothing
+        // to clean up (which keeps this small in the WebAssembly).
         let sku = record
             .sku
             .as_deref()
             .map(str::trim)
             .filter(|sku| !sku.is_empty())
-            .ok_or(RecordError::MissingSku)?
-            .to_owned();
+            .ok_or(RecordError::MissingSku)?;
         let backorders_allowed = match record.backorders.as_deref() {
             None | Some("deny") => false,
             Some("allow") => true,
@@ -83,6 +84,27 @@ impl Stock {
                 });
             }
         };
+        let handling_days = optional_count("handling_days", record.handling_days)?.unwrap_or(1);
+        if handling_days > MAX_HANDLING_DAYS {
+            return Err(RecordError::TooLarge {
+                field: "handling_days",
+                limit: MAX_HANDLING_DAYS,
+            });
+        }
+        let on_hand = match record.on_hand {
+            Some(on_hand) if on_hand < 0 => 0,
+            on_hand => optional_count("on_hand", on_hand)?.unwrap_or(0),
+        };
+        let already_promised = optional_count("backordered", record.backordered)?.unwrap_or(0);
+        let backorder_limit = optional_count("backorder_limit", record.backorder_limit)?;
+        let release_date = record
+            .release_date
+            .as_deref()
+            .map(|text| date("release_date", text))
+            .transpose()?;
+        let low_stock_threshold =
+            optional_count("low_stock_threshold", record.low_stock_threshold)?;
+        let max_per_order = optional_count("max_per_order", record.max_per_order)?;
         let mut incoming = record
             .incoming
             .iter()
@@ -94,33 +116,19 @@ impl Stock {
             })
             .collect::<Result<Vec<_>, RecordError>>()?;
         sort_by_arrival(&mut incoming);
-        let handling_days = optional_count("handling_days", record.handling_days)?.unwrap_or(1);
-        if handling_days > MAX_HANDLING_DAYS {
-            return Err(RecordError::TooLarge {
-                field: "handling_days",
-                limit: MAX_HANDLING_DAYS,
-            });
-        }
         Ok(Self {
-            sku,
+            sku: sku.to_owned(),
             name: record.name.clone(),
-            on_hand: match record.on_hand {
-                Some(on_hand) if on_hand < 0 => 0,
-                on_hand => optional_count("on_hand", on_hand)?.unwrap_or(0),
-            },
+            on_hand,
             backorders_allowed,
-            already_promised: optional_count("backordered", record.backordered)?.unwrap_or(0),
+            already_promised,
             incoming,
-            backorder_limit: optional_count("backorder_limit", record.backorder_limit)?,
-            release_date: record
-                .release_date
-                .as_deref()
-                .map(|text| date("release_date", text))
-                .transpose()?,
+            backorder_limit,
+            release_date,
             discontinued: record.discontinued,
-            low_stock_threshold: optional_count("low_stock_threshold", record.low_stock_threshold)?,
+            low_stock_threshold,
             handling_days,
-            max_per_order: optional_count("max_per_order", record.max_per_order)?,
+            max_per_order,
         })
     }
 }
