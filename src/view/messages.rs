@@ -75,21 +75,22 @@ impl Messages {
     fn template(&self, key: &str, category: Option<&str>) -> String {
         let plural_key = category.map(|category| concat(&[key, ".", category]));
         let other = concat(&[key, ".other"]);
-        let candidates = plural_key.iter().map(String::as_str).chain([key]);
-        let find = |pairs: &[(String, String)], with_other: bool| {
+        let own = [plural_key.as_deref(), Some(key)];
+        let with_other = [plural_key.as_deref(), Some(key), Some(other.as_str())];
+        let find = |pairs: &[(String, String)], candidates: &[Option<&str>]| {
             candidates
-                .clone()
-                .chain(with_other.then_some(other.as_str()))
+                .iter()
+                .flatten()
                 .find_map(|candidate| pairs.iter().find(|(key, _)| key == candidate))
                 .map(|(_, text)| text.clone())
         };
-        find(&self.overrides, false)
-            .or_else(|| find(&self.translation, true))
+        find(&self.overrides, &own)
+            .or_else(|| find(&self.translation, &with_other))
             .or_else(|| {
-                candidates
-                    .clone()
-                    .chain([other.as_str()])
-                    .find_map(wording::english)
+                with_other
+                    .iter()
+                    .flatten()
+                    .find_map(|candidate| wording::english(candidate))
                     .map(str::to_owned)
             })
             .unwrap_or_else(|| key.to_owned())

@@ -193,11 +193,16 @@ impl Skeleton {
         if self.headline.text_content().as_deref() != Some(headline) {
             self.headline.set_text_content(Some(headline));
         }
-        let current: Vec<String> = children(&self.details)
-            .iter()
-            .filter_map(Node::text_content)
-            .collect();
-        if current != details {
+        let shown = self.details.child_nodes();
+        let unchanged = shown.length() as usize == details.len()
+            && details.iter().zip(0..).all(|(detail, index)| {
+                shown
+                    .item(index)
+                    .and_then(|node| node.text_content())
+                    .as_deref()
+                    == Some(detail.as_str())
+            });
+        if !unchanged {
             self.details.set_text_content(None);
             let Ok(nodes) = Nodes::new(&self.document) else {
                 return;
@@ -238,13 +243,6 @@ impl Skeleton {
         nodes.append(&self.body, &block);
         nodes.finish(block)
     }
-}
-
-fn children(element: &Element) -> Vec<Node> {
-    let list = element.child_nodes();
-    (0..list.length())
-        .filter_map(|index| list.item(index))
-        .collect()
 }
 
 #[cfg(test)]
