@@ -4,9 +4,10 @@
 //! already ships the locale data, so the WebAssembly carries none.
 
 use chrono::{Datelike, NaiveDate};
-use js_sys::{Object, Reflect};
+use js_sys::Object;
 use wasm_bindgen::prelude::*;
 
+use super::js::Builder;
 use crate::view::LocaleFormat;
 
 #[wasm_bindgen]
@@ -37,15 +38,14 @@ pub struct IntlFormat {
 impl IntlFormat {
     /// Formatters for `locale`; an invalid locale tag falls back to the browser's default.
     pub fn new(locale: &str, today: NaiveDate) -> Self {
-        let options = |with_year: bool| {
-            let options = Object::new();
-            for (key, value) in [("weekday", "long"), ("month", "long"), ("day", "numeric")]
-                .into_iter()
-                .chain(with_year.then_some(("year", "numeric")))
-            {
-                let _ = Reflect::set(&options, &key.into(), &value.into());
-            }
-            options
+        let options = |with_year: bool| -> Object {
+            Builder::new()
+                .set("weekday", "long")
+                .set("month", "long")
+                .set("day", "numeric")
+                .maybe("year", with_year.then_some("numeric"))
+                .build()
+                .unchecked_into()
         };
         let dates = |with_year| {
             DateTimeFormat::new(locale, &options(with_year))

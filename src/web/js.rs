@@ -79,32 +79,27 @@ impl Fields<'_> {
         if self.get(key).is_none() {
             return Ok(None);
         }
-        self.array(key)?
-            .iter()
-            .map(|value| {
-                value
-                    .as_string()
-                    .ok_or_else(|| concat(&["`", key, "` must be a list of text"]))
-            })
-            .collect::<Result<Vec<_>, _>>()
-            .map(Some)
+        let mut texts = Vec::new();
+        for value in self.array(key)? {
+            let text = value.as_string();
+            texts.push(text.ok_or_else(|| concat(&["`", key, "` must be a list of text"]))?);
+        }
+        Ok(Some(texts))
     }
 
     /// Every `key: "text"` pair of the object.
     pub fn string_entries(&self) -> Result<Vec<(String, String)>, String> {
         let object: &Object = self.0.unchecked_ref();
-        Object::entries(object)
-            .iter()
-            .map(|entry| {
-                let pair: Array = entry.unchecked_into();
-                let key = pair.get(0).as_string().unwrap_or_default();
-                let value = pair
-                    .get(1)
-                    .as_string()
-                    .ok_or_else(|| concat(&["`", &key, "` must be text"]))?;
-                Ok((key, value))
-            })
-            .collect()
+        let mut entries = Vec::new();
+        for entry in Object::entries(object).iter() {
+            let pair: Array = entry.unchecked_into();
+            let key = pair.get(0).as_string().unwrap_or_default();
+            let Some(value) = pair.get(1).as_string() else {
+                return Err(concat(&["`", &key, "` must be text"]));
+            };
+            entries.push((key, value));
+        }
+        Ok(entries)
     }
 }
 
