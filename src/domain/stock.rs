@@ -105,16 +105,13 @@ impl Stock {
         let low_stock_threshold =
             optional_count("low_stock_threshold", record.low_stock_threshold)?;
         let max_per_order = optional_count("max_per_order", record.max_per_order)?;
-        let mut incoming = record
-            .incoming
-            .iter()
-            .map(|batch| {
-                Ok(IncomingBatch {
-                    quantity: count("incoming.quantity", batch.quantity)?,
-                    expected_arrival: date("incoming.expected", &batch.expected)?,
-                })
-            })
-            .collect::<Result<Vec<_>, RecordError>>()?;
+        let mut incoming = Vec::with_capacity(record.incoming.len());
+        for batch in &record.incoming {
+            incoming.push(IncomingBatch {
+                quantity: count("incoming.quantity", batch.quantity)?,
+                expected_arrival: date("incoming.expected", &batch.expected)?,
+            });
+        }
         sort_by_arrival(&mut incoming);
         Ok(Self {
             sku: sku.to_owned(),
