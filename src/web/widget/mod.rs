@@ -24,7 +24,7 @@ use super::wording::WordingResult;
 use super::{Page, platform};
 use crate::domain::{BackorderRequest, RequestKind, evaluate, format_iso_date};
 use crate::outbox::Pending;
-use crate::text::{concat, decimal, join};
+use crate::text::{concat, decimal};
 use crate::view::{Messages, status_view};
 
 /// A mounted widget. Dropping the last handle does not unmount it; call [`Widget::destroy`].
@@ -390,6 +390,12 @@ impl Widget {
             (evaluation, view)
         };
         self.dom.show_view(&view);
+        // What the shopper reads, as one line: "Backordered: ships by …. Only 3 left".
+        let mut text = view.headline.clone();
+        for detail in &view.details {
+            text.push_str(". ");
+            text.push_str(detail);
+        }
         let availability = &evaluation.availability;
         let detail = StatusDetail {
             sku: &entry.stock.sku,
@@ -405,12 +411,7 @@ impl Widget {
             schema_org: concat(&["https://schema.org/", availability.schema_org()]),
             availability_starts: availability.availability_starts().map(format_iso_date),
             google_availability: availability.google_feed(),
-            text: join(
-                &std::iter::once(view.headline.as_str())
-                    .chain(view.details.iter().map(String::as_str))
-                    .collect::<Vec<_>>(),
-                ". ",
-            ),
+            text,
         };
         self.state.borrow_mut().max_quantity = Some(evaluation.max_quantity);
         if self.page.config.structured_data {
