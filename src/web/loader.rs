@@ -13,7 +13,7 @@ use super::transport::{HttpRequest, Transport, TransportError};
 use super::waiters::Waiters;
 use super::wire;
 use crate::domain::{RecordError, ShopCalendar, ShopConfig, Stock};
-use crate::text::{concat, decimal, join};
+use crate::text::{concat, decimal};
 
 /// A variant's checked stock and its shop's calendar.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -189,14 +189,18 @@ impl StockLoader {
     }
 
     async fn fetch_batch(self: Rc<Self>, url: String, skus: Vec<String>) {
-        let query: Vec<String> = skus
-            .iter()
-            .map(|sku| concat(&["sku=", &encode(sku)]))
-            .collect();
-        let separator = if url.contains('?') { "&" } else { "?" };
+        // `{url}?sku=A&sku=B`, or `&sku=…` when the URL has a query already.
+        let mut query = url.clone();
+        let mut separator = if url.contains('?') { '&' } else { '?' };
+        for sku in &skus {
+            query.push(separator);
+            query.push_str("sku=");
+            query.push_str(&encode(sku));
+            separator = '&';
+        }
         let request = HttpRequest {
             method: "GET",
-            url: concat(&[url.as_str(), separator, &join(&query, "&")]),
+            url: query,
             headers: vec![("Accept".to_owned(), "application/json".to_owned())],
             body: None,
         };

@@ -145,12 +145,11 @@ impl Page {
 
     fn delivered(&self, pending: &Pending, delivery: &Delivery) {
         self.loader.invalidate(&pending.sku);
-        let widgets: Vec<Rc<Widget>> = self
-            .widgets
-            .borrow()
-            .iter()
-            .filter_map(Weak::upgrade)
-            .collect();
+        // Collected first: a widget told about the delivery may mount or drop widgets.
+        let mut widgets = Vec::new();
+        for widget in self.widgets.borrow().iter() {
+            widgets.extend(widget.upgrade());
+        }
         for widget in widgets {
             widget.delivered(pending, delivery);
         }

@@ -215,11 +215,12 @@ impl Widget {
         form.set_busy(false, "");
         match outcome {
             Outcome::Invalid(errors) => {
-                let known: Vec<FieldError> = errors
-                    .iter()
-                    .filter(|error| FIELDS.contains(&error.field.as_str()))
-                    .cloned()
-                    .collect();
+                let mut known = Vec::new();
+                for error in errors {
+                    if FIELDS.contains(&error.field.as_str()) {
+                        known.push(error.clone());
+                    }
+                }
                 let general = (known.len() < errors.len()).then(|| self.text("error.rejected"));
                 self.show_field_errors(&form, &known, general.as_deref());
             }
@@ -293,21 +294,18 @@ impl Widget {
 
     fn show_field_errors(&self, form: &FormDom, errors: &[FieldError], general: Option<&str>) {
         let max = self.state.borrow().max_quantity.unwrap_or(1);
-        let shown: Vec<(String, String)> = errors
-            .iter()
-            .map(|error| {
-                let key = concat(&["error.", &error.code]);
-                let text = self.counted(&key, max);
-                (
-                    error.field.clone(),
-                    if text == key {
-                        error.message.clone()
-                    } else {
-                        text
-                    },
-                )
-            })
-            .collect();
+        let mut shown = Vec::with_capacity(errors.len());
+        for error in errors {
+            // Our wording for the error's code, or the endpoint's own message when we have none.
+            let key = concat(&["error.", &error.code]);
+            let text = self.counted(&key, max);
+            let text = if text == key {
+                error.message.clone()
+            } else {
+                text
+            };
+            shown.push((error.field.clone(), text));
+        }
         self.show_errors(form, &shown, general);
     }
 
