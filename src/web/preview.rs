@@ -59,6 +59,7 @@ pub fn show_preview(
             }
         }
     }
-    nodes.append(&dom.body, &grid);
-    nodes.finish(())
+    let grid = nodes.finish(grid)?;
+    dom.body.append_child(&grid)?;
+    Ok(())
 }

@@ -44,7 +44,8 @@ pub fn text_element(
 /// built without an early return after every call: each early return carries the clean-up of
 /// everything built so far, which made the tree builders the largest code in the widget. The
 /// DOM refuses none of our constant tag and attribute names; a refusal means a broken page, and
-/// [`Nodes::finish`] then gives an error instead of half a tree.
+/// [`Nodes::finish`] then gives an error instead of half a tree. Callers attach a tree only
+/// after `finish`, so a broken page keeps what it showed.
 #[derive(Debug)]
 pub struct Nodes<'a> {
     pub document: &'a Document,
@@ -174,8 +175,9 @@ impl Skeleton {
         nodes.append(&status, &headline);
         let details = nodes.child(&status, "span", "details", &[("part", "details")]);
         let body = nodes.child(&container, "div", "body", &[]);
-        nodes.append(&root, &container);
-        nodes.finish(())?;
+        // Attached only whole: a refused step leaves the shadow root empty.
+        let container = nodes.finish(container)?;
+        root.append_child(&container)?;
         Ok(Self {
             document,
             root,
@@ -239,9 +241,11 @@ impl Skeleton {
         for line in lines {
             nodes.append(&block, &nodes.text_element("p", "", &[], line));
         }
+        // What was on show stays unless the new block is whole.
+        let block = nodes.finish(block)?;
         self.clear_body();
-        nodes.append(&self.body, &block);
-        nodes.finish(block)
+        self.body.append_child(&block)?;
+        Ok(block)
     }
 }
 
