@@ -491,6 +491,17 @@ fn bad_records_are_clear_errors() {
         1,
         "error: `handling_days` is larger than 260",
     );
+    // With several problems, the first in reading order is named: the batches come first.
+    check(
+        r#"{"incoming": [{"quantity": -4, "expected": "2026-12-14"}], "handling_days": 400, "backordered": -1}"#,
+        1,
+        "error: `incoming.quantity` must not be negative (got -4)",
+    );
+    check(
+        r#"{"handling_days": 400, "backordered": -1}"#,
+        1,
+        "error: `handling_days` is larger than 260",
+    );
 }
 
 #[test]

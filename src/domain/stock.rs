@@ -67,8 +67,6 @@ const MAX_HANDLING_DAYS: u32 = 260;
 impl Stock {
     /// Checks a wire record. Never panics; every problem is a [`RecordError`].
     pub fn from_record(record: &StockRecord) -> Result<Self, RecordError> {
-        // The plain fields are checked before anything is allocated, so a refusal has nothing
-        // to clean up (which keeps this small in the WebAssembly).
         let sku = record
             .sku
             .as_deref()
@@ -84,6 +82,14 @@ impl Stock {
                 });
             }
         };
+        let mut incoming = Vec::with_capacity(record.incoming.len());
+        for batch in &record.incoming {
+            incoming.push(IncomingBatch {
+                quantity: count("incoming.quantity", batch.quantity)?,
+                expected_arrival: date("incoming.expected", &batch.expected)?,
+            });
+        }
+        sort_by_arrival(&mut incoming);
         let handling_days = optional_count("handling_days", record.handling_days)?.unwrap_or(1);
         if handling_days > MAX_HANDLING_DAYS {
             return Err(RecordError::TooLarge {
@@ -105,14 +111,6 @@ impl Stock {
         let low_stock_threshold =
             optional_count("low_stock_threshold", record.low_stock_threshold)?;
         let max_per_order = optional_count("max_per_order", record.max_per_order)?;
-        let mut incoming = Vec::with_capacity(record.incoming.len());
-        for batch in &record.incoming {
-            incoming.push(IncomingBatch {
-                quantity: count("incoming.quantity", batch.quantity)?,
-                expected_arrival: date("incoming.expected", &batch.expected)?,
-            });
-        }
-        sort_by_arrival(&mut incoming);
         Ok(Self {
             sku: sku.to_owned(),
             name: record.name.clone(),

@@ -14,18 +14,22 @@ pub fn stock_record(value: &JsValue) -> Result<StockRecord, String> {
     let record = Reader::new(value);
     let mut incoming = Vec::new();
     for batch in record.array("incoming") {
-        let batch_reader = Reader::new(&batch);
-        let quantity = batch_reader.integer("quantity");
-        let expected = batch_reader.string("expected");
-        match batch_reader.finish(()) {
-            Err(problem) => record.problem(&problem),
-            Ok(()) => match (quantity, expected) {
-                (Some(quantity), Some(expected)) => {
-                    incoming.push(IncomingRecord { quantity, expected })
-                }
-                (None, _) => record.problem("every incoming batch needs a `quantity`"),
-                (_, None) => record.problem("every incoming batch needs an `expected` date"),
-            },
+        // Checked in the order a reader of the record would: the quantity, then the date.
+        let batch = Reader::new(&batch);
+        let quantity = batch.integer("quantity");
+        if quantity.is_none() {
+            batch.problem("every incoming batch needs a `quantity`");
+        }
+        let expected = batch.string("expected");
+        if expected.is_none() {
+            batch.problem("every incoming batch needs an `expected` date");
+        }
+        match (batch.finish(()), quantity, expected) {
+            (Ok(()), Some(quantity), Some(expected)) => {
+                incoming.push(IncomingRecord { quantity, expected })
+            }
+            (Err(problem), _, _) => record.problem(&problem),
+            _ => {}
         }
     }
     let stock = StockRecord {
