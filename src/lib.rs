@@ -3,7 +3,8 @@
 //! - [`domain`]: the availability rules and request validation, pure Rust (no browser, no clock).
 //! - [`outbox`]: what survives a reload (undelivered requests, confirmed reservations) and the
 //!   retry policy, pure like the domain.
-//! - [`text`]: numbers as text without `core::fmt`, which the WebAssembly build leaves out.
+//! - [`text`]: joining text and writing numbers without `core::fmt`, which the WebAssembly build
+//!   leaves out.
 //! - [`view`]: what a shopper reads for each state, as plain text, with dates and plurals
 //!   formatted through a small trait the browser implements with `Intl`.
 //! - `web` (WebAssembly only): the `<backorder-status>` element, stock loading and request

@@ -4,9 +4,10 @@
 //! that format floats. The wire types are few and flat, so each is read field by field here,
 //! with errors that name the field and never echo a number back.
 
-use crate::text::concat;
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
+
+use crate::text::concat;
 
 /// The largest integer a JavaScript number holds exactly.
 const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;

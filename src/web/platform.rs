@@ -1,8 +1,9 @@
 //! Every clock, randomness and console call of the browser layer, in one place.
 
-use crate::text::concat;
 use chrono::NaiveDate;
 use wasm_bindgen::JsValue;
+
+use crate::text::concat;
 
 /// The shopper's local calendar date.
 pub fn local_today() -> NaiveDate {

@@ -4,10 +4,11 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
-use crate::text::concat;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Headers, RequestInit, Response};
+
+use crate::text::concat;
 
 /// One HTTP request, with a text body.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -34,7 +34,6 @@ pub fn english(key: &str) -> Option<&'static str> {
         .map(|(_, text)| *text)
 }
 
-// Native only: the wording files are read from disk.
 /// The English keys a language's wording lacks, given whether it has a key. A plural form
 /// `key.one` is not missing when the language has `key.other` (its rules may not use "one").
 pub fn missing_keys(has: impl Fn(&str) -> bool) -> Vec<&'static str> {
@@ -48,6 +47,7 @@ pub fn missing_keys(has: impl Fn(&str) -> bool) -> Vec<&'static str> {
         .collect()
 }
 
+// Native only: the wording files are read from disk.
 #[cfg(all(test, not(target_arch = "wasm32")))]
 #[allow(
     clippy::disallowed_macros,
