@@ -11,7 +11,6 @@ use super::form::{Accepted, Outcome};
 use super::storage::OutboxStore;
 use super::transport::{HttpRequest, Transport};
 use crate::outbox::{Disposition, Outbox, Pending, Reservation, RetryPolicy, disposition};
-use crate::text::{concat, decimal};
 
 /// What became of one attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -164,7 +163,7 @@ impl Courier {
                     .retry_after
                     .as_deref()
                     .and_then(|value| value.trim().parse().ok()),
-                concat(&["HTTP ", &decimal(response.status)]),
+                response.status_text(),
             ),
             Err(error) => (None, None, error.message()),
         };

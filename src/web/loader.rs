@@ -9,7 +9,7 @@ use wasm_bindgen_futures::spawn_local;
 
 use super::js::{Fields, from_json};
 use super::small_map::SmallMap;
-use super::transport::{HttpRequest, Transport, TransportError};
+use super::transport::{HttpRequest, Transport, TransportError, uri_component};
 use super::waiters::Waiters;
 use super::wire;
 use crate::domain::{RecordError, ShopCalendar, ShopConfig, Stock};
@@ -195,15 +195,10 @@ impl StockLoader {
         for sku in &skus {
             query.push(separator);
             query.push_str("sku=");
-            query.push_str(&encode(sku));
+            query.push_str(&uri_component(sku));
             separator = '&';
         }
-        let request = HttpRequest {
-            method: "GET",
-            url: query,
-            headers: vec![("Accept".to_owned(), "application/json".to_owned())],
-            body: None,
-        };
+        let request = HttpRequest::get_json(query);
         let answer = match self.transport.send(request).await {
             Ok(response) if response.status == 200 => parse_availability(&response.body),
             Ok(response) => Err(LoadError::Status(response.status)),
@@ -235,7 +230,7 @@ fn chunk_by_length(skus: &[String]) -> Vec<Vec<String>> {
     let mut length = 0;
     for sku in skus {
         // `sku=` plus the encoded SKU plus the `&` between parameters, exactly.
-        let added = encode(sku).len() + 5;
+        let added = uri_component(sku).len() + 5;
         let full = chunks.last().is_some_and(|chunk| {
             !chunk.is_empty()
                 && (length + added > MAX_QUERY_LENGTH || chunk.len() >= MAX_SKUS_PER_REQUEST)
@@ -250,10 +245,6 @@ fn chunk_by_length(skus: &[String]) -> Vec<Vec<String>> {
         }
     }
     chunks
-}
-
-fn encode(text: &str) -> String {
-    String::from(js_sys::encode_uri_component(text))
 }
 
 /// Parses `{"shop": {…}, "items": [records]}`. A broken record only breaks its own SKU.

@@ -8,7 +8,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Headers, RequestInit, Response};
 
-use crate::text::concat;
+use crate::text::{concat, decimal};
 
 /// One HTTP request, with a text body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,6 +19,18 @@ pub struct HttpRequest {
     pub body: Option<String>,
 }
 
+impl HttpRequest {
+    /// `GET url`, asking for JSON.
+    pub fn get_json(url: String) -> Self {
+        Self {
+            method: "GET",
+            url,
+            headers: vec![("Accept".to_owned(), "application/json".to_owned())],
+            body: None,
+        }
+    }
+}
+
 /// One HTTP response, with a text body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpResponse {
@@ -26,6 +38,18 @@ pub struct HttpResponse {
     /// The `Retry-After` header, when present.
     pub retry_after: Option<String>,
     pub body: String,
+}
+
+impl HttpResponse {
+    /// `HTTP 503`, for the console.
+    pub fn status_text(&self) -> String {
+        concat(&["HTTP ", &decimal(self.status)])
+    }
+}
+
+/// `text` as one component of a URL (`encodeURIComponent`).
+pub fn uri_component(text: &str) -> String {
+    String::from(js_sys::encode_uri_component(text))
 }
 
 /// Why no response arrived.

@@ -9,7 +9,7 @@ use super::js::texts_from_json;
 use super::platform::console_warn;
 use super::transport::{HttpRequest, Transport};
 use super::waiters::Waiters;
-use crate::text::{concat, decimal, join};
+use crate::text::{concat, join};
 use crate::view::missing_keys;
 
 /// A language's wording, as `Messages::with_translation` takes it.
@@ -74,15 +74,13 @@ impl WordingLoader {
     }
 
     async fn fetch(self: Rc<Self>, language: &'static str, url: String) {
-        let request = HttpRequest {
-            method: "GET",
-            url: url.clone(),
-            headers: vec![("Accept".to_owned(), "application/json".to_owned())],
-            body: None,
-        };
-        let result = match self.transport.send(request).await {
+        let result = match self
+            .transport
+            .send(HttpRequest::get_json(url.clone()))
+            .await
+        {
             Ok(response) if response.status == 200 => parse(&response.body),
-            Ok(response) => Err(concat(&["HTTP ", &decimal(response.status)])),
+            Ok(response) => Err(response.status_text()),
             Err(error) => Err(error.message()),
         }
         .map_err(|problem| {

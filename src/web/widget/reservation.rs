@@ -8,9 +8,9 @@ use web_sys::HtmlElement;
 use super::{Phase, Widget};
 use crate::domain::RequestKind;
 use crate::outbox::Reservation;
-use crate::text::{concat, decimal};
+use crate::text::concat;
 use crate::view::confirmation_text;
-use crate::web::transport::HttpRequest;
+use crate::web::transport::{HttpRequest, uri_component};
 
 impl Widget {
     /// "You're #3 in line for 2 units. Ships by …", with a cancel button.
@@ -83,7 +83,7 @@ impl Widget {
         let url = concat(&[
             reservation.endpoint.trim_end_matches('/'),
             "/",
-            &String::from(js_sys::encode_uri_component(&reservation.id)),
+            &uri_component(&reservation.id),
         ]);
         let transport = self.page.services.transport.clone();
         let this = self.this.clone();
@@ -120,7 +120,7 @@ impl Widget {
                     button.set_text_content(Some(&widget.text("cancel")));
                 }
                 let status = answer
-                    .map(|response| concat(&["HTTP ", &decimal(response.status)]))
+                    .map(|response| response.status_text())
                     .unwrap_or_else(|error| error.message());
                 widget.report(
                     "cancel_failed",
