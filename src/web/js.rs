@@ -57,13 +57,8 @@ impl Fields<'_> {
 
     /// An array field; absent is empty.
     pub fn array(&self, key: &str) -> Result<Vec<JsValue>, String> {
-        match self.get(key) {
-            None => Ok(Vec::new()),
-            Some(value) if Array::is_array(&value) => {
-                Ok(value.unchecked_into::<Array>().iter().collect())
-            }
-            Some(_) => Err(concat(&["`", key, "` must be a list"])),
-        }
+        self.get(key)
+            .map_or(Ok(Vec::new()), |value| items(value, key))
     }
 
     /// An object field; absent is `None`.
@@ -77,11 +72,11 @@ impl Fields<'_> {
 
     /// A list of strings; absent is `None`.
     pub fn strings(&self, key: &str) -> Result<Option<Vec<String>>, String> {
-        if self.get(key).is_none() {
+        let Some(list) = self.get(key) else {
             return Ok(None);
-        }
+        };
         let mut texts = Vec::new();
-        for value in self.array(key)? {
+        for value in items(list, key)? {
             let text = value.as_string();
             texts.push(text.ok_or_else(|| concat(&["`", key, "` must be a list of text"]))?);
         }
@@ -182,6 +177,15 @@ impl<'a> Reader<'a> {
             None => Ok(value),
             Some(problem) => Err(problem),
         }
+    }
+}
+
+/// The items of `key`'s value, which must be an array.
+fn items(value: JsValue, key: &str) -> Result<Vec<JsValue>, String> {
+    if Array::is_array(&value) {
+        Ok(value.unchecked_into::<Array>().iter().collect())
+    } else {
+        Err(concat(&["`", key, "` must be a list"]))
     }
 }
 
