@@ -16,11 +16,7 @@ async fn failed_deliveries_are_kept_and_retried_with_the_same_key() {
         .answers
         .borrow_mut()
         .push_back(Err(TransportError::Network("offline".to_owned())));
-    recorder.answers.borrow_mut().push_back(Ok(HttpResponse {
-        status: 503,
-        retry_after: None,
-        body: String::new(),
-    }));
+    recorder.answer(503, "");
     let store = Rc::new(MemoryStore::default());
     let page = inline_page_with(services_with_store(&recorder, store.clone()));
     let widget = mount(&page, "BACK", 1);

@@ -2,9 +2,7 @@
 
 use std::rc::Rc;
 
-use backorder_widget::web::{
-    ElementConfig, HttpResponse, MemoryStore, OutboxStore, Page, PageConfig, Widget,
-};
+use backorder_widget::web::{ElementConfig, MemoryStore, OutboxStore, Page, PageConfig, Widget};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};
@@ -114,11 +112,7 @@ async fn a_language_is_fetched_once_per_page_and_english_never() {
 #[wasm_bindgen_test]
 async fn a_wording_file_that_cannot_be_read_gives_english_and_an_error_event() {
     let recorder = Rc::new(Recorder::default());
-    recorder.answers.borrow_mut().push_back(Ok(HttpResponse {
-        status: 404,
-        retry_after: None,
-        body: "not found".to_owned(),
-    }));
+    recorder.answer(404, "not found");
     let page = Page::new(
         PageConfig {
             wording_url: Some("/missing/".to_owned()),
@@ -188,11 +182,7 @@ async fn refused_on_return(locale: &str) -> (String, String, bool) {
     leave_a_request_behind(&store).await;
     let online = Rc::new(Recorder::default());
     online.wording_delay_ms.set(400);
-    online.answers.borrow_mut().push_back(Ok(HttpResponse {
-        status: 422,
-        retry_after: None,
-        body: r#"{"errors": [{"field": "email", "code": "invalid_email", "message": "enter an email address"}]}"#.to_owned(),
-    }));
+    online.answer(422, r#"{"errors": [{"field": "email", "code": "invalid_email", "message": "enter an email address"}]}"#);
     let page = Page::new(inline_config(), services_with_store(&online, store));
     let widget = mount_in(&page, "BACK", locale);
     page.resume_deliveries();
@@ -206,20 +196,18 @@ async fn refused_on_return(locale: &str) -> (String, String, bool) {
 
 #[wasm_bindgen_test]
 async fn a_refusal_before_the_wording_arrives_is_told_as_in_english() {
-    let (notice, field_error, form) = refused_on_return("en").await;
-    assert_eq!(notice, "The shop could not accept this request.");
-    assert_eq!(
-        field_error, "",
-        "no error beside a field this visit never filled"
-    );
-    assert!(form, "the form, for a corrected request");
-    let (notice, field_error, form) = refused_on_return("de-DE").await;
-    assert_eq!(notice, "Der Shop konnte diese Anfrage nicht annehmen.");
-    assert_eq!(
-        field_error, "",
-        "no error beside a field this visit never filled"
-    );
-    assert!(form, "the form, for a corrected request");
+    for (locale, rejected) in [
+        ("en", "The shop could not accept this request."),
+        ("de-DE", "Der Shop konnte diese Anfrage nicht annehmen."),
+    ] {
+        let (notice, field_error, form) = refused_on_return(locale).await;
+        assert_eq!(notice, rejected, "{locale}");
+        assert_eq!(
+            field_error, "",
+            "{locale}: no error beside a field this visit never filled"
+        );
+        assert!(form, "{locale}: the form, for a corrected request");
+    }
 }
 
 #[wasm_bindgen_test]

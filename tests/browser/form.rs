@@ -3,7 +3,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use backorder_widget::web::{HttpResponse, Page, Services};
+use backorder_widget::web::{Page, Services};
 use wasm_bindgen::{JsCast, JsValue, closure::Closure};
 use wasm_bindgen_test::*;
 
@@ -175,12 +175,10 @@ async fn one_submission_sends_exactly_one_request() {
 #[wasm_bindgen_test]
 async fn endpoint_field_errors_are_shown_next_to_their_fields() {
     let recorder = Rc::new(Recorder::default());
-    recorder.answers.borrow_mut().push_back(Ok(HttpResponse {
-        status: 422,
-        retry_after: None,
-        body: r#"{"errors": [{"field": "email", "code": "invalid_email", "message": "bad"}]}"#
-            .to_owned(),
-    }));
+    recorder.answer(
+        422,
+        r#"{"errors": [{"field": "email", "code": "invalid_email", "message": "bad"}]}"#,
+    );
     let page = inline_page(&recorder);
     let widget = mount(&page, "PRE", 1);
     input(&widget, "email").set_value("ana@example.com");

@@ -2,9 +2,7 @@
 
 use std::rc::Rc;
 
-use backorder_widget::web::{
-    ElementConfig, HttpResponse, Mode, Page, PageConfig, Widget, define_element,
-};
+use backorder_widget::web::{ElementConfig, Mode, Page, PageConfig, Widget, define_element};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 use web_sys::Element;
@@ -178,11 +176,7 @@ async fn the_quantity_field_of_the_host_page_is_followed() {
 #[wasm_bindgen_test]
 async fn availability_requests_are_batched_per_page() {
     let recorder = Rc::new(Recorder::default());
-    recorder.answers.borrow_mut().push_back(Ok(HttpResponse {
-        status: 200,
-        retry_after: None,
-        body: STOCK.to_owned(),
-    }));
+    recorder.answer(200, STOCK);
     let config = PageConfig {
         availability_url: Some("/api/availability".to_owned()),
         ..PageConfig::default()
@@ -206,11 +200,7 @@ async fn availability_requests_are_batched_per_page() {
 #[wasm_bindgen_test]
 async fn a_failing_availability_url_shows_the_fallback() {
     let recorder = Rc::new(Recorder::default());
-    recorder.answers.borrow_mut().push_back(Ok(HttpResponse {
-        status: 503,
-        retry_after: None,
-        body: String::new(),
-    }));
+    recorder.answer(503, "");
     let config = PageConfig {
         availability_url: Some("/api/availability".to_owned()),
         ..PageConfig::default()

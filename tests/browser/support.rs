@@ -44,6 +44,17 @@ pub struct Recorder {
     pub answers: RefCell<VecDeque<Result<HttpResponse, TransportError>>>,
 }
 
+impl Recorder {
+    /// Queues an answer with this status and body (and no `Retry-After`).
+    pub fn answer(&self, status: u16, body: &str) {
+        self.answers.borrow_mut().push_back(Ok(HttpResponse {
+            status,
+            retry_after: None,
+            body: body.to_owned(),
+        }));
+    }
+}
+
 /// The wording files as the page's `wording/` folder serves them.
 const WORDING: &[(&str, &str)] = &[
     (
