@@ -5,6 +5,7 @@ use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::rc::Rc;
 
+use gloo_timers::callback::Timeout;
 use wasm_bindgen_futures::spawn_local;
 
 use super::js::{Fields, from_json};
@@ -167,10 +168,9 @@ impl StockLoader {
             return;
         }
         let loader = self.clone();
-        spawn_local(async move {
-            // Wait for the next task rather than the next microtask, so that elements a page
-            // adds in several steps (with promises in between) still share one request.
-            gloo_timers::future::TimeoutFuture::new(0).await;
+        // Wait for the next task rather than the next microtask, so that elements a page adds in
+        // several steps (with promises in between) still share one request.
+        Timeout::new(0, move || {
             loader.flush_scheduled.set(false);
             let queued = std::mem::take(&mut *loader.queued.borrow_mut());
             let mut by_url: Vec<(String, Vec<String>)> = Vec::new();
@@ -185,7 +185,8 @@ impl StockLoader {
                     spawn_local(loader.clone().fetch_batch(url.clone(), chunk));
                 }
             }
-        });
+        })
+        .forget();
     }
 
     async fn fetch_batch(self: Rc<Self>, url: String, skus: Vec<String>) {
