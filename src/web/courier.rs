@@ -127,17 +127,16 @@ impl Courier {
         let Some(this) = self.this.upgrade() else {
             return;
         };
-        wasm_bindgen_futures::spawn_local(async move {
-            let request = HttpRequest {
-                method: "POST",
-                url: pending.endpoint.clone(),
-                headers: vec![
-                    ("Content-Type".to_owned(), "application/json".to_owned()),
-                    ("Idempotency-Key".to_owned(), pending.key.clone()),
-                ],
-                body: Some(pending.body.clone()),
-            };
-            let answer = this.transport.send(request).await;
+        let request = HttpRequest {
+            method: "POST",
+            url: pending.endpoint.clone(),
+            headers: vec![
+                ("Content-Type".to_owned(), "application/json".to_owned()),
+                ("Idempotency-Key".to_owned(), pending.key.clone()),
+            ],
+            body: Some(pending.body.clone()),
+        };
+        let answered = move |answer| {
             this.in_flight
                 .borrow_mut()
                 .retain(|candidate| *candidate != key);
@@ -146,7 +145,8 @@ impl Courier {
                 listener(&pending, &delivery);
             }
             this.schedule();
-        });
+        };
+        self.transport.send(request, Box::new(answered));
     }
 
     /// Records the answer in the outbox and says what it means.

@@ -6,11 +6,10 @@ use std::fmt;
 use std::rc::Rc;
 
 use gloo_timers::callback::Timeout;
-use wasm_bindgen_futures::spawn_local;
 
 use super::js::{Fields, from_json};
 use super::small_map::SmallMap;
-use super::transport::{HttpRequest, Transport, TransportError, uri_component};
+use super::transport::{HttpRequest, HttpResponse, Transport, TransportError, uri_component};
 use super::waiters::Waiters;
 use super::wire;
 use crate::domain::{RecordError, ShopCalendar, ShopConfig, Stock};
@@ -182,16 +181,16 @@ impl StockLoader {
             }
             for (url, skus) in by_url {
                 for chunk in chunk_by_length(&skus) {
-                    spawn_local(loader.clone().fetch_batch(url.clone(), chunk));
+                    loader.fetch_batch(&url, chunk);
                 }
             }
         })
         .forget();
     }
 
-    async fn fetch_batch(self: Rc<Self>, url: String, skus: Vec<String>) {
+    fn fetch_batch(self: &Rc<Self>, url: &str, skus: Vec<String>) {
         // `{url}?sku=A&sku=B`, or `&sku=…` when the URL has a query already.
-        let mut query = url.clone();
+        let mut query = url.to_owned();
         let mut separator = if url.contains('?') { '&' } else { '?' };
         for sku in &skus {
             query.push(separator);
@@ -199,18 +198,23 @@ impl StockLoader {
             query.push_str(&uri_component(sku));
             separator = '&';
         }
-        let request = HttpRequest::get_json(query);
-        let answer = match self.transport.send(request).await {
-            Ok(response) if response.status == 200 => parse_availability(&response.body),
-            Ok(response) => Err(LoadError::Status(response.status)),
-            Err(error) => Err(LoadError::Transport(error)),
+        let loader = self.clone();
+        let url = url.to_owned();
+        let answered = move |answer: Result<HttpResponse, TransportError>| {
+            let answer = match answer {
+                Ok(response) if response.status == 200 => parse_availability(&response.body),
+                Ok(response) => Err(LoadError::Status(response.status)),
+                Err(error) => Err(LoadError::Transport(error)),
+            };
+            for sku in skus {
+                let result = entry_for(&answer, &sku);
+                // A failed request is asked again by the next widget; an answer is kept.
+                let keep = !matches!(result, Err(LoadError::Status(_) | LoadError::Transport(_)));
+                loader.slots.settle((url.clone(), sku), result, keep);
+            }
         };
-        for sku in skus {
-            let result = entry_for(&answer, &sku);
-            // A failed request is asked again by the next widget; an answer is kept.
-            let keep = !matches!(result, Err(LoadError::Status(_) | LoadError::Transport(_)));
-            self.slots.settle((url.clone(), sku), result, keep);
-        }
+        self.transport
+            .send(HttpRequest::get_json(query), Box::new(answered));
     }
 }
 

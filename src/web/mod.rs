@@ -31,6 +31,6 @@ pub use page::{Page, Services};
 pub use platform::{console_error, local_today};
 pub use storage::{LocalStorage, MemoryStore, OutboxStore};
 pub use transport::{
-    FetchTransport, HttpRequest, HttpResponse, Transport, TransportError, TransportFuture,
+    Answered, FetchTransport, HttpRequest, HttpResponse, Transport, TransportError,
 };
 pub use widget::Widget;

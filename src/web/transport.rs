@@ -1,13 +1,14 @@
 //! HTTP behind a trait: `fetch` in the page, a recording double in tests.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::time::Duration;
 
+use gloo_timers::callback::Timeout;
+use js_sys::{Array, Promise};
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Headers, RequestInit, Response};
 
+use super::js::Fields;
 use crate::text::{concat, decimal};
 
 /// One HTTP request, with a text body.
@@ -74,14 +75,20 @@ impl TransportError {
     }
 }
 
-pub type TransportFuture = Pin<Box<dyn Future<Output = Result<HttpResponse, TransportError>>>>;
+/// What a transport calls with the answer to one request.
+pub type Answered = Box<dyn FnOnce(Result<HttpResponse, TransportError>)>;
 
 /// Sends HTTP requests. Single-threaded, like the page.
 pub trait Transport {
-    fn send(&self, request: HttpRequest) -> TransportFuture;
+    /// Sends `request` and calls `answered` exactly once, always after `send` has returned, so
+    /// a caller never hears its answer while it is still changing its own state.
+    fn send(&self, request: HttpRequest, answered: Answered);
 }
 
 /// The real transport: `fetch`, aborted after a timeout, with a cap on the response size.
+///
+/// It waits with promise callbacks rather than `async`: an executor and the state machines of
+/// futures cost the widget more bytes than the two callbacks they would replace.
 #[derive(Debug, Clone)]
 pub struct FetchTransport {
     pub timeout: Duration,
@@ -98,80 +105,181 @@ impl Default for FetchTransport {
 }
 
 impl Transport for FetchTransport {
-    fn send(&self, request: HttpRequest) -> TransportFuture {
-        let transport = self.clone();
-        Box::pin(async move { transport.fetch(request).await })
+    fn send(&self, request: HttpRequest, answered: Answered) {
+        let controller = match AbortController::new() {
+            Ok(controller) => controller,
+            Err(error) => return answer_later(answered, Err(network(error))),
+        };
+        let fetched = match start(&request, &controller) {
+            Ok(fetched) => fetched,
+            Err(error) => return answer_later(answered, Err(error)),
+        };
+        let timer = {
+            let controller = controller.clone();
+            Timeout::new(self.timeout.as_millis() as u32, move || controller.abort())
+        };
+        let limit = self.max_body_bytes;
+        when_settled(&fetched, move |response| {
+            let response: Response = match response {
+                Ok(response) => response.unchecked_into(),
+                Err(error) => return answered(Err(failed(&controller, error))),
+            };
+            let declared =
+                header(&response, "content-length").and_then(|length| length.parse::<usize>().ok());
+            if declared.is_some_and(|length| length > limit) {
+                controller.abort();
+                return answered(Err(TransportError::TooLarge));
+            }
+            let text = match response.text() {
+                Ok(text) => text,
+                Err(error) => return answered(Err(failed(&controller, error))),
+            };
+            when_settled(&text, move |text| {
+                drop(timer);
+                let body = match text {
+                    Ok(text) => text.as_string().unwrap_or_default(),
+                    Err(error) => return answered(Err(failed(&controller, error))),
+                };
+                if body.len() > limit {
+                    return answered(Err(TransportError::TooLarge));
+                }
+                answered(Ok(HttpResponse {
+                    status: response.status(),
+                    retry_after: header(&response, "retry-after"),
+                    body,
+                }));
+            });
+        });
     }
 }
 
-impl FetchTransport {
-    async fn fetch(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        let network = |error: JsValue| {
-            TransportError::Network(
+/// Starts `fetch` for `request`, abortable through `controller`.
+fn start(request: &HttpRequest, controller: &AbortController) -> Result<Promise, TransportError> {
+    let window =
+        web_sys::window().ok_or_else(|| TransportError::Network("no window".to_owned()))?;
+    let headers = Headers::new().map_err(network)?;
+    for (name, value) in &request.headers {
+        headers.set(name, value).map_err(network)?;
+    }
+    let init = RequestInit::new();
+    init.set_method(request.method);
+    init.set_headers(&headers);
+    init.set_signal(Some(&controller.signal()));
+    if let Some(body) = &request.body {
+        init.set_body(&JsValue::from_str(body));
+    }
+    Ok(window.fetch_with_str_and_init(&request.url, &init))
+}
+
+fn header(response: &Response, name: &str) -> Option<String> {
+    response.headers().get(name).ok().flatten()
+}
+
+/// Why `fetch` or reading its body failed: our own timeout aborted it, or the network failed.
+fn failed(controller: &AbortController, error: JsValue) -> TransportError {
+    match controller.signal().aborted() {
+        true => TransportError::Timeout,
+        false => network(error),
+    }
+}
+
+/// What a failed `fetch` says about itself.
+fn network(error: JsValue) -> TransportError {
+    TransportError::Network(
+        error
+            .as_string()
+            .or_else(|| {
                 error
-                    .as_string()
-                    .or_else(|| {
-                        error
-                            .dyn_ref::<js_sys::Error>()
-                            .map(|error| String::from(error.message()))
-                    })
-                    .unwrap_or_else(|| "fetch failed".to_owned()),
-            )
-        };
-        let window =
-            web_sys::window().ok_or_else(|| TransportError::Network("no window".to_owned()))?;
-        let controller = AbortController::new().map_err(network)?;
-        let headers = Headers::new().map_err(network)?;
-        for (name, value) in &request.headers {
-            headers.set(name, value).map_err(network)?;
-        }
-        let init = RequestInit::new();
-        init.set_method(request.method);
-        init.set_headers(&headers);
-        init.set_signal(Some(&controller.signal()));
-        if let Some(body) = &request.body {
-            init.set_body(&JsValue::from_str(body));
-        }
-        let timer = {
-            let controller = controller.clone();
-            gloo_timers::callback::Timeout::new(self.timeout.as_millis() as u32, move || {
-                controller.abort()
+                    .dyn_ref::<js_sys::Error>()
+                    .map(|error| String::from(error.message()))
             })
+            .unwrap_or_else(|| "fetch failed".to_owned()),
+    )
+}
+
+/// Calls `settled` with what `promise` fulfils to (`Ok`) or rejects with (`Err`), once.
+///
+/// `Promise.allSettled` turns both outcomes into one fulfilment, so a single callback serves
+/// both.
+fn when_settled(promise: &Promise, settled: impl FnOnce(Result<JsValue, JsValue>) + 'static) {
+    let outcome = move |outcomes: JsValue| {
+        let outcome = Array::from(&outcomes).get(0);
+        let fields = Fields(&outcome);
+        settled(
+            match fields.get("status").and_then(|status| status.as_string()) {
+                Some(status) if status == "fulfilled" => {
+                    Ok(fields.get("value").unwrap_or_default())
+                }
+                _ => Err(fields.get("reason").unwrap_or_default()),
+            },
+        );
+    };
+    let outcome = Closure::once(outcome);
+    let _ = Promise::all_settled(&Array::of1(promise)).then(&outcome);
+    // The promise holds the callback now; its memory goes when the browser collects it.
+    let _ = outcome.into_js_value();
+}
+
+/// Gives `answered` its answer in a later microtask, as every answer arrives.
+fn answer_later(answered: Answered, answer: Result<HttpResponse, TransportError>) {
+    when_settled(&Promise::resolve(&JsValue::UNDEFINED), move |_| {
+        answered(answer)
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    use js_sys::Promise;
+    use wasm_bindgen_futures::JsFuture;
+    use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+    use super::*;
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    /// Sends `url` through a real `fetch` and waits for the answer, checking that it did not
+    /// arrive before `send` returned.
+    async fn get(transport: &FetchTransport, url: &str) -> Result<HttpResponse, TransportError> {
+        let answer = Rc::new(RefCell::new(None));
+        let mut resolve = None;
+        let arrived = Promise::new(&mut |resolved, _| resolve = Some(resolved));
+        let resolve = resolve.expect("the executor runs at once");
+        let slot = answer.clone();
+        let answered: Answered = Box::new(move |result| {
+            *slot.borrow_mut() = Some(result);
+            let _ = resolve.call0(&JsValue::UNDEFINED);
+        });
+        transport.send(HttpRequest::get_json(url.to_owned()), answered);
+        assert!(answer.borrow().is_none(), "answered while still sending");
+        JsFuture::from(arrived).await.expect("resolved");
+        answer.take().expect("an answer")
+    }
+
+    #[wasm_bindgen_test]
+    async fn fetch_answers_with_status_and_body_or_says_why_not() {
+        let transport = FetchTransport::default();
+        let ok = get(&transport, "data:application/json,%7B%22a%22%3A1%7D").await;
+        assert_eq!(
+            ok,
+            Ok(HttpResponse {
+                status: 200,
+                retry_after: None,
+                body: r#"{"a":1}"#.to_owned(),
+            })
+        );
+        let small = FetchTransport {
+            max_body_bytes: 4,
+            ..FetchTransport::default()
         };
-        let timed_out = |error: JsValue| {
-            if controller.signal().aborted() {
-                TransportError::Timeout
-            } else {
-                network(error)
-            }
-        };
-        let response: Response =
-            JsFuture::from(window.fetch_with_str_and_init(&request.url, &init))
-                .await
-                .map_err(timed_out)?
-                .unchecked_into();
-        let declared = response
-            .headers()
-            .get("content-length")
-            .ok()
-            .flatten()
-            .and_then(|length| length.parse::<usize>().ok());
-        if declared.is_some_and(|length| length > self.max_body_bytes) {
-            controller.abort();
-            return Err(TransportError::TooLarge);
-        }
-        let text = JsFuture::from(response.text().map_err(network)?)
-            .await
-            .map_err(timed_out)?;
-        drop(timer);
-        let body = text.as_string().unwrap_or_default();
-        if body.len() > self.max_body_bytes {
-            return Err(TransportError::TooLarge);
-        }
-        Ok(HttpResponse {
-            status: response.status(),
-            retry_after: response.headers().get("retry-after").ok().flatten(),
-            body,
-        })
+        let large = get(&small, "data:application/json,%7B%22a%22%3A1%7D").await;
+        assert_eq!(large, Err(TransportError::TooLarge));
+        let refused = get(&transport, "http://[not a host]/").await;
+        assert!(
+            matches!(&refused, Err(TransportError::Network(detail)) if !detail.is_empty()),
+            "{refused:?}"
+        );
     }
 }

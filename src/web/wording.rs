@@ -3,11 +3,9 @@
 
 use std::rc::Rc;
 
-use wasm_bindgen_futures::spawn_local;
-
 use super::js::texts_from_json;
 use super::platform::console_warn;
-use super::transport::{HttpRequest, Transport};
+use super::transport::{HttpRequest, HttpResponse, Transport, TransportError};
 use super::waiters::Waiters;
 use crate::text::{concat, join};
 use crate::view::missing_keys;
@@ -59,7 +57,7 @@ impl WordingLoader {
         match &self.folder {
             Some(folder) => {
                 let url = concat(&[folder, language, ".json"]);
-                spawn_local(self.clone().fetch(language, url));
+                self.fetch(language, url);
             }
             None => self.slots.settle(
                 language,
@@ -73,12 +71,20 @@ impl WordingLoader {
         }
     }
 
-    async fn fetch(self: Rc<Self>, language: &'static str, url: String) {
-        let result = match self
-            .transport
-            .send(HttpRequest::get_json(url.clone()))
-            .await
-        {
+    fn fetch(self: &Rc<Self>, language: &'static str, url: String) {
+        let loader = self.clone();
+        let request = HttpRequest::get_json(url.clone());
+        let answered = move |answer| loader.fetched(language, &url, answer);
+        self.transport.send(request, Box::new(answered));
+    }
+
+    fn fetched(
+        &self,
+        language: &'static str,
+        url: &str,
+        answer: Result<HttpResponse, TransportError>,
+    ) {
+        let result = match answer {
             Ok(response) if response.status == 200 => parse(&response.body),
             Ok(response) => Err(response.status_text()),
             Err(error) => Err(error.message()),
@@ -88,7 +94,7 @@ impl WordingLoader {
                 "the \"",
                 language,
                 "\" wording (",
-                &url,
+                url,
                 ") could not be read: ",
                 &problem,
                 "; showing English",
@@ -103,7 +109,7 @@ impl WordingLoader {
                     "the \"",
                     language,
                     "\" wording (",
-                    &url,
+                    url,
                     ") lacks ",
                     &join(&missing, ", "),
                     "; those texts show in English",

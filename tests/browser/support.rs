@@ -8,8 +8,8 @@ use std::rc::Rc;
 use backorder_widget::domain::parse_iso_date;
 use backorder_widget::outbox::RetryPolicy;
 use backorder_widget::web::{
-    ElementConfig, HttpRequest, HttpResponse, MemoryStore, Page, PageConfig, Services, Transport,
-    TransportError, TransportFuture, Widget,
+    Answered, ElementConfig, HttpRequest, HttpResponse, MemoryStore, Page, PageConfig, Services,
+    Transport, TransportError, Widget,
 };
 use wasm_bindgen::{JsCast, closure::Closure};
 use web_sys::{Element, HtmlButtonElement, HtmlElement, HtmlInputElement};
@@ -76,29 +76,35 @@ const WORDING: &[(&str, &str)] = &[
 ];
 
 impl Transport for Recorder {
-    fn send(&self, request: HttpRequest) -> TransportFuture {
-        if let Some((_, body)) = WORDING.iter().find(|(url, _)| *url == request.url) {
-            self.wording_requests.set(self.wording_requests.get() + 1);
-            let answer = Ok(HttpResponse {
-                status: 200,
-                retry_after: None,
-                body: (*body).to_owned(),
-            });
-            let delay = self.wording_delay_ms.get();
-            return Box::pin(async move {
-                if delay > 0 {
-                    gloo_timers::future::TimeoutFuture::new(delay).await;
-                }
-                answer
-            });
-        }
-        self.requests.borrow_mut().push(request);
-        let answer = self.answers.borrow_mut().pop_front().unwrap_or(Ok(HttpResponse {
-            status: 201,
-            retry_after: None,
-            body: r#"{"id": "bo_1", "queue_position": 5, "expected_date": "2026-12-22", "cancel_token": "t"}"#.to_owned(),
-        }));
-        Box::pin(async move { answer })
+    /// Answers in a later task, as the network does: wording files after the configured delay,
+    /// everything else with the next queued answer (a 201 when none is queued).
+    fn send(&self, request: HttpRequest, answered: Answered) {
+        let (answer, delay) = match WORDING.iter().find(|(url, _)| *url == request.url) {
+            Some((_, body)) => {
+                self.wording_requests.set(self.wording_requests.get() + 1);
+                let answer = Ok(HttpResponse {
+                    status: 200,
+                    retry_after: None,
+                    body: (*body).to_owned(),
+                });
+                (answer, self.wording_delay_ms.get())
+            }
+            None => {
+                self.requests.borrow_mut().push(request);
+                let answer = self.answers.borrow_mut().pop_front().unwrap_or(Ok(HttpResponse {
+                    status: 201,
+                    retry_after: None,
+                    body: r#"{"id": "bo_1", "queue_position": 5, "expected_date": "2026-12-22", "cancel_token": "t"}"#.to_owned(),
+                }));
+                (answer, 0)
+            }
+        };
+        wasm_bindgen_futures::spawn_local(async move {
+            if delay > 0 {
+                gloo_timers::future::TimeoutFuture::new(delay).await;
+            }
+            answered(answer);
+        });
     }
 }
 

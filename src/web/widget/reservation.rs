@@ -10,7 +10,7 @@ use crate::domain::RequestKind;
 use crate::outbox::Reservation;
 use crate::text::concat;
 use crate::view::confirmation_text;
-use crate::web::transport::{HttpRequest, uri_component};
+use crate::web::transport::{HttpRequest, HttpResponse, TransportError, uri_component};
 
 impl Widget {
     /// "You're #3 in line for 2 units. Ships by …", with a cancel button.
@@ -85,17 +85,14 @@ impl Widget {
             "/",
             &uri_component(&reservation.id),
         ]);
-        let transport = self.page.services.transport.clone();
+        let request = HttpRequest {
+            method: "DELETE",
+            url,
+            headers: vec![("Authorization".to_owned(), concat(&["Bearer ", &token]))],
+            body: None,
+        };
         let this = self.this.clone();
-        wasm_bindgen_futures::spawn_local(async move {
-            let answer = transport
-                .send(HttpRequest {
-                    method: "DELETE",
-                    url,
-                    headers: vec![("Authorization".to_owned(), concat(&["Bearer ", &token]))],
-                    body: None,
-                })
-                .await;
+        let answered = move |answer: Result<HttpResponse, TransportError>| {
             let Some(widget) = this.upgrade() else { return };
             // 404 and 410: the endpoint no longer has it, which is what the shopper wanted.
             let done = matches!(&answer, Ok(response) if (200..300).contains(&response.status) || matches!(response.status, 404 | 410));
@@ -137,6 +134,10 @@ impl Widget {
                     let _ = widget.dom.body.append_child(&error);
                 }
             }
-        });
+        };
+        self.page
+            .services
+            .transport
+            .send(request, Box::new(answered));
     }
 }
