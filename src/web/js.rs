@@ -211,7 +211,12 @@ impl Builder {
     }
 
     pub fn set(self, key: &str, value: impl Into<JsValue>) -> Self {
-        let _ = Reflect::set(&self.0, &JsValue::from_str(key), &value.into());
+        self.put(key, value.into())
+    }
+
+    /// `set` for a value already converted: one copy of the code for every kind of value.
+    fn put(self, key: &str, value: JsValue) -> Self {
+        let _ = Reflect::set(&self.0, &JsValue::from_str(key), &value);
         self
     }
 

@@ -119,37 +119,43 @@ impl Transport for FetchTransport {
             Timeout::new(self.timeout.as_millis() as u32, move || controller.abort())
         };
         let limit = self.max_body_bytes;
-        when_settled(&fetched, move |response| {
-            let response: Response = match response {
-                Ok(response) => response.unchecked_into(),
-                Err(error) => return answered(Err(failed(&controller, error))),
-            };
-            let declared =
-                header(&response, "content-length").and_then(|length| length.parse::<usize>().ok());
-            if declared.is_some_and(|length| length > limit) {
-                controller.abort();
-                return answered(Err(TransportError::TooLarge));
-            }
-            let text = match response.text() {
-                Ok(text) => text,
-                Err(error) => return answered(Err(failed(&controller, error))),
-            };
-            when_settled(&text, move |text| {
-                drop(timer);
-                let body = match text {
-                    Ok(text) => text.as_string().unwrap_or_default(),
+        when_settled(
+            &fetched,
+            Box::new(move |response| {
+                let response: Response = match response {
+                    Ok(response) => response.unchecked_into(),
                     Err(error) => return answered(Err(failed(&controller, error))),
                 };
-                if body.len() > limit {
+                let declared = header(&response, "content-length")
+                    .and_then(|length| length.parse::<usize>().ok());
+                if declared.is_some_and(|length| length > limit) {
+                    controller.abort();
                     return answered(Err(TransportError::TooLarge));
                 }
-                answered(Ok(HttpResponse {
-                    status: response.status(),
-                    retry_after: header(&response, "retry-after"),
-                    body,
-                }));
-            });
-        });
+                let text = match response.text() {
+                    Ok(text) => text,
+                    Err(error) => return answered(Err(failed(&controller, error))),
+                };
+                when_settled(
+                    &text,
+                    Box::new(move |text| {
+                        drop(timer);
+                        let body = match text {
+                            Ok(text) => text.as_string().unwrap_or_default(),
+                            Err(error) => return answered(Err(failed(&controller, error))),
+                        };
+                        if body.len() > limit {
+                            return answered(Err(TransportError::TooLarge));
+                        }
+                        answered(Ok(HttpResponse {
+                            status: response.status(),
+                            retry_after: header(&response, "retry-after"),
+                            body,
+                        }));
+                    }),
+                );
+            }),
+        );
     }
 }
 
@@ -197,11 +203,15 @@ fn network(error: JsValue) -> TransportError {
     )
 }
 
+type Settled = Box<dyn FnOnce(Result<JsValue, JsValue>)>;
+
 /// Calls `settled` with what `promise` fulfils to (`Ok`) or rejects with (`Err`), once.
 ///
 /// `Promise.allSettled` turns both outcomes into one fulfilment, so a single callback serves
 /// both.
-fn when_settled(promise: &Promise, settled: impl FnOnce(Result<JsValue, JsValue>) + 'static) {
+///
+/// `settled` is boxed so that every caller shares one callback type and its glue.
+fn when_settled(promise: &Promise, settled: Settled) {
     let outcome = move |outcomes: JsValue| {
         let outcome = Array::from(&outcomes).get(0);
         let fields = Fields(&outcome);
@@ -222,9 +232,10 @@ fn when_settled(promise: &Promise, settled: impl FnOnce(Result<JsValue, JsValue>
 
 /// Gives `answered` its answer in a later microtask, as every answer arrives.
 fn answer_later(answered: Answered, answer: Result<HttpResponse, TransportError>) {
-    when_settled(&Promise::resolve(&JsValue::UNDEFINED), move |_| {
-        answered(answer)
-    });
+    when_settled(
+        &Promise::resolve(&JsValue::UNDEFINED),
+        Box::new(move |_| answered(answer)),
+    );
 }
 
 #[cfg(test)]
