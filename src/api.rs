@@ -1,7 +1,5 @@
 //! The `#[wasm_bindgen]` surface: everything JavaScript can call, and nothing else.
 
-use std::rc::Rc;
-
 use chrono::NaiveDate;
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, HtmlElement};
@@ -92,43 +90,23 @@ impl MountOptions {
     }
 }
 
-/// A mounted widget, returned by `mount`.
-#[wasm_bindgen]
-#[derive(Debug)]
-pub struct WidgetHandle {
-    widget: Option<Rc<Widget>>,
-}
-
-#[wasm_bindgen]
-impl WidgetHandle {
-    /// Changes the SKU and/or quantity: `handle.update({sku: "TEE-BLUE-M", quantity: 2})`.
-    pub fn update(&self, changes: JsValue) {
-        let Some(widget) = &self.widget else { return };
-        let mut problems = Vec::new();
-        let options = MountOptions::read(&changes).unwrap_or_else(|error| {
-            problems.push(concat(&["update(): ", &error]));
-            MountOptions::default()
-        });
-        let config = options.apply(widget.config(), &mut problems);
-        for problem in problems {
-            crate::web::console_error(&problem);
-        }
-        widget.update(config);
-    }
-
-    /// Removes the widget and its listeners.
-    pub fn destroy(&self) {
-        if let Some(widget) = &self.widget {
-            Page::current().unregister(widget.element());
-            widget.destroy();
-        }
-    }
-}
+#[wasm_bindgen(typescript_custom_section)]
+const WIDGET_HANDLE: &str = r#"
+/** A mounted widget, returned by `mount`. */
+export interface WidgetHandle {
+    /** Changes the SKU and/or quantity: `handle.update({sku: "TEE-BLUE-M", quantity: 2})`. */
+    update(changes: any): void;
+    /** Removes the widget and its listeners. */
+    destroy(): void;
+}"#;
 
 /// Mounts a widget in any element, without the custom element: `mount(div, {sku: "A"})`.
 /// Never throws; a bad configuration shows the fallback and fires `backorder:error`.
-#[wasm_bindgen]
-pub fn mount(element: HtmlElement, config: JsValue) -> WidgetHandle {
+///
+/// The handle is a plain object of two functions rather than an exported Rust type: wasm-bindgen
+/// would ship a class, a finalizer and borrow checks for it (about 0.5 KB gzipped).
+#[wasm_bindgen(unchecked_return_type = "WidgetHandle")]
+pub fn mount(element: HtmlElement, config: JsValue) -> JsValue {
     let (attributes, mut problems) = ElementConfig::from_attributes(&element);
     let options = MountOptions::read(&config).unwrap_or_else(|error| {
         problems.push(concat(&["mount(): ", &error]));
@@ -136,13 +114,40 @@ pub fn mount(element: HtmlElement, config: JsValue) -> WidgetHandle {
     });
     let config = options.apply(attributes, &mut problems);
     let page = Page::current();
-    let widget = Widget::mount(element.clone(), config, problems, page.clone()).ok();
+    let Ok(widget) = Widget::mount(element.clone(), config, problems, page.clone()) else {
+        let nothing = Closure::<dyn Fn()>::new(|| {}).into_js_value();
+        return Builder::new()
+            .set("update", nothing.clone())
+            .set("destroy", nothing)
+            .build();
+    };
     // The page keeps the widget alive until `destroy()`: a handle the host page drops (and the
     // garbage collector frees) must not take the widget's listeners with it.
-    if let Some(widget) = &widget {
-        page.register(element.into(), widget.clone());
+    page.register(element.into(), widget.clone());
+    let updated = widget.clone();
+    let update = Closure::<dyn Fn(JsValue)>::new(move |changes| update(&updated, &changes));
+    let destroy = Closure::<dyn Fn()>::new(move || {
+        Page::current().unregister(widget.element());
+        widget.destroy();
+    });
+    Builder::new()
+        .set("update", update.into_js_value())
+        .set("destroy", destroy.into_js_value())
+        .build()
+}
+
+/// `handle.update(changes)`: changes the SKU and/or quantity.
+fn update(widget: &Widget, changes: &JsValue) {
+    let mut problems = Vec::new();
+    let options = MountOptions::read(changes).unwrap_or_else(|error| {
+        problems.push(concat(&["update(): ", &error]));
+        MountOptions::default()
+    });
+    let config = options.apply(widget.config(), &mut problems);
+    for problem in problems {
+        crate::web::console_error(&problem);
     }
-    WidgetHandle { widget }
+    widget.update(config);
 }
 
 /// Evaluates one stock record without any DOM: `evaluate(record, {quantity: 2})` gives

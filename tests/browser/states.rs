@@ -3,7 +3,7 @@
 use std::rc::Rc;
 
 use backorder_widget::web::{ElementConfig, Mode, Page, PageConfig, Widget, define_element};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::Element;
 
@@ -225,6 +225,45 @@ fn merchant_wording_is_text_never_markup() {
     let widget = mount(&Page::new(config, services(&recorder)), "IN", 1);
     assert_eq!(status(&widget), hostile);
     assert!(find(&widget, "img").is_none() && find(&widget, "script").is_none());
+}
+
+#[wasm_bindgen_test]
+fn the_javascript_mount_handle_updates_and_destroys() {
+    let recorder = Rc::new(Recorder::default());
+    Page::install(inline_page(&recorder));
+    let element = host();
+    let options = js_sys::JSON::parse(r#"{"sku": "IN", "locale": "en-US"}"#).expect("options");
+    let handle = backorder_widget::api::mount(element.clone(), options);
+    let call = |method: &str, argument: &str| {
+        let function: js_sys::Function = js_sys::Reflect::get(&handle, &method.into())
+            .expect("method")
+            .dyn_into()
+            .expect("a function");
+        let argument = js_sys::JSON::parse(argument).expect("argument");
+        function.call1(&handle, &argument).expect("no throw");
+    };
+    assert_eq!(headline(&element), "In stock");
+    call("update", r#"{"sku": "BACK", "quantity": 2}"#);
+    assert_eq!(
+        headline(&element),
+        "Backordered: ships by Tuesday, December 22"
+    );
+    // A bad change is reported and the rest of the configuration stays.
+    call("update", r#"{"quantity": 0}"#);
+    assert_eq!(
+        headline(&element),
+        "Backordered: ships by Tuesday, December 22"
+    );
+    call("destroy", "null");
+    let root = element.shadow_root().expect("shadow root");
+    assert_eq!(root.child_nodes().length(), 0, "destroy empties the widget");
+    call("update", r#"{"sku": "IN"}"#);
+    assert_eq!(
+        root.child_nodes().length(),
+        0,
+        "a destroyed widget stays gone"
+    );
+    element.remove();
 }
 
 #[wasm_bindgen_test]
