@@ -30,8 +30,8 @@ pub struct Courier {
     store: Rc<dyn OutboxStore>,
     transport: Rc<dyn Transport>,
     policy: RetryPolicy,
-    now_ms: Rc<dyn Fn() -> u64>,
-    random: Rc<dyn Fn() -> f64>,
+    now_ms: fn() -> u64,
+    random: fn() -> f64,
     in_flight: RefCell<Vec<String>>,
     timer: RefCell<Option<Timeout>>,
     listener: RefCell<Option<Listener>>,
@@ -51,8 +51,8 @@ impl Courier {
         store: Rc<dyn OutboxStore>,
         transport: Rc<dyn Transport>,
         policy: RetryPolicy,
-        now_ms: Rc<dyn Fn() -> u64>,
-        random: Rc<dyn Fn() -> f64>,
+        now_ms: fn() -> u64,
+        random: fn() -> f64,
     ) -> Rc<Self> {
         Rc::new_cyclic(|this| Self {
             store,

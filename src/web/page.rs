@@ -20,12 +20,13 @@ use crate::outbox::{Pending, RetryPolicy};
 #[derive(Clone)]
 pub struct Services {
     pub transport: Rc<dyn Transport>,
-    /// The shopper's calendar date.
-    pub today: Rc<dyn Fn() -> NaiveDate>,
+    /// The shopper's calendar date. The clock and the dice are plain functions: tests give
+    /// fixed ones, and nothing needs to capture state.
+    pub today: fn() -> NaiveDate,
     /// Milliseconds since the epoch, for retries and expiry.
-    pub now_ms: Rc<dyn Fn() -> u64>,
+    pub now_ms: fn() -> u64,
     /// A number in `[0, 1)`, for retry jitter.
-    pub random: Rc<dyn Fn() -> f64>,
+    pub random: fn() -> f64,
     /// Where undelivered requests and confirmed reservations are kept.
     pub store: Rc<dyn OutboxStore>,
     pub retry: RetryPolicy,
@@ -45,9 +46,9 @@ impl Default for Services {
     fn default() -> Self {
         Self {
             transport: Rc::new(FetchTransport::default()),
-            today: Rc::new(platform::local_today),
-            now_ms: Rc::new(platform::now_ms),
-            random: Rc::new(js_sys::Math::random),
+            today: platform::local_today,
+            now_ms: platform::now_ms,
+            random: js_sys::Math::random,
             store: Rc::new(LocalStorage::default()),
             retry: RetryPolicy::default(),
             min_fill_ms: 1_500,
@@ -89,8 +90,8 @@ impl Page {
             services.store.clone(),
             services.transport.clone(),
             services.retry,
-            services.now_ms.clone(),
-            services.random.clone(),
+            services.now_ms,
+            services.random,
         );
         let page = Rc::new(Self {
             config,

@@ -114,12 +114,11 @@ pub fn services(recorder: &Rc<Recorder>) -> Services {
 
 /// Real time, but retries after 20 to 40 ms so the tests stay quick.
 pub fn services_with_store(recorder: &Rc<Recorder>, store: Rc<MemoryStore>) -> Services {
-    let today = parse_iso_date(TODAY).expect("today");
     Services {
         transport: recorder.clone(),
-        today: Rc::new(move || today),
-        now_ms: Rc::new(|| js_sys::Date::now() as u64),
-        random: Rc::new(|| 0.5),
+        today: || parse_iso_date(TODAY).expect("today"),
+        now_ms: || js_sys::Date::now() as u64,
+        random: || 0.5,
         store,
         retry: RetryPolicy {
             first_delay_ms: 40,
