@@ -11,7 +11,9 @@ use crate::domain::{
 use crate::text::concat;
 use crate::web::js::{Builder, Fields, Reader};
 use crate::web::wire;
-use crate::web::{ElementConfig, Mode, Page, PageConfig, Services, Widget, define_element};
+use crate::web::{
+    ElementConfig, Listener, Mode, Page, PageConfig, Services, Widget, define_element,
+};
 
 /// Called by `backorder-widget.js` with its own `<script>` element (none when another module
 /// imports it) and the `wording/` folder beside it: reads the page settings and defines
@@ -28,8 +30,7 @@ pub fn start(script: Option<Element>, wording_url: Option<String>) {
     // says it is back online.
     page.resume_deliveries();
     if let Some(window) = web_sys::window() {
-        gloo_events::EventListener::new(&window, "online", |_| Page::current().resume_deliveries())
-            .forget();
+        Listener::new(&window, "online", |_| Page::current().resume_deliveries()).forever();
     }
 }
 

@@ -23,7 +23,7 @@ pub enum Delivery {
     WillRetry { attempts: u32, reason: String },
 }
 
-type Listener = Box<dyn Fn(&Pending, &Delivery)>;
+type DeliveryListener = Box<dyn Fn(&Pending, &Delivery)>;
 
 /// The page's single delivery agent.
 pub struct Courier {
@@ -34,7 +34,7 @@ pub struct Courier {
     random: fn() -> f64,
     in_flight: RefCell<Vec<String>>,
     timer: RefCell<Option<Timeout>>,
-    listener: RefCell<Option<Listener>>,
+    listener: RefCell<Option<DeliveryListener>>,
     this: Weak<Courier>,
 }
 

@@ -1,12 +1,12 @@
 //! What a widget reads from its host page: the quantity field it follows, the language, and
 //! the endpoint (checked before any email is sent to it).
 
-use gloo_events::EventListener;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlInputElement};
 
 use super::{State, Widget};
 use crate::text::concat;
+use crate::web::Listener;
 use crate::web::config::parse_quantity;
 use crate::web::platform;
 
@@ -63,8 +63,8 @@ impl Widget {
         }
         let on_input = read.clone();
         let listeners = vec![
-            EventListener::new(&input, "input", move |_| on_input()),
-            EventListener::new(&input, "change", move |_| read()),
+            Listener::new(&input, "input", move |_| on_input()),
+            Listener::new(&input, "change", move |_| read()),
         ];
         self.state.borrow_mut().quantity_listeners = listeners;
     }

@@ -9,7 +9,6 @@ use host::resolve_locale;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-use gloo_events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsValue;
 use web_sys::HtmlElement;
 
@@ -21,7 +20,7 @@ use super::intl::IntlFormat;
 use super::loader::{LoadError, Source, StockEntry, StockResult};
 use super::render::Skeleton;
 use super::wording::WordingResult;
-use super::{Page, platform};
+use super::{Listener, Page, platform};
 use crate::domain::{BackorderRequest, RequestKind, evaluate, format_iso_date};
 use crate::outbox::Pending;
 use crate::text::{concat, decimal};
@@ -58,8 +57,8 @@ struct State {
     /// The request being (or last) sent, so a retry reuses its idempotency key.
     outgoing: Option<BackorderRequest>,
     /// Listeners that live as long as the current form or quantity input.
-    form_listeners: Vec<EventListener>,
-    quantity_listeners: Vec<EventListener>,
+    form_listeners: Vec<Listener>,
+    quantity_listeners: Vec<Listener>,
     /// The JSON-LD offer, when the page asked for structured data.
     offer_script: Option<super::structured::OfferScript>,
     /// A message that must outlive the form being rebuilt ("cancelled", "sold out").
@@ -527,14 +526,12 @@ impl Widget {
         self.dom.clear_body();
         let _ = self.dom.body.append_child(&form.form);
         let this = self.this.clone();
-        let options = EventListenerOptions::enable_prevent_default();
-        let listener =
-            EventListener::new_with_options(&form.form, "submit", options, move |event| {
-                event.prevent_default();
-                if let Some(widget) = this.upgrade() {
-                    widget.submit();
-                }
-            });
+        let listener = Listener::new(&form.form, "submit", move |event| {
+            event.prevent_default();
+            if let Some(widget) = this.upgrade() {
+                widget.submit();
+            }
+        });
         state.form_listeners = vec![listener];
         state.form = Some(form);
     }

@@ -1,7 +1,6 @@
 //! A returning shopper's reservation: what they see instead of an empty form, and the cancel
 //! action that uses the token the endpoint returned.
 
-use gloo_events::EventListener;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 
@@ -10,6 +9,7 @@ use crate::domain::RequestKind;
 use crate::outbox::Reservation;
 use crate::text::concat;
 use crate::view::confirmation_text;
+use crate::web::Listener;
 use crate::web::transport::{HttpRequest, HttpResponse, TransportError, uri_component};
 
 impl Widget {
@@ -47,7 +47,7 @@ impl Widget {
             ) {
                 let _ = block.append_child(&button);
                 let this = self.this.clone();
-                let listener = EventListener::new(&button, "click", move |_| {
+                let listener = Listener::new(&button, "click", move |_| {
                     if let Some(widget) = this.upgrade() {
                         widget.cancel();
                     }
