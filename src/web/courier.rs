@@ -8,6 +8,7 @@ use std::rc::{Rc, Weak};
 use gloo_timers::callback::Timeout;
 
 use super::form::{Accepted, Outcome};
+use super::platform;
 use super::storage::OutboxStore;
 use super::transport::{HttpRequest, Transport};
 use crate::outbox::{Disposition, Outbox, Pending, Reservation, RetryPolicy, disposition};
@@ -212,11 +213,14 @@ impl Courier {
         };
         let wait = next.saturating_sub((self.now_ms)()).min(i32::MAX as u64) as u32;
         let this = self.this.clone();
-        let timer = Timeout::new(wait, move || {
-            if let Some(courier) = this.upgrade() {
-                courier.resume();
-            }
-        });
+        let timer = platform::timer(
+            wait,
+            Box::new(move || {
+                if let Some(courier) = this.upgrade() {
+                    courier.resume();
+                }
+            }),
+        );
         *self.timer.borrow_mut() = Some(timer);
     }
 }

@@ -5,13 +5,11 @@ use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::rc::Rc;
 
-use gloo_timers::callback::Timeout;
-
 use super::js::{Fields, from_json};
 use super::small_map::SmallMap;
 use super::transport::{HttpRequest, HttpResponse, Transport, TransportError, uri_component};
 use super::waiters::Waiters;
-use super::wire;
+use super::{platform, wire};
 use crate::domain::{RecordError, ShopCalendar, ShopConfig, Stock};
 use crate::text::{concat, decimal};
 
@@ -169,22 +167,25 @@ impl StockLoader {
         let loader = self.clone();
         // Wait for the next task rather than the next microtask, so that elements a page adds in
         // several steps (with promises in between) still share one request.
-        Timeout::new(0, move || {
-            loader.flush_scheduled.set(false);
-            let queued = std::mem::take(&mut *loader.queued.borrow_mut());
-            let mut by_url: Vec<(String, Vec<String>)> = Vec::new();
-            for (url, sku) in queued {
-                match by_url.iter_mut().find(|(candidate, _)| *candidate == url) {
-                    Some((_, skus)) => skus.push(sku),
-                    None => by_url.push((url, vec![sku])),
+        platform::timer(
+            0,
+            Box::new(move || {
+                loader.flush_scheduled.set(false);
+                let queued = std::mem::take(&mut *loader.queued.borrow_mut());
+                let mut by_url: Vec<(String, Vec<String>)> = Vec::new();
+                for (url, sku) in queued {
+                    match by_url.iter_mut().find(|(candidate, _)| *candidate == url) {
+                        Some((_, skus)) => skus.push(sku),
+                        None => by_url.push((url, vec![sku])),
+                    }
                 }
-            }
-            for (url, skus) in by_url {
-                for chunk in chunk_by_length(&skus) {
-                    loader.fetch_batch(&url, chunk);
+                for (url, skus) in by_url {
+                    for chunk in chunk_by_length(&skus) {
+                        loader.fetch_batch(&url, chunk);
+                    }
                 }
-            }
-        })
+            }),
+        )
         .forget();
     }
 

@@ -1,6 +1,7 @@
 //! Every clock, randomness and console call of the browser layer, in one place.
 
 use chrono::NaiveDate;
+use gloo_timers::callback::Timeout;
 use wasm_bindgen::JsValue;
 
 use crate::text::concat;
@@ -29,6 +30,12 @@ pub fn now_rfc3339() -> String {
 /// Milliseconds since the epoch.
 pub fn now_ms() -> u64 {
     js_sys::Date::now() as u64
+}
+
+/// Calls `callback` after `millis` milliseconds, unless the timer is dropped first. The callback
+/// is boxed so that every timer of the widget shares one closure type and its glue.
+pub fn timer(millis: u32, callback: Box<dyn FnOnce()>) -> Timeout {
+    Timeout::new(millis, callback)
 }
 
 /// A fresh random idempotency key: a UUID v4 from `crypto.randomUUID`, or 128 bits from

@@ -2,13 +2,13 @@
 
 use std::time::Duration;
 
-use gloo_timers::callback::Timeout;
 use js_sys::{Array, Promise};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{AbortController, Headers, RequestInit, Response};
 
 use super::js::Fields;
+use super::platform;
 use crate::text::{concat, decimal};
 
 /// One HTTP request, with a text body.
@@ -116,7 +116,10 @@ impl Transport for FetchTransport {
         };
         let timer = {
             let controller = controller.clone();
-            Timeout::new(self.timeout.as_millis() as u32, move || controller.abort())
+            platform::timer(
+                self.timeout.as_millis() as u32,
+                Box::new(move || controller.abort()),
+            )
         };
         let limit = self.max_body_bytes;
         when_settled(
