@@ -1,9 +1,11 @@
 //! Stock records for SKUs: from inline JSON, or from the availability URL with every SKU asked
 //! for in the same task batched into one `GET {url}?sku=A&sku=B`.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::fmt;
 use std::rc::Rc;
+
+use gloo_timers::callback::Timeout;
 
 use super::js::{Fields, from_json};
 use super::small_map::SmallMap;
@@ -88,7 +90,9 @@ pub struct StockLoader {
     /// Answers by (availability URL, SKU).
     slots: Waiters<(String, String), StockResult>,
     queued: RefCell<Vec<(String, String)>>,
-    flush_scheduled: Cell<bool>,
+    /// The timer of the next flush, while one is due. Held here rather than forgotten, so its
+    /// callback is freed once it has run.
+    flush: RefCell<Option<Timeout>>,
 }
 
 impl fmt::Debug for StockLoader {
@@ -114,7 +118,7 @@ impl StockLoader {
             inline: RefCell::new(None),
             slots: Waiters::default(),
             queued: RefCell::default(),
-            flush_scheduled: Cell::new(false),
+            flush: RefCell::default(),
         }
     }
 
@@ -161,16 +165,17 @@ impl StockLoader {
     }
 
     fn schedule_flush(self: &Rc<Self>) {
-        if self.flush_scheduled.replace(true) {
+        if self.flush.borrow().is_some() {
             return;
         }
         let loader = self.clone();
         // Wait for the next task rather than the next microtask, so that elements a page adds in
         // several steps (with promises in between) still share one request.
-        platform::timer(
+        let timer = platform::timer(
             0,
             Box::new(move || {
-                loader.flush_scheduled.set(false);
+                // Dropping the timer from its own callback is safe: the callback runs on.
+                loader.flush.borrow_mut().take();
                 let queued = std::mem::take(&mut *loader.queued.borrow_mut());
                 let mut by_url: Vec<(String, Vec<String>)> = Vec::new();
                 for (url, sku) in queued {
@@ -185,8 +190,8 @@ impl StockLoader {
                     }
                 }
             }),
-        )
-        .forget();
+        );
+        *self.flush.borrow_mut() = Some(timer);
     }
 
     fn fetch_batch(self: &Rc<Self>, url: &str, skus: Vec<String>) {

@@ -1,13 +1,14 @@
 //! HTTP behind a trait: `fetch` in the page, a recording double in tests.
 
+use std::cell::Cell;
+use std::rc::Rc;
 use std::time::Duration;
 
-use js_sys::{Array, Promise};
+use js_sys::Promise;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{AbortController, Headers, RequestInit, Response};
 
-use super::js::Fields;
 use super::platform;
 use crate::text::{concat, decimal};
 
@@ -210,27 +211,22 @@ type Settled = Box<dyn FnOnce(Result<JsValue, JsValue>)>;
 
 /// Calls `settled` with what `promise` fulfils to (`Ok`) or rejects with (`Err`), once.
 ///
-/// `Promise.allSettled` turns both outcomes into one fulfilment, so a single callback serves
-/// both.
-///
-/// `settled` is boxed so that every caller shares one callback type and its glue.
+/// `settled` is boxed so that every caller shares one callback type and its glue; the two
+/// callbacks handed to `then` are one closure type too, told apart by `fulfilled`.
 fn when_settled(promise: &Promise, settled: Settled) {
-    let outcome = move |outcomes: JsValue| {
-        let outcome = Array::from(&outcomes).get(0);
-        let fields = Fields(&outcome);
-        settled(
-            match fields.get("status").and_then(|status| status.as_string()) {
-                Some(status) if status == "fulfilled" => {
-                    Ok(fields.get("value").unwrap_or_default())
-                }
-                _ => Err(fields.get("reason").unwrap_or_default()),
-            },
-        );
+    let settled = Rc::new(Cell::new(Some(settled)));
+    let callback = |fulfilled: bool| {
+        let settled = settled.clone();
+        Closure::once(move |value: JsValue| {
+            if let Some(settled) = settled.take() {
+                settled(if fulfilled { Ok(value) } else { Err(value) });
+            }
+        })
     };
-    let outcome = Closure::once(outcome);
-    let _ = Promise::all_settled(&Array::of1(promise)).then(&outcome);
-    // The promise holds the callback now; its memory goes when the browser collects it.
-    let _ = outcome.into_js_value();
+    let (on_fulfilled, on_rejected) = (callback(true), callback(false));
+    let _ = promise.then2(&on_fulfilled, &on_rejected);
+    // The promise holds the callbacks now; their memory goes when the browser collects them.
+    let _ = (on_fulfilled.into_js_value(), on_rejected.into_js_value());
 }
 
 /// Gives `answered` its answer in a later microtask, as every answer arrives.
