@@ -103,9 +103,8 @@ export interface WidgetHandle {
 
 /// Mounts a widget in any element, without the custom element: `mount(div, {sku: "A"})`.
 /// Never throws; a bad configuration shows the fallback and fires `backorder:error`.
-///
-/// The handle is a plain object of two functions rather than an exported Rust type: wasm-bindgen
-/// would ship a class, a finalizer and borrow checks for it (about 0.5 KB gzipped).
+// The handle is a plain object of two functions rather than an exported Rust type: wasm-bindgen
+// would ship a class, a finalizer and borrow checks for it (about 0.45 KB gzipped).
 #[wasm_bindgen(unchecked_return_type = "WidgetHandle")]
 pub fn mount(element: HtmlElement, config: JsValue) -> JsValue {
     let (attributes, mut problems) = ElementConfig::from_attributes(&element);
@@ -116,6 +115,7 @@ pub fn mount(element: HtmlElement, config: JsValue) -> JsValue {
     let config = options.apply(attributes, &mut problems);
     let page = Page::current();
     let Ok(widget) = Widget::mount(element.clone(), config, problems, page.clone()) else {
+        crate::web::console_error("mount(): could not attach a shadow root to the element");
         let nothing = Closure::<dyn Fn()>::new(|| {}).into_js_value();
         return Builder::new()
             .set("update", nothing.clone())
@@ -127,10 +127,7 @@ pub fn mount(element: HtmlElement, config: JsValue) -> JsValue {
     page.register(element.into(), widget.clone());
     let updated = widget.clone();
     let update = Closure::<dyn Fn(JsValue)>::new(move |changes| update(&updated, &changes));
-    let destroy = Closure::<dyn Fn()>::new(move || {
-        Page::current().unregister(widget.element());
-        widget.destroy();
-    });
+    let destroy = Closure::<dyn Fn()>::new(move || widget.destroy());
     Builder::new()
         .set("update", update.into_js_value())
         .set("destroy", destroy.into_js_value())

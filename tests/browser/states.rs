@@ -257,11 +257,20 @@ fn the_javascript_mount_handle_updates_and_destroys() {
     call("destroy", "null");
     let root = element.shadow_root().expect("shadow root");
     assert_eq!(root.child_nodes().length(), 0, "destroy empties the widget");
-    call("update", r#"{"sku": "IN"}"#);
+    let errors = error_codes(&element);
+    call(
+        "update",
+        r##"{"sku": "IN", "quantityInput": "#no-such-field"}"##,
+    );
     assert_eq!(
         root.child_nodes().length(),
         0,
         "a destroyed widget stays gone"
+    );
+    assert!(
+        errors.borrow().is_empty(),
+        "and follows nothing: {:?}",
+        errors.borrow()
     );
     element.remove();
 }

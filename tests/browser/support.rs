@@ -76,8 +76,9 @@ const WORDING: &[(&str, &str)] = &[
 ];
 
 impl Transport for Recorder {
-    /// Answers in a later task, as the network does: wording files after the configured delay,
-    /// everything else with the next queued answer (a 201 when none is queued).
+    /// Answers after `send` returns, as the network does: wording files after the configured
+    /// delay, everything else in a microtask with the next queued answer (a 201 when none is
+    /// queued).
     fn send(&self, request: HttpRequest, answered: Answered) {
         let (answer, delay) = match WORDING.iter().find(|(url, _)| *url == request.url) {
             Some((_, body)) => {

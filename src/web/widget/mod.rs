@@ -146,6 +146,10 @@ impl Widget {
     pub fn update(&self, config: ElementConfig) {
         let (reload, relocale, refollow) = {
             let state = self.state.borrow();
+            if state.destroyed {
+                // A destroyed widget follows no input and loads nothing again.
+                return;
+            }
             let old = &state.config;
             (
                 old.sku != config.sku
@@ -206,8 +210,10 @@ impl Widget {
         self.update(config);
     }
 
-    /// Unmounts: removes listeners and the shadow content. Late answers are ignored.
+    /// Unmounts: removes listeners and the shadow content, and the page lets the widget go.
+    /// Late answers and later updates are ignored.
     pub fn destroy(&self) {
+        self.page.unregister(&self.element);
         let mut state = self.state.borrow_mut();
         state.destroyed = true;
         state.form_listeners.clear();
