@@ -52,7 +52,8 @@ struct State {
     entry: Option<StockResult>,
     /// The most this shopper can be promised now, for the "at most N" field errors.
     max_quantity: Option<u32>,
-    form: Option<FormDom>,
+    /// Shared, so a submission reads the form without copying its element handles.
+    form: Option<Rc<FormDom>>,
     phase: Phase,
     /// The request being (or last) sent, so a retry reuses its idempotency key.
     outgoing: Option<BackorderRequest>,
@@ -539,7 +540,7 @@ impl Widget {
             }
         });
         state.form_listeners = vec![listener];
-        state.form = Some(form);
+        state.form = Some(Rc::new(form));
     }
 
     /// A returning shopper sees their reservation, or that their request is still on its way.

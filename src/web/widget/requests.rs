@@ -1,5 +1,7 @@
 //! A widget's requests: validating and queueing a submission, and showing what became of it.
 
+use std::rc::Rc;
+
 use super::{Phase, Widget};
 use crate::domain::{
     BackorderRequest, Consent, FieldError, OfferError, RequestKind, check_request, format_iso_date,
@@ -85,7 +87,7 @@ impl Widget {
 
     /// Reads the form into a request body. Sending the same content again (after an answer
     /// that can be retried) keeps the idempotency key, so the endpoint stores it once.
-    fn read_form(&self) -> Option<(FormDom, BackorderRequest)> {
+    fn read_form(&self) -> Option<(Rc<FormDom>, BackorderRequest)> {
         let state = self.state.borrow();
         let form = state.form.clone()?;
         let Some(Ok(entry)) = state.entry.clone() else {
