@@ -23,7 +23,7 @@ pub struct StockEntry {
 }
 
 /// Why a widget has no stock to show.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq)]
 pub enum LoadError {
     /// Neither `data-availability-url` nor `data-stock` is set.
     NotConfigured,
@@ -73,7 +73,8 @@ impl LoadError {
     }
 }
 
-pub type StockResult = Result<Rc<StockEntry>, LoadError>;
+/// Shared on both sides: one answer reaches every widget of its SKU without being copied.
+pub type StockResult = Result<Rc<StockEntry>, Rc<LoadError>>;
 
 /// Where stock comes from for one element.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,7 +87,7 @@ pub enum Source {
 pub struct StockLoader {
     transport: Rc<dyn Transport>,
     inline_text: Option<String>,
-    inline: RefCell<Option<Result<SmallMap<String, StockResult>, LoadError>>>,
+    inline: RefCell<Option<Parsed>>,
     /// Answers by (availability URL, SKU).
     slots: Waiters<(String, String), StockResult>,
     queued: RefCell<Vec<(String, String)>>,
@@ -145,7 +146,7 @@ impl StockLoader {
         let mut inline = self.inline.borrow_mut();
         let parsed = inline.get_or_insert_with(|| {
             let text = self.inline_text.as_deref().unwrap_or_default();
-            parse_availability(text)
+            parse_availability(text).map_err(Rc::new)
         });
         entry_for(parsed, sku)
     }
@@ -211,11 +212,13 @@ impl StockLoader {
                 Ok(response) if response.status == 200 => parse_availability(&response.body),
                 Ok(response) => Err(LoadError::Status(response.status)),
                 Err(error) => Err(LoadError::Transport(error)),
-            };
+            }
+            .map_err(Rc::new);
             for sku in skus {
                 let result = entry_for(&answer, &sku);
                 // A failed request is asked again by the next widget; an answer is kept.
-                let keep = !matches!(result, Err(LoadError::Status(_) | LoadError::Transport(_)));
+                let failed = result.as_ref().err().map(|error| &**error);
+                let keep = !matches!(failed, Some(LoadError::Status(_) | LoadError::Transport(_)));
                 loader.slots.settle((url.clone(), sku), result, keep);
             }
         };
@@ -225,12 +228,15 @@ impl StockLoader {
 }
 
 /// One SKU's result from a parsed availability answer (inline or fetched).
-fn entry_for(parsed: &Result<SmallMap<String, StockResult>, LoadError>, sku: &str) -> StockResult {
+/// Parsed availability data: each SKU's result, or why none could be read.
+type Parsed = Result<SmallMap<String, StockResult>, Rc<LoadError>>;
+
+fn entry_for(parsed: &Parsed, sku: &str) -> StockResult {
     match parsed {
         Ok(entries) => entries
             .get(sku)
             .cloned()
-            .unwrap_or_else(|| Err(LoadError::UnknownSku(sku.to_owned()))),
+            .unwrap_or_else(|| Err(Rc::new(LoadError::UnknownSku(sku.to_owned())))),
         Err(error) => Err(error.clone()),
     }
 }
@@ -294,7 +300,7 @@ fn parse_availability(text: &str) -> Result<SmallMap<String, StockResult>, LoadE
                     calendar: calendar.clone(),
                 })
             })
-            .map_err(LoadError::BadRecord);
+            .map_err(|error| Rc::new(LoadError::BadRecord(error)));
         entries.insert(sku.trim().to_owned(), entry);
     }
     Ok(entries)

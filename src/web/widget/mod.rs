@@ -253,11 +253,11 @@ impl Widget {
             (state.config.sku.clone(), state.generation)
         };
         if sku.is_empty() {
-            return self.loaded(generation, Err(LoadError::NoSku));
+            return self.loaded(generation, Err(Rc::new(LoadError::NoSku)));
         }
         let source = match self.source() {
             Ok(source) => source,
-            Err(error) => return self.loaded(generation, Err(error)),
+            Err(error) => return self.loaded(generation, Err(Rc::new(error))),
         };
         self.show_loading();
         let this = self.this.clone();
