@@ -70,6 +70,14 @@ struct State {
     destroyed: bool,
 }
 
+impl State {
+    /// The form goes, with its listeners.
+    fn close_form(&mut self) {
+        self.form = None;
+        self.form_listeners.clear();
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Phase {
     /// The form is shown and can be submitted.
@@ -367,8 +375,7 @@ impl Widget {
                 let text = self.state.borrow().messages.text("unavailable");
                 self.dom.show_fallback(&text);
                 let mut state = self.state.borrow_mut();
-                state.form = None;
-                state.form_listeners.clear();
+                state.close_form();
                 state.offer_script = None;
                 return;
             }
@@ -485,25 +492,22 @@ impl Widget {
         max_quantity: u32,
     ) {
         let mut state = self.state.borrow_mut();
-        if state.config.mode == Mode::Badge && self.dom.body.has_child_nodes() {
-            // Switched from full to badge: the form (or confirmation) goes.
-            state.form = None;
-            state.form_listeners.clear();
-            drop(state);
-            self.dom.clear_body();
+        let badge = state.config.mode == Mode::Badge;
+        if !badge && matches!(state.phase, Phase::Confirmed | Phase::Queued) {
             return;
         }
-        if state.config.mode == Mode::Badge
-            || matches!(state.phase, Phase::Confirmed | Phase::Queued)
-        {
-            return;
-        }
-        let Some(kind) = offer else {
-            state.form = None;
-            state.form_listeners.clear();
-            drop(state);
-            self.dom.clear_body();
-            return;
+        let kind = match offer {
+            Some(kind) if !badge => kind,
+            // A badge shows no form, and neither does a state with nothing to offer; switched
+            // from full to badge, the form (or confirmation) goes.
+            _ => {
+                if !badge || self.dom.body.has_child_nodes() {
+                    state.close_form();
+                    drop(state);
+                    self.dom.clear_body();
+                }
+                return;
+            }
         };
         if state.form.as_ref().is_some_and(|form| form.kind == kind) {
             if let Some(form) = &state.form {

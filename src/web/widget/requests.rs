@@ -286,8 +286,7 @@ impl Widget {
         {
             let mut state = self.state.borrow_mut();
             state.phase = Phase::Queued;
-            state.form = None;
-            state.form_listeners.clear();
+            state.close_form();
         }
         let _ = self
             .dom

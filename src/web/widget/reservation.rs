@@ -30,8 +30,7 @@ impl Widget {
         {
             let mut state = self.state.borrow_mut();
             state.phase = Phase::Confirmed;
-            state.form = None;
-            state.form_listeners.clear();
+            state.close_form();
         }
         let Ok(block) = self.dom.show_lines("confirmation", "confirmation", &lines) else {
             return;
