@@ -86,19 +86,24 @@ pub fn request_json(request: &BackorderRequest) -> String {
 
 /// The `errors` list of a `422` body; entries that are not field errors are skipped.
 pub fn field_errors(value: &JsValue) -> Vec<FieldError> {
-    Fields(value)
-        .array("errors")
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|error| {
-            let error = Fields(error);
-            Some(FieldError {
-                field: error.string("field").ok()??,
-                code: error.string("code").ok()?.unwrap_or_default(),
-                message: error.string("message").ok()?.unwrap_or_default(),
-            })
-        })
-        .collect()
+    let mut errors = Vec::new();
+    for error in Fields(value).array("errors").unwrap_or_default() {
+        let error = Fields(&error);
+        // An entry without a field, or with a field of the wrong type, is left out.
+        let (Ok(Some(field)), Ok(code), Ok(message)) = (
+            error.string("field"),
+            error.string("code"),
+            error.string("message"),
+        ) else {
+            continue;
+        };
+        errors.push(FieldError {
+            field,
+            code: code.unwrap_or_default(),
+            message: message.unwrap_or_default(),
+        });
+    }
+    errors
 }
 
 /// The outbox, as JSON text for `localStorage`.

@@ -37,14 +37,17 @@ pub fn english(key: &str) -> Option<&'static str> {
 /// The English keys a language's wording lacks, given whether it has a key. A plural form
 /// `key.one` is not missing when the language has `key.other` (its rules may not use "one").
 pub fn missing_keys(has: impl Fn(&str) -> bool) -> Vec<&'static str> {
-    en::MESSAGES
-        .iter()
-        .map(|&(key, _)| key)
-        .filter(|&key| match key.strip_suffix(".one") {
+    let mut missing = Vec::new();
+    for &(key, _) in en::MESSAGES {
+        let lacks = match key.strip_suffix(".one") {
             Some(base) => !has(key) && !has(&concat(&[base, ".other"])),
             None => !has(key),
-        })
-        .collect()
+        };
+        if lacks {
+            missing.push(key);
+        }
+    }
+    missing
 }
 
 // Native only: the wording files are read from disk.
