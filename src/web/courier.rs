@@ -132,8 +132,8 @@ impl Courier {
             method: "POST",
             url: pending.endpoint.clone(),
             headers: vec![
-                ("Content-Type".to_owned(), "application/json".to_owned()),
-                ("Idempotency-Key".to_owned(), pending.key.clone()),
+                ("Content-Type", "application/json".to_owned()),
+                ("Idempotency-Key", pending.key.clone()),
             ],
             body: Some(pending.body.clone()),
         };

@@ -17,7 +17,8 @@ use crate::text::{concat, decimal};
 pub struct HttpRequest {
     pub method: &'static str,
     pub url: String,
-    pub headers: Vec<(String, String)>,
+    /// Header names are always ours, so they are constants.
+    pub headers: Vec<(&'static str, String)>,
     pub body: Option<String>,
 }
 
@@ -27,7 +28,7 @@ impl HttpRequest {
         Self {
             method: "GET",
             url,
-            headers: vec![("Accept".to_owned(), "application/json".to_owned())],
+            headers: vec![("Accept", "application/json".to_owned())],
             body: None,
         }
     }

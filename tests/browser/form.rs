@@ -99,15 +99,13 @@ async fn one_submission_sends_exactly_one_request() {
     let field = |name: &str| js_sys::Reflect::get(&body, &name.into()).expect("field");
     let key = field("idempotency_key").as_string().expect("key");
     assert!(
-        request
-            .headers
-            .contains(&("Idempotency-Key".to_owned(), key.clone())),
+        request.headers.contains(&("Idempotency-Key", key.clone())),
         "header carries the body's key"
     );
     assert!(
         request
             .headers
-            .contains(&("Content-Type".to_owned(), "application/json".to_owned()))
+            .contains(&("Content-Type", "application/json".to_owned()))
     );
     assert_eq!(field("kind").as_string().as_deref(), Some("backorder"));
     assert_eq!(field("sku").as_string().as_deref(), Some("BACK"));

@@ -290,7 +290,7 @@ pub fn header<'a>(request: &'a HttpRequest, name: &str) -> Option<&'a str> {
     request
         .headers
         .iter()
-        .find(|(candidate, _)| candidate == name)
+        .find(|(candidate, _)| *candidate == name)
         .map(|(_, value)| value.as_str())
 }
 

@@ -87,7 +87,7 @@ impl Widget {
         let request = HttpRequest {
             method: "DELETE",
             url,
-            headers: vec![("Authorization".to_owned(), concat(&["Bearer ", &token]))],
+            headers: vec![("Authorization", concat(&["Bearer ", &token]))],
             body: None,
         };
         let this = self.this.clone();
