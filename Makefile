@@ -7,10 +7,10 @@ export WASM_BINDGEN_TEST_WEBDRIVER_JSON ?= $(CURDIR)/webdriver.json
 export WASM_BINDGEN_TEST_TIMEOUT ?= 120
 
 PKG := www/pkg
-# The gzip budget of everything the browser loads for the widget (bytes): 63 KiB, about 1.7 KB
-# above the 62,770 measured on 2026-11-27. The goal is 40 KiB (README, Performance); lower this
+# The gzip budget of everything the browser loads for the widget (bytes): 62.5 KiB, about
+# 1.5 KB above the 62,463 measured on 2026-11-27. The goal is 40 KiB (README, Performance); lower this
 # as the size work lands, never raise it.
-SIZE_BUDGET ?= 64512
+SIZE_BUDGET ?= 64000
 
 .PHONY: demo test tools build check fmt clippy test-native test-browser test-e2e size size-report bench clean
 
