@@ -29,7 +29,8 @@ pub fn define_element() {
         }
     });
     let disconnected = Closure::<dyn Fn(HtmlElement)>::new(|element: HtmlElement| {
-        if let Some(widget) = Page::current().unregister(&element) {
+        // The widget leaves its page's registry as it is destroyed.
+        if let Some(widget) = Page::current().widget_for(&element) {
             widget.destroy();
         }
     });

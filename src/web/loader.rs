@@ -227,10 +227,10 @@ impl StockLoader {
     }
 }
 
-/// One SKU's result from a parsed availability answer (inline or fetched).
 /// Parsed availability data: each SKU's result, or why none could be read.
 type Parsed = Result<SmallMap<String, StockResult>, Rc<LoadError>>;
 
+/// One SKU's result from a parsed availability answer (inline or fetched).
 fn entry_for(parsed: &Parsed, sku: &str) -> StockResult {
     match parsed {
         Ok(entries) => entries
