@@ -56,6 +56,30 @@ async fn availability_is_batched_and_counts_accepted_requests() {
         .assert_error(400, "too_many_skus");
 }
 
+/// "You're #1 in line" was shown while units promised through other channels were ahead: the
+/// answer counts every unit promised before the request, and says whether this endpoint emails.
+#[tokio::test]
+async fn the_answer_counts_every_unit_ahead_and_says_no_email_is_sent() {
+    let server = start(|_| {}).await;
+    let first = server.post("key-ahead-1", &backorder("PROMISED", 2)).await;
+    assert_eq!(first.status, 201, "{first:?}");
+    let first = first.json();
+    assert_eq!(
+        (&first["queue_position"], &first["units_ahead"]),
+        (&json!(1), &json!(5)),
+        "5 units were promised before, through other channels"
+    );
+    assert_eq!(
+        first["notifies"], false,
+        "the reference endpoint sends no email yet"
+    );
+    let second = server
+        .post("key-ahead-2", &backorder("PROMISED", 1))
+        .await
+        .json();
+    assert_eq!(second["units_ahead"], 7);
+}
+
 #[tokio::test]
 async fn a_replay_answers_the_same_body_and_stores_one_row() {
     let server = start(|_| {}).await;

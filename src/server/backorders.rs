@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 
 use super::catalog::Catalog;
 use super::errors::ApiError;
-use super::store::{Cancellation, NewRequest, Submission};
+use super::store::{Cancellation, Granted, NewRequest, Submission};
 use super::{AppState, admin, clock, secrets};
 use crate::domain::{BackorderRequest, CheckedRequest, OfferError, check_request, offer};
 
@@ -167,7 +167,7 @@ fn decide(
     checked: &CheckedRequest,
     held_units: u32,
     today: NaiveDate,
-) -> Result<Option<NaiveDate>, ApiError> {
+) -> Result<Granted, ApiError> {
     let entry = catalog.get(&checked.sku).ok_or_else(|| {
         ApiError::field("sku", "unknown_sku", "this shop has no item with this sku")
     })?;
@@ -175,7 +175,10 @@ fn decide(
     stock.already_promised = stock.already_promised.saturating_add(held_units);
     let calendar = catalog.calendar();
     match offer(&stock, calendar, checked.kind, checked.quantity, today) {
-        Ok(offer) => Ok(offer.expected_ship_date),
+        Ok(offer) => Ok(Granted {
+            expected_date: offer.expected_ship_date,
+            units_ahead: stock.already_promised,
+        }),
         Err(OfferError::Exceeds { remaining }) => Err(exceeds(remaining)),
         Err(OfferError::WrongKind { offered }) => Err(ApiError::field(
             "kind",

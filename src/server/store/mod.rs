@@ -15,13 +15,14 @@ use std::path::Path;
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
-use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::secrets;
 use crate::domain::format_iso_date;
 
-pub use records::{Accepted, Cancellation, NewRequest, RequestRow, StoreError, Submission};
+pub use records::{
+    Accepted, Cancellation, Granted, NewRequest, RequestRow, StoreError, Submission,
+};
 
 /// The schema, version 1. `holds_units` is the domain's [`crate::domain::RequestKind::reserves_units`] stored
 /// with the row, so SQL never re-states which kinds take units from what is en route.
@@ -105,12 +106,12 @@ impl Store {
     }
 
     /// Stores `request` if `decide` grants it. `decide` receives the units of this SKU that
-    /// stored requests already hold, and answers with the promised ship date (or a refusal).
+    /// stored requests already hold, and answers with what it grants (or a refusal).
     /// A known idempotency key answers from what was stored and never calls `decide`.
     pub fn submit<R>(
         &self,
         request: &NewRequest,
-        decide: impl FnOnce(u32) -> Result<Option<NaiveDate>, R>,
+        decide: impl FnOnce(u32) -> Result<Granted, R>,
     ) -> Result<Submission<R>, StoreError> {
         let mut connection = self.lock();
         let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -137,8 +138,8 @@ impl Store {
             |row| Ok((row.get(0)?, row.get(1)?)),
         )?;
         let held_units = u32::try_from(held_units).unwrap_or(u32::MAX);
-        let expected_date = match decide(held_units) {
-            Ok(date) => date.map(format_iso_date),
+        let granted = match decide(held_units) {
+            Ok(granted) => granted,
             Err(refusal) => return Ok(Submission::Refused(refusal)),
         };
         let holds_units = request.checked.kind.reserves_units();
@@ -146,8 +147,10 @@ impl Store {
         let accepted = Accepted {
             id: secrets::request_id(),
             queue_position: holds_units.then_some(holding_requests + 1),
-            expected_date,
+            expected_date: granted.expected_date.map(format_iso_date),
+            units_ahead: holds_units.then_some(granted.units_ahead),
             cancel_token: secrets::random_token(32),
+            notifies: false,
         };
         let response = serde_json::to_string(&accepted).map_err(StoreError::Json)?;
         transaction.execute(
@@ -265,6 +268,8 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
+    use chrono::NaiveDate;
+
     use super::*;
     use crate::domain::{CheckedRequest, RequestKind};
 
@@ -294,7 +299,10 @@ mod tests {
         store
             .submit(request, |units| {
                 held.push(units);
-                Ok(NaiveDate::from_ymd_opt(2030, 2, 1))
+                Ok(Granted {
+                    expected_date: NaiveDate::from_ymd_opt(2030, 2, 1),
+                    units_ahead: units,
+                })
             })
             .expect("the store works")
     }

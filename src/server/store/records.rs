@@ -33,7 +33,21 @@ pub struct Accepted {
     pub queue_position: Option<u32>,
     /// The date the last unit ships, as the server promised it; `null` for notify requests.
     pub expected_date: Option<String>,
+    /// Every unit promised before this request, through this endpoint or any other channel
+    /// (the record's `backordered`): what is really ahead of the shopper. `null` for notify
+    /// requests.
+    pub units_ahead: Option<u32>,
     pub cancel_token: String,
+    /// Whether this endpoint emails the shopper about the request itself. The reference
+    /// endpoint sends no email yet, so the widget promises none.
+    pub notifies: bool,
+}
+
+/// What the rules grant a request: its date, and the units promised before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Granted {
+    pub expected_date: Option<chrono::NaiveDate>,
+    pub units_ahead: u32,
 }
 
 /// What became of a submission.
