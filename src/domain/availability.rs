@@ -60,6 +60,19 @@ pub struct Evaluation {
     pub reservable: u32,
 }
 
+impl Evaluation {
+    /// The quantity the shopper wants in all when the form asks to reserve `reserved` units: in
+    /// the partial state the units on the shelf ship now, on top of those reserved. The form's
+    /// quantity, the page's quantity field and the `quantity` attribute therefore all drive one
+    /// evaluation, and the date the page shows is the date the request carries.
+    pub fn total_for_request(&self, reserved: u32) -> u32 {
+        match self.availability {
+            Availability::Partial { ship_now, .. } => reserved.saturating_add(ship_now),
+            _ => reserved,
+        }
+    }
+}
+
 impl Availability {
     /// The state's name on the wire and in events.
     pub fn state_name(&self) -> &'static str {

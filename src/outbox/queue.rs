@@ -29,8 +29,14 @@ pub struct Reservation {
     pub id: String,
     pub quantity: u32,
     pub queue_position: Option<u32>,
+    /// Every unit promised before this request, as the endpoint counted them.
+    #[serde(default)]
+    pub units_ahead: Option<u32>,
     pub expected_date: Option<String>,
     pub cancel_token: Option<String>,
+    /// Whether the endpoint emails the shopper about it.
+    #[serde(default)]
+    pub notifies: bool,
     /// Where the request went, so the cancellation goes to the same endpoint.
     pub endpoint: String,
     pub confirmed_ms: u64,
@@ -174,8 +180,10 @@ mod tests {
             id: "bo_1".to_owned(),
             quantity: 2,
             queue_position: Some(3),
+            units_ahead: Some(12),
             expected_date: Some("2026-12-15".to_owned()),
             cancel_token: Some("t".to_owned()),
+            notifies: false,
             endpoint: "/api/backorders".to_owned(),
             confirmed_ms: DAY,
         });

@@ -3,12 +3,16 @@
 //! Dates and plural forms depend on the shopper's language, which the browser knows best
 //! (`Intl`); they come in through [`LocaleFormat`], so everything here also runs natively.
 
+mod confirmation;
 mod messages;
 mod preview;
+mod scheme;
 mod status;
 mod wording;
 
+pub use confirmation::{Confirmation, cancel_label, cancelled_text, confirmation_text};
 pub use messages::{LocaleFormat, Messages, PlainFormat};
-pub use preview::preview_samples;
-pub use status::{StatusView, Tone, confirmation_text, status_view};
-pub use wording::missing_keys;
+pub use preview::{PreviewForm, PreviewSample, preview_samples};
+pub use scheme::{Rgba, Scheme};
+pub use status::{StatusView, Tone, status_view};
+pub use wording::{formatting_locale, missing_keys};

@@ -2,7 +2,6 @@
 
 use super::{LocaleFormat, Messages};
 use crate::domain::{Availability, Evaluation, NoDateReason, RequestKind};
-use crate::text::decimal;
 
 /// How the status should look: themes colour by tone, not by state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,12 +31,18 @@ pub struct StatusView {
     pub tone: Tone,
     pub headline: String,
     pub details: Vec<String>,
+    /// The message keys behind the headline and the details, in order: the merchant preview
+    /// names them, so a merchant knows which key to override.
+    pub keys: Vec<&'static str>,
     /// The request the form offers, if any.
     pub offer: Option<RequestKind>,
     /// The quantity the form starts with (the units that wait, for a partial shipment).
     pub request_quantity: u32,
     /// The most the form accepts.
     pub max_request_quantity: u32,
+    /// What the form says about itself: in the partial state, that the units that ship now are
+    /// bought through the cart, since the form reserves only those that wait.
+    pub form_note: Option<String>,
 }
 
 /// Words for an evaluation.
@@ -48,28 +53,43 @@ pub fn status_view(
 ) -> StatusView {
     let date = |date| format.date(date);
     let mut details = Vec::new();
-    let (tone, headline) = match &evaluation.availability {
+    let mut keys = Vec::new();
+    let mut detail = |key: &'static str, text: String| {
+        keys.push(key);
+        details.push(text);
+    };
+    let mut form_note = None;
+    let (tone, headline_key, headline) = match &evaluation.availability {
         Availability::InStock {
             low_stock: Some(left),
         } => (
             Tone::Available,
+            "low_stock",
             messages.counted("low_stock", *left, None, format),
         ),
-        Availability::InStock { low_stock: None } => (Tone::Available, messages.text("in_stock")),
+        Availability::InStock { low_stock: None } => {
+            (Tone::Available, "in_stock", messages.text("in_stock"))
+        }
         Availability::Partial {
             ship_now,
             backordered,
             expected_ship_date,
         } => {
             let later = date(*expected_ship_date);
-            details.push(messages.counted("partial_later", *backordered, Some(&later), format));
+            detail(
+                "partial_later",
+                messages.counted("partial_later", *backordered, Some(&later), format),
+            );
+            form_note = Some(messages.counted("partial_form", *ship_now, None, format));
             (
                 Tone::Waiting,
+                "partial_now",
                 messages.counted("partial_now", *ship_now, None, format),
             )
         }
         Availability::Backordered { expected_ship_date } => (
             Tone::Waiting,
+            "backordered",
             messages.dated("backordered", &date(*expected_ship_date)),
         ),
         Availability::Preorder {
@@ -77,28 +97,40 @@ pub fn status_view(
             expected_ship_date,
         } => {
             if expected_ship_date > release_date {
-                details.push(messages.dated("preorder_ships", &date(*expected_ship_date)));
+                detail(
+                    "preorder_ships",
+                    messages.dated("preorder_ships", &date(*expected_ship_date)),
+                );
             }
             (
                 Tone::Waiting,
+                "preorder",
                 messages.dated("preorder", &date(*release_date)),
             )
         }
         Availability::OutOfStock { reason, .. } => {
-            match reason {
-                NoDateReason::Delayed => details.push(messages.text("delayed")),
-                NoDateReason::BeyondMaxWait | NoDateReason::CapReached => {
-                    details.push(messages.text("no_date"))
-                }
-                NoDateReason::NothingIncoming | NoDateReason::BackordersDenied => {}
+            if let Some(key) = reason_key(*reason) {
+                detail(key, messages.text(key));
             }
-            (Tone::Unavailable, messages.text("out_of_stock"))
+            (
+                Tone::Unavailable,
+                "out_of_stock",
+                messages.text("out_of_stock"),
+            )
         }
-        Availability::Discontinued => (Tone::Unavailable, messages.text("discontinued")),
+        Availability::Discontinued => (
+            Tone::Unavailable,
+            "discontinued",
+            messages.text("discontinued"),
+        ),
     };
     if evaluation.limited {
-        details.push(messages.counted("limited", evaluation.max_quantity, None, format));
+        detail(
+            "limited",
+            messages.counted("limited", evaluation.max_quantity, None, format),
+        );
     }
+    keys.insert(0, headline_key);
     let offer = RequestKind::offered_for(&evaluation.availability);
     let (request_quantity, max_request_quantity) = match &evaluation.availability {
         // The backorder is for the units that wait; `max_quantity` carries `max_per_order`.
@@ -114,42 +146,22 @@ pub fn status_view(
         tone,
         headline,
         details,
+        keys,
         offer,
         request_quantity,
         max_request_quantity,
+        form_note,
     }
 }
 
-/// What the shopper reads about a request the endpoint accepted (now or on an earlier visit).
-pub fn confirmation_text(
-    kind: RequestKind,
-    quantity: u32,
-    queue_position: Option<u32>,
-    expected_date: Option<&str>,
-    messages: &Messages,
-    format: &dyn LocaleFormat,
-) -> Vec<String> {
-    if kind == RequestKind::Notify {
-        return vec![messages.text("confirmed_notify")];
+/// The detail line that says why nothing can be promised, when there is something to say.
+fn reason_key(reason: NoDateReason) -> Option<&'static str> {
+    match reason {
+        NoDateReason::Delayed => Some("delayed"),
+        NoDateReason::CapReached => Some("cap_reached"),
+        NoDateReason::BeyondMaxWait => Some("beyond_max_wait"),
+        NoDateReason::NothingIncoming | NoDateReason::BackordersDenied => None,
     }
-    let count = decimal(quantity);
-    let mut lines = vec![match queue_position {
-        Some(position) => {
-            let position = decimal(position);
-            messages.compose(
-                "reservation",
-                Some(quantity),
-                &[("count", &count), ("position", &position)],
-                format,
-            )
-        }
-        None => messages.counted("reserved", quantity, None, format),
-    }];
-    if let Some(date) = expected_date.and_then(crate::domain::parse_iso_date) {
-        lines.push(messages.dated("confirmed_date", &format.date(date)));
-    }
-    lines.push(messages.text("cancel_hint"));
-    lines
 }
 
 #[cfg(test)]
@@ -169,16 +181,26 @@ mod tests {
         status_view(&evaluation, &Messages::for_locale("en-US"), &PlainFormat)
     }
 
+    /// The headline, the details and the keys behind them, and the request offered.
     fn check(
         availability: Availability,
         headline: &str,
         details: &[&str],
+        keys: &[&str],
         offer: Option<RequestKind>,
     ) {
         let view = view(availability, false);
         assert_eq!(view.headline, headline);
         assert_eq!(view.details, details);
+        assert_eq!(view.keys, keys, "the keys of {headline:?}");
         assert_eq!(view.offer, offer);
+    }
+
+    fn out_of_stock(reason: NoDateReason) -> Availability {
+        Availability::OutOfStock {
+            notify: true,
+            reason,
+        }
     }
 
     #[test]
@@ -189,12 +211,14 @@ mod tests {
             Availability::InStock { low_stock: None },
             "In stock",
             &[],
+            &["in_stock"],
             None,
         );
         check(
             Availability::InStock { low_stock: Some(1) },
             "Only 1 left",
             &[],
+            &["low_stock"],
             None,
         );
         check(
@@ -205,6 +229,7 @@ mod tests {
             },
             "1 ships now",
             &["2 more ship by 2026-12-15"],
+            &["partial_now", "partial_later"],
             Some(RequestKind::Backorder),
         );
         check(
@@ -213,6 +238,7 @@ mod tests {
             },
             "Backordered: ships by 2026-12-15",
             &[],
+            &["backordered"],
             Some(RequestKind::Backorder),
         );
         check(
@@ -222,56 +248,57 @@ mod tests {
             },
             "Pre-order: releases 2026-12-15",
             &["Reserved units ship by 2026-12-22"],
+            &["preorder", "preorder_ships"],
             Some(RequestKind::Preorder),
         );
         check(
-            Availability::OutOfStock {
-                notify: true,
-                reason: NoDateReason::Delayed,
-            },
-            "Out of stock",
-            &["The next delivery is running late; no new date yet"],
-            Some(RequestKind::Notify),
+            Availability::Discontinued,
+            "No longer available",
+            &[],
+            &["discontinued"],
+            None,
         );
-        check(Availability::Discontinued, "No longer available", &[], None);
-        assert_eq!(
-            view(Availability::InStock { low_stock: None }, true).details,
-            ["Only 5 can be ordered"]
-        );
+        let limited = view(Availability::InStock { low_stock: None }, true);
+        assert_eq!(limited.details, ["Only 5 can be ordered"]);
+        assert_eq!(limited.keys, ["in_stock", "limited"]);
+    }
+
+    /// "No delivery date yet" was shown for different truths; each now says its own.
+    #[test]
+    fn out_of_stock_says_why_there_is_no_date() {
+        for (reason, details, keys) in [
+            (
+                NoDateReason::Delayed,
+                &["The next delivery is running late; no new date yet"][..],
+                &["out_of_stock", "delayed"][..],
+            ),
+            (
+                NoDateReason::CapReached,
+                &["Everything on its way is already reserved"],
+                &["out_of_stock", "cap_reached"],
+            ),
+            (
+                NoDateReason::BeyondMaxWait,
+                &["The next delivery is too far out to promise a date"],
+                &["out_of_stock", "beyond_max_wait"],
+            ),
+            (NoDateReason::NothingIncoming, &[], &["out_of_stock"]),
+            (NoDateReason::BackordersDenied, &[], &["out_of_stock"]),
+        ] {
+            check(
+                out_of_stock(reason),
+                "Out of stock",
+                details,
+                keys,
+                Some(RequestKind::Notify),
+            );
+        }
     }
 
     #[test]
-    fn confirmations() {
-        let messages = Messages::for_locale("en");
-        let lines = confirmation_text(
-            RequestKind::Backorder,
-            2,
-            Some(3),
-            Some("2026-12-15"),
-            &messages,
-            &PlainFormat,
-        );
-        assert_eq!(
-            lines[..2],
-            ["You're #3 in line for 2 units.", "Ships by 2026-12-15."]
-        );
-        let lines = confirmation_text(
-            RequestKind::Preorder,
-            1,
-            None,
-            None,
-            &messages,
-            &PlainFormat,
-        );
-        assert_eq!(lines[0], "1 unit reserved.");
-        let lines = confirmation_text(RequestKind::Notify, 1, None, None, &messages, &PlainFormat);
-        assert_eq!(lines, ["Done. We will email you when it is back."]);
-    }
-
-    #[test]
-    fn partial_form_reserves_only_the_units_that_wait() {
+    fn the_partial_form_reserves_only_the_units_that_wait_and_says_so() {
         let date = parse_iso_date("2026-12-15").expect("date");
-        let view = view(
+        let partial = view(
             Availability::Partial {
                 ship_now: 3,
                 backordered: 2,
@@ -279,6 +306,22 @@ mod tests {
             },
             false,
         );
-        assert_eq!((view.request_quantity, view.max_request_quantity), (2, 2));
+        assert_eq!(
+            (partial.request_quantity, partial.max_request_quantity),
+            (2, 2)
+        );
+        assert_eq!(
+            partial.form_note.as_deref(),
+            Some(
+                "This reserves only the units that wait. Buy the 3 that ship now through the cart."
+            )
+        );
+        let backordered = view(
+            Availability::Backordered {
+                expected_ship_date: date,
+            },
+            false,
+        );
+        assert_eq!(backordered.form_note, None);
     }
 }

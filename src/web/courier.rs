@@ -183,8 +183,10 @@ impl Courier {
                         id: accepted.id.clone(),
                         quantity: pending.quantity,
                         queue_position: accepted.queue_position,
+                        units_ahead: accepted.units_ahead,
                         expected_date: accepted.expected_date.clone(),
                         cancel_token: accepted.cancel_token.clone(),
+                        notifies: accepted.notifies,
                         endpoint: pending.endpoint.clone(),
                         confirmed_ms: now,
                     });

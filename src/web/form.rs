@@ -12,8 +12,11 @@ pub struct Accepted {
     /// Endpoints may number their requests or name them; either is kept as text.
     pub id: String,
     pub queue_position: Option<u32>,
+    pub units_ahead: Option<u32>,
     pub expected_date: Option<String>,
     pub cancel_token: Option<String>,
+    /// Whether the endpoint emails the shopper itself; only then does the widget promise email.
+    pub notifies: bool,
 }
 
 impl Accepted {
@@ -27,13 +30,11 @@ impl Accepted {
         };
         Some(Self {
             id,
-            queue_position: fields
-                .integer("queue_position")
-                .ok()
-                .flatten()
-                .and_then(|n| u32::try_from(n).ok()),
+            queue_position: wire::lenient_count(&fields, "queue_position"),
+            units_ahead: wire::lenient_count(&fields, "units_ahead"),
             expected_date: fields.string("expected_date").ok().flatten(),
             cancel_token: fields.string("cancel_token").ok().flatten(),
+            notifies: fields.is_true("notifies"),
         })
     }
 
@@ -42,8 +43,10 @@ impl Accepted {
         Self {
             id: String::new(),
             queue_position: None,
+            units_ahead: None,
             expected_date: None,
             cancel_token: None,
+            notifies: false,
         }
     }
 }
@@ -79,12 +82,7 @@ impl Outcome {
         match response.status {
             422 => Self::Invalid(wire::field_errors(&body)),
             409 => Self::Exceeds {
-                remaining: fields
-                    .integer("remaining")
-                    .ok()
-                    .flatten()
-                    .and_then(|n| u32::try_from(n).ok())
-                    .unwrap_or(0),
+                remaining: wire::lenient_count(&fields, "remaining").unwrap_or(0),
             },
             status => Self::Rejected {
                 status,

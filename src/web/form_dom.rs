@@ -27,6 +27,8 @@ pub struct FormDom {
     pub built_ms: u64,
     /// Where a message that belongs to no field goes.
     pub message: Element,
+    /// What the form says about itself (in the partial state: buy what ships now in the cart).
+    pub note: Element,
 }
 
 /// Fields that can carry an error, with the id of their input.
@@ -38,8 +40,8 @@ impl FormDom {
         kind: RequestKind,
         messages: &Messages,
         payment: Option<Payment>,
-        quantity: u32,
-        max_quantity: u32,
+        (quantity, max_quantity): (u32, u32),
+        note: Option<&str>,
     ) -> Result<Self, JsValue> {
         let nodes = Nodes::new(document)?;
         let kind_key = kind.as_str();
@@ -69,6 +71,13 @@ impl FormDom {
             let note = nodes.text_element("p", "note", &[("part", "payment")], &messages.text(key));
             nodes.append(&form, &note);
         }
+        let form_note = nodes.text_element(
+            "p",
+            "note form-note",
+            &[("part", "note")],
+            note.unwrap_or_default(),
+        );
+        nodes.append(&form, &form_note);
         let email = field(
             &nodes,
             &form,
@@ -187,6 +196,7 @@ impl FormDom {
             submit,
             submit_label,
             message,
+            note: form_note,
             built_ms: 0,
         })
     }

@@ -27,7 +27,16 @@ extern "C" {
     fn select(this: &PluralRules, count: u32) -> String;
 }
 
-/// `Intl` formatters for one locale, built once per widget.
+/// How long a date is written: in words for the product page ("Tuesday, December 15"), short
+/// for a badge on a collection card ("Dec 15").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateStyle {
+    Long,
+    Short,
+}
+
+/// `Intl` formatters for one locale and date style, built once per page and shared by its
+/// widgets (each costs the browser a fraction of a millisecond to build).
 pub struct IntlFormat {
     dates: DateTimeFormat,
     dates_with_year: DateTimeFormat,
@@ -36,12 +45,16 @@ pub struct IntlFormat {
 }
 
 impl IntlFormat {
-    /// Formatters for `locale`; an invalid locale tag falls back to the browser's default.
-    pub fn new(locale: &str, today: NaiveDate) -> Self {
+    /// Formatters for `locale`; an invalid locale tag falls back to English.
+    pub fn new(locale: &str, today: NaiveDate, style: DateStyle) -> Self {
         let options = |with_year: bool| -> Object {
+            let month = match style {
+                DateStyle::Long => "long",
+                DateStyle::Short => "short",
+            };
             Builder::new()
-                .set("weekday", "long")
-                .set("month", "long")
+                .maybe("weekday", (style == DateStyle::Long).then_some("long"))
+                .set("month", month)
                 .set("day", "numeric")
                 .maybe("year", with_year.then_some("numeric"))
                 .build()

@@ -45,6 +45,11 @@ impl Fields<'_> {
             .transpose()
     }
 
+    /// Whether the field is `true`; anything else (absent, not a boolean) is no.
+    pub fn is_true(&self, key: &str) -> bool {
+        self.get(key).and_then(|value| value.as_bool()) == Some(true)
+    }
+
     pub fn boolean(&self, key: &str) -> Result<Option<bool>, String> {
         self.get(key)
             .map(|value| {

@@ -7,6 +7,7 @@ mod element;
 mod events;
 mod form;
 mod form_dom;
+mod host_watch;
 mod intl;
 pub(crate) mod js;
 mod listener;

@@ -8,6 +8,8 @@ use chrono::NaiveDate;
 use web_sys::{CssStyleSheet, Element};
 
 use super::courier::{Courier, Delivery};
+use super::host_watch::HostWatch;
+use super::intl::{DateStyle, IntlFormat};
 use super::loader::StockLoader;
 use super::small_map::SmallMap;
 use super::storage::{LocalStorage, OutboxStore};
@@ -65,6 +67,10 @@ pub struct Page {
     pub(crate) courier: Rc<Courier>,
     pub(crate) wording: Rc<WordingLoader>,
     sheet: Option<CssStyleSheet>,
+    /// `Intl` formatters by locale and date style, shared by every widget that speaks it.
+    formats: RefCell<SmallMap<(String, DateStyle), Rc<IntlFormat>>>,
+    /// Tells the widgets when the host page switches its look or language.
+    host_watch: RefCell<Option<HostWatch>>,
     /// The widgets the page keeps alive, by element: custom elements, and `mount()`ed ones
     /// until `destroy()`.
     elements: RefCell<SmallMap<Element, Rc<Widget>>>,
@@ -100,6 +106,8 @@ impl Page {
             courier,
             wording,
             sheet: style::shared_sheet(),
+            formats: RefCell::default(),
+            host_watch: RefCell::default(),
             elements: RefCell::default(),
             widgets: RefCell::default(),
         });
@@ -109,7 +117,26 @@ impl Page {
                 page.delivered(pending, delivery);
             }
         });
+        let weak = Rc::downgrade(&page);
+        *page.host_watch.borrow_mut() = HostWatch::new(move || {
+            if let Some(page) = weak.upgrade() {
+                for widget in page.live_widgets() {
+                    widget.host_changed();
+                }
+            }
+        });
         page
+    }
+
+    /// The `Intl` formatters for `locale` in `style`, built on first use.
+    pub(crate) fn format(&self, locale: &str, style: DateStyle) -> Rc<IntlFormat> {
+        let key = (locale.to_owned(), style);
+        if let Some(format) = self.formats.borrow().get(&key) {
+            return format.clone();
+        }
+        let format = Rc::new(IntlFormat::new(locale, (self.services.today)(), style));
+        self.formats.borrow_mut().insert(key, format.clone());
+        format
     }
 
     /// The page the script tag configured, or a default one for module users who call `mount`
@@ -144,14 +171,19 @@ impl Page {
         widgets.push(Rc::downgrade(widget));
     }
 
-    fn delivered(&self, pending: &Pending, delivery: &Delivery) {
-        self.loader.invalidate(&pending.sku);
-        // Collected first: a widget told about the delivery may mount or drop widgets.
+    /// Every live widget, collected first: a widget told about something may mount or drop
+    /// widgets.
+    fn live_widgets(&self) -> Vec<Rc<Widget>> {
         let mut widgets = Vec::new();
         for widget in self.widgets.borrow().iter() {
             widgets.extend(widget.upgrade());
         }
-        for widget in widgets {
+        widgets
+    }
+
+    fn delivered(&self, pending: &Pending, delivery: &Delivery) {
+        self.loader.invalidate(&pending.sku);
+        for widget in self.live_widgets() {
             widget.delivered(pending, delivery);
         }
     }

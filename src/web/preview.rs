@@ -1,63 +1,91 @@
-//! Renders the merchant preview (`?backorder-preview`): every state side by side, each in the
-//! widget's own markup and theme, with the request form of each kind.
+//! Renders the merchant preview (`?backorder-preview`): every sample side by side, each in the
+//! widget's own markup and theme, with the message keys it uses written under it.
 
+use chrono::NaiveDate;
 use wasm_bindgen::JsValue;
 
 use super::form_dom::FormDom;
 use super::render::{Nodes, Skeleton};
-use crate::domain::{Payment, RequestKind};
-use crate::view::{LocaleFormat, Messages, Tone, preview_samples, status_view};
+use crate::domain::{Payment, ShopCalendar};
+use crate::text::join;
+use crate::view::{LocaleFormat, Messages, Tone, preview_samples};
 
-/// Fills the widget's body with one block per state.
+/// What this element's preview shows.
+#[derive(Debug, Clone, Copy)]
+pub struct Shown<'a> {
+    pub today: NaiveDate,
+    /// A badge previews only statuses, as it only ever shows one.
+    pub with_forms: bool,
+    pub payment: Option<Payment>,
+    /// Why the element's own stock cannot be shown, for the merchant to fix.
+    pub problem: Option<&'a str>,
+}
+
+/// Fills the widget's body with one block per sample.
 pub fn show_preview(
     dom: &Skeleton,
     messages: &Messages,
     format: &dyn LocaleFormat,
-    payment: Option<Payment>,
-    today: chrono::NaiveDate,
+    calendar: &ShopCalendar,
+    shown: Shown,
 ) -> Result<(), JsValue> {
-    dom.show_status("preview", Tone::Neutral, "Preview: every state", &[]);
+    let problem: Vec<String> = shown.problem.map(str::to_owned).into_iter().collect();
+    dom.show_status(
+        "preview",
+        Tone::Neutral,
+        &messages.text("preview_title"),
+        &problem,
+    );
     dom.clear_body();
     let nodes = Nodes::new(&dom.document)?;
     let grid = nodes.element("div", "preview", &[("part", "preview")]);
-    let mut forms_shown: Vec<RequestKind> = Vec::new();
-    for sample in preview_samples(today) {
-        let view = status_view(&sample, messages, format);
+    let samples = preview_samples(shown.today, calendar, messages, format, shown.with_forms);
+    for sample in samples {
         let block = nodes.child(
             &grid,
             "div",
-            "widget sample",
+            "sample",
             &[
-                ("data-state", view.state),
-                ("data-tone", view.tone.as_str()),
+                ("data-state", sample.state),
+                ("data-tone", sample.tone.as_str()),
             ],
         );
         let status = nodes.child(&block, "p", "status", &[("part", "status")]);
-        nodes.append(&status, &nodes.headline_line(&view.headline));
+        nodes.append(&status, &nodes.headline_line(&sample.headline));
         let details = nodes.child(&status, "span", "details", &[("part", "details")]);
-        for detail in &view.details {
+        for detail in &sample.details {
             nodes.append(&details, &nodes.detail_line(detail));
         }
-        if let Some(kind) = view.offer.filter(|kind| !forms_shown.contains(kind)) {
-            forms_shown.push(kind);
+        if !sample.lines.is_empty() {
+            let lines = nodes.child(&block, "div", "confirmation", &[("part", "confirmation")]);
+            for line in &sample.lines {
+                nodes.append(&lines, &nodes.text_element("p", "", &[], line));
+            }
+        }
+        if let Some(form) = &sample.form {
             let built = FormDom::build(
                 &dom.document,
-                kind,
+                form.kind,
                 messages,
-                payment,
-                view.request_quantity,
-                view.max_request_quantity,
+                shown.payment,
+                (form.quantity, form.max_quantity),
+                form.note.as_deref(),
             );
             match built {
-                Ok(form) => {
-                    form.submit.set_disabled(true);
-                    nodes.append(&block, &form.form);
+                Ok(built) => {
+                    built.submit.set_disabled(true);
+                    nodes.append(&block, &built.form);
                 }
                 Err(_) => {
                     nodes.fail();
                 }
             }
         }
+        let keys = join(&sample.keys, ", ");
+        nodes.append(
+            &block,
+            &nodes.text_element("p", "keys", &[("part", "preview-keys")], &keys),
+        );
     }
     let grid = nodes.finish(grid)?;
     dom.body.append_child(&grid)?;

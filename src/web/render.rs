@@ -8,7 +8,7 @@ use web_sys::{
     CssStyleSheet, Document, Element, HtmlElement, Node, ShadowRoot, ShadowRootInit, ShadowRootMode,
 };
 
-use crate::view::{StatusView, Tone};
+use crate::view::{Scheme, StatusView, Tone};
 
 /// Creates `<tag class=…>` with attributes.
 pub fn element(
@@ -134,6 +134,8 @@ pub struct Skeleton {
     pub document: Document,
     pub root: ShadowRoot,
     pub container: Element,
+    /// The status paragraph: the headline and its details.
+    pub status: Element,
     pub headline: Element,
     pub details: Element,
     /// Holds the form, the confirmation or a message.
@@ -141,7 +143,13 @@ pub struct Skeleton {
 }
 
 impl Skeleton {
-    pub fn attach(host: &HtmlElement, sheet: Option<&CssStyleSheet>) -> Result<Self, JsValue> {
+    /// Builds the skeleton. A `live` status is announced by screen readers when it changes; a
+    /// badge's is not, or a collection page of them would all speak at once.
+    pub fn attach(
+        host: &HtmlElement,
+        sheet: Option<&CssStyleSheet>,
+        live: bool,
+    ) -> Result<Self, JsValue> {
         let document = host
             .owner_document()
             .ok_or_else(|| JsValue::from_str("no document"))?;
@@ -159,18 +167,7 @@ impl Skeleton {
             "widget",
             &[("part", "container"), ("data-tone", "neutral")],
         );
-        // The polite live region: screen readers announce its changes once, as a whole.
-        let status = nodes.child(
-            &container,
-            "p",
-            "status",
-            &[
-                ("part", "status"),
-                ("role", "status"),
-                ("aria-live", "polite"),
-                ("aria-atomic", "true"),
-            ],
-        );
+        let status = nodes.child(&container, "p", "status", &[("part", "status")]);
         let headline = nodes.headline_line("");
         nodes.append(&status, &headline);
         let details = nodes.child(&status, "span", "details", &[("part", "details")]);
@@ -178,14 +175,37 @@ impl Skeleton {
         // Attached only whole: a refused step leaves the shadow root empty.
         let container = nodes.finish(container)?;
         root.append_child(&container)?;
-        Ok(Self {
+        let skeleton = Self {
             document,
             root,
             container,
+            status,
             headline,
             details,
             body,
-        })
+        };
+        skeleton.set_live(live);
+        Ok(skeleton)
+    }
+
+    /// Makes the status a polite live region (announced once, as a whole, when it changes), or
+    /// a plain paragraph.
+    pub fn set_live(&self, live: bool) {
+        for (name, value) in [
+            ("role", "status"),
+            ("aria-live", "polite"),
+            ("aria-atomic", "true"),
+        ] {
+            let _ = match live {
+                true => self.status.set_attribute(name, value),
+                false => self.status.remove_attribute(name),
+            };
+        }
+    }
+
+    /// Which default palette the widget uses (`light` or `dark`), following the host page.
+    pub fn set_scheme(&self, scheme: Scheme) {
+        let _ = self.container.set_attribute("data-scheme", scheme.as_str());
     }
 
     /// Shows a status. Unchanged text is left alone so the live region does not repeat itself.
@@ -219,10 +239,22 @@ impl Skeleton {
         self.show_status(view.state, view.tone, &view.headline, &view.details);
     }
 
-    /// The neutral fallback when the widget cannot work: no colour, no promise.
-    pub fn show_fallback(&self, text: &str) {
+    /// The neutral fallback when the widget cannot work: no colour, no promise. With a
+    /// `retry` label, a button to try again (a stock source that failed may answer next time);
+    /// the button is returned so the widget can listen to it.
+    pub fn show_fallback(&self, text: &str, retry: Option<&str>) -> Option<Element> {
         self.show_status("unavailable", Tone::Neutral, text, &[]);
         self.clear_body();
+        let button = text_element(
+            &self.document,
+            "button",
+            "secondary",
+            &[("type", "button"), ("part", "retry")],
+            retry?,
+        )
+        .ok()?;
+        self.body.append_child(&button).ok()?;
+        Some(button)
     }
 
     pub fn clear_body(&self) {

@@ -7,8 +7,10 @@
 use web_sys::CssStyleSheet;
 
 const CSS: &str = r#"
-:host {
-  --_fg: var(--backorder-color-text, #1f2328);
+:host { display: block; font: var(--backorder-font, inherit); }
+:host([hidden]) { display: none; }
+.widget {
+  --_fg: var(--backorder-color-text, currentColor);
   --_bg: var(--backorder-color-background, transparent);
   --_muted: var(--backorder-color-muted, #59636e);
   --_ok: var(--backorder-color-available, #1a7f37);
@@ -16,56 +18,58 @@ const CSS: &str = r#"
   --_no: var(--backorder-color-unavailable, #cf222e);
   --_accent: var(--backorder-color-accent, #0969da);
   --_on-accent: var(--backorder-color-on-accent, #ffffff);
-  --_border: var(--backorder-color-border, #d1d9e0);
+  --_border: var(--backorder-color-border, #818b98);
   --_radius: var(--backorder-radius, 6px);
   --_gap: var(--backorder-spacing, 0.5rem);
-  display: block;
-  font: var(--backorder-font, inherit);
+  color-scheme: light;
   color: var(--_fg);
+  background: var(--_bg);
+  border-radius: var(--_radius);
+  display: grid;
+  gap: var(--_gap);
+  min-width: 0;
+  overflow-wrap: anywhere;
 }
-@media (prefers-color-scheme: dark) {
-  :host {
-    --_fg: var(--backorder-color-text, #e6edf3);
-    --_muted: var(--backorder-color-muted, #9198a1);
-    --_ok: var(--backorder-color-available, #3fb950);
-    --_wait: var(--backorder-color-waiting, #d29922);
-    --_no: var(--backorder-color-unavailable, #f85149);
-    --_accent: var(--backorder-color-accent, #4493f8);
-    --_on-accent: var(--backorder-color-on-accent, #0d1117);
-    --_border: var(--backorder-color-border, #3d444d);
-  }
+.widget[data-scheme="dark"] {
+  --_muted: var(--backorder-color-muted, #9198a1);
+  --_ok: var(--backorder-color-available, #3fb950);
+  --_wait: var(--backorder-color-waiting, #d29922);
+  --_no: var(--backorder-color-unavailable, #f85149);
+  --_accent: var(--backorder-color-accent, #4493f8);
+  --_on-accent: var(--backorder-color-on-accent, #0d1117);
+  --_border: var(--backorder-color-border, #6e7681);
+  color-scheme: dark;
 }
-:host([hidden]) { display: none; }
-.widget { background: var(--_bg); border-radius: var(--_radius); display: grid; gap: var(--_gap); }
-.status, .details { margin: 0; display: grid; gap: 0.15em; }
-.details:empty { display: none; }
+p { margin: 0; }
+.status, .details, .body, .confirmation { display: grid; gap: 0.25em; min-width: 0; }
+.body { gap: var(--_gap); }
+.details:empty, .body:empty, .note:empty { display: none; }
 .headline { font-weight: 600; }
-.headline::before { content: "●"; margin-inline-end: 0.4em; font-size: 0.8em; }
-[data-tone="available"] .headline::before { color: var(--_ok); }
-[data-tone="waiting"] .headline::before { color: var(--_wait); }
-[data-tone="unavailable"] .headline::before { color: var(--_no); }
-[data-tone="neutral"] .headline::before { content: none; }
-.detail, .note { color: var(--_muted); }
-.detail, .note, .form p { margin: 0; }
-.form { display: grid; gap: var(--_gap); border: 1px solid var(--_border); border-radius: var(--_radius); padding: calc(var(--_gap) * 2); }
+.headline::before { content: "●"; content: "●" / ""; margin-inline-end: 0.4em; font-size: 0.8em; }
+[data-tone="available"] > .status > .headline::before { color: var(--_ok); }
+[data-tone="waiting"] > .status > .headline::before { color: var(--_wait); }
+[data-tone="unavailable"] > .status > .headline::before { color: var(--_no); }
+[data-tone="neutral"] > .status > .headline::before { content: none; }
+.detail, .note, .keys { color: var(--_muted); }
+.form { display: grid; gap: var(--_gap); min-width: 0; border: 1px solid var(--_border); border-radius: var(--_radius); padding: calc(var(--_gap) * 2); }
 .form-title { font-weight: 600; }
-.field { display: grid; gap: 0.2em; }
-.field.consent { grid-template-columns: auto 1fr; align-items: start; column-gap: 0.5em; }
+.field { display: grid; gap: 0.2em; min-width: 0; }
+.field.consent { grid-template-columns: auto minmax(0, 1fr); align-items: start; column-gap: 0.5em; }
 .field.consent .error { grid-column: 1 / -1; }
-input { font: inherit; color: inherit; }
-input:not([type="checkbox"]) { padding: 0.4em 0.5em; border: 1px solid var(--_border); border-radius: var(--_radius); background: transparent; max-width: 100%; }
+input { font: inherit; color: inherit; min-width: 0; margin: 0; accent-color: var(--_accent); }
+input:not([type="checkbox"]) { box-sizing: border-box; width: 100%; max-width: 24rem; padding: 0.4em 0.5em; border: 1px solid var(--_border); border-radius: var(--_radius); background: transparent; }
+input[type="checkbox"] { width: 1.1em; height: 1.1em; margin-block-start: 0.15em; }
 input[aria-invalid="true"] { border-color: var(--_no); }
-.error { color: var(--_no); margin: 0; font-size: 0.9em; }
+.error { color: var(--_no); font-size: 0.9em; }
 .error:empty, .message:empty { display: none; }
-button { font: inherit; cursor: pointer; padding: 0.5em 1em; border: 0; border-radius: var(--_radius); background: var(--_accent); color: var(--_on-accent); justify-self: start; transition: opacity 0.15s; }
+button { font: inherit; cursor: pointer; padding: 0.5em 1em; max-width: 100%; border: 0; border-radius: var(--_radius); background: var(--_accent); color: var(--_on-accent); justify-self: start; transition: opacity 0.15s; }
 button.secondary { background: transparent; color: var(--_accent); border: 1px solid var(--_border); }
 button[disabled] { opacity: 0.6; cursor: progress; }
 :focus-visible { outline: 2px solid var(--_accent); outline-offset: 2px; }
 .trap { position: absolute; left: -10000px; width: 1px; height: 1px; overflow: hidden; }
-.confirmation { display: grid; gap: 0.25em; }
-.confirmation p { margin: 0; }
-.preview { display: grid; gap: calc(var(--_gap) * 2); grid-template-columns: repeat(auto-fill, minmax(16rem, 1fr)); }
-.sample { border: 1px dashed var(--_border); padding: var(--_gap); align-content: start; }
+.preview { display: grid; gap: calc(var(--_gap) * 2); grid-template-columns: repeat(auto-fill, minmax(min(100%, 16rem), 1fr)); }
+.sample { display: grid; gap: var(--_gap); align-content: start; min-width: 0; border: 1px dashed var(--_border); border-radius: var(--_radius); padding: var(--_gap); }
+.keys { font: 0.8em ui-monospace, monospace; }
 @media (prefers-reduced-motion: reduce) { * { transition: none !important; animation: none !important; } }
 "#;
 

@@ -128,8 +128,10 @@ pub fn outbox_json(outbox: &Outbox) -> String {
             .set("id", reservation.id.as_str())
             .set("quantity", reservation.quantity)
             .maybe("queue_position", reservation.queue_position)
+            .maybe("units_ahead", reservation.units_ahead)
             .maybe("expected_date", reservation.expected_date.as_deref())
             .maybe("cancel_token", reservation.cancel_token.as_deref())
+            .set("notifies", reservation.notifies)
             .set("endpoint", reservation.endpoint.as_str())
             .set("confirmed_ms", reservation.confirmed_ms as f64)
             .build()
@@ -138,6 +140,12 @@ pub fn outbox_json(outbox: &Outbox) -> String {
         .set("pending", array(pending))
         .set("reservations", array(reservations))
         .json()
+}
+
+/// A whole number of at least 0, or `None` when it is absent or does not read.
+pub fn lenient_count(fields: &Fields, key: &str) -> Option<u32> {
+    let value = fields.integer(key).ok().flatten()?;
+    u32::try_from(value).ok()
 }
 
 /// The outbox read back from `localStorage`; entries that do not read are dropped.
@@ -174,15 +182,13 @@ pub fn outbox(value: &JsValue) -> Outbox {
                 kind: entry.required_text("kind"),
                 id: entry.required_text("id"),
                 quantity: entry.required_number("quantity"),
-                // A position that does not read is only left out.
-                queue_position: entry
-                    .fields()
-                    .integer("queue_position")
-                    .ok()
-                    .flatten()
-                    .and_then(|position| u32::try_from(position).ok()),
+                // A count that does not read is only left out.
+                queue_position: lenient_count(&entry.fields(), "queue_position"),
+                units_ahead: lenient_count(&entry.fields(), "units_ahead"),
                 expected_date: entry.string("expected_date"),
                 cancel_token: entry.string("cancel_token"),
+                // Stored before the endpoint said whether it emails: it promised none.
+                notifies: entry.fields().is_true("notifies"),
                 endpoint: entry.required_text("endpoint"),
                 confirmed_ms: entry.required_number("confirmed_ms"),
             };

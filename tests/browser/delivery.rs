@@ -28,6 +28,16 @@ async fn failed_deliveries_are_kept_and_retried_with_the_same_key() {
         text(&widget, ".queued"),
         "Saved. It will be sent when you are back online."
     );
+    // The message sits right under the status, with no empty line around it.
+    let line = find(&widget, ".queued p").expect("the message");
+    let style = web_sys::window()
+        .expect("window")
+        .get_computed_style(&line)
+        .expect("style")
+        .expect("computed");
+    for side in ["margin-top", "margin-bottom"] {
+        assert_eq!(style.get_property_value(side).expect(side), "0px", "{side}");
+    }
     assert_eq!(
         store.load().pending.len(),
         1,
@@ -86,7 +96,11 @@ async fn retry_after_is_honoured() {
     eventually(5_000, || recorder.requests.borrow().len() >= 2).await;
     assert_eq!(recorder.requests.borrow().len(), 2, "retried after it");
     eventually(2_000, || !text(&widget, ".confirmation").is_empty()).await;
-    assert!(text(&widget, ".confirmation").contains("in line"));
+    assert!(
+        text(&widget, ".confirmation").starts_with("Pre-order reserved: 1 unit."),
+        "a pre-order is reserved, not a place in line: {}",
+        text(&widget, ".confirmation")
+    );
 }
 
 #[wasm_bindgen_test]
@@ -135,8 +149,10 @@ async fn a_returning_shopper_sees_the_reservation_and_can_cancel_it() {
             id: "bo_9".to_owned(),
             quantity: 2,
             queue_position: Some(4),
+            units_ahead: Some(9),
             expected_date: Some("2026-12-22".to_owned()),
             cancel_token: Some("secret-token".to_owned()),
+            notifies: false,
             endpoint: "http://127.0.0.1:1/api/backorders".to_owned(),
             confirmed_ms: js_sys::Date::now() as u64,
         }],
@@ -145,8 +161,12 @@ async fn a_returning_shopper_sees_the_reservation_and_can_cancel_it() {
     let widget = mount(&page, "BACK", 1);
     assert_eq!(
         text(&widget, ".confirmation p"),
-        "You're #4 in line for 2 units.",
+        "2 units reserved.",
         "a reservation, not an empty form"
+    );
+    assert!(
+        text(&widget, ".confirmation").contains("9 units are reserved ahead of you."),
+        "everyone ahead counts, not only this endpoint's requests"
     );
     assert!(text(&widget, ".confirmation").contains("Ships by Tuesday, December 22."));
     assert!(find(&widget, "form").is_none());
@@ -168,4 +188,23 @@ async fn a_returning_shopper_sees_the_reservation_and_can_cancel_it() {
         "forgotten once cancelled"
     );
     assert_eq!(text(&widget, ".notice"), "Your reservation is cancelled.");
+    // The cancel button had the focus and is gone: the message takes it, not <body>.
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .expect("document");
+    let focused = widget
+        .element()
+        .shadow_root()
+        .and_then(|root| root.active_element());
+    assert_eq!(
+        document.active_element().as_ref(),
+        Some(widget.element().as_ref()),
+        "the focus stays in the widget"
+    );
+    assert_eq!(
+        focused
+            .and_then(|element| element.text_content())
+            .as_deref(),
+        Some("Your reservation is cancelled.")
+    );
 }

@@ -2,7 +2,9 @@
 
 use std::rc::Rc;
 
-use backorder_widget::web::{ElementConfig, MemoryStore, OutboxStore, Page, PageConfig, Widget};
+use backorder_widget::web::{
+    ElementConfig, MemoryStore, Mode, OutboxStore, Page, PageConfig, Widget,
+};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};
@@ -169,7 +171,7 @@ async fn a_delivery_before_the_wording_arrives_is_told_in_the_shoppers_language(
     eventually(2_000, || find(&widget, ".confirmation").is_some()).await;
     let confirmation = text(&widget, ".confirmation");
     assert!(
-        confirmation.contains("Warteschlange"),
+        confirmation.contains("Warteliste"),
         "German confirmation: {confirmation:?}"
     );
     assert_eq!(*submitted.borrow(), 1, "backorder:submitted, once");
@@ -327,22 +329,54 @@ fn structured_data_follows_the_state() {
     );
 }
 
+/// The computed `content` of a sample headline's status dot.
+fn dot(sample: &Element) -> String {
+    let headline = sample
+        .query_selector(".headline")
+        .expect("query")
+        .expect("headline");
+    web_sys::window()
+        .expect("window")
+        .get_computed_style_with_pseudo_elt(&headline, "::before")
+        .expect("style")
+        .expect("computed")
+        .get_property_value("content")
+        .expect("content")
+}
+
 #[wasm_bindgen_test]
-fn the_preview_shows_every_state_side_by_side() {
+fn the_preview_shows_every_state_and_names_its_message_keys() {
     let recorder = Rc::new(Recorder::default());
-    let config = PageConfig {
+    let page_config = PageConfig {
         inline_stock: Some(STOCK.to_owned()),
         endpoint: Some("/api/backorders".to_owned()),
         preview: true,
         ..PageConfig::default()
     };
-    let widget = mount(&Page::new(config, services(&recorder)), "IN", 1);
+    let page = Page::new(page_config, services(&recorder));
+    let widget = mount(&page, "IN", 1);
+    assert_eq!(text(&widget, ".headline"), "Preview: every state");
     let root = widget.element().shadow_root().expect("root");
     let samples = root.query_selector_all(".sample").expect("samples");
     let mut states = Vec::new();
     for index in 0..samples.length() {
         let sample: Element = samples.item(index).expect("sample").unchecked_into();
-        states.push(sample.get_attribute("data-state").unwrap_or_default());
+        let state = sample.get_attribute("data-state").unwrap_or_default();
+        let keys = sample
+            .query_selector("[part=preview-keys]")
+            .expect("query")
+            .and_then(|keys| keys.text_content())
+            .unwrap_or_default();
+        assert!(!keys.is_empty(), "sample {index} ({state}) names its keys");
+        // Each sample shows its own tone's dot, not the preview container's neutral none.
+        let expect_dot = !matches!(state.as_str(), "loading" | "unavailable");
+        assert_eq!(
+            dot(&sample) != "none",
+            expect_dot,
+            "the dot of sample {index} ({state}): {}",
+            dot(&sample)
+        );
+        states.push(state);
     }
     states.dedup();
     assert_eq!(
@@ -353,7 +387,10 @@ fn the_preview_shows_every_state_side_by_side() {
             "backordered",
             "preorder",
             "out_of_stock",
-            "discontinued"
+            "discontinued",
+            "loading",
+            "unavailable",
+            "backordered"
         ]
     );
     let kinds: Vec<String> = {
@@ -364,6 +401,35 @@ fn the_preview_shows_every_state_side_by_side() {
             .collect()
     };
     assert_eq!(kinds, ["backorder", "preorder", "notify"]);
+    let all_keys = text(&widget, ".preview");
+    for key in [
+        "limited",
+        "preorder_ships",
+        "cap_reached",
+        "queued",
+        "cancelled.backorder",
+    ] {
+        assert!(all_keys.contains(key), "the preview shows {key}");
+    }
+
+    // A badge previews statuses only, and an element whose stock cannot be shown says why.
+    let badge = Widget::mount(
+        host(),
+        ElementConfig {
+            mode: Mode::Badge,
+            ..config("NOPE", 1)
+        },
+        Vec::new(),
+        page.clone(),
+    )
+    .expect("mount");
+    let root = badge.element().shadow_root().expect("root");
+    assert!(root.query_selector("form").expect("query").is_none());
+    assert!(root.query_selector(".sample").expect("query").is_some());
+    assert_eq!(
+        text(&badge, ".detail"),
+        "the stock data has no record for sku \"NOPE\""
+    );
 }
 
 #[wasm_bindgen_test]

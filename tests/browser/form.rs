@@ -132,7 +132,7 @@ async fn one_submission_sends_exactly_one_request() {
             .expect("text")
             .as_string()
             .as_deref(),
-        Some("Email me about this reservation. I can cancel it at any time.")
+        Some("The shop may email me about this reservation. I can cancel it until it ships.")
     );
     assert!(
         field("created_at")
@@ -150,8 +150,12 @@ async fn one_submission_sends_exactly_one_request() {
         "{confirmation}"
     );
     assert!(
-        confirmation.contains("You can cancel here at any time."),
-        "the confirmation says how to cancel: {confirmation}"
+        confirmation.contains("You can cancel here, in this browser, until it ships."),
+        "the confirmation says where cancelling works: {confirmation}"
+    );
+    assert!(
+        !confirmation.contains("email"),
+        "the endpoint did not say it emails, so nothing promises an email: {confirmation}"
     );
     assert!(find(&widget, "button[part=cancel]").is_some());
     assert!(

@@ -18,3 +18,4 @@ mod experience;
 mod form;
 mod states;
 mod support;
+mod truthful;

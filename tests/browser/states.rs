@@ -87,8 +87,10 @@ fn a_bad_record_or_missing_source_shows_the_neutral_fallback_and_an_error_event(
     assert!(find(&widget, "form").is_none());
 }
 
+/// A badge fits a collection card: a short date, no form, and no live region (a page of 20
+/// badges must not announce 20 statuses at load). A full widget's status is live.
 #[wasm_bindgen_test]
-fn badge_mode_shows_only_the_status() {
+fn badge_mode_shows_only_the_status_with_a_short_date_and_stays_quiet() {
     let recorder = Rc::new(Recorder::default());
     let page = inline_page(&recorder);
     let widget = Widget::mount(
@@ -98,14 +100,32 @@ fn badge_mode_shows_only_the_status() {
             ..config("BACK", 1)
         },
         Vec::new(),
-        page,
+        page.clone(),
     )
     .expect("mount");
+    assert_eq!(status(&widget), "Backordered: ships by Dec 15");
+    assert!(find(&widget, "form").is_none());
+    let live = |widget: &Widget| {
+        let status = find(widget, ".status").expect("status");
+        (
+            status.get_attribute("aria-live"),
+            status.get_attribute("role"),
+        )
+    };
+    assert_eq!(live(&widget), (None, None), "a badge is not a live region");
+    let full = mount(&page, "BACK", 1);
+    assert_eq!(
+        live(&full),
+        (Some("polite".to_owned()), Some("status".to_owned()))
+    );
+    assert_eq!(status(&full), "Backordered: ships by Tuesday, December 15");
+    // Switched to full and back, it follows.
+    widget.update(config("BACK", 1));
+    assert_eq!(live(&widget).0.as_deref(), Some("polite"));
     assert_eq!(
         status(&widget),
         "Backordered: ships by Tuesday, December 15"
     );
-    assert!(find(&widget, "form").is_none());
 }
 
 #[wasm_bindgen_test]

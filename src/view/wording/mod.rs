@@ -26,6 +26,18 @@ pub fn language_of(locale: &str) -> &'static str {
         .unwrap_or("en")
 }
 
+/// The locale dates and plural forms are written in: the shopper's own when its language has
+/// wording, else English, so words and dates always speak one language (a `pt-BR` shopper reads
+/// English words, and English dates with them).
+pub fn formatting_locale(locale: &str) -> &str {
+    let primary = locale.split(['-', '_']).next().unwrap_or_default();
+    if language_of(locale) == "en" && !primary.eq_ignore_ascii_case("en") {
+        "en"
+    } else {
+        locale
+    }
+}
+
 /// The built-in English text of `key`.
 pub fn english(key: &str) -> Option<&'static str> {
     en::MESSAGES
@@ -60,6 +72,51 @@ pub fn missing_keys(has: impl Fn(&str) -> bool) -> Vec<&'static str> {
 pub(crate) mod tests {
     use super::*;
     use std::collections::BTreeSet;
+
+    /// No payment happens in the widget's flow: "You pay when you reserve" was untrue. The
+    /// wording says what the shop does instead.
+    #[test]
+    fn the_payment_wording_promises_no_payment_in_the_form() {
+        assert_eq!(
+            english("payment.at_order"),
+            Some(
+                "The shop takes payment when it confirms your reservation; nothing is charged in this form."
+            )
+        );
+    }
+
+    /// German speaks of one queue, the "Warteliste", everywhere it mentions one.
+    #[test]
+    fn german_names_the_queue_with_one_word() {
+        let german = translation("de");
+        let queue: Vec<&str> = german
+            .iter()
+            .map(|(_, text)| text.as_str())
+            .filter(|text| text.contains("Warte"))
+            .collect();
+        assert!(queue.len() >= 3, "{queue:?}");
+        assert!(
+            queue.iter().all(|text| text.contains("Warteliste")),
+            "{queue:?}"
+        );
+    }
+
+    #[test]
+    fn dates_speak_the_language_of_the_words() {
+        for (locale, expected) in [
+            ("de-CH", "de-CH"),
+            ("en-GB", "en-GB"),
+            ("EN", "EN"),
+            ("ja", "ja"),
+            ("fr-CA", "fr-CA"),
+            // No wording in these languages, so the words are English, and so are the dates.
+            ("pt-BR", "en"),
+            ("nl", "en"),
+            ("", "en"),
+        ] {
+            assert_eq!(formatting_locale(locale), expected, "{locale:?}");
+        }
+    }
 
     /// The CLDR plural categories a language may use as `key.category`.
     const PLURAL_CATEGORIES: &[&str] = &["zero", "one", "two", "few", "many", "other"];

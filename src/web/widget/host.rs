@@ -2,10 +2,11 @@
 //! the endpoint (checked before any email is sent to it).
 
 use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlInputElement};
+use web_sys::{Element, HtmlInputElement, ShadowRoot};
 
 use super::{State, Widget};
 use crate::text::concat;
+use crate::view::{Rgba, Scheme};
 use crate::web::Listener;
 use crate::web::config::parse_quantity;
 use crate::web::platform;
@@ -23,6 +24,12 @@ impl Widget {
             .or_else(|| self.page.config.endpoint.clone())
             .ok_or("no endpoint for requests: set data-endpoint on the script tag or endpoint on the element")?;
         check_endpoint(&endpoint)
+    }
+
+    /// Chooses the default palette from the colours the page shows around the element
+    /// (`view::Scheme` decides); the merchant's `--backorder-*` properties still win.
+    pub(super) fn refresh_scheme(&self) {
+        self.dom.set_scheme(page_scheme(&self.element));
     }
 
     /// Follows the host page's quantity field named by `quantity-input`.
@@ -68,6 +75,35 @@ impl Widget {
         ];
         self.state.borrow_mut().quantity_listeners = listeners;
     }
+}
+
+/// The palette for the page around `element`: the first background behind it that hides what
+/// is further back, and the text colour it inherits.
+fn page_scheme(element: &Element) -> Scheme {
+    let Some(window) = web_sys::window() else {
+        return Scheme::Light;
+    };
+    let colour = |element: &Element, property: &str| {
+        let style = window.get_computed_style(element).ok().flatten()?;
+        Rgba::parse(&style.get_property_value(property).ok()?)
+    };
+    let text = colour(element, "color");
+    let mut background = None;
+    let mut current = Some(element.clone());
+    // A page is rarely more than a few dozen elements deep; the bound only guards a loop.
+    for _ in 0..256 {
+        let Some(element) = current else { break };
+        if let Some(found) = colour(&element, "background-color").filter(|c| c.is_opaque()) {
+            background = Some(found);
+            break;
+        }
+        // Up to the parent, or out of a shadow root to its host.
+        current = element.parent_element().or_else(|| {
+            let root = element.get_root_node().dyn_into::<ShadowRoot>().ok()?;
+            Some(root.host())
+        });
+    }
+    Scheme::for_page(background, text)
 }
 
 /// The element's `locale`, then the nearest `lang` on the page, then the browser's language.

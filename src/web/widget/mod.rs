@@ -9,22 +9,30 @@ use host::resolve_locale;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::HtmlElement;
 
-use super::config::{ElementConfig, Mode};
+use super::config::{ElementConfig, Mode, parse_quantity};
 use super::courier::Delivery;
 use super::events::{self, ErrorDetail, StatusDetail};
 use super::form_dom::FormDom;
-use super::intl::IntlFormat;
+use super::intl::{DateStyle, IntlFormat};
 use super::loader::{LoadError, Source, StockEntry, StockResult};
 use super::render::Skeleton;
 use super::wording::WordingResult;
 use super::{Listener, Page, platform};
-use crate::domain::{BackorderRequest, RequestKind, evaluate, format_iso_date};
+use crate::domain::{BackorderRequest, Evaluation, ShopCalendar, evaluate, format_iso_date};
 use crate::outbox::Pending;
 use crate::text::{concat, decimal};
-use crate::view::{Messages, status_view};
+use crate::view::{Messages, StatusView, formatting_locale, status_view};
+
+/// Badges write dates short, to fit a collection card.
+fn date_style(mode: Mode) -> DateStyle {
+    match mode {
+        Mode::Full => DateStyle::Long,
+        Mode::Badge => DateStyle::Short,
+    }
+}
 
 /// A mounted widget. Dropping the last handle does not unmount it; call [`Widget::destroy`].
 #[derive(Debug)]
@@ -46,12 +54,13 @@ struct State {
     wording_ready: bool,
     /// What the courier learned while the wording was on its way, shown once it is here.
     deferred: Vec<(Pending, Delivery)>,
-    format: IntlFormat,
+    /// Dates and plurals in the language of the words, shared with the page's other widgets.
+    format: Rc<IntlFormat>,
     /// Bumped on every reload, so a late answer for a previous SKU is ignored.
     generation: u64,
     entry: Option<StockResult>,
-    /// The most this shopper can be promised now, for the "at most N" field errors.
-    max_quantity: Option<u32>,
+    /// What the status shows now: the form's quantity is read against it.
+    evaluation: Option<Evaluation>,
     /// Shared, so a submission reads the form without copying its element handles.
     form: Option<Rc<FormDom>>,
     phase: Phase,
@@ -64,6 +73,9 @@ struct State {
     offer_script: Option<super::structured::OfferScript>,
     /// A message that must outlive the form being rebuilt ("cancelled", "sold out").
     notice: Option<String>,
+    /// Whether the notice takes the focus when it is next shown: after a cancel, the button
+    /// that had it is gone.
+    focus_notice: bool,
     /// Counts renders, so a render interrupted by a host page changing the element from its
     /// `backorder:status` handler does not finish with the old state.
     renders: u64,
@@ -99,10 +111,10 @@ impl Widget {
         problems: Vec<String>,
         page: Rc<Page>,
     ) -> Result<Rc<Self>, JsValue> {
-        let dom = Skeleton::attach(&element, page.sheet())?;
+        let dom = Skeleton::attach(&element, page.sheet(), config.mode == Mode::Full)?;
         let locale = resolve_locale(&element, config.locale.as_deref());
-        let today = (page.services.today)();
         let messages = Messages::for_locale(&locale).with_overrides(page.config.messages.clone());
+        let format = page.format(formatting_locale(&locale), date_style(config.mode));
         let widget = Rc::new_cyclic(|this| Self {
             element,
             dom,
@@ -110,12 +122,12 @@ impl Widget {
                 wording_ready: messages.language() == "en",
                 deferred: Vec::new(),
                 messages,
-                format: IntlFormat::new(&locale, today),
+                format,
                 locale,
                 config,
                 generation: 0,
                 entry: None,
-                max_quantity: None,
+                evaluation: None,
                 form: None,
                 phase: Phase::Editing,
                 outgoing: None,
@@ -123,6 +135,7 @@ impl Widget {
                 quantity_listeners: Vec::new(),
                 offer_script: None,
                 notice: None,
+                focus_notice: false,
                 renders: 0,
                 destroyed: false,
             }),
@@ -133,6 +146,7 @@ impl Widget {
             widget.report("config", &problem);
         }
         widget.page.track(&widget);
+        widget.refresh_scheme();
         widget.follow_quantity_input();
         widget.reload();
         widget.restore_from_outbox();
@@ -153,7 +167,7 @@ impl Widget {
     /// Applies a new configuration: a new SKU, source or language reloads; a new quantity only
     /// re-evaluates.
     pub fn update(&self, config: ElementConfig) {
-        let (reload, relocale, refollow) = {
+        let (reload, relocale, remode, refollow) = {
             let state = self.state.borrow();
             if state.destroyed {
                 // A destroyed widget follows no input and loads nothing again.
@@ -165,24 +179,16 @@ impl Widget {
                     || old.availability_url != config.availability_url
                     || old.endpoint != config.endpoint,
                 old.locale != config.locale,
+                old.mode != config.mode,
                 old.quantity_input != config.quantity_input,
             )
         };
         {
             let mut state = self.state.borrow_mut();
             state.config = config;
-            if relocale {
+            if relocale || remode {
                 let locale = resolve_locale(&self.element, state.config.locale.as_deref());
-                state.messages =
-                    Messages::for_locale(&locale).with_overrides(self.page.config.messages.clone());
-                state.wording_ready = state.messages.language() == "en";
-                state.format = IntlFormat::new(&locale, (self.page.services.today)());
-                state.locale = locale;
-                state.form = None;
-                if !state.wording_ready {
-                    // What is on show speaks the old language: it goes until the new one is here.
-                    state.form_listeners.clear();
-                }
+                self.set_locale(&mut state, locale);
             }
             if reload {
                 state.phase = Phase::Editing;
@@ -191,9 +197,19 @@ impl Widget {
                 state.notice = None;
             }
         }
+        if remode {
+            self.dom
+                .set_live(self.state.borrow().config.mode == Mode::Full);
+        }
         if refollow {
             self.follow_quantity_input();
         }
+        self.show_again(reload, relocale || remode);
+    }
+
+    /// Shows the current state again after a change: loads it afresh (`reload`), or renders
+    /// what is known, once the words are here; fetches the words of a new language.
+    fn show_again(&self, reload: bool, relocale: bool) {
         let waiting_for_words = !self.state.borrow().wording_ready;
         if reload {
             self.dom.clear_body();
@@ -207,6 +223,41 @@ impl Widget {
         }
         if relocale {
             self.fetch_wording();
+        }
+    }
+
+    /// Speaks `locale` from now on: its words (fetched if need be) and its dates, in this
+    /// widget's date style. What is on show goes with the old language.
+    fn set_locale(&self, state: &mut State, locale: String) {
+        state.messages =
+            Messages::for_locale(&locale).with_overrides(self.page.config.messages.clone());
+        state.wording_ready = state.messages.language() == "en";
+        state.format = self
+            .page
+            .format(formatting_locale(&locale), date_style(state.config.mode));
+        state.locale = locale;
+        state.form = None;
+        if !state.wording_ready {
+            // What is on show speaks the old language: it goes until the new one is here.
+            state.form_listeners.clear();
+        }
+    }
+
+    /// The host page changed its look or language (a theme, dark mode, `<html lang>`): the
+    /// palette follows it, and so do the words of a widget without its own `locale`.
+    pub(crate) fn host_changed(&self) {
+        if self.state.borrow().destroyed {
+            return;
+        }
+        self.refresh_scheme();
+        let relocale = {
+            let state = self.state.borrow();
+            let locale = resolve_locale(&self.element, state.config.locale.as_deref());
+            (locale != state.locale).then_some(locale)
+        };
+        if let Some(locale) = relocale {
+            self.set_locale(&mut self.state.borrow_mut(), locale);
+            self.show_again(false, true);
         }
     }
 
@@ -361,6 +412,12 @@ impl Widget {
 
     /// Evaluates and shows the current state.
     fn render(&self) {
+        self.render_with(false);
+    }
+
+    /// Renders; `keep_form_quantity` when the shopper is typing the form's quantity, which is
+    /// then left as typed.
+    fn render_with(&self, keep_form_quantity: bool) {
         let (entry, ticket) = {
             let mut state = self.state.borrow_mut();
             if state.destroyed || !state.wording_ready {
@@ -369,37 +426,19 @@ impl Widget {
             state.renders += 1;
             (state.entry.clone(), state.renders)
         };
-        let entry = match entry {
-            None => return,
-            Some(Err(_)) => {
-                let text = self.state.borrow().messages.text("unavailable");
-                self.dom.show_fallback(&text);
-                let mut state = self.state.borrow_mut();
-                state.close_form();
-                state.offer_script = None;
-                return;
-            }
-            Some(Ok(entry)) => entry,
-        };
+        let Some(entry) = entry else { return };
         let today = (self.page.services.today)();
         if self.page.config.preview {
-            let state = self.state.borrow();
-            let shown = super::preview::show_preview(
-                &self.dom,
-                &state.messages,
-                &state.format,
-                entry.calendar.payment,
-                today,
-            );
-            if shown.is_err() {
-                platform::console_error("the preview could not be rendered");
-            }
-            return;
+            return self.show_preview(&entry, today);
         }
+        let entry = match entry {
+            Err(error) => return self.show_unavailable(&error),
+            Ok(entry) => entry,
+        };
         let (evaluation, view) = {
             let state = self.state.borrow();
             let evaluation = evaluate(&entry.stock, &entry.calendar, state.config.quantity, today);
-            let view = status_view(&evaluation, &state.messages, &state.format);
+            let view = status_view(&evaluation, &state.messages, &*state.format);
             (evaluation, view)
         };
         self.dom.show_view(&view);
@@ -426,7 +465,7 @@ impl Widget {
             google_availability: availability.google_feed(),
             text,
         };
-        self.state.borrow_mut().max_quantity = Some(evaluation.max_quantity);
+        self.state.borrow_mut().evaluation = Some(evaluation);
         if self.page.config.structured_data {
             // The page's offer is about the product, not about this shopper's quantity.
             let offer = evaluate(&entry.stock, &entry.calendar, 1, today).availability;
@@ -450,22 +489,92 @@ impl Widget {
             // render has already shown what is current.
             return;
         }
-        self.render_form(
-            &entry,
-            view.offer,
-            view.request_quantity,
-            view.max_request_quantity,
+        self.render_form(&entry, &view, keep_form_quantity);
+        self.show_notice(true);
+    }
+
+    /// The neutral fallback, with a way to try again when the stock source may answer next
+    /// time (it was down or slow, not wrong).
+    fn show_unavailable(&self, error: &LoadError) {
+        let (text, retry) = {
+            let state = self.state.borrow();
+            let retry = (error.code() == "stock_unavailable").then(|| state.messages.text("retry"));
+            (state.messages.text("unavailable"), retry)
+        };
+        let button = self.dom.show_fallback(&text, retry.as_deref());
+        let mut state = self.state.borrow_mut();
+        state.close_form();
+        state.offer_script = None;
+        if let Some(button) = button {
+            let this = self.this.clone();
+            let listener = Listener::new(&button, "click", move |_| {
+                if let Some(widget) = this.upgrade() {
+                    let sku = widget.state.borrow().config.sku.clone();
+                    widget.page.loader.invalidate(&sku);
+                    widget.reload();
+                }
+            });
+            state.form_listeners = vec![listener];
+        }
+    }
+
+    /// The merchant preview; with the reason in plain words when this element's own stock
+    /// cannot be shown (an unknown SKU, say), so the merchant sees what to fix.
+    fn show_preview(&self, entry: &StockResult, today: chrono::NaiveDate) {
+        let state = self.state.borrow();
+        let default_calendar = ShopCalendar::default();
+        let (calendar, problem) = match entry {
+            Ok(entry) => (&entry.calendar, None),
+            Err(error) => (&default_calendar, Some(error.message())),
+        };
+        let shown = super::preview::show_preview(
+            &self.dom,
+            &state.messages,
+            &*state.format,
+            calendar,
+            super::preview::Shown {
+                today,
+                with_forms: state.config.mode == Mode::Full,
+                payment: calendar.payment,
+                problem: problem.as_deref(),
+            },
         );
-        self.show_notice();
+        if shown.is_err() {
+            platform::console_error("the preview could not be rendered");
+        }
+    }
+
+    /// The shopper typed a quantity into the form: the status and the date follow it, as they
+    /// follow the page's quantity field, so the date shown is the date the request carries.
+    fn form_quantity_changed(&self) {
+        let wanted = {
+            let state = self.state.borrow();
+            let (Some(form), Some(evaluation)) = (&state.form, &state.evaluation) else {
+                return;
+            };
+            if state.phase != Phase::Editing || !form.kind.reserves_units() {
+                return;
+            }
+            let Some(reserved) = parse_quantity(&form.quantity.value()) else {
+                return;
+            };
+            evaluation.total_for_request(reserved)
+        };
+        if wanted != self.state.borrow().config.quantity {
+            self.state.borrow_mut().config.quantity = wanted;
+            self.render_with(true);
+        }
     }
 
     /// Keeps a message on show across re-renders until the shopper acts again.
     pub(super) fn set_notice(&self, text: impl Into<Option<String>>) {
         self.state.borrow_mut().notice = text.into();
-        self.show_notice();
+        self.show_notice(false);
     }
 
-    fn show_notice(&self) {
+    /// Shows the notice above the body; `rendered` once the body is final, when a notice that
+    /// should take the focus gets it.
+    fn show_notice(&self, rendered: bool) {
         if let Ok(Some(old)) = self.dom.body.query_selector(".notice") {
             old.remove();
         }
@@ -481,22 +590,20 @@ impl Widget {
         );
         if let Ok(note) = note {
             let _ = self.dom.body.prepend_with_node_1(&note);
+            if rendered && std::mem::take(&mut self.state.borrow_mut().focus_notice) {
+                let _ = note.set_attribute("tabindex", "-1");
+                let _ = note.unchecked_ref::<HtmlElement>().focus();
+            }
         }
     }
 
-    fn render_form(
-        &self,
-        entry: &StockEntry,
-        offer: Option<RequestKind>,
-        quantity: u32,
-        max_quantity: u32,
-    ) {
+    fn render_form(&self, entry: &StockEntry, view: &StatusView, keep_form_quantity: bool) {
         let mut state = self.state.borrow_mut();
         let badge = state.config.mode == Mode::Badge;
         if !badge && matches!(state.phase, Phase::Confirmed | Phase::Queued) {
             return;
         }
-        let kind = match offer {
+        let kind = match view.offer {
             Some(kind) if !badge => kind,
             // A badge shows no form, and neither does a state with nothing to offer; switched
             // from full to badge, the form (or confirmation) goes.
@@ -509,12 +616,13 @@ impl Widget {
                 return;
             }
         };
-        if state.form.as_ref().is_some_and(|form| form.kind == kind) {
-            if let Some(form) = &state.form {
-                let _ = form.quantity.set_attribute("max", &decimal(max_quantity));
-                if state.phase == Phase::Editing {
-                    form.quantity.set_value(&decimal(quantity));
-                }
+        if let Some(form) = state.form.as_ref().filter(|form| form.kind == kind) {
+            let _ = form
+                .quantity
+                .set_attribute("max", &decimal(view.max_request_quantity));
+            form.note.set_text_content(view.form_note.as_deref());
+            if state.phase == Phase::Editing && !keep_form_quantity {
+                form.quantity.set_value(&decimal(view.request_quantity));
             }
             return;
         }
@@ -529,21 +637,27 @@ impl Widget {
             kind,
             &state.messages,
             entry.calendar.payment,
-            quantity,
-            max_quantity,
+            (view.request_quantity, view.max_request_quantity),
+            view.form_note.as_deref(),
         );
         let Ok(mut form) = built else { return };
         form.built_ms = (self.page.services.now_ms)();
         self.dom.clear_body();
         let _ = self.dom.body.append_child(&form.form);
         let this = self.this.clone();
-        let listener = Listener::new(&form.form, "submit", move |event| {
+        let submitted = Listener::new(&form.form, "submit", move |event| {
             event.prevent_default();
             if let Some(widget) = this.upgrade() {
                 widget.submit();
             }
         });
-        state.form_listeners = vec![listener];
+        let this = self.this.clone();
+        let typed = Listener::new(&form.quantity, "input", move |_| {
+            if let Some(widget) = this.upgrade() {
+                widget.form_quantity_changed();
+            }
+        });
+        state.form_listeners = vec![submitted, typed];
         state.form = Some(Rc::new(form));
     }
 

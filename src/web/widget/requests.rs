@@ -27,31 +27,38 @@ impl Widget {
         let Some((form, request)) = self.read_form() else {
             return;
         };
-        let checked = match check_request(&request) {
-            Ok(checked) => checked,
-            Err(errors) => return self.show_field_errors(&form, &errors, None),
-        };
         let Some(Ok(entry)) = self.state.borrow().entry.clone() else {
             return;
         };
+        // Every problem in one round: the fields, and a quantity over what can be promised.
+        let (errors, checked) = match check_request(&request) {
+            Ok(checked) => (Vec::new(), Some(checked)),
+            Err(errors) => (errors, None),
+        };
+        let mut shown = self.field_error_texts(&errors);
         let today = (self.page.services.today)();
-        match offer(
-            &entry.stock,
-            &entry.calendar,
-            checked.kind,
-            checked.quantity,
-            today,
-        ) {
-            Err(OfferError::Exceeds { remaining }) => {
-                let text = self.counted("error.exceeds", remaining);
-                return self.show_errors(&form, &[("quantity".to_owned(), text)], None);
+        let quantity = request
+            .quantity
+            .and_then(|quantity| u32::try_from(quantity).ok())
+            .filter(|_| !errors.iter().any(|error| error.field == "quantity"));
+        if let Some(quantity) = quantity {
+            match offer(&entry.stock, &entry.calendar, form.kind, quantity, today) {
+                Err(OfferError::Exceeds { remaining }) => {
+                    shown.push((
+                        "quantity".to_owned(),
+                        self.counted("error.exceeds", remaining),
+                    ));
+                }
+                Err(OfferError::WrongKind { .. }) => {
+                    let text = self.text("error.rejected");
+                    return self.show_errors(&form, &shown, Some(&text));
+                }
+                Ok(_) => {}
             }
-            Err(OfferError::WrongKind { .. }) => {
-                let text = self.text("error.rejected");
-                return self.show_errors(&form, &[], Some(&text));
-            }
-            Ok(_) => {}
         }
+        let Some(checked) = checked.filter(|_| shown.is_empty()) else {
+            return self.show_errors(&form, &shown, None);
+        };
         if !form.trap.value().is_empty() {
             // Only a bot fills the field nobody can see: send nothing, and say nothing.
             return;
@@ -86,7 +93,8 @@ impl Widget {
     }
 
     /// Reads the form into a request body. Sending the same content again (after an answer
-    /// that can be retried) keeps the idempotency key, so the endpoint stores it once.
+    /// that can be retried) keeps the idempotency key, so the endpoint stores it once. Its
+    /// `expected_date` is the date the status shows for the form's quantity.
     fn read_form(&self) -> Option<(Rc<FormDom>, BackorderRequest)> {
         let state = self.state.borrow();
         let form = state.form.clone()?;
@@ -294,10 +302,21 @@ impl Widget {
     }
 
     fn show_field_errors(&self, form: &FormDom, errors: &[FieldError], general: Option<&str>) {
-        let max = self.state.borrow().max_quantity.unwrap_or(1);
+        let shown = self.field_error_texts(errors);
+        self.show_errors(form, &shown, general);
+    }
+
+    /// Each field error in our wording for its code ("at most N" counts what can be promised
+    /// now), or in the endpoint's own message when we have none.
+    fn field_error_texts(&self, errors: &[FieldError]) -> Vec<(String, String)> {
+        let max = self
+            .state
+            .borrow()
+            .evaluation
+            .as_ref()
+            .map_or(1, |evaluation| evaluation.max_quantity);
         let mut shown = Vec::with_capacity(errors.len());
         for error in errors {
-            // Our wording for the error's code, or the endpoint's own message when we have none.
             let key = concat(&["error.", &error.code]);
             let text = self.counted(&key, max);
             let text = if text == key {
@@ -307,7 +326,7 @@ impl Widget {
             };
             shown.push((error.field.clone(), text));
         }
-        self.show_errors(form, &shown, general);
+        shown
     }
 
     fn show_errors(&self, form: &FormDom, errors: &[(String, String)], general: Option<&str>) {
@@ -322,6 +341,6 @@ impl Widget {
 
     fn counted(&self, key: &str, count: u32) -> String {
         let state = self.state.borrow();
-        state.messages.counted(key, count, None, &state.format)
+        state.messages.counted(key, count, None, &*state.format)
     }
 }

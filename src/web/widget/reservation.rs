@@ -8,23 +8,29 @@ use super::{Phase, Widget};
 use crate::domain::RequestKind;
 use crate::outbox::Reservation;
 use crate::text::concat;
-use crate::view::confirmation_text;
+use crate::view::{Confirmation, cancel_label, cancelled_text, confirmation_text};
 use crate::web::Listener;
 use crate::web::transport::{HttpRequest, HttpResponse, TransportError, uri_component};
 
 impl Widget {
-    /// "You're #3 in line for 2 units. Ships by …", with a cancel button.
+    /// "2 units reserved. 12 units are reserved ahead of you. Ships by …", with a cancel
+    /// button (for a notify request too: a sign-up can be withdrawn).
     pub(super) fn show_reservation(&self, reservation: &Reservation, focus: bool) {
         let kind = RequestKind::parse(&reservation.kind).unwrap_or(RequestKind::Backorder);
-        let lines = {
+        let (lines, label) = {
             let state = self.state.borrow();
-            confirmation_text(
+            let confirmation = Confirmation {
                 kind,
-                reservation.quantity,
-                reservation.queue_position,
-                reservation.expected_date.as_deref(),
-                &state.messages,
-                &state.format,
+                quantity: reservation.quantity,
+                queue_position: reservation.queue_position,
+                units_ahead: reservation.units_ahead,
+                expected_date: reservation.expected_date.as_deref(),
+                notifies: reservation.notifies,
+                cancellable: reservation.cancel_token.is_some(),
+            };
+            (
+                confirmation_text(&confirmation, &state.messages, &*state.format),
+                cancel_label(kind, &state.messages),
             )
         };
         {
@@ -35,8 +41,7 @@ impl Widget {
         let Ok(block) = self.dom.show_lines("confirmation", "confirmation", &lines) else {
             return;
         };
-        if reservation.cancel_token.is_some() && kind.reserves_units() {
-            let label = self.text("cancel");
+        if reservation.cancel_token.is_some() {
             if let Ok(button) = crate::web::render::text_element(
                 &self.dom.document,
                 "button",
@@ -69,6 +74,7 @@ impl Widget {
         let Some(token) = reservation.cancel_token.clone() else {
             return;
         };
+        let kind = RequestKind::parse(&reservation.kind).unwrap_or(RequestKind::Backorder);
         let button = self
             .dom
             .body
@@ -107,13 +113,20 @@ impl Widget {
                 return;
             }
             if done {
-                widget.state.borrow_mut().phase = super::Phase::Editing;
-                widget.set_notice(widget.text("cancelled"));
+                let cancelled = cancelled_text(kind, &widget.state.borrow().messages);
+                {
+                    let mut state = widget.state.borrow_mut();
+                    state.phase = super::Phase::Editing;
+                    // The button that had the focus is gone: the message takes it.
+                    state.focus_notice = true;
+                }
+                widget.set_notice(cancelled);
                 widget.reload();
             } else {
                 if let Some(button) = &button {
                     let _ = button.remove_attribute("disabled");
-                    button.set_text_content(Some(&widget.text("cancel")));
+                    let label = cancel_label(kind, &widget.state.borrow().messages);
+                    button.set_text_content(Some(&label));
                 }
                 let status = answer
                     .map(|response| response.status_text())
