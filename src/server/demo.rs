@@ -238,6 +238,30 @@ mod tests {
         }
     }
 
+    /// The collection page labels each badge with the name the catalog gives its SKU.
+    #[test]
+    fn the_collection_page_names_each_item_as_the_catalog_does() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 27).expect("a valid date");
+        let catalog = catalog(today).expect("valid");
+        let page = include_str!("../../www/collection.html");
+        let mut labelled = 0;
+        for line in page.lines().map(str::trim) {
+            let Some(item) = line.strip_prefix("<li>") else {
+                continue;
+            };
+            let (label, element) = item.split_once(" <backorder-status").expect("a badge");
+            let sku = element
+                .split("sku=\"")
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .expect("a sku");
+            let entry = catalog.get(sku).expect("the sku is in the demo catalog");
+            assert_eq!(Some(label), entry.stock.name.as_deref(), "{sku}");
+            labelled += 1;
+        }
+        assert!(labelled >= 20, "{labelled} items");
+    }
+
     #[test]
     fn has_the_variants_and_the_collection() {
         let today = NaiveDate::from_ymd_opt(2026, 11, 27).expect("a valid date");
