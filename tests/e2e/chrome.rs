@@ -170,6 +170,19 @@ impl Chrome {
             .unwrap();
     }
 
+    /// Emulates the system's light or dark setting (`prefers-color-scheme`), as DevTools'
+    /// rendering panel does, through the Chrome DevTools Protocol.
+    pub async fn set_system_dark(&self, dark: bool) {
+        let value = if dark { "dark" } else { "light" };
+        self.client
+            .issue_cmd(Cdp {
+                command: "Emulation.setEmulatedMedia",
+                params: json!({"features": [{"name": "prefers-color-scheme", "value": value}]}),
+            })
+            .await
+            .unwrap();
+    }
+
     pub async fn close(self) {
         let Self { client, mut driver } = self;
         let _ = client.close().await;
@@ -196,5 +209,26 @@ impl WebDriverCompatibleCommand for NetworkConditions {
             "offline": self.offline, "latency": 0, "download_throughput": -1, "upload_throughput": -1
         }});
         (Method::POST, Some(conditions.to_string()))
+    }
+}
+
+/// A Chrome DevTools Protocol command, through ChromeDriver's own endpoint for them.
+#[derive(Debug)]
+struct Cdp {
+    command: &'static str,
+    params: Value,
+}
+
+impl WebDriverCompatibleCommand for Cdp {
+    fn endpoint(&self, base_url: &Url, session_id: Option<&str>) -> Result<Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _request_url: &Url) -> (Method, Option<String>) {
+        let body = json!({"cmd": self.command, "params": self.params});
+        (Method::POST, Some(body.to_string()))
     }
 }

@@ -20,7 +20,7 @@ async fn submit_scarf(chrome: &Chrome) {
 
 async fn confirmed(chrome: &Chrome) -> String {
     chrome
-        .wait_text(SCARF, ".confirmation", |text| text.contains("in line"))
+        .wait_text(SCARF, ".confirmation", |text| text.contains("reserved"))
         .await
 }
 

@@ -13,6 +13,7 @@
 )]
 
 mod accessibility;
+mod appearance;
 mod chrome;
 mod delivery;
 mod hostile;

@@ -51,11 +51,11 @@ async fn a_shopper_reserves_two_units_and_the_row_holds_exactly_what_was_sent() 
     chrome.click(SCARF, "button[type=submit]").await;
 
     let confirmation = chrome
-        .wait_text(SCARF, ".confirmation", |text| text.contains("in line"))
+        .wait_text(SCARF, ".confirmation", |text| text.contains("reserved"))
         .await;
     assert!(
-        confirmation.starts_with("You're #1 in line for 2 units."),
-        "{confirmation}"
+        confirmation.starts_with("2 units reserved.12 units are reserved ahead of you."),
+        "the 12 units promised through other channels count as ahead: {confirmation}"
     );
     let rows = site.rows();
     assert_eq!(rows.len(), 1, "{rows:?}");
@@ -112,7 +112,7 @@ async fn a_double_click_on_submit_stores_one_row() {
         ))
         .await;
     chrome
-        .wait_text(SCARF, ".confirmation", |text| text.contains("in line"))
+        .wait_text(SCARF, ".confirmation", |text| text.contains("reserved"))
         .await;
     tokio::time::sleep(Duration::from_millis(800)).await;
     assert_eq!(site.rows().len(), 1);
@@ -165,10 +165,10 @@ async fn cancelling_frees_the_units_and_moves_the_queue_up() {
     fill_scarf_form(&chrome, "ana@example.com", "3").await;
     chrome.click(SCARF, "button[type=submit]").await;
     let confirmation = chrome
-        .wait_text(SCARF, ".confirmation", |text| text.contains("in line"))
+        .wait_text(SCARF, ".confirmation", |text| text.contains("reserved"))
         .await;
     assert!(
-        confirmation.starts_with("You're #2 in line for 3 units."),
+        confirmation.starts_with("3 units reserved.13 units are reserved ahead of you."),
         "{confirmation}"
     );
     assert_eq!(availability(&site, "SCARF-GREY").await["backordered"], 16);
