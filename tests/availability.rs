@@ -343,12 +343,46 @@ fn max_wait_days() {
     );
 }
 
+/// Loose ends an outside check found against SPEC: each a row here.
+#[test]
+fn preorders_promise_a_finite_truthful_amount() {
+    // Only late batches: the delivery is late, not "reservations are full".
+    check(
+        r#"{"release_date": "2027-01-15", "incoming": [{"quantity": 5, "expected": "2026-11-20"}]}"#,
+        1,
+        "out_of_stock Delayed notify (q 1, max 0)",
+    );
+    // Nothing in the warehouse and no batch: a finite cap, the record's own or the shop's.
+    check(
+        r#"{"release_date": "2027-01-15", "backorder_limit": 10}"#,
+        20,
+        "preorder release 2027-01-15 ships 2027-01-15 (q 10 limited, max 10)",
+    );
+    check_with_shop(
+        r#"{"release_date": "2027-01-15"}"#,
+        r#"{"preorder_limit": 20}"#,
+        30,
+        "preorder release 2027-01-15 ships 2027-01-15 (q 20 limited, max 20)",
+    );
+    // The shelf promised in full, no batch: the release date is still the promise.
+    check(
+        r#"{"release_date": "2027-01-15", "on_hand": 5, "backordered": 5}"#,
+        1,
+        "preorder release 2027-01-15 ships 2027-01-15 (q 1, max 95)",
+    );
+    check(
+        r#"{"release_date": "2027-01-15", "on_hand": 5}"#,
+        7,
+        "preorder release 2027-01-15 ships 2027-01-15 (q 7, max 100)",
+    );
+}
+
 #[test]
 fn preorders() {
     check(
         r#"{"release_date": "2027-01-15"}"#,
         1,
-        "preorder release 2027-01-15 ships 2027-01-15 (q 1, max 1000000)",
+        "preorder release 2027-01-15 ships 2027-01-15 (q 1, max 100)",
     );
     check(
         r#"{"release_date": "2027-01-15", "incoming": [{"quantity": 50, "expected": "2027-01-20"}]}"#,
@@ -369,13 +403,14 @@ fn preorders() {
     check(
         r#"{"release_date": "2027-09-01"}"#,
         1,
-        "preorder release 2027-09-01 ships 2027-09-01 (q 1, max 1000000)",
+        "preorder release 2027-09-01 ships 2027-09-01 (q 1, max 100)",
     );
     // Units already in the warehouse are the first shipment, then the batches; none is oversold.
     check(
-        r#"{"release_date": "2027-01-15", "on_hand": 40}"#,
-        41,
-        "preorder release 2027-01-15 ships 2027-01-15 (q 40 limited, max 40)",
+        r#"{"release_date": "2027-01-15", "on_hand": 40,
+            "incoming": [{"quantity": 5, "expected": "2027-01-20"}]}"#,
+        46,
+        "preorder release 2027-01-15 ships 2027-01-21 (q 45 limited, max 45)",
     );
     check(
         r#"{"release_date": "2027-01-15", "on_hand": 40, "backordered": 38,
@@ -402,15 +437,20 @@ fn preorders() {
     );
     // Open-ended pre-orders still count what is promised.
     check(
-        r#"{"release_date": "2027-01-15", "backordered": 999999}"#,
+        r#"{"release_date": "2027-01-15", "backordered": 99}"#,
         5,
         "preorder release 2027-01-15 ships 2027-01-15 (q 1 limited, max 1)",
+    );
+    check(
+        r#"{"release_date": "2027-01-15", "backordered": 999999}"#,
+        5,
+        "out_of_stock CapReached notify (q 5, max 0)",
     );
     // Released on a Saturday: it ships on Monday.
     check(
         r#"{"release_date": "2027-01-16"}"#,
         1,
-        "preorder release 2027-01-16 ships 2027-01-18 (q 1, max 1000000)",
+        "preorder release 2027-01-16 ships 2027-01-18 (q 1, max 100)",
     );
     // Released today: an ordinary product from now on.
     check(
@@ -481,6 +521,12 @@ fn bad_records_are_clear_errors() {
         1,
         "error: `backorders` must be \"allow\" or \"deny\" (got \"yes\")",
     );
+    // "At most 0 per order" is a mistake, not a silent "at most 1".
+    check(
+        r#"{"on_hand": 5, "max_per_order": 0}"#,
+        1,
+        "error: `max_per_order` must be at least 1",
+    );
     check(
         r#"{"on_hand": 99999999999}"#,
         1,
@@ -537,6 +583,93 @@ fn shop_calendar_errors() {
     assert!(calendar(r#"{"holidays": ["tomorrow"]}"#).is_err_and(|e| e.contains("holidays")));
     assert!(calendar(r#"{"max_wait_days": -1}"#).is_err_and(|e| e.contains("negative")));
     assert!(calendar(r#"{"payment": "later"}"#).is_err_and(|e| e.contains("at_shipment")));
+    // "monkey" starts like "mon", and is not Monday.
+    assert!(calendar(r#"{"working_days": ["monkey"]}"#).is_err_and(|e| e.contains("monkey")));
+    assert_eq!(
+        calendar(r#"{"working_days": ["Monday", "TUE", "sat"]}"#),
+        Ok(())
+    );
+    assert!(calendar(r#"{"cutoff": "25:00"}"#).is_err_and(|e| e.contains("HH:MM")));
+    assert!(calendar(r#"{"cutoff": "9:30"}"#).is_err_and(|e| e.contains("HH:MM")));
+    assert!(calendar(r#"{"time_zone": "Europe/Berlin; DROP"}"#).is_err_and(|e| e.contains("IANA")));
+    assert!(calendar(r#"{"delay_rule": "eu"}"#).is_err_and(|e| e.contains("ftc")));
+    assert_eq!(
+        calendar(r#"{"time_zone": "America/New_York", "cutoff": "14:30", "delay_rule": "none"}"#),
+        Ok(())
+    );
+}
+
+/// *Today* is the shop's day: after its cutoff, handling starts the next working day.
+#[test]
+fn the_cutoff_moves_handling_to_the_next_day() {
+    let config: ShopConfig = serde_json::from_str(r#"{"cutoff": "14:00"}"#).expect("JSON");
+    let calendar = ShopCalendar::from_config(&config).expect("calendar");
+    // Thursday 2026-11-26; a batch arrives that day, with one handling day.
+    let thursday = parse_iso_date("2026-11-26").expect("date");
+    let stock = stock(
+        r#"{"backorders": "allow", "incoming": [{"quantity": 5, "expected": "2026-11-26"}]}"#,
+    )
+    .expect("stock");
+    let shipped = |minutes| {
+        let day = calendar.shop_day(thursday, minutes);
+        summarize(&evaluate(&stock, &calendar, 1, day))
+    };
+    assert_eq!(
+        shipped(13 * 60 + 59),
+        "backordered by 2026-11-27 (q 1, max 5)"
+    );
+    // After 14:00 handling starts on Friday, so it ships on Monday.
+    assert_eq!(shipped(14 * 60), "backordered by 2026-11-30 (q 1, max 5)");
+}
+
+/// No date past year 9999 is ever written (it would take five digits): too far out to promise.
+#[test]
+fn no_date_runs_past_year_9999() {
+    let config = ShopConfig {
+        max_wait_days: Some(3660),
+        ..ShopConfig::default()
+    };
+    let calendar = ShopCalendar::from_config(&config).expect("calendar");
+    let today = parse_iso_date("9999-12-30").expect("date");
+    let stock = stock(
+        r#"{"backorders": "allow", "incoming": [{"quantity": 5, "expected": "9999-12-31"}]}"#,
+    )
+    .expect("stock");
+    assert_eq!(
+        summarize(&evaluate(&stock, &calendar, 1, today)),
+        "out_of_stock BeyondMaxWait notify (q 1, max 0)"
+    );
+    let release = stock_with(r#"{"release_date": "9999-12-31"}"#);
+    let evaluation = evaluate(&release, &calendar, 1, today);
+    let dates = [
+        evaluation.availability.expected_ship_date(),
+        evaluation.availability.availability_starts(),
+    ];
+    for date in dates.into_iter().flatten() {
+        assert_eq!(format_iso_date(date).len(), 10, "{date}");
+    }
+}
+
+fn stock_with(record: &str) -> Stock {
+    stock(record).expect("a valid test record")
+}
+
+/// Units on the shelf while the batch meant for the rest is late: the shopper is told it is
+/// late, not only "Only 2 can be ordered".
+#[test]
+fn a_late_batch_is_known_even_with_units_on_the_shelf() {
+    let calendar = ShopCalendar::default();
+    let today = parse_iso_date(TODAY).expect("today");
+    let stock = stock_with(
+        r#"{"on_hand": 2, "backorders": "allow", "incoming": [{"quantity": 5, "expected": "2026-11-20"}]}"#,
+    );
+    let evaluation = evaluate(&stock, &calendar, 3, today);
+    assert_eq!(summarize(&evaluation), "in_stock (q 2 limited, max 2)");
+    assert!(evaluation.late_delivery);
+    let on_time = stock_with(
+        r#"{"on_hand": 2, "backorders": "allow", "incoming": [{"quantity": 5, "expected": "2026-12-20"}]}"#,
+    );
+    assert!(!evaluate(&on_time, &calendar, 3, today).late_delivery);
 }
 
 #[test]

@@ -45,7 +45,11 @@ fn record() -> impl Strategy<Value = StockRecord> {
     let incoming = prop::collection::vec(((-3i64..100), date_text()), 0..6).prop_map(|batches| {
         batches
             .into_iter()
-            .map(|(quantity, expected)| IncomingRecord { quantity, expected })
+            .map(|(quantity, expected)| IncomingRecord {
+                id: None,
+                quantity,
+                expected,
+            })
             .collect()
     });
     (
@@ -144,6 +148,7 @@ proptest! {
             incoming: batches
                 .iter()
                 .map(|(quantity, days)| IncomingRecord {
+                    id: None,
                     quantity: i64::from(*quantity),
                     expected: today().checked_add_days(Days::new(*days)).expect("date").to_string(),
                 })

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use chrono::NaiveDate;
 
-use super::{MAX_QUANTITY, ShopCalendar, Stock};
+use super::{MAX_QUANTITY, ShopCalendar, ShopDay, Stock};
 
 /// What the shop can truthfully say about one variant for one quantity.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,6 +58,8 @@ pub struct Evaluation {
     pub max_quantity: u32,
     /// Units that may still be backordered or pre-ordered (ignoring `max_per_order`).
     pub reservable: u32,
+    /// A batch was due and has not arrived: the shopper is told, even when the shelf has some.
+    pub late_delivery: bool,
 }
 
 impl Evaluation {
@@ -133,21 +135,27 @@ impl Availability {
     }
 }
 
-/// Evaluates `stock` for a shopper who wants `quantity` units (0 is treated as 1), on `today`.
+/// Evaluates `stock` for a shopper who wants `quantity` units (0 is treated as 1), on the shop's
+/// `today` (a date, or a [`ShopDay`] once the shop's cutoff has passed).
 pub fn evaluate(
     stock: &Stock,
     calendar: &ShopCalendar,
     quantity: u32,
-    today: NaiveDate,
+    today: impl Into<ShopDay>,
 ) -> Evaluation {
+    let today = today.into();
     let requested = quantity.clamp(1, MAX_QUANTITY);
     let per_order = stock.max_per_order.unwrap_or(MAX_QUANTITY).max(1);
+    let late_delivery = stock
+        .incoming
+        .iter()
+        .any(|batch| batch.expected_arrival < today.date);
 
     if stock.discontinued {
         // What is left on the shelf may still be sold, but nothing is ever promised again.
         return in_stock_only(stock, requested, per_order, Availability::Discontinued);
     }
-    if let Some(release_date) = stock.release_date.filter(|&release| release > today) {
+    if let Some(release_date) = stock.release_date.filter(|&release| release > today.date) {
         return preorder(stock, calendar, release_date, requested, per_order, today);
     }
     let released = shelf_first(stock);
@@ -174,6 +182,7 @@ pub fn evaluate(
             limited: false,
             max_quantity,
             reservable,
+            late_delivery,
         };
     }
     let quantity = requested.min(max_quantity);
@@ -205,6 +214,7 @@ pub fn evaluate(
         limited: requested > max_quantity,
         max_quantity,
         reservable,
+        late_delivery,
     }
 }
 
@@ -217,35 +227,38 @@ fn in_stock_only(
     when_empty: Availability,
 ) -> Evaluation {
     let max_quantity = stock.on_hand.min(per_order);
-    if max_quantity == 0 {
-        return Evaluation {
-            availability: when_empty,
-            quantity: requested,
-            limited: false,
-            max_quantity,
-            reservable: 0,
-        };
-    }
-    Evaluation {
-        availability: Availability::InStock {
-            low_stock: low_stock(stock),
-        },
-        quantity: requested.min(max_quantity),
-        limited: requested > max_quantity,
+    let evaluation = |availability, quantity, limited| Evaluation {
+        availability,
+        quantity,
+        limited,
         max_quantity,
         reservable: 0,
+        late_delivery: false,
+    };
+    if max_quantity == 0 {
+        return evaluation(when_empty, requested, false);
     }
+    let in_stock = Availability::InStock {
+        low_stock: low_stock(stock),
+    };
+    evaluation(
+        in_stock,
+        requested.min(max_quantity),
+        requested > max_quantity,
+    )
 }
 
 /// Pre-orders are promised against the merchant's release date, so `max_wait_days` does not apply.
 /// Units already in the warehouse form the first shipment; batches en route come after them.
+/// With no batch announced the release date is the only promise, capped by `backorder_limit`
+/// or, without one, by the shop's `preorder_limit`.
 fn preorder(
     stock: &Stock,
     calendar: &ShopCalendar,
     release_date: NaiveDate,
     requested: u32,
     per_order: u32,
-    today: NaiveDate,
+    today: ShopDay,
 ) -> Evaluation {
     let shelf_free = stock.on_hand.saturating_sub(stock.already_promised);
     let beyond_shelf = Stock {
@@ -253,34 +266,45 @@ fn preorder(
         ..stock.clone()
     };
     let queue = BatchQueue::new(&beyond_shelf, calendar, today, None);
-    // With nothing in the warehouse and no batch announced, the release date itself is the
-    // merchant's promise; only `backorder_limit` caps it.
-    let open_ended = stock.incoming.is_empty() && stock.on_hand == 0;
-    let from_batches = if open_ended {
-        MAX_QUANTITY.saturating_sub(stock.already_promised)
-    } else {
-        queue.dated_capacity()
+    // With no batch announced, the release date itself is the merchant's promise, whether the
+    // shelf is empty or already promised in full.
+    let open_ended = stock.incoming.is_empty();
+    let limit = match open_ended {
+        true => Some(stock.backorder_limit.unwrap_or(calendar.preorder_limit)),
+        false => stock.backorder_limit,
+    };
+    let from_batches = match open_ended {
+        true => MAX_QUANTITY,
+        false => queue.dated_capacity(),
     };
     let mut reservable = shelf_free.saturating_add(from_batches).min(MAX_QUANTITY);
-    if let Some(limit) = stock.backorder_limit {
+    if let Some(limit) = limit {
         reservable = reservable.min(limit.saturating_sub(stock.already_promised));
     }
     let max_quantity = reservable.min(per_order);
+    let late_delivery = queue.has_late_batch;
     if max_quantity == 0 {
+        let reason = match open_ended {
+            true => NoDateReason::CapReached,
+            false => queue.reason_for_no_date(),
+        };
         return Evaluation {
             availability: Availability::OutOfStock {
                 notify: true,
-                reason: NoDateReason::CapReached,
+                reason,
             },
             quantity: requested,
             limited: false,
             max_quantity,
             reservable,
+            late_delivery,
         };
     }
     let quantity = requested.min(max_quantity);
     // Nothing ships on a day the warehouse is closed, release day or not.
-    let release_ship = calendar.ship_date(release_date, 0).unwrap_or(release_date);
+    let release_ship = calendar
+        .ship_date(release_date.max(today.handling_from), 0)
+        .unwrap_or(release_date);
     let from_queue = quantity.saturating_sub(shelf_free);
     let batch_date = if from_queue == 0 || open_ended {
         None
@@ -297,6 +321,7 @@ fn preorder(
         limited: requested > max_quantity,
         max_quantity,
         reservable,
+        late_delivery,
     }
 }
 
@@ -338,7 +363,7 @@ impl BatchQueue {
     fn new(
         stock: &Stock,
         calendar: &ShopCalendar,
-        today: NaiveDate,
+        today: ShopDay,
         max_wait_days: Option<u32>,
     ) -> Self {
         let mut promised_left = stock.already_promised;
@@ -349,18 +374,21 @@ impl BatchQueue {
         // promised are served from the dated batches first. That can only push a new shopper's
         // date later, never earlier than the truth.
         for batch in &stock.incoming {
-            if batch.expected_arrival < today {
+            if batch.expected_arrival < today.date {
                 has_late_batch = true;
                 continue;
             }
             let consumed = promised_left.min(batch.quantity);
             promised_left -= consumed;
             let free = batch.quantity - consumed;
-            let Some(ship_date) = calendar.ship_date(batch.expected_arrival, stock.handling_days)
-            else {
+            // Goods that arrive after the day's cutoff start their handling the next day.
+            let handled_from = batch.expected_arrival.max(today.handling_from);
+            let Some(ship_date) = calendar.ship_date(handled_from, stock.handling_days) else {
+                // Past the last day a date can name: too far out to promise.
+                has_batch_beyond_wait |= free > 0;
                 continue;
             };
-            let wait_days = (ship_date - today).num_days();
+            let wait_days = (ship_date - today.date).num_days();
             if max_wait_days.is_some_and(|max| wait_days > i64::from(max)) {
                 has_batch_beyond_wait |= free > 0;
                 free_batches.push((0, ship_date));

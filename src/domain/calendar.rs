@@ -10,6 +10,17 @@ use crate::text::concat;
 /// Ten years: any longer wait is a typing mistake, not a promise.
 const MAX_WAIT_DAYS: u32 = 3660;
 
+/// What a pre-order with nothing in the warehouse and no batch announced may promise in all,
+/// unless the record's `backorder_limit` or the shop's `preorder_limit` says otherwise: the
+/// release date is then the merchant's only promise, and it must not be an unlimited one.
+pub const DEFAULT_PREORDER_LIMIT: u32 = 100;
+
+/// The last day a date on the wire can name (`YYYY-MM-DD` has four digits for the year). A ship
+/// date that would fall later is no promise.
+pub fn last_day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX)
+}
+
 /// The optional `shop` object of the availability response, as it arrives on the wire.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -20,6 +31,24 @@ pub struct ShopConfig {
     pub max_wait_days: Option<i64>,
     /// `"at_order"` or `"at_shipment"`: when the shopper pays for a backorder.
     pub payment: Option<String>,
+    /// The shop's IANA time zone (`"Europe/Berlin"`): its date is *today*, not the shopper's.
+    pub time_zone: Option<String>,
+    /// `"HH:MM"` in the shop's time zone: orders after it start handling the next working day.
+    pub cutoff: Option<String>,
+    /// What an open-ended pre-order may promise in all (default 100).
+    pub preorder_limit: Option<i64>,
+    /// `"ftc"` (default: US 16 CFR 435) or `"none"`: how late deliveries are handled.
+    pub delay_rule: Option<String>,
+}
+
+/// How the shop handles a delivery later than it promised (SPEC, "Late deliveries follow the
+/// law").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DelayRule {
+    /// US 16 CFR 435: notices, consent and cancellation (`domain::delay`).
+    Ftc,
+    /// Dates move, and nothing else happens.
+    None,
 }
 
 /// When a backorder or pre-order is paid for.
@@ -38,6 +67,30 @@ pub struct ShopCalendar {
     /// A ship date more than this many days after today is not promised.
     pub max_wait_days: u32,
     pub payment: Option<Payment>,
+    /// The shop's IANA time zone, as given (checked for its shape; the browser and the server
+    /// each know the zones themselves).
+    pub time_zone: Option<String>,
+    /// Minutes after midnight, shop time, after which orders start handling the next day.
+    pub cutoff_minutes: Option<u32>,
+    pub preorder_limit: u32,
+    pub delay_rule: DelayRule,
+}
+
+/// The shop's *today*: its date, and the first day handling can start (the next day once the
+/// cutoff has passed). A plain date converts into one with no cutoff passed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShopDay {
+    pub date: NaiveDate,
+    pub handling_from: NaiveDate,
+}
+
+impl From<NaiveDate> for ShopDay {
+    fn from(date: NaiveDate) -> Self {
+        Self {
+            date,
+            handling_from: date,
+        }
+    }
 }
 
 impl Default for ShopCalendar {
@@ -47,6 +100,10 @@ impl Default for ShopCalendar {
             holidays: Vec::new(),
             max_wait_days: 90,
             payment: None,
+            time_zone: None,
+            cutoff_minutes: None,
+            preorder_limit: DEFAULT_PREORDER_LIMIT,
+            delay_rule: DelayRule::Ftc,
         }
     }
 }
@@ -79,6 +136,45 @@ impl ShopCalendar {
         if let Some(days) = config.max_wait_days {
             calendar.max_wait_days = bounded("max_wait_days", days, MAX_WAIT_DAYS)?;
         }
+        if let Some(zone) = &config.time_zone {
+            if !is_time_zone_name(zone) {
+                return Err(RecordError::Malformed {
+                    detail: concat(&[
+                        "`time_zone` must be an IANA time zone such as \"Europe/Berlin\" (got \"",
+                        zone,
+                        "\")",
+                    ]),
+                });
+            }
+            calendar.time_zone = Some(zone.clone());
+        }
+        if let Some(cutoff) = &config.cutoff {
+            calendar.cutoff_minutes =
+                Some(parse_time(cutoff).ok_or_else(|| RecordError::Malformed {
+                    detail: concat(&[
+                        "`cutoff` must be a time written HH:MM (got \"",
+                        cutoff,
+                        "\")",
+                    ]),
+                })?);
+        }
+        if let Some(limit) = config.preorder_limit {
+            calendar.preorder_limit =
+                bounded("preorder_limit", limit, crate::domain::MAX_QUANTITY)?;
+        }
+        calendar.delay_rule = match config.delay_rule.as_deref() {
+            None | Some("ftc") => DelayRule::Ftc,
+            Some("none") => DelayRule::None,
+            Some(other) => {
+                return Err(RecordError::Malformed {
+                    detail: concat(&[
+                        "`delay_rule` must be \"ftc\" or \"none\" (got \"",
+                        other,
+                        "\")",
+                    ]),
+                });
+            }
+        };
         calendar.payment = match config.payment.as_deref() {
             None => None,
             Some("at_order") => Some(Payment::AtOrder),
@@ -102,37 +198,88 @@ impl ShopCalendar {
             && !self.holidays.contains(&date)
     }
 
+    /// The shop's day for a clock reading in its own time zone: the date, and the first day
+    /// handling can start, the next one once `cutoff` has passed.
+    pub fn shop_day(&self, local_date: NaiveDate, minutes_after_midnight: u32) -> ShopDay {
+        let past_cutoff = self
+            .cutoff_minutes
+            .is_some_and(|cutoff| minutes_after_midnight >= cutoff);
+        let handling_from = match past_cutoff {
+            true => local_date.succ_opt().unwrap_or(local_date),
+            false => local_date,
+        };
+        ShopDay {
+            date: local_date,
+            handling_from,
+        }
+    }
+
     /// The day goods arriving on `arrival` ship: the `handling_days`-th working day after the
     /// arrival, or with no handling the first working day on or after it (nothing ships on a
-    /// Sunday just because it arrived on one). `None` only past the end of the calendar.
+    /// Sunday just because it arrived on one). `None` past the last day a date can name.
     pub fn ship_date(&self, arrival: NaiveDate, handling_days: u32) -> Option<NaiveDate> {
         let mut day = arrival;
         if handling_days == 0 {
             while !self.is_working_day(day) {
                 day = day.succ_opt()?;
             }
-            return Some(day);
+        } else {
+            day = self.add_working_days(day, handling_days)?;
         }
-        let mut remaining = handling_days;
+        (day <= last_day()).then_some(day)
+    }
+
+    /// The `days`-th working day after `from` (`from` itself is not counted).
+    pub fn add_working_days(&self, from: NaiveDate, days: u32) -> Option<NaiveDate> {
+        let mut day = from;
+        let mut remaining = days;
         while remaining > 0 {
             day = day.succ_opt()?;
             if self.is_working_day(day) {
                 remaining -= 1;
             }
         }
-        Some(day)
+        (day <= last_day()).then_some(day)
     }
 }
 
+/// `"14:30"` → minutes after midnight.
+fn parse_time(text: &str) -> Option<u32> {
+    let (hours, minutes) = text.split_once(':')?;
+    let number = |part: &str| -> Option<u32> {
+        (part.len() == 2 && part.bytes().all(|b| b.is_ascii_digit())).then(|| {
+            part.bytes()
+                .fold(0, |acc, b| acc * 10 + u32::from(b - b'0'))
+        })
+    };
+    let (hours, minutes) = (number(hours)?, number(minutes)?);
+    (hours < 24 && minutes < 60).then_some(hours * 60 + minutes)
+}
+
+/// The shape of an IANA zone name (`Area/Location`, `UTC`): letters, digits, `/`, `_`, `-`, `+`.
+/// Which zones exist is for the browser's `Intl` and the server's zone database to say.
+fn is_time_zone_name(text: &str) -> bool {
+    !text.is_empty()
+        && text.len() <= 64
+        && text
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'/' | b'_' | b'-' | b'+'))
+}
+
+/// `"mon"` or `"monday"`, in any case; nothing else (`"monkey"` is not Monday).
 fn parse_weekday(text: &str) -> Option<Weekday> {
-    Some(match text.to_ascii_lowercase().get(..3)? {
-        "mon" => Weekday::Mon,
-        "tue" => Weekday::Tue,
-        "wed" => Weekday::Wed,
-        "thu" => Weekday::Thu,
-        "fri" => Weekday::Fri,
-        "sat" => Weekday::Sat,
-        "sun" => Weekday::Sun,
-        _ => return None,
-    })
+    const DAYS: [(&str, &str, Weekday); 7] = [
+        ("mon", "monday", Weekday::Mon),
+        ("tue", "tuesday", Weekday::Tue),
+        ("wed", "wednesday", Weekday::Wed),
+        ("thu", "thursday", Weekday::Thu),
+        ("fri", "friday", Weekday::Fri),
+        ("sat", "saturday", Weekday::Sat),
+        ("sun", "sunday", Weekday::Sun),
+    ];
+    DAYS.iter()
+        .find(|(short, long, _)| {
+            text.eq_ignore_ascii_case(short) || text.eq_ignore_ascii_case(long)
+        })
+        .map(|(_, _, day)| *day)
 }

@@ -14,6 +14,12 @@ pub enum RecordError {
     Negative { field: &'static str, value: i64 },
     /// A count is larger than any shop could mean.
     TooLarge { field: &'static str, limit: u32 },
+    /// A count that must be at least 1 is 0.
+    Zero { field: &'static str },
+    /// A batch has no `id`, which receipts and reschedules name it by (stored stock only).
+    MissingBatchId { position: usize },
+    /// Two batches of one record share an `id`.
+    DuplicateBatchId { id: String },
     /// A date field is not a valid `YYYY-MM-DD` date.
     BadDate { field: &'static str, value: String },
     /// `backorders` is neither `"allow"` nor `"deny"`.
@@ -37,6 +43,15 @@ impl RecordError {
             Self::TooLarge { field, limit } => {
                 concat(&["`", field, "` is larger than ", &decimal(*limit)])
             }
+            Self::Zero { field } => concat(&["`", field, "` must be at least 1"]),
+            Self::MissingBatchId { position } => concat(&[
+                "batch ",
+                &decimal(*position as u64),
+                " in `incoming` has no `id` (its purchase order or transfer reference)",
+            ]),
+            Self::DuplicateBatchId { id } => {
+                concat(&["two batches in `incoming` have the id \"", id, "\""])
+            }
             Self::BadDate { field, value } => concat(&[
                 "`",
                 field,
@@ -50,6 +65,22 @@ impl RecordError {
                 "\")",
             ]),
             Self::Malformed { detail } => concat(&["the stock record is malformed: ", detail]),
+        }
+    }
+}
+
+impl RecordError {
+    /// The field the problem is in, for a per-field error.
+    pub fn field(&self) -> &'static str {
+        match self {
+            Self::MissingSku => "sku",
+            Self::Negative { field, .. }
+            | Self::TooLarge { field, .. }
+            | Self::Zero { field }
+            | Self::BadDate { field, .. } => field,
+            Self::MissingBatchId { .. } | Self::DuplicateBatchId { .. } => "incoming.id",
+            Self::BadBackordersSetting { .. } => "backorders",
+            Self::Malformed { .. } => "record",
         }
     }
 }

@@ -6,14 +6,23 @@
 mod availability;
 mod calendar;
 mod date;
+pub mod delay;
 mod error;
+mod fulfilment;
+mod lifecycle;
 mod request;
 mod stock;
 
 pub use availability::{Availability, Evaluation, NoDateReason, evaluate};
-pub use calendar::{Payment, ShopCalendar, ShopConfig};
+pub use calendar::{
+    DEFAULT_PREORDER_LIMIT, DelayRule, Payment, ShopCalendar, ShopConfig, ShopDay, last_day,
+};
 pub use date::{format_iso_date, parse_iso_date};
 pub use error::RecordError;
+pub use fulfilment::{Handout, InLine, current_dates, hand_out};
+pub use lifecycle::{
+    CancelledBy, Decision, Event, HistoryEntry, LineReview, Status, Tracked, review_line,
+};
 pub use request::{
     BackorderRequest, CheckedRequest, Consent, FieldError, Offer, OfferError, RequestKind,
     check_request, offer, validate_email,

@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::text::{concat, decimal};
 
-use super::{Availability, Evaluation, MAX_QUANTITY, NoDateReason, ShopCalendar, Stock, evaluate};
+use super::{
+    Availability, Evaluation, MAX_QUANTITY, NoDateReason, ShopCalendar, ShopDay, Stock, evaluate,
+};
 
 /// The request body exactly as it travels (SPEC "Backorder requests").
 ///
@@ -277,12 +279,15 @@ pub fn offer(
     calendar: &ShopCalendar,
     kind: RequestKind,
     quantity: u32,
-    today: NaiveDate,
+    today: impl Into<ShopDay>,
 ) -> Result<Offer, OfferError> {
+    let today = today.into();
     // Evaluating with the shelf empty asks exactly "when would `quantity` units from en route ship".
     // A pre-order's first shipment includes what is already in the warehouse, so only
     // backorders leave the shelf out.
-    let preorder = stock.release_date.is_some_and(|release| release > today);
+    let preorder = stock
+        .release_date
+        .is_some_and(|release| release > today.date);
     let from_incoming = if preorder {
         stock.clone()
     } else {
@@ -309,7 +314,7 @@ pub fn offer(
                 ..
             }
         );
-        if sold_out && reservable_kind(stock, today) == Some(kind) {
+        if sold_out && reservable_kind(stock, today.date) == Some(kind) {
             return Err(OfferError::Exceeds { remaining: 0 });
         }
         return Err(OfferError::WrongKind { offered });

@@ -29,6 +29,10 @@ pub struct StockRecord {
 /// One batch en route, as it arrives on the wire.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IncomingRecord {
+    /// The purchase order or transfer reference receipts and reschedules name the batch by.
+    /// Stored stock needs one ([`Stock::from_stored_record`]); a page's inline stock need not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     pub quantity: i64,
     pub expected: String,
 }
@@ -111,6 +115,13 @@ impl Stock {
         let low_stock_threshold =
             optional_count("low_stock_threshold", record.low_stock_threshold)?;
         let max_per_order = optional_count("max_per_order", record.max_per_order)?;
+        if max_per_order == Some(0) {
+            // "At most 0 per order" can only be a mistake: an item that cannot be ordered is
+            // `discontinued`, or has nothing on the shelf or en route.
+            return Err(RecordError::Zero {
+                field: "max_per_order",
+            });
+        }
         Ok(Self {
             sku: sku.to_owned(),
             name: record.name.clone(),
@@ -125,6 +136,30 @@ impl Stock {
             handling_days,
             max_per_order,
         })
+    }
+}
+
+impl Stock {
+    /// Checks a record the endpoint stores: the rules of [`Stock::from_record`], and every batch
+    /// named by an `id` of its own.
+    pub fn from_stored_record(record: &StockRecord) -> Result<Self, RecordError> {
+        let stock = Self::from_record(record)?;
+        for (index, batch) in record.incoming.iter().enumerate() {
+            let id = batch.id.as_deref().map(str::trim).unwrap_or_default();
+            if id.is_empty() || id.len() > 128 {
+                return Err(RecordError::MissingBatchId {
+                    position: index + 1,
+                });
+            }
+            let earlier = &record.incoming[..index];
+            if earlier
+                .iter()
+                .any(|other| other.id.as_deref().map(str::trim) == Some(id))
+            {
+                return Err(RecordError::DuplicateBatchId { id: id.to_owned() });
+            }
+        }
+        Ok(stock)
     }
 }
 

@@ -97,6 +97,7 @@ pub fn preview_samples(
             limited,
             max_quantity: if limited { 28 } else { 30 },
             reservable: 30,
+            late_delivery: false,
         };
         let view = status_view(&evaluation, messages, format);
         let mut keys = view.keys.clone();
@@ -173,6 +174,7 @@ fn after_a_request(
         limited: false,
         max_quantity: 30,
         reservable: 30,
+        late_delivery: false,
     };
     let status = status_view(&evaluation, messages, format);
     let expected = backordered

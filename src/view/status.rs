@@ -129,6 +129,11 @@ pub fn status_view(
             "limited",
             messages.counted("limited", evaluation.max_quantity, None, format),
         );
+        if evaluation.late_delivery {
+            // "Only 2 can be ordered" alone would hide why: the delivery meant for the rest
+            // is late.
+            detail("delayed", messages.text("delayed"));
+        }
     }
     keys.insert(0, headline_key);
     let offer = RequestKind::offered_for(&evaluation.availability);
@@ -177,6 +182,7 @@ mod tests {
             limited,
             max_quantity: 5,
             reservable: 2,
+            late_delivery: false,
         };
         status_view(&evaluation, &Messages::for_locale("en-US"), &PlainFormat)
     }

@@ -24,10 +24,13 @@ pub fn stock_record(value: &JsValue) -> Result<StockRecord, String> {
         if expected.is_none() {
             batch.problem("every incoming batch needs an `expected` date");
         }
+        let id = batch.string("id");
         match (batch.finish(()), quantity, expected) {
-            (Ok(()), Some(quantity), Some(expected)) => {
-                incoming.push(IncomingRecord { quantity, expected })
-            }
+            (Ok(()), Some(quantity), Some(expected)) => incoming.push(IncomingRecord {
+                id,
+                quantity,
+                expected,
+            }),
             (Err(problem), _, _) => record.problem(&problem),
             _ => {}
         }
@@ -57,6 +60,10 @@ pub fn shop_config(value: &JsValue) -> Result<ShopConfig, String> {
         holidays: shop.strings("holidays").unwrap_or_default(),
         max_wait_days: shop.integer("max_wait_days"),
         payment: shop.string("payment"),
+        time_zone: shop.string("time_zone"),
+        cutoff: shop.string("cutoff"),
+        preorder_limit: shop.integer("preorder_limit"),
+        delay_rule: shop.string("delay_rule"),
     };
     shop.finish(config)
 }

@@ -1,0 +1,559 @@
+//! A request's life after capture: its status, the history it keeps, and what one review of a
+//! product's line decides: units a cancellation freed go to the next in line, pre-orders take
+//! the shelf before their release, every date follows the batches, and the delay rule applies.
+//!
+//! The endpoint reads the line, calls [`review_line`] with *today*, and stores what it returns.
+
+use chrono::NaiveDate;
+
+use super::delay::{self, Change, Promise};
+use super::fulfilment::{InLine, current_dates, hand_out};
+use super::{ShopCalendar, ShopDay, Stock};
+
+/// Where a request stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// The promise holds; its units are on their way.
+    Waiting,
+    /// Every unit is set aside: it can ship.
+    Ready,
+    /// The shop handed it to the carrier.
+    Shipped,
+    /// Its current date is later than the date stated when it was taken, or there is none.
+    Delayed,
+    Cancelled,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Waiting => "waiting",
+            Self::Ready => "ready",
+            Self::Shipped => "shipped",
+            Self::Delayed => "delayed",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [
+            Self::Waiting,
+            Self::Ready,
+            Self::Shipped,
+            Self::Delayed,
+            Self::Cancelled,
+        ]
+        .into_iter()
+        .find(|status| status.as_str() == text)
+    }
+
+    /// Whether it still holds or waits for units (not shipped, not cancelled).
+    pub fn is_active(self) -> bool {
+        !matches!(self, Self::Shipped | Self::Cancelled)
+    }
+
+    /// The status of a request in line.
+    pub fn of(line: InLine, stated: Option<NaiveDate>, current: Option<NaiveDate>) -> Self {
+        if line.waiting() == 0 {
+            return Self::Ready;
+        }
+        match (stated, current) {
+            (Some(stated), Some(current)) if current <= stated => Self::Waiting,
+            // Nothing was promised (a notify request): nothing can be late.
+            (None, _) => Self::Waiting,
+            _ => Self::Delayed,
+        }
+    }
+}
+
+/// Who cancelled a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CancelledBy {
+    Shopper,
+    Merchant,
+    /// The delay rule: no yes by the deadline.
+    NoConsent,
+}
+
+impl CancelledBy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Shopper => "shopper",
+            Self::Merchant => "merchant",
+            Self::NoConsent => "no_consent",
+        }
+    }
+}
+
+/// One entry of a request's history. Nothing is ever overwritten: each change is a new entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    Created {
+        stated: Option<NaiveDate>,
+    },
+    /// Units arrived for it (`units` now, `total` set aside in all).
+    SetAside {
+        units: u32,
+        total: u32,
+    },
+    Ready,
+    /// Its current date moved (a reschedule, a short or cancelled delivery, a late batch).
+    DateChanged {
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    },
+    /// What the delay rule decided (a notice, a question, a cancellation).
+    Rule(Change),
+    Consented {
+        date: Option<NaiveDate>,
+    },
+    Shipped,
+    Cancelled {
+        by: CancelledBy,
+    },
+}
+
+/// An event as a history row stores it: what happened, the old and new date, and which notice
+/// was due by when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HistoryEntry {
+    pub what: &'static str,
+    pub old_date: Option<NaiveDate>,
+    pub new_date: Option<NaiveDate>,
+    pub notice: Option<&'static str>,
+    pub due: Option<NaiveDate>,
+    /// Units, for `set_aside`.
+    pub units: Option<u32>,
+}
+
+impl Event {
+    pub fn entry(self) -> HistoryEntry {
+        let entry = |what| HistoryEntry {
+            what,
+            old_date: None,
+            new_date: None,
+            notice: None,
+            due: None,
+            units: None,
+        };
+        match self {
+            Self::Created { stated } => HistoryEntry {
+                new_date: stated,
+                ..entry("created")
+            },
+            Self::SetAside { units, .. } => HistoryEntry {
+                units: Some(units),
+                ..entry("set_aside")
+            },
+            Self::Ready => entry("ready"),
+            Self::DateChanged { from, to } => HistoryEntry {
+                old_date: from,
+                new_date: to,
+                ..entry("date_changed")
+            },
+            Self::Rule(Change::Delayed { revised, due_by }) => HistoryEntry {
+                new_date: Some(revised),
+                notice: Some("delay"),
+                due: Some(due_by),
+                ..entry("delayed")
+            },
+            Self::Rule(Change::ConsentNeeded {
+                offered,
+                deadline,
+                due_by,
+                late,
+            }) => HistoryEntry {
+                new_date: offered,
+                old_date: Some(deadline),
+                notice: Some(if late { "consent_late" } else { "consent" }),
+                due: Some(due_by),
+                ..entry("consent_needed")
+            },
+            Self::Rule(Change::OfferChanged { offered }) => HistoryEntry {
+                new_date: offered,
+                notice: Some("consent"),
+                ..entry("offer_changed")
+            },
+            Self::Rule(Change::BackOnTime) => entry("back_on_time"),
+            Self::Rule(Change::Cancelled {
+                cancelled_on,
+                refund_due,
+            }) => HistoryEntry {
+                new_date: Some(cancelled_on),
+                due: Some(refund_due),
+                notice: Some("cancelled"),
+                ..entry("cancelled")
+            },
+            Self::Consented { date } => HistoryEntry {
+                new_date: date,
+                ..entry("consented")
+            },
+            Self::Shipped => entry("shipped"),
+            Self::Cancelled { .. } => HistoryEntry {
+                notice: Some("cancelled"),
+                ..entry("cancelled")
+            },
+        }
+    }
+}
+
+/// A request in line as stored, before a review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tracked {
+    pub line: InLine,
+    pub promise: Promise,
+    pub current: Option<NaiveDate>,
+}
+
+/// What a review decides for one request in line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    pub allocated: u32,
+    pub current: Option<NaiveDate>,
+    pub promise: Promise,
+    pub status: Status,
+    /// Set when the delay rule cancelled it: the day, and when its refund is due.
+    pub cancelled: Option<(NaiveDate, NaiveDate)>,
+    pub events: Vec<Event>,
+}
+
+/// A review of one product's line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineReview {
+    /// One per request given, in the same order.
+    pub decisions: Vec<Decision>,
+    /// Freed units given to orders from other channels (lower the record's `backordered`).
+    pub to_other_channels: u32,
+    /// Units the shelf gains (what nobody waited for) or loses (taken by pre-orders).
+    pub shelf_change: i64,
+}
+
+/// Reviews `line` (the product's active requests in queue order) on `today`. `freed` units come
+/// from a request just cancelled or shipped short; they go to the next in line. `stock` is the
+/// record as stored: `on_hand` is the free shelf and `already_promised` what other channels are
+/// owed. Idempotent: reviewing its own result on the same day decides nothing new.
+pub fn review_line(
+    stock: &Stock,
+    calendar: &ShopCalendar,
+    line: &[Tracked],
+    freed: u32,
+    today: ShopDay,
+) -> LineReview {
+    let mut decisions: Vec<Decision> = line
+        .iter()
+        .map(|tracked| Decision {
+            allocated: tracked.line.allocated,
+            current: tracked.current,
+            promise: tracked.promise,
+            status: Status::of(tracked.line, tracked.promise.stated, tracked.current),
+            cancelled: None,
+            events: Vec::new(),
+        })
+        .collect();
+    // No yes by the deadline: cancelled, and what it held is freed for the next in line.
+    let mut freed = freed;
+    for (tracked, decision) in line.iter().zip(&mut decisions) {
+        let (_, change) = delay::review(tracked.promise, tracked.current, today.date, calendar);
+        if let Some(
+            change @ Change::Cancelled {
+                cancelled_on,
+                refund_due,
+            },
+        ) = change
+        {
+            freed = freed.saturating_add(tracked.line.allocated);
+            decision.status = Status::Cancelled;
+            decision.cancelled = Some((cancelled_on, refund_due));
+            decision.events.push(Event::Rule(change));
+        }
+    }
+    let open: Vec<usize> = (0..line.len())
+        .filter(|&index| decisions[index].status != Status::Cancelled)
+        .collect();
+    let in_line = |decisions: &[Decision]| -> Vec<InLine> {
+        open.iter()
+            .map(|&index| InLine {
+                quantity: line[index].line.quantity,
+                allocated: decisions[index].allocated,
+            })
+            .collect()
+    };
+    let give = |decisions: &mut [Decision], units: u32, other_channels: u32| {
+        let handout = hand_out(units, other_channels, &in_line(decisions));
+        for (&index, &units) in open.iter().zip(&handout.to_requests) {
+            if units > 0 {
+                let decision = &mut decisions[index];
+                decision.allocated += units;
+                decision.events.push(Event::SetAside {
+                    units,
+                    total: decision.allocated,
+                });
+            }
+        }
+        handout
+    };
+    let from_freed = give(&mut decisions, freed, stock.already_promised);
+    let mut shelf_change = i64::from(from_freed.to_shelf);
+    // Before the release, units on the shelf are the pre-orders' first shipment.
+    if stock
+        .release_date
+        .is_some_and(|release| release > today.date)
+    {
+        let shelf = stock.on_hand.saturating_add(from_freed.to_shelf);
+        let from_shelf = give(&mut decisions, shelf, 0);
+        shelf_change -= i64::from(shelf - from_shelf.to_shelf);
+    }
+    let owed = Stock {
+        already_promised: stock.already_promised - from_freed.to_other_channels,
+        ..stock.clone()
+    };
+    let dates = current_dates(&owed, calendar, &in_line(&decisions), today);
+    for (&index, date) in open.iter().zip(dates) {
+        let decision = &mut decisions[index];
+        let tracked = &line[index];
+        let entry = InLine {
+            quantity: tracked.line.quantity,
+            allocated: decision.allocated,
+        };
+        if entry.waiting() == 0 {
+            if decision.status != Status::Ready {
+                decision.events.push(Event::Ready);
+            }
+            decision.current = None;
+            decision.status = Status::Ready;
+            continue;
+        }
+        if date != tracked.current {
+            decision.events.push(Event::DateChanged {
+                from: tracked.current,
+                to: date,
+            });
+        }
+        decision.current = date;
+        let (promise, change) = delay::review(tracked.promise, date, today.date, calendar);
+        decision.promise = promise;
+        decision.events.extend(change.map(Event::Rule));
+        decision.status = Status::of(entry, promise.stated, date);
+    }
+    LineReview {
+        decisions,
+        to_other_channels: from_freed.to_other_channels,
+        shelf_change,
+    }
+}
+
+// Native only: the test records are read with serde_json.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+#[allow(
+    clippy::disallowed_macros,
+    clippy::disallowed_methods,
+    reason = "native tests may format"
+)]
+mod tests {
+    use super::*;
+    use crate::domain::{StockRecord, parse_iso_date};
+
+    fn day(text: &str) -> NaiveDate {
+        parse_iso_date(text).expect("a date")
+    }
+
+    fn stock(json: &str) -> Stock {
+        let json = format!(r#"{{"sku": "A", {}"#, json.trim_start_matches('{'));
+        let record: StockRecord = serde_json::from_str(&json).expect("JSON");
+        Stock::from_record(&record).expect("a valid record")
+    }
+
+    fn taken(quantity: u32, stated: &str) -> Tracked {
+        Tracked {
+            line: InLine {
+                quantity,
+                allocated: 0,
+            },
+            promise: Promise::stated(Some(day(stated))),
+            current: Some(day(stated)),
+        }
+    }
+
+    /// Three shoppers want 2 each; one batch of 5 has arrived (5 units freed for the line).
+    #[test]
+    fn a_short_delivery_fills_the_line_in_order_and_the_rest_waits() {
+        let stock = stock(
+            r#"{"backorders": "allow", "incoming": [{"quantity": 10, "expected": "2026-12-21"}]}"#,
+        );
+        let line = [
+            taken(2, "2026-12-15"),
+            taken(2, "2026-12-15"),
+            taken(2, "2026-12-15"),
+        ];
+        let review = review_line(
+            &stock,
+            &ShopCalendar::default(),
+            &line,
+            5,
+            day("2026-12-14").into(),
+        );
+        let summary: Vec<(Status, u32, Option<NaiveDate>)> = review
+            .decisions
+            .iter()
+            .map(|decision| (decision.status, decision.allocated, decision.current))
+            .collect();
+        // The third has 1 set aside and waits for the next batch: a week later than promised.
+        assert_eq!(
+            summary,
+            [
+                (Status::Ready, 2, None),
+                (Status::Ready, 2, None),
+                (Status::Delayed, 1, Some(day("2026-12-22"))),
+            ]
+        );
+        assert_eq!(review.shelf_change, 0);
+        assert!(
+            review.decisions[2]
+                .events
+                .contains(&Event::Rule(Change::Delayed {
+                    revised: day("2026-12-22"),
+                    due_by: day("2026-12-15"),
+                }))
+        );
+        // Reviewed again the same day: nothing new.
+        let stored: Vec<Tracked> = line
+            .iter()
+            .zip(&review.decisions)
+            .map(|(tracked, decision)| Tracked {
+                line: InLine {
+                    quantity: tracked.line.quantity,
+                    allocated: decision.allocated,
+                },
+                promise: decision.promise,
+                current: decision.current,
+            })
+            .collect();
+        let again = review_line(
+            &stock,
+            &ShopCalendar::default(),
+            &stored,
+            0,
+            day("2026-12-14").into(),
+        );
+        assert!(
+            again
+                .decisions
+                .iter()
+                .all(|decision| decision.events.is_empty())
+        );
+    }
+
+    #[test]
+    fn a_cancelled_requests_units_go_to_the_next_in_line_not_the_shelf() {
+        let stock = stock(r#"{"backorders": "allow"}"#);
+        // The first shopper (2 set aside) cancelled: their 2 units are freed.
+        let line = [Tracked {
+            line: InLine {
+                quantity: 2,
+                allocated: 1,
+            },
+            promise: Promise::stated(Some(day("2026-12-15"))),
+            current: None,
+        }];
+        let review = review_line(
+            &stock,
+            &ShopCalendar::default(),
+            &line,
+            2,
+            day("2026-12-14").into(),
+        );
+        assert_eq!(review.decisions[0].status, Status::Ready);
+        assert_eq!(review.decisions[0].allocated, 2);
+        assert_eq!(review.shelf_change, 1, "the unit nobody waits for");
+    }
+
+    #[test]
+    fn no_yes_by_the_deadline_cancels_and_frees_the_units() {
+        let stock = stock(r#"{"backorders": "allow"}"#);
+        let mut asked = taken(3, "2026-12-15");
+        asked.line.allocated = 1;
+        asked.current = None;
+        asked.promise = Promise {
+            notices: 1,
+            awaiting: Some(delay::Awaiting {
+                offered: None,
+                deadline: day("2027-01-14"),
+            }),
+            ..asked.promise
+        };
+        let next = taken(1, "2026-12-22");
+        let review = review_line(
+            &stock,
+            &ShopCalendar::default(),
+            &[asked, next],
+            0,
+            day("2027-01-15").into(),
+        );
+        assert_eq!(review.decisions[0].status, Status::Cancelled);
+        assert_eq!(
+            review.decisions[0].cancelled,
+            Some((day("2027-01-15"), day("2027-01-26")))
+        );
+        assert_eq!(review.decisions[1].allocated, 1, "the freed unit goes on");
+        assert_eq!(review.decisions[1].status, Status::Ready);
+    }
+
+    #[test]
+    fn before_the_release_pre_orders_take_the_shelf_first() {
+        let stock = stock(r#"{"release_date": "2027-01-15", "on_hand": 3}"#);
+        let line = [taken(2, "2027-01-15"), taken(2, "2027-01-15")];
+        let review = review_line(
+            &stock,
+            &ShopCalendar::default(),
+            &line,
+            0,
+            day("2026-12-01").into(),
+        );
+        assert_eq!(review.shelf_change, -3);
+        assert_eq!(review.decisions[0].status, Status::Ready);
+        assert_eq!(
+            (review.decisions[1].allocated, review.decisions[1].status),
+            (1, Status::Waiting)
+        );
+        assert_eq!(review.decisions[1].current, Some(day("2027-01-15")));
+    }
+
+    #[test]
+    fn freed_units_serve_other_channels_first() {
+        let stock = stock(r#"{"backorders": "allow", "backordered": 1}"#);
+        let review = review_line(
+            &stock,
+            &ShopCalendar::default(),
+            &[taken(2, "2026-12-15")],
+            2,
+            day("2026-12-01").into(),
+        );
+        assert_eq!(review.to_other_channels, 1);
+        assert_eq!(review.decisions[0].allocated, 1);
+    }
+
+    #[test]
+    fn statuses() {
+        let line = |quantity, allocated| InLine {
+            quantity,
+            allocated,
+        };
+        let t = Some(day("2026-12-15"));
+        for (entry, current, expected) in [
+            (line(2, 0), t, Status::Waiting),
+            (line(2, 0), Some(day("2026-12-10")), Status::Waiting),
+            (line(2, 0), Some(day("2026-12-16")), Status::Delayed),
+            (line(2, 0), None, Status::Delayed),
+            (line(2, 1), None, Status::Delayed),
+            (line(2, 2), None, Status::Ready),
+        ] {
+            assert_eq!(
+                Status::of(entry, t, current),
+                expected,
+                "{entry:?} {current:?}"
+            );
+        }
+        assert_eq!(Status::parse("ready"), Some(Status::Ready));
+        assert_eq!(Status::parse("later"), None);
+    }
+}
