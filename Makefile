@@ -51,7 +51,7 @@ clippy:
 	cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
 
 test-native:
-	cargo test --features server --lib --test availability --test requests --test properties --test server
+	cargo test --features server --lib --test availability --test requests --test properties --test server --test keeping
 
 test-browser:
 	wasm-pack test --headless --chrome

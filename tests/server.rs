@@ -340,8 +340,8 @@ async fn cancelling_frees_the_units_and_moves_the_line_up() {
         [
             ("cancelled", &Value::Null),
             ("cancelled", &Value::Null),
-            ("active", &json!(1)),
-            ("active", &json!(2)),
+            ("waiting", &json!(1)),
+            ("waiting", &json!(2)),
         ]
     );
 }
@@ -388,7 +388,7 @@ async fn the_admin_listing_needs_the_token_and_exports_safe_csv() {
     );
     let lines: Vec<&str> = csv.text.split("\r\n").collect();
     assert!(
-        lines[0].starts_with("id,status,sku,kind,quantity,queue_position,"),
+        lines[0].starts_with("id,status,sku,kind,quantity,allocated,queue_position,"),
         "{lines:?}"
     );
     assert_eq!(

@@ -1,15 +1,15 @@
-//! The shop team's view: `GET /api/backorders` (JSON) and `GET /api/backorders.csv`, behind the
-//! admin bearer token.
+//! The shop team's routes behind the admin bearer token: `GET /api/backorders` (JSON),
+//! `GET /api/backorders.csv`, and `POST /api/backorders/{id}/ship`.
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::errors::ApiError;
-use super::store::RequestRow;
-use super::{AppState, secrets};
+use super::store::{RequestRow, Shipment};
+use super::{AppState, clock, secrets};
 
 /// The token of an `Authorization: Bearer <token>` header, if there is one.
 pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
@@ -19,10 +19,15 @@ pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
-fn require_admin(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
-    match bearer_token(headers) {
-        Some(token) if secrets::secrets_match(token, state.admin_token()) => Ok(()),
-        _ => Err(ApiError::new(
+/// Whether the request carries the admin token.
+pub fn is_admin(state: &AppState, headers: &HeaderMap) -> bool {
+    bearer_token(headers).is_some_and(|token| secrets::secrets_match(token, state.admin_token()))
+}
+
+pub fn require_admin(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+    match is_admin(state, headers) {
+        true => Ok(()),
+        false => Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "unauthorized",
             "send the admin token as Authorization: Bearer <token>",
@@ -36,14 +41,45 @@ pub async fn list(
     headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
     require_admin(&state, &headers)?;
-    let rows = state.with_store(|store| store.list()).await?;
+    let rows = state.store().list().await.map_err(ApiError::internal)?;
     Ok(Json(json!({ "requests": rows })))
+}
+
+/// `POST /api/backorders/{id}/ship`: the shop handed a ready request to the carrier.
+pub async fn ship(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    require_admin(&state, &headers)?;
+    let shipment = {
+        let id = id.clone();
+        state
+            .with_store(move |store| store.ship(&id, clock::now()))
+            .await?
+    };
+    match shipment {
+        Shipment::Shipped { shipped_at } => Ok(Json(
+            json!({"id": id, "status": "shipped", "shipped_at": shipped_at}),
+        )),
+        Shipment::NotReady { status } => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "not_ready",
+            format!("only a request whose units are all set aside can ship; this one is {status}"),
+        )
+        .with("status", json!(status))),
+        Shipment::NotFound => Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "no request with this id",
+        )),
+    }
 }
 
 /// The same rows as CSV, for a spreadsheet.
 pub async fn csv(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     require_admin(&state, &headers)?;
-    let rows = state.with_store(|store| store.list()).await?;
+    let rows = state.store().list().await.map_err(ApiError::internal)?;
     Ok((
         [
             (
@@ -60,15 +96,19 @@ pub async fn csv(State(state): State<AppState>, headers: HeaderMap) -> Result<Re
         .into_response())
 }
 
-const COLUMNS: [&str; 18] = [
+const COLUMNS: [&str; 26] = [
     "id",
     "status",
     "sku",
     "kind",
     "quantity",
+    "allocated",
     "queue_position",
     "expected_date",
     "shown_expected_date",
+    "current_date",
+    "needs_consent",
+    "consent_by",
     "email",
     "name",
     "consent_given",
@@ -78,7 +118,11 @@ const COLUMNS: [&str; 18] = [
     "idempotency_key",
     "created_at",
     "received_at",
+    "shipped_at",
     "cancelled_at",
+    "cancelled_by",
+    "refund_due",
+    "units_ahead",
 ];
 
 /// RFC 4180 CSV: CRLF line ends, a header row.
@@ -91,15 +135,19 @@ fn to_csv(rows: &[RequestRow]) -> String {
             &mut out,
             [
                 row.id.clone(),
-                row.status.to_owned(),
+                row.status.clone(),
                 row.sku.clone(),
                 row.kind.clone(),
                 row.quantity.to_string(),
+                row.allocated.to_string(),
                 row.queue_position
                     .map(|n| n.to_string())
                     .unwrap_or_default(),
                 text(&row.expected_date),
                 text(&row.shown_expected_date),
+                text(&row.current_date),
+                row.needs_consent.to_string(),
+                text(&row.consent_by),
                 row.email.clone(),
                 text(&row.name),
                 row.consent_given.to_string(),
@@ -109,7 +157,11 @@ fn to_csv(rows: &[RequestRow]) -> String {
                 row.idempotency_key.clone(),
                 text(&row.created_at),
                 row.received_at.clone(),
+                text(&row.shipped_at),
                 text(&row.cancelled_at),
+                text(&row.cancelled_by),
+                text(&row.refund_due),
+                row.units_ahead.map(|n| n.to_string()).unwrap_or_default(),
             ],
         );
     }
@@ -129,7 +181,7 @@ fn push_line(out: &mut String, cells: impl IntoIterator<Item = String>) {
 /// One cell, quoted when it must be. Text a spreadsheet would run as a formula (it starts with
 /// `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`, because names and consent
 /// texts come from shoppers and a formula in them is an attack on whoever opens the export.
-fn csv_cell(value: &str) -> String {
+pub(super) fn csv_cell(value: &str) -> String {
     let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{value}")
     } else {

@@ -9,10 +9,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::AppState;
-use super::catalog::Catalog;
-use super::clock;
 use super::errors::ApiError;
-use crate::domain::MAX_QUANTITY;
 
 /// One page rarely shows more than a few dozen variants; 500 leaves room for a large collection
 /// while bounding the work of one request.
@@ -56,36 +53,26 @@ pub async fn get(
 }
 
 /// The availability response for `skus` (each once, in the order first asked), or for the whole
-/// catalog when `None`.
+/// catalog when `None`: one stored row per product, with the units the line waits for counted
+/// as promised.
 pub async fn availability(state: &AppState, skus: Option<&[&str]>) -> Result<Value, ApiError> {
-    let catalog = state.catalog(clock::today())?;
-    let held = state.with_store(|store| store.held_units()).await?;
-    let mut seen = std::collections::HashSet::new();
-    let entries: Vec<_> = match skus {
-        Some(skus) => skus
-            .iter()
+    let skus = skus.map(|skus| {
+        let mut seen = std::collections::HashSet::new();
+        skus.iter()
             .filter(|sku| seen.insert(**sku))
-            .filter_map(|sku| catalog.get(sku))
-            .collect(),
-        None => catalog.entries().iter().collect(),
-    };
-    let items = entries
-        .into_iter()
-        .map(|entry| {
-            let mut record = entry.record.clone();
-            if let Some(&units) = held.get(&entry.stock.sku) {
-                // Capped where the rules cap it, so the record still reads as valid stock.
-                let promised = i64::from(entry.stock.already_promised) + i64::from(units);
-                record.backordered = Some(promised.min(i64::from(MAX_QUANTITY)));
-            }
-            without_nulls(json!(record))
-        })
-        .collect::<Vec<_>>();
-    Ok(json!({"shop": shop(&catalog), "items": items}))
-}
-
-fn shop(catalog: &Catalog) -> Value {
-    without_nulls(json!(catalog.shop()))
+            .map(|sku| (*sku).to_owned())
+            .collect()
+    });
+    let (shop, records) = state
+        .store()
+        .availability(skus)
+        .await
+        .map_err(ApiError::internal)?;
+    let items: Vec<Value> = records
+        .iter()
+        .map(|record| without_nulls(json!(record)))
+        .collect();
+    Ok(json!({"shop": without_nulls(json!(shop)), "items": items}))
 }
 
 /// Drops `null` members of an object: an absent optional field means the same to every reader,

@@ -1,10 +1,10 @@
-//! `POST /api/backorders` and `DELETE /api/backorders/{id}`: a shopper's request, and its
-//! cancellation.
+//! A shopper's request: `POST /api/backorders`, and what its cancel token opens afterwards:
+//! `GET /api/backorders/{id}` (the current truth), `POST /api/backorders/{id}/consent` (keep it
+//! through a delay) and `DELETE /api/backorders/{id}` (cancel; the admin token cancels for the
+//! merchant).
 //!
 //! Validation and the promise come from the domain (`check_request`, then `offer`), the same code
 //! the widget ran before sending, so page and endpoint never disagree about what is allowed.
-
-use std::sync::Arc;
 
 use axum::Json;
 use axum::body::{Body, Bytes};
@@ -12,12 +12,10 @@ use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::NaiveDate;
 use serde_json::{Value, json};
 
-use super::catalog::Catalog;
 use super::errors::ApiError;
-use super::store::{Cancellation, Granted, NewRequest, Submission};
+use super::store::{Cancellation, Granted, NewRequest, Offered, Submission};
 use super::{AppState, admin, clock, secrets};
 use crate::domain::{BackorderRequest, CheckedRequest, OfferError, check_request, offer};
 
@@ -53,13 +51,9 @@ pub async fn create(
     }
     let checked = check_request(&request).map_err(ApiError::fields)?;
     let new = new_request(&request, &checked);
-    let today = clock::today();
-    let catalog = state.catalog(today)?;
     let submission = state
         .with_store(move |store| {
-            store.submit(&new, |held_units| {
-                decide(&catalog, &checked, held_units, today)
-            })
+            store.submit(&new, clock::now(), |offered| decide(offered, &checked))
         })
         .await?;
     match submission {
@@ -160,21 +154,18 @@ fn new_request(request: &BackorderRequest, checked: &CheckedRequest) -> NewReque
     }
 }
 
-/// The domain's decision for `checked`, with `held_units` already promised to stored requests
-/// on top of what the catalog says was promised before.
-fn decide(
-    catalog: &Arc<Catalog>,
-    checked: &CheckedRequest,
-    held_units: u32,
-    today: NaiveDate,
-) -> Result<Granted, ApiError> {
-    let entry = catalog.get(&checked.sku).ok_or_else(|| {
+/// The domain's decision for `checked`, against the product as a new shopper's page sees it.
+fn decide(offered: Offered, checked: &CheckedRequest) -> Result<Granted, ApiError> {
+    let stock = offered.stock.ok_or_else(|| {
         ApiError::field("sku", "unknown_sku", "this shop has no item with this sku")
     })?;
-    let mut stock = entry.stock.clone();
-    stock.already_promised = stock.already_promised.saturating_add(held_units);
-    let calendar = catalog.calendar();
-    match offer(&stock, calendar, checked.kind, checked.quantity, today) {
+    match offer(
+        stock,
+        offered.calendar,
+        checked.kind,
+        checked.quantity,
+        offered.today,
+    ) {
         Ok(offer) => Ok(Granted {
             expected_date: offer.expected_ship_date,
             units_ahead: stock.already_promised,
@@ -200,22 +191,19 @@ fn exceeds(remaining: u32) -> ApiError {
     .with("remaining", json!(remaining))
 }
 
-/// Cancels with the token the request's `201` returned: `Authorization: Bearer <token>`, or
-/// `?token=` for a link in an email. A wrong token and an unknown id both answer `404`, so ids
-/// cannot be probed.
-pub async fn cancel(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
+/// The cancel token the request's `201` returned: `Authorization: Bearer <token>`, or `?token=`
+/// for a link in an email.
+fn token_of(
+    headers: &HeaderMap,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<String, ApiError> {
     let from_query = query.ok().and_then(|Query(pairs)| {
         pairs
             .into_iter()
             .find(|(name, _)| name == "token")
             .map(|(_, token)| token)
     });
-    let token = admin::bearer_token(&headers)
+    admin::bearer_token(headers)
         .map(str::to_owned)
         .or(from_query)
         .ok_or_else(|| {
@@ -224,12 +212,34 @@ pub async fn cancel(
                 "token_required",
                 "send the cancel token as Authorization: Bearer <token> or ?token=",
             )
-        })?;
-    let now = clock::now_utc();
+        })
+}
+
+/// A wrong token and an unknown id both answer `404`, so ids cannot be probed.
+fn not_found() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "no request with this id and cancel token",
+    )
+}
+
+/// Cancels with the request's cancel token, or with the admin token for the merchant. The
+/// units it held go to the next in line.
+pub async fn cancel(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let token = match admin::is_admin(&state, &headers) {
+        true => None,
+        false => Some(token_of(&headers, query)?),
+    };
     let outcome = {
         let id = id.clone();
         state
-            .with_store(move |store| store.cancel(&id, &token, &now))
+            .with_store(move |store| store.cancel(&id, token.as_deref(), clock::now()))
             .await?
     };
     match outcome {
@@ -237,10 +247,60 @@ pub async fn cancel(
         | Cancellation::AlreadyCancelled { cancelled_at } => Ok(Json(
             json!({"id": id, "status": "cancelled", "cancelled_at": cancelled_at}),
         )),
-        Cancellation::NotFound => Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            "no request with this id and cancel token",
+        Cancellation::Shipped => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "shipped",
+            "it has shipped; there is nothing left to cancel",
         )),
+        Cancellation::NotFound => Err(not_found()),
     }
+}
+
+/// `GET /api/backorders/{id}`: the request as it stands now, with its history.
+pub async fn status(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let token = token_of(&headers, query)?;
+    let status = state
+        .store()
+        .status(id, token)
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or_else(not_found)?;
+    let mut response = Json(status).into_response();
+    // Personal and changing: never kept by a cache.
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+/// `POST /api/backorders/{id}/consent`: the shopper keeps the request through a delay.
+pub async fn consent(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let token = token_of(&headers, query)?;
+    let kept = {
+        let id = id.clone();
+        state
+            .with_store(move |store| store.consent(&id, &token, clock::now()))
+            .await?
+            .ok_or_else(not_found)?
+    };
+    if kept == crate::domain::Status::Cancelled {
+        return Err(ApiError::new(
+            StatusCode::GONE,
+            "cancelled",
+            "the request was cancelled; send a new request to reserve again",
+        ));
+    }
+    Ok(Json(
+        json!({"id": id, "status": kept.as_str(), "needs_consent": false}),
+    ))
 }

@@ -1,41 +1,41 @@
-//! The stock data the server answers from: a merchant's catalog file, or the demo catalog.
-//!
-//! Every record is checked with the domain's own rules at load time, so a typing mistake in the
-//! file stops the server with a clear message instead of surfacing later as a shopper's error.
+//! Stock as merchants send it: a catalog file at start-up, the demo catalog, or an upload to
+//! the stock API (JSON or CSV). Every record is checked with the domain's own rules before any
+//! is stored, all of them, so a mistake stops the upload with a clear message per record and
+//! field instead of surfacing later as a shopper's error.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::NaiveDate;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-use super::demo;
+use super::{clock, demo};
 use crate::domain::{ShopCalendar, ShopConfig, Stock, StockRecord};
 
-/// A checked catalog: the shop's calendar and every variant, in the order they were given.
+/// Checked stock: the shop's calendar and every product, in the order they were given.
 #[derive(Debug, Clone)]
 pub struct Catalog {
-    shop: ShopConfig,
-    calendar: ShopCalendar,
-    entries: Vec<Entry>,
-    by_sku: HashMap<String, usize>,
+    pub shop: ShopConfig,
+    pub records: Vec<StockRecord>,
 }
 
-/// One variant: the record as the merchant wrote it, and its checked form.
-#[derive(Debug, Clone)]
-pub struct Entry {
-    pub record: StockRecord,
-    pub stock: Stock,
-}
-
-/// The file format: the availability response's own shape.
-#[derive(Debug, Deserialize)]
-struct CatalogFile {
+/// The file format, and the JSON upload's: the availability response's own shape.
+#[derive(Debug, Default, Deserialize)]
+pub struct StockUpload {
+    /// A new calendar, when given.
     #[serde(default)]
-    shop: ShopConfig,
-    items: Vec<StockRecord>,
+    pub shop: Option<ShopConfig>,
+    pub items: Vec<StockRecord>,
+}
+
+/// One problem with one record, as a `422` lists them: which record (its position in the
+/// upload, counted from 1, or its line in a CSV file), which SKU, which field, and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RecordProblem {
+    pub record: usize,
+    pub sku: Option<String>,
+    pub field: String,
+    pub message: String,
 }
 
 /// Why a catalog cannot be used.
@@ -49,7 +49,7 @@ pub enum CatalogError {
         path: PathBuf,
         error: String,
     },
-    Invalid(String),
+    Invalid(Vec<RecordProblem>),
 }
 
 impl fmt::Display for CatalogError {
@@ -63,40 +63,90 @@ impl fmt::Display for CatalogError {
                 "the catalog {} is not {{\"shop\": {{..}}, \"items\": [..]}}: {error}",
                 path.display()
             ),
-            Self::Invalid(detail) => write!(f, "the catalog is not valid: {detail}"),
+            Self::Invalid(problems) => {
+                f.write_str("the catalog is not valid:")?;
+                for problem in problems {
+                    let sku = problem.sku.as_deref().unwrap_or("no sku");
+                    write!(
+                        f,
+                        "\n  item {} ({sku}): {}",
+                        problem.record, problem.message
+                    )?;
+                }
+                Ok(())
+            }
         }
     }
 }
 
 impl std::error::Error for CatalogError {}
 
-impl Catalog {
-    /// Checks the shop and every record; SKUs must be unique (after trimming, as the domain
-    /// trims them).
-    pub fn new(shop: ShopConfig, records: Vec<StockRecord>) -> Result<Self, CatalogError> {
-        let calendar = ShopCalendar::from_config(&shop)
-            .map_err(|error| CatalogError::Invalid(format!("shop: {error}")))?;
-        let mut entries = Vec::with_capacity(records.len());
-        let mut by_sku = HashMap::with_capacity(records.len());
-        for (index, record) in records.into_iter().enumerate() {
-            let stock = Stock::from_record(&record).map_err(|error| {
-                let sku = record.sku.as_deref().unwrap_or("(no sku)");
-                CatalogError::Invalid(format!("item {} ({sku}): {error}", index + 1))
-            })?;
-            if by_sku.insert(stock.sku.clone(), entries.len()).is_some() {
-                return Err(CatalogError::Invalid(format!(
-                    "the sku {:?} appears twice",
-                    stock.sku
-                )));
-            }
-            entries.push(Entry { record, stock });
+/// Checks a calendar: the domain's rules, and a time zone this server knows.
+pub fn check_shop(shop: &ShopConfig) -> Result<ShopCalendar, RecordProblem> {
+    let problem = |message: String| RecordProblem {
+        record: 0,
+        sku: None,
+        field: "shop".to_owned(),
+        message,
+    };
+    let calendar = ShopCalendar::from_config(shop).map_err(|error| problem(error.message()))?;
+    if let Some(zone) = calendar.time_zone.as_deref()
+        && clock::zone(zone).is_none()
+    {
+        return Err(problem(format!(
+            "`time_zone` {zone:?} is not a time zone this server knows (IANA names such as \
+             \"Europe/Berlin\")"
+        )));
+    }
+    Ok(calendar)
+}
+
+/// Checks every record (`positions`: how to name each in a problem, by default its place
+/// counted from 1): the domain's rules for stored stock, every batch with an `id`, and each SKU
+/// once (after trimming, as the domain trims it). All problems, or none.
+pub fn check_records(
+    records: &[StockRecord],
+    positions: Option<&[usize]>,
+) -> Result<(), Vec<RecordProblem>> {
+    let mut problems = Vec::new();
+    let mut seen: Vec<String> = Vec::with_capacity(records.len());
+    for (index, record) in records.iter().enumerate() {
+        let position = positions
+            .and_then(|positions| positions.get(index).copied())
+            .unwrap_or(index + 1);
+        let sku = record
+            .sku
+            .as_deref()
+            .map(str::trim)
+            .filter(|sku| !sku.is_empty());
+        let problem = |field: &str, message: String| RecordProblem {
+            record: position,
+            sku: sku.map(str::to_owned),
+            field: field.to_owned(),
+            message,
+        };
+        match Stock::from_stored_record(record) {
+            Err(error) => problems.push(problem(error.field(), error.message())),
+            Ok(stock) if seen.contains(&stock.sku) => problems.push(problem(
+                "sku",
+                format!("the sku {:?} appears twice", stock.sku),
+            )),
+            Ok(stock) => seen.push(stock.sku),
         }
-        Ok(Self {
-            shop,
-            calendar,
-            entries,
-            by_sku,
-        })
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
+}
+
+impl Catalog {
+    /// Checks the shop and every record.
+    pub fn new(shop: ShopConfig, records: Vec<StockRecord>) -> Result<Self, CatalogError> {
+        check_shop(&shop).map_err(|problem| CatalogError::Invalid(vec![problem]))?;
+        check_records(&records, None).map_err(CatalogError::Invalid)?;
+        Ok(Self { shop, records })
     }
 
     pub fn from_file(path: &Path) -> Result<Self, CatalogError> {
@@ -104,61 +154,29 @@ impl Catalog {
             path: path.to_owned(),
             error,
         })?;
-        let file: CatalogFile =
+        let file: StockUpload =
             serde_json::from_str(&text).map_err(|error| CatalogError::Parse {
                 path: path.to_owned(),
                 error: error.to_string(),
             })?;
-        Self::new(file.shop, file.items)
+        Self::new(file.shop.unwrap_or_default(), file.items)
     }
 
-    pub fn shop(&self) -> &ShopConfig {
-        &self.shop
-    }
-
-    pub fn calendar(&self) -> &ShopCalendar {
-        &self.calendar
-    }
-
-    pub fn entries(&self) -> &[Entry] {
-        &self.entries
-    }
-
-    pub fn get(&self, sku: &str) -> Option<&Entry> {
-        self.by_sku.get(sku).map(|&index| &self.entries[index])
+    #[cfg(test)]
+    pub fn get(&self, sku: &str) -> Option<&StockRecord> {
+        self.records
+            .iter()
+            .find(|record| record.sku.as_deref().map(str::trim) == Some(sku))
     }
 }
 
-/// Where the catalog comes from. The demo catalog is rebuilt when the date changes, so a server
-/// left running for weeks still shows dates in the future.
-#[derive(Debug)]
-pub enum CatalogSource {
-    Fixed(Arc<Catalog>),
-    Demo(Mutex<(NaiveDate, Arc<Catalog>)>),
-}
-
-impl CatalogSource {
-    pub fn load(path: Option<&Path>, today: NaiveDate) -> Result<Self, CatalogError> {
-        Ok(match path {
-            Some(path) => Self::Fixed(Arc::new(Catalog::from_file(path)?)),
-            None => Self::Demo(Mutex::new((today, Arc::new(demo::catalog(today)?)))),
-        })
-    }
-
-    /// The catalog to answer with on `today`.
-    pub fn current(&self, today: NaiveDate) -> Result<Arc<Catalog>, CatalogError> {
-        match self {
-            Self::Fixed(catalog) => Ok(Arc::clone(catalog)),
-            Self::Demo(cell) => {
-                // The cell holds no invariant a panic could break half-way, so a poisoned lock
-                // is still safe to use.
-                let mut cell = cell.lock().unwrap_or_else(PoisonError::into_inner);
-                if cell.0 != today {
-                    *cell = (today, Arc::new(demo::catalog(today)?));
-                }
-                Ok(Arc::clone(&cell.1))
-            }
-        }
+/// The catalog the server starts with, and whether it replaces the stock there is: a merchant's
+/// file seeds a database that holds no stock yet; the demo catalog, dated from today, replaces
+/// the demo stock at every start.
+pub fn at_start_up(path: Option<&Path>, today: NaiveDate) -> Result<(Catalog, bool), CatalogError> {
+    match path {
+        Some(path) => Ok((Catalog::from_file(path)?, false)),
+        None => Ok((demo::catalog(today)?, true)),
     }
 }
 
@@ -166,35 +184,65 @@ impl CatalogSource {
 mod tests {
     use super::*;
 
-    fn record(sku: &str) -> StockRecord {
-        StockRecord {
-            sku: Some(sku.to_owned()),
-            ..StockRecord::default()
-        }
+    fn record(json: &str) -> StockRecord {
+        serde_json::from_str(json).expect("JSON")
     }
 
     #[test]
-    fn rejects_duplicates_and_bad_records_with_the_sku() {
-        let duplicate = Catalog::new(ShopConfig::default(), vec![record("A"), record(" A ")]);
-        assert!(
-            matches!(duplicate, Err(CatalogError::Invalid(detail)) if detail.contains("twice"))
+    fn every_problem_is_named_by_record_sku_and_field() {
+        let records = [
+            record(r#"{"sku": "A"}"#),
+            record(r#"{"sku": " A "}"#),
+            record(r#"{"sku": "B", "backordered": -1}"#),
+            record(r#"{"sku": "C", "incoming": [{"quantity": 4, "expected": "2030-01-01"}]}"#),
+            record(r#"{"on_hand": 3}"#),
+        ];
+        let problems = check_records(&records, None).expect_err("problems");
+        let named: Vec<(usize, Option<&str>, &str)> = problems
+            .iter()
+            .map(|problem| {
+                (
+                    problem.record,
+                    problem.sku.as_deref(),
+                    problem.field.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            named,
+            [
+                (2, Some("A"), "sku"),
+                (3, Some("B"), "backordered"),
+                (4, Some("C"), "incoming.id"),
+                (5, None, "sku"),
+            ]
         );
-        let negative = StockRecord {
-            backordered: Some(-1),
-            ..record("B")
-        };
-        let bad = Catalog::new(ShopConfig::default(), vec![record("A"), negative]);
-        assert!(matches!(bad, Err(CatalogError::Invalid(detail)) if detail.contains("item 2 (B)")));
     }
 
     #[test]
-    fn the_demo_catalog_follows_the_date() {
+    fn a_time_zone_must_be_one_the_server_knows() {
+        let shop = ShopConfig {
+            time_zone: Some("Mars/Olympus_Mons".to_owned()),
+            ..ShopConfig::default()
+        };
+        assert!(check_shop(&shop).is_err_and(|problem| problem.message.contains("Mars")));
+        let shop = ShopConfig {
+            time_zone: Some("Europe/Berlin".to_owned()),
+            ..ShopConfig::default()
+        };
+        assert!(check_shop(&shop).is_ok());
+    }
+
+    #[test]
+    fn the_demo_catalog_is_dated_from_today_and_replaces_the_demo_stock() {
         let day = |d| NaiveDate::from_ymd_opt(2030, 3, d).expect("a valid date");
-        let source = CatalogSource::load(None, day(1)).expect("the demo catalog is valid");
-        let first = source.current(day(1)).expect("valid");
-        let same = source.current(day(1)).expect("valid");
-        assert!(Arc::ptr_eq(&first, &same));
-        let next = source.current(day(2)).expect("valid");
-        assert!(!Arc::ptr_eq(&first, &next));
+        let (first, replace) = at_start_up(None, day(1)).expect("the demo catalog is valid");
+        let (next, _) = at_start_up(None, day(2)).expect("valid");
+        assert!(replace);
+        assert_ne!(
+            first.get("SCARF-GREY"),
+            next.get("SCARF-GREY"),
+            "dated from the day it starts"
+        );
     }
 }

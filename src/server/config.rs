@@ -45,6 +45,9 @@ pub struct Config {
     pub www: PathBuf,
     /// Requests per minute per client on POST and DELETE; 0 disables the limit.
     pub rate_limit_per_minute: u32,
+    /// Serves `POST /api/sweep {"today": …}`, a sweep at a chosen date, for end-to-end tests.
+    /// No flag or variable sets it: a normal run never has the route.
+    pub sweep_route: bool,
 }
 
 impl Default for Config {
@@ -57,6 +60,7 @@ impl Default for Config {
             admin_token: None,
             www: PathBuf::from("www"),
             rate_limit_per_minute: 20,
+            sweep_route: false,
         }
     }
 }
@@ -160,6 +164,7 @@ impl Command {
                 })?,
                 None => defaults.rate_limit_per_minute,
             },
+            sweep_route: false,
         };
         Ok(Self::Serve(config))
     }

@@ -22,6 +22,7 @@ pub fn catalog(today: NaiveDate) -> Result<Catalog, CatalogError> {
             .collect(),
         max_wait_days: Some(MAX_WAIT_DAYS),
         payment: Some("at_shipment".to_owned()),
+        ..ShopConfig::default()
     };
     let item = |sku: &str, name: &str| Item::new(today, sku, name);
     let mut records = vec![
@@ -170,11 +171,15 @@ impl Item {
         self
     }
 
+    /// A batch en route, named `PO-1`, `PO-2`, … within its record, as receipts refer to it.
     fn batch(mut self, quantity: i64, arrives_in_days: i64) -> Self {
         let expected = self.date(arrives_in_days);
-        self.record
-            .incoming
-            .push(IncomingRecord { quantity, expected });
+        let id = format!("PO-{}", self.record.incoming.len() + 1);
+        self.record.incoming.push(IncomingRecord {
+            id: Some(id),
+            quantity,
+            expected,
+        });
         self
     }
 
@@ -198,13 +203,15 @@ impl Item {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Availability, evaluate};
+    use crate::domain::{Availability, ShopCalendar, Stock, evaluate};
 
     /// The state a shopper wanting `quantity` units sees, whatever day the demo runs.
     fn check(today: NaiveDate, sku: &str, quantity: u32, expected: &str) {
         let catalog = catalog(today).expect("the demo catalog is valid");
-        let entry = catalog.get(sku).expect("the sku is in the demo catalog");
-        let evaluation = evaluate(&entry.stock, catalog.calendar(), quantity, today);
+        let record = catalog.get(sku).expect("the sku is in the demo catalog");
+        let stock = Stock::from_record(record).expect("a valid record");
+        let calendar = ShopCalendar::from_config(&catalog.shop).expect("a valid calendar");
+        let evaluation = evaluate(&stock, &calendar, quantity, today);
         let state = match evaluation.availability {
             Availability::OutOfStock { reason, .. } => format!("out_of_stock:{reason:?}"),
             other => other.state_name().to_owned(),
@@ -255,8 +262,8 @@ mod tests {
                 .nth(1)
                 .and_then(|rest| rest.split('"').next())
                 .expect("a sku");
-            let entry = catalog.get(sku).expect("the sku is in the demo catalog");
-            assert_eq!(Some(label), entry.stock.name.as_deref(), "{sku}");
+            let record = catalog.get(sku).expect("the sku is in the demo catalog");
+            assert_eq!(Some(label), record.name.as_deref(), "{sku}");
             labelled += 1;
         }
         assert!(labelled >= 20, "{labelled} items");
@@ -272,11 +279,6 @@ mod tests {
             }
         }
         assert!(catalog.get("ITEM-001").is_some() && catalog.get("ITEM-020").is_some());
-        assert!(
-            catalog
-                .entries()
-                .iter()
-                .all(|entry| entry.stock.name.is_some())
-        );
+        assert!(catalog.records.iter().all(|record| record.name.is_some()));
     }
 }

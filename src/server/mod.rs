@@ -1,9 +1,12 @@
 //! The reference endpoint `backorder-server` (feature `server`, native only).
 //!
 //! - [`config`]: flags and environment variables.
-//! - `catalog`, `demo`: the stock data, from a file or built from today.
-//! - `store`: requests in SQLite; the cap check and the insert are one transaction.
-//! - `availability`, `backorders`, `admin`: the API handlers.
+//! - `catalog`, `demo`: stock as merchants send it (a file, an upload) checked in full, and the
+//!   demo catalog built from today.
+//! - `store`: the stock, the requests and their history in SQLite; every change is one
+//!   transaction, and what follows from it is what `domain::review_line` decides.
+//! - `availability`, `backorders`, `stock`, `admin`: the API handlers.
+//! - `sweep`: the periodic review that applies what is due (late batches, deadlines).
 //! - `page`: the storefront pages, with fresh stock data inline.
 //! - `rate_limit`, `errors`, `access_log`: cross-cutting middleware.
 //! - `clock`, `secrets`: the only clock, and random tokens and constant-time comparison.
@@ -28,7 +31,9 @@ mod errors;
 mod page;
 mod rate_limit;
 mod secrets;
+mod stock;
 mod store;
+mod sweep;
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -40,8 +45,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::middleware::{from_fn, from_fn_with_state};
-use axum::routing::{any, delete, get, post};
-use chrono::NaiveDate;
+use axum::routing::{any, get, post, put};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -51,7 +55,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use config::{Command, Config, ConfigError, HELP};
 
-use catalog::{Catalog, CatalogError, CatalogSource};
+use catalog::CatalogError;
 use errors::ApiError;
 use rate_limit::RateLimiter;
 use store::{Store, StoreError};
@@ -63,44 +67,56 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wa
 /// What every handler shares. Cloning is cheap.
 #[derive(Debug, Clone)]
 pub struct AppState {
-    catalog: Arc<CatalogSource>,
     store: Arc<Store>,
     admin_token: Arc<str>,
     rate_limiter: Option<Arc<RateLimiter>>,
     www: PathBuf,
     allowed_origins: Vec<String>,
+    sweep_route: bool,
 }
 
 impl AppState {
-    /// Loads the catalog and opens the database; generates an admin token when none is set.
+    /// Opens the database, imports the catalog into it (see `catalog::at_start_up`) and reviews
+    /// every line once; generates an admin token when none is set.
     pub fn new(config: &Config) -> Result<Self, StartError> {
-        let catalog = CatalogSource::load(config.catalog.as_deref(), clock::today())?;
         let store = Store::open(&config.database)?;
+        let now = clock::now();
+        let (catalog, replace) = catalog::at_start_up(
+            config.catalog.as_deref(),
+            now.with_timezone(&chrono::Local).date_naive(),
+        )?;
+        let imported = store.import_catalog(&catalog.shop, &catalog.records, replace, now)?;
+        if !imported {
+            eprintln!(
+                "the database already holds stock, so the catalog file was not imported; change \
+                 stock with the stock API (POST /api/stock takes the same file)"
+            );
+        }
         let admin_token = config
             .admin_token
             .clone()
             .unwrap_or_else(|| secrets::random_token(32));
         Ok(Self {
-            catalog: Arc::new(catalog),
             store: Arc::new(store),
             admin_token: admin_token.into(),
             rate_limiter: RateLimiter::new(config.rate_limit_per_minute).map(Arc::new),
             www: config.www.clone(),
             allowed_origins: config.allowed_origins.clone(),
+            sweep_route: config.sweep_route,
         })
     }
 
-    /// The token that opens the admin listing.
+    /// The token that opens the admin routes.
     pub fn admin_token(&self) -> &str {
         &self.admin_token
     }
 
-    fn catalog(&self, today: NaiveDate) -> Result<Arc<Catalog>, ApiError> {
-        self.catalog.current(today).map_err(ApiError::internal)
-    }
-
     fn rate_limiter(&self) -> Option<&RateLimiter> {
         self.rate_limiter.as_deref()
+    }
+
+    fn store(&self) -> &Store {
+        &self.store
     }
 
     /// Runs blocking database work off the async threads.
@@ -114,15 +130,37 @@ impl AppState {
             .map_err(ApiError::internal)?
             .map_err(ApiError::internal)
     }
+
+    /// The periodic sweep, while the returned handle lives.
+    fn sweeping(&self) -> JoinHandle<()> {
+        sweep::every(self.clone(), sweep::INTERVAL)
+    }
 }
 
 /// The whole application: the API, the static storefront, and the layers around both.
 pub fn router(state: AppState) -> Router {
-    let api = Router::new()
+    let mut api = Router::new()
         .route("/api/availability", get(availability::get))
         .route("/api/backorders", post(backorders::create).get(admin::list))
         .route("/api/backorders.csv", get(admin::csv))
-        .route("/api/backorders/{id}", delete(backorders::cancel))
+        .route(
+            "/api/backorders/{id}",
+            get(backorders::status).delete(backorders::cancel),
+        )
+        .route("/api/backorders/{id}/consent", post(backorders::consent))
+        .route("/api/backorders/{id}/ship", post(admin::ship))
+        .route(
+            "/api/stock",
+            get(stock::list)
+                .post(stock::upload)
+                .layer(DefaultBodyLimit::max(stock::MAX_UPLOAD_BYTES)),
+        )
+        .route("/api/stock/{sku}", put(stock::replace))
+        .route("/api/stock/{sku}/receipts", post(stock::receive));
+    if state.sweep_route {
+        api = api.route("/api/sweep", post(sweep::at));
+    }
+    let api = api
         .route("/api/{*rest}", any(errors::not_found))
         .layer(from_fn_with_state(state.clone(), rate_limit::limit))
         .layer(DefaultBodyLimit::max(backorders::MAX_BODY_BYTES))
@@ -155,7 +193,7 @@ fn cors(origins: &[String]) -> CorsLayer {
         .filter_map(|origin| HeaderValue::from_str(origin).ok());
     CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
-        .allow_methods([Method::GET, Method::POST, Method::DELETE])
+        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
         .allow_headers([
             header::CONTENT_TYPE,
             header::AUTHORIZATION,
@@ -172,6 +210,7 @@ pub struct Server {
     admin_token: String,
     shutdown: Option<oneshot::Sender<()>>,
     task: JoinHandle<std::io::Result<()>>,
+    sweeping: JoinHandle<()>,
 }
 
 impl Server {
@@ -186,6 +225,7 @@ impl Server {
 
     /// Stops accepting connections, lets requests in flight finish, and waits for the end.
     pub async fn stop(mut self) -> Result<(), StartError> {
+        self.sweeping.abort();
         if let Some(shutdown) = self.shutdown.take() {
             // An error means the server already stopped, which is what was asked.
             let _ = shutdown.send(());
@@ -208,6 +248,7 @@ pub async fn start(config: Config) -> Result<Server, StartError> {
         .local_addr()
         .map_err(|error| StartError::Bind(config.listen, error))?;
     let (shutdown, stopped) = oneshot::channel::<()>();
+    let sweeping = state.sweeping();
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)
@@ -222,6 +263,7 @@ pub async fn start(config: Config) -> Result<Server, StartError> {
         admin_token,
         shutdown: Some(shutdown),
         task,
+        sweeping,
     })
 }
 

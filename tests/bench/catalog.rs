@@ -24,6 +24,7 @@ pub fn shop() -> ShopConfig {
         holidays: Vec::new(),
         max_wait_days: Some(90),
         payment: Some("at_shipment".to_owned()),
+        ..ShopConfig::default()
     }
 }
 
@@ -85,8 +86,11 @@ pub fn collection(today: NaiveDate, count: usize) -> Vec<StockRecord> {
         .collect()
 }
 
+/// A batch of `quantity` arriving `days` after `today`; its id names both, so a record's
+/// batches have ids of their own as stored stock needs.
 pub fn batch(quantity: i64, today: NaiveDate, days: u64) -> IncomingRecord {
     IncomingRecord {
+        id: Some(format!("PO-{days}-{quantity}")),
         quantity,
         expected: in_days(today, days),
     }

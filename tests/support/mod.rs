@@ -82,14 +82,14 @@ fn catalog() -> Value {
         "shop": {"max_wait_days": 90, "payment": "at_shipment"},
         "items": [
             {"sku": "CAP-10", "on_hand": 0, "backorders": "allow",
-             "incoming": [{"quantity": 10, "expected": in_days(20)}]},
+             "incoming": [{"id": "PO-1", "quantity": 10, "expected": in_days(20)}]},
             {"sku": "PROMISED", "on_hand": 0, "backorders": "allow", "backordered": 5,
-             "incoming": [{"quantity": 40, "expected": in_days(20)}]},
+             "incoming": [{"id": "PO-1", "quantity": 40, "expected": in_days(20)}]},
             {"sku": "RACE", "on_hand": 0, "backorders": "allow",
-             "incoming": [{"quantity": RACE_UNITS, "expected": in_days(15)}]},
+             "incoming": [{"id": "PO-1", "quantity": RACE_UNITS, "expected": in_days(15)}]},
             {"sku": "SHELF", "on_hand": 5},
             {"sku": "PARTIAL", "on_hand": 1, "backorders": "allow",
-             "incoming": [{"quantity": 2, "expected": in_days(10)}]},
+             "incoming": [{"id": "PO-1", "quantity": 2, "expected": in_days(10)}]},
         ]
     })
 }

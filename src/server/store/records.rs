@@ -3,9 +3,10 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::CheckedRequest;
+use crate::domain::{CheckedRequest, ShopConfig, StockRecord};
 
 /// A request that passed validation, ready to be stored: the checked fields, and what the
 /// record keeps beside them.
@@ -46,7 +47,7 @@ pub struct Accepted {
 /// What the rules grant a request: its date, and the units promised before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Granted {
-    pub expected_date: Option<chrono::NaiveDate>,
+    pub expected_date: Option<NaiveDate>,
     pub units_ahead: u32,
 }
 
@@ -74,22 +75,79 @@ pub enum Cancellation {
     AlreadyCancelled {
         cancelled_at: String,
     },
+    /// It has shipped: there is nothing left to cancel.
+    Shipped,
     /// No such id, or the token does not match: the two are not told apart.
     NotFound,
+}
+
+/// What became of an admin's "mark shipped".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Shipment {
+    Shipped {
+        shipped_at: String,
+    },
+    /// Only a request whose units are all set aside can ship.
+    NotReady {
+        status: String,
+    },
+    NotFound,
+}
+
+/// A request as its shopper sees it: `GET /api/backorders/{id}` (SPEC "The shopper sees the
+/// current truth").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RequestStatus {
+    pub id: String,
+    pub kind: String,
+    pub sku: String,
+    pub status: String,
+    pub quantity: u32,
+    pub allocated: u32,
+    pub queue_position: Option<u32>,
+    pub units_ahead: Option<u32>,
+    /// `T`: the ship date stated when it was taken.
+    pub stated_date: Option<String>,
+    /// When it ships now; `null` when it is ready, or when nothing en route covers it.
+    pub current_date: Option<String>,
+    pub needs_consent: bool,
+    pub consent_by: Option<String>,
+    pub cancelled_by: Option<String>,
+    pub refund_due: Option<String>,
+    pub history: Vec<HistoryRow>,
+}
+
+/// One entry of a request's history, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HistoryRow {
+    pub at: String,
+    pub what: String,
+    pub old_date: Option<String>,
+    pub new_date: Option<String>,
+    /// Which notice this step gives the shopper (`delay`, `consent`, `cancelled`), if any.
+    pub notice: Option<String>,
+    /// The last day that notice could be given (for a refund, the day it is due).
+    pub due: Option<String>,
+    pub units: Option<u32>,
 }
 
 /// One stored request, as the admin listing shows it (never with its cancel token).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RequestRow {
     pub id: String,
-    pub status: &'static str,
+    pub status: String,
     pub sku: String,
     pub kind: String,
     pub quantity: u32,
-    /// The current place in line, counting only requests still holding units.
+    pub allocated: u32,
+    /// The current place in line, counting only requests still in line.
     pub queue_position: Option<u32>,
+    /// `T`, the date stated when it was taken.
     pub expected_date: Option<String>,
     pub shown_expected_date: Option<String>,
+    pub current_date: Option<String>,
+    pub needs_consent: bool,
+    pub consent_by: Option<String>,
     pub email: String,
     pub name: Option<String>,
     pub consent_given: bool,
@@ -99,7 +157,53 @@ pub struct RequestRow {
     pub idempotency_key: String,
     pub created_at: Option<String>,
     pub received_at: String,
+    pub shipped_at: Option<String>,
     pub cancelled_at: Option<String>,
+    pub cancelled_by: Option<String>,
+    pub refund_due: Option<String>,
+    /// Units promised before it when it was taken.
+    pub units_ahead: Option<u32>,
+}
+
+/// A product as stored: the merchant's record, and the line's counters beside it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StockItem {
+    pub record: StockRecord,
+    /// Units set aside for requests that have not shipped.
+    pub set_aside: u32,
+    /// Units requests in line still wait for.
+    pub waiting: u32,
+    /// Requests in line.
+    pub in_line: u32,
+}
+
+/// The stock as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StockListing {
+    pub shop: ShopConfig,
+    pub items: Vec<StockItem>,
+}
+
+/// What a delivery did: "2 requests are ready, 1 partly filled, 0 to the shelf".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Receipt {
+    pub sku: String,
+    pub batch: Option<String>,
+    pub received: u32,
+    /// Units for orders taken through other channels, which were ahead in line.
+    pub to_other_channels: u32,
+    /// Requests now set aside in full.
+    pub ready: Vec<String>,
+    /// Requests with some units set aside and more awaited.
+    pub partly_filled: Vec<String>,
+    pub to_shelf: u32,
+}
+
+/// Why a receipt cannot be recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReceiptRefusal {
+    UnknownSku,
+    UnknownBatch,
 }
 
 /// A storage failure. The API answers `500`, so the client tries again.
@@ -110,7 +214,11 @@ pub enum StoreError {
         error: std::io::Error,
     },
     Sqlite(rusqlite::Error),
+    Migration(rusqlite_migration::Error),
+    Pool(String),
     Json(serde_json::Error),
+    /// What the database holds does not read (a record or a calendar the rules refuse).
+    Corrupt(String),
 }
 
 impl fmt::Display for StoreError {
@@ -120,7 +228,12 @@ impl fmt::Display for StoreError {
                 write!(f, "cannot create the folder {}: {error}", path.display())
             }
             Self::Sqlite(error) => write!(f, "database error: {error}"),
-            Self::Json(error) => write!(f, "cannot encode a response: {error}"),
+            Self::Migration(error) => write!(f, "cannot bring the database up to date: {error}"),
+            Self::Pool(error) => write!(f, "no database connection for reading: {error}"),
+            Self::Json(error) => write!(f, "cannot encode or read stored JSON: {error}"),
+            Self::Corrupt(detail) => {
+                write!(f, "the database holds data the rules refuse: {detail}")
+            }
         }
     }
 }
@@ -130,5 +243,11 @@ impl std::error::Error for StoreError {}
 impl From<rusqlite::Error> for StoreError {
     fn from(error: rusqlite::Error) -> Self {
         Self::Sqlite(error)
+    }
+}
+
+impl From<serde_json::Error> for StoreError {
+    fn from(error: serde_json::Error) -> Self {
+        Self::Json(error)
     }
 }

@@ -1,0 +1,180 @@
+//! A product's line: its requests in queue order, reviewed by the domain after every change,
+//! and what the review decided written down (requests, history, the stock row and counters).
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, Transaction, params};
+
+use super::stock::{calendar_of, record_of, write_record};
+use super::{IN_LINE, StoreError, date, text};
+use crate::domain::delay::{Awaiting, Promise};
+use crate::domain::{
+    Decision, Event, InLine, LineReview, MAX_QUANTITY, Status, Stock, Tracked, review_line,
+};
+use crate::server::clock;
+
+/// One request in line, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct LineRow {
+    pub id: String,
+    pub tracked: Tracked,
+    pub status: Status,
+}
+
+/// The line of `sku`, first in line first.
+pub(super) fn line_of(connection: &Connection, sku: &str) -> Result<Vec<LineRow>, StoreError> {
+    let mut statement = connection.prepare_cached(&format!(
+        "SELECT id, quantity, allocated, expected_date, promise_date, notices, awaiting_consent,
+                offered_date, consent_by, ships_by, status
+         FROM requests WHERE sku = ?1 AND {IN_LINE} ORDER BY seq"
+    ))?;
+    let rows = statement.query_map([sku], |row| {
+        let awaiting: bool = row.get(6)?;
+        let deadline = date(row.get(8)?);
+        let promise = Promise {
+            stated: date(row.get(3)?),
+            in_force: date(row.get(4)?),
+            notices: row.get(5)?,
+            awaiting: deadline.filter(|_| awaiting).map(|deadline| Awaiting {
+                offered: date(row.get(7).ok().flatten()),
+                deadline,
+            }),
+        };
+        let status: String = row.get(10)?;
+        Ok(LineRow {
+            id: row.get(0)?,
+            tracked: Tracked {
+                line: InLine {
+                    quantity: row.get(1)?,
+                    allocated: row.get(2)?,
+                },
+                promise,
+                current: date(row.get(9)?),
+            },
+            status: Status::parse(&status).unwrap_or(Status::Waiting),
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Reviews the line of `sku` at `now` (`freed` units just came to it: a delivery, or what a
+/// cancelled request held) and stores what the domain decided. Returns the review with the
+/// line it was made for.
+pub(super) fn review(
+    transaction: &Transaction,
+    sku: &str,
+    freed: u32,
+    now: DateTime<Utc>,
+) -> Result<(LineReview, Vec<LineRow>), StoreError> {
+    let calendar = calendar_of(transaction)?;
+    let Some(mut record) = record_of(transaction, sku)? else {
+        return Err(StoreError::Corrupt(format!("no stock record for {sku}")));
+    };
+    let stock = Stock::from_record(&record)
+        .map_err(|error| StoreError::Corrupt(format!("{sku}: {error}")))?;
+    let line = line_of(transaction, sku)?;
+    let tracked: Vec<Tracked> = line.iter().map(|row| row.tracked).collect();
+    let today = clock::shop_day(&calendar, now);
+    let reviewed = review_line(&stock, &calendar, &tracked, freed, today);
+    let at = clock::stamp(now);
+    for (row, decision) in line.iter().zip(&reviewed.decisions) {
+        store_decision(transaction, row, decision, &at)?;
+    }
+    if reviewed.to_other_channels > 0 || reviewed.shelf_change != 0 {
+        let owed = record.backordered.unwrap_or(0).max(0);
+        record.backordered = Some(owed - i64::from(reviewed.to_other_channels));
+        let shelf = record.on_hand.unwrap_or(0).max(0) + reviewed.shelf_change;
+        record.on_hand = Some(shelf.clamp(0, i64::from(MAX_QUANTITY)));
+        write_record(transaction, sku, &record, now)?;
+    }
+    count_line(transaction, sku)?;
+    Ok((reviewed, line))
+}
+
+fn store_decision(
+    transaction: &Transaction,
+    row: &LineRow,
+    decision: &Decision,
+    at: &str,
+) -> Result<(), StoreError> {
+    let unchanged = decision.allocated == row.tracked.line.allocated
+        && decision.current == row.tracked.current
+        && decision.promise == row.tracked.promise
+        && decision.status == row.status
+        && decision.events.is_empty();
+    if unchanged {
+        return Ok(());
+    }
+    let awaiting = decision.promise.awaiting;
+    let (cancelled_at, refund_due) = match decision.cancelled {
+        Some((_, refund_due)) => (Some(at.to_owned()), text(Some(refund_due))),
+        None => (None, None),
+    };
+    transaction.execute(
+        "UPDATE requests SET allocated = ?2, ships_by = ?3, promise_date = ?4, notices = ?5,
+             awaiting_consent = ?6, offered_date = ?7, consent_by = ?8, status = ?9,
+             cancelled_at = COALESCE(?10, cancelled_at),
+             cancelled_by = CASE WHEN ?10 IS NULL THEN cancelled_by ELSE 'no_consent' END,
+             refund_due = COALESCE(?11, refund_due)
+         WHERE id = ?1",
+        params![
+            row.id,
+            decision.allocated,
+            text(decision.current),
+            text(decision.promise.in_force),
+            decision.promise.notices,
+            awaiting.is_some(),
+            text(awaiting.and_then(|awaiting| awaiting.offered)),
+            text(awaiting.map(|awaiting| awaiting.deadline)),
+            decision.status.as_str(),
+            cancelled_at,
+            refund_due,
+        ],
+    )?;
+    for event in &decision.events {
+        append(transaction, &row.id, *event, at)?;
+    }
+    Ok(())
+}
+
+/// Appends one entry to a request's history.
+pub(super) fn append(
+    transaction: &Transaction,
+    id: &str,
+    event: Event,
+    at: &str,
+) -> Result<(), StoreError> {
+    let entry = event.entry();
+    transaction.execute(
+        "INSERT INTO history (request_id, at, what, old_date, new_date, notice, due, units)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            id,
+            at,
+            entry.what,
+            text(entry.old_date),
+            text(entry.new_date),
+            entry.notice,
+            text(entry.due),
+            entry.units,
+        ],
+    )?;
+    Ok(())
+}
+
+/// The counters of `sku`'s stock row, counted from its line (which the partial index keeps
+/// short: requests that shipped or were cancelled are not in it).
+pub(super) fn count_line(transaction: &Transaction, sku: &str) -> Result<(), StoreError> {
+    transaction.execute(
+        &format!(
+            "UPDATE stock SET
+                 set_aside = (SELECT COALESCE(SUM(allocated), 0) FROM requests
+                              WHERE sku = ?1 AND {IN_LINE}),
+                 waiting = (SELECT COALESCE(SUM(quantity - allocated), 0) FROM requests
+                            WHERE sku = ?1 AND {IN_LINE}),
+                 in_line = (SELECT COUNT(*) FROM requests WHERE sku = ?1 AND {IN_LINE})
+             WHERE sku = ?1"
+        ),
+        [sku],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,493 @@
+//! Requests: capture, the shopper's cancel and consent, the merchant's "shipped", and what the
+//! shopper and the shop's team read back.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+
+use super::line::{append, count_line, review};
+use super::records::{
+    Accepted, Cancellation, Granted, HistoryRow, NewRequest, RequestRow, RequestStatus, Shipment,
+    Submission,
+};
+use super::stock::{calendar_of, record_of, write_record};
+use super::{IN_LINE, Store, StoreError, date, text};
+use crate::domain::delay::{self, Awaiting, Promise};
+use crate::domain::{
+    CancelledBy, Event, InLine, MAX_QUANTITY, RequestKind, ShopCalendar, ShopDay, Status, Stock,
+    format_iso_date, hand_out,
+};
+use crate::server::{clock, secrets};
+
+/// What the decision sees: the product as a new shopper's page evaluates it (units the line
+/// waits for counted as promised), its calendar and the shop's day. `None` for an unknown SKU.
+pub struct Offered<'a> {
+    pub stock: Option<&'a Stock>,
+    pub calendar: &'a ShopCalendar,
+    pub today: ShopDay,
+}
+
+impl Store {
+    /// Stores `request` if `decide` grants it. A known idempotency key answers from what was
+    /// stored and never calls `decide`. Reads one row for the product, whatever the history.
+    pub fn submit<R>(
+        &self,
+        request: &NewRequest,
+        now: DateTime<Utc>,
+        decide: impl FnOnce(Offered) -> Result<Granted, R>,
+    ) -> Result<Submission<R>, StoreError> {
+        let mut connection = self.lock();
+        let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let known: Option<(String, String, String)> = transaction
+            .query_row(
+                "SELECT request_hash, response_json, status FROM requests WHERE idempotency_key = ?1",
+                [&request.checked.idempotency_key],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            )
+            .optional()?;
+        if let Some((hash, response, status)) = known {
+            return Ok(if hash != request.request_hash {
+                Submission::KeyReused
+            } else if status == Status::Cancelled.as_str() {
+                Submission::Cancelled
+            } else {
+                Submission::Replayed(response)
+            });
+        }
+        let calendar = calendar_of(&transaction)?;
+        let today = clock::shop_day(&calendar, now);
+        let sku = &request.checked.sku;
+        let row: Option<(String, u32, u32)> = transaction
+            .query_row(
+                "SELECT record_json, waiting, in_line FROM stock WHERE sku = ?1",
+                [sku],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            )
+            .optional()?;
+        let mut record = match &row {
+            Some((json, _, _)) => Some(serde_json::from_str::<crate::domain::StockRecord>(json)?),
+            None => None,
+        };
+        let (waiting, in_line) = row.as_ref().map_or((0, 0), |(_, w, l)| (*w, *l));
+        let offered = match &record {
+            Some(record) => Some(
+                Stock::from_record(record)
+                    .map_err(|error| StoreError::Corrupt(format!("{sku}: {error}")))?,
+            ),
+            None => None,
+        }
+        .map(|stock| Stock {
+            already_promised: stock.already_promised.saturating_add(waiting),
+            ..stock
+        });
+        let granted = match decide(Offered {
+            stock: offered.as_ref(),
+            calendar: &calendar,
+            today,
+        }) {
+            Ok(granted) => granted,
+            Err(refusal) => return Ok(Submission::Refused(refusal)),
+        };
+        let kind = request.checked.kind;
+        let holds_units = kind.reserves_units();
+        let expected_date = granted.expected_date.map(format_iso_date);
+        // The new row has the highest `seq`, so its place is right behind the whole line.
+        let accepted = Accepted {
+            id: secrets::request_id(),
+            queue_position: holds_units.then_some(in_line + 1),
+            expected_date: expected_date.clone(),
+            units_ahead: holds_units.then_some(granted.units_ahead),
+            cancel_token: secrets::random_token(32),
+            notifies: false,
+        };
+        // Before its release, a pre-order takes what is free on the shelf: its first shipment.
+        // (Earlier pre-orders took theirs when the shelf changed: the same rule as
+        // `domain::review_line`, for the one new request.)
+        let shelf = record
+            .as_ref()
+            .and_then(|record| record.on_hand)
+            .unwrap_or(0)
+            .clamp(0, i64::from(MAX_QUANTITY)) as u32;
+        let before_release = offered
+            .as_ref()
+            .and_then(|stock| stock.release_date)
+            .is_some_and(|release| release > today.date);
+        let allocated = if kind == RequestKind::Preorder && before_release {
+            let new = InLine {
+                quantity: request.checked.quantity,
+                allocated: 0,
+            };
+            hand_out(shelf, 0, &[new]).to_requests[0]
+        } else {
+            0
+        };
+        let status = if holds_units && allocated == request.checked.quantity {
+            Status::Ready
+        } else {
+            Status::Waiting
+        };
+        let response = serde_json::to_string(&accepted)?;
+        transaction.execute(
+            "INSERT INTO requests (id, sku, kind, holds_units, quantity, email, name, consent_text,
+                 consent_given, expected_date, shown_expected_date, locale, page, idempotency_key,
+                 request_hash, response_json, cancel_token, created_at, received_at, status,
+                 allocated, ships_by, promise_date, units_ahead)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                 ?18, ?19, ?20, ?21, ?22, ?10, ?23)",
+            params![
+                accepted.id,
+                sku,
+                kind.as_str(),
+                holds_units,
+                request.checked.quantity,
+                request.checked.email,
+                request.checked.name,
+                request.checked.consent_text,
+                request.consent_given,
+                expected_date,
+                request.shown_expected_date,
+                request.locale,
+                request.page,
+                request.checked.idempotency_key,
+                request.request_hash,
+                response,
+                accepted.cancel_token,
+                request.created_at,
+                request.received_at,
+                status.as_str(),
+                allocated,
+                (status != Status::Ready)
+                    .then_some(expected_date.clone())
+                    .flatten(),
+                accepted.units_ahead,
+            ],
+        )?;
+        let at = clock::stamp(now);
+        append(
+            &transaction,
+            &accepted.id,
+            Event::Created {
+                stated: granted.expected_date,
+            },
+            &at,
+        )?;
+        if allocated > 0 {
+            if let Some(record) = record.as_mut() {
+                record.on_hand = Some(i64::from(shelf - allocated));
+                write_record(&transaction, sku, record, now)?;
+            }
+            let set_aside = Event::SetAside {
+                units: allocated,
+                total: allocated,
+            };
+            append(&transaction, &accepted.id, set_aside, &at)?;
+            if status == Status::Ready {
+                append(&transaction, &accepted.id, Event::Ready, &at)?;
+            }
+        }
+        if holds_units {
+            count_line(&transaction, sku)?;
+        }
+        transaction.commit()?;
+        Ok(Submission::Created(accepted))
+    }
+
+    /// Cancels request `id` if `token` is its cancel token (`by` the shopper), or for the
+    /// merchant (`token: None`, after the admin token was checked). What it held goes to the
+    /// next in line.
+    pub fn cancel(
+        &self,
+        id: &str,
+        token: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Cancellation, StoreError> {
+        let mut connection = self.lock();
+        let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let Some(found) = find(&transaction, id, token)? else {
+            return Ok(Cancellation::NotFound);
+        };
+        let outcome = match found.status {
+            Status::Cancelled => Cancellation::AlreadyCancelled {
+                cancelled_at: found.cancelled_at.unwrap_or_default(),
+            },
+            Status::Shipped => Cancellation::Shipped,
+            _ => {
+                let at = clock::stamp(now);
+                let by = match token {
+                    Some(_) => CancelledBy::Shopper,
+                    None => CancelledBy::Merchant,
+                };
+                transaction.execute(
+                    "UPDATE requests SET status = 'cancelled', cancelled_at = ?2, cancelled_by = ?3
+                     WHERE id = ?1",
+                    params![id, at, by.as_str()],
+                )?;
+                append(&transaction, id, Event::Cancelled { by }, &at)?;
+                if found.holds_units {
+                    // Whatever it held is freed for the next in line; the dates of those
+                    // behind it may move up.
+                    review(&transaction, &found.sku, found.allocated, now)?;
+                }
+                Cancellation::Cancelled { cancelled_at: at }
+            }
+        };
+        transaction.commit()?;
+        Ok(outcome)
+    }
+
+    /// The merchant handed request `id` to the carrier: only a request set aside in full can
+    /// ship; its units leave the warehouse.
+    pub fn ship(&self, id: &str, now: DateTime<Utc>) -> Result<Shipment, StoreError> {
+        let mut connection = self.lock();
+        let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let Some(found) = find(&transaction, id, None)? else {
+            return Ok(Shipment::NotFound);
+        };
+        if found.status != Status::Ready {
+            return Ok(Shipment::NotReady {
+                status: found.status.as_str().to_owned(),
+            });
+        }
+        let at = clock::stamp(now);
+        transaction.execute(
+            "UPDATE requests SET status = 'shipped', shipped_at = ?2 WHERE id = ?1",
+            params![id, at],
+        )?;
+        append(&transaction, id, Event::Shipped, &at)?;
+        count_line(&transaction, &found.sku)?;
+        transaction.commit()?;
+        Ok(Shipment::Shipped { shipped_at: at })
+    }
+
+    /// The shopper's yes to a delay (`POST /api/backorders/{id}/consent`): the date offered
+    /// becomes the promise (`domain::delay::consent`). `None` for a wrong id or token, as for
+    /// every token-checked route.
+    pub fn consent(
+        &self,
+        id: &str,
+        token: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Status>, StoreError> {
+        let mut connection = self.lock();
+        let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let Some(found) = find(&transaction, id, Some(token))? else {
+            return Ok(None);
+        };
+        if found.status.is_active() && found.promise.needs_consent() {
+            let kept = delay::consent(found.promise);
+            transaction.execute(
+                "UPDATE requests SET promise_date = ?2, awaiting_consent = 0, offered_date = NULL,
+                     consent_by = NULL
+                 WHERE id = ?1",
+                params![id, text(kept.in_force)],
+            )?;
+            let at = clock::stamp(now);
+            append(
+                &transaction,
+                id,
+                Event::Consented {
+                    date: kept.in_force,
+                },
+                &at,
+            )?;
+        }
+        transaction.commit()?;
+        Ok(Some(found.status))
+    }
+
+    /// What the shopper holding `token` sees of request `id` (`None`: no such id, or another
+    /// token).
+    pub async fn status(
+        &self,
+        id: String,
+        token: String,
+    ) -> Result<Option<RequestStatus>, StoreError> {
+        self.read(move |connection| {
+            let Some(found) = find(connection, &id, Some(&token))? else {
+                return Ok(None);
+            };
+            let (queue_position, units_ahead) = match found.holds_units && found.status.is_active()
+            {
+                true => {
+                    let (ahead_requests, ahead_units): (u32, u32) = connection.query_row(
+                        &format!(
+                            "SELECT COUNT(*), COALESCE(SUM(quantity), 0) FROM requests
+                             WHERE sku = ?1 AND seq < ?2 AND {IN_LINE}"
+                        ),
+                        params![found.sku, found.seq],
+                        |row| Ok((row.get(0)?, row.get(1)?)),
+                    )?;
+                    let owed = record_of(connection, &found.sku)?
+                        .and_then(|record| record.backordered)
+                        .unwrap_or(0)
+                        .clamp(0, i64::from(MAX_QUANTITY)) as u32;
+                    (Some(ahead_requests + 1), Some(ahead_units + owed))
+                }
+                false => (None, None),
+            };
+            Ok(Some(RequestStatus {
+                id: found.id.clone(),
+                kind: found.kind.clone(),
+                sku: found.sku.clone(),
+                status: found.status.as_str().to_owned(),
+                quantity: found.quantity,
+                allocated: found.allocated,
+                queue_position,
+                units_ahead,
+                stated_date: text(found.promise.stated),
+                current_date: text(found.current),
+                needs_consent: found.promise.needs_consent() && found.status.is_active(),
+                consent_by: text(found.promise.awaiting.map(|awaiting| awaiting.deadline)),
+                cancelled_by: found.cancelled_by.clone(),
+                refund_due: found.refund_due.clone(),
+                history: history_of(connection, &id)?,
+            }))
+        })
+        .await
+    }
+
+    /// Every request, oldest first, with its current place in line.
+    pub async fn list(&self) -> Result<Vec<RequestRow>, StoreError> {
+        self.read(|connection| {
+            let mut statement = connection.prepare_cached(&format!(
+                "SELECT id, status, sku, kind, quantity, allocated,
+                     CASE WHEN {IN_LINE} THEN ROW_NUMBER() OVER (
+                         PARTITION BY sku, ({IN_LINE}) ORDER BY seq) END,
+                     expected_date, shown_expected_date, ships_by, awaiting_consent, consent_by,
+                     email, name, consent_given, consent_text, locale, page, idempotency_key,
+                     created_at, received_at, shipped_at, cancelled_at, cancelled_by, refund_due,
+                     units_ahead
+                 FROM requests ORDER BY seq"
+            ))?;
+            let rows = statement.query_map([], |row| {
+                let awaiting: bool = row.get(10)?;
+                let status: String = row.get(1)?;
+                Ok(RequestRow {
+                    id: row.get(0)?,
+                    needs_consent: awaiting
+                        && Status::parse(&status).is_some_and(Status::is_active),
+                    status,
+                    sku: row.get(2)?,
+                    kind: row.get(3)?,
+                    quantity: row.get(4)?,
+                    allocated: row.get(5)?,
+                    queue_position: row.get(6)?,
+                    expected_date: row.get(7)?,
+                    shown_expected_date: row.get(8)?,
+                    current_date: row.get(9)?,
+                    consent_by: row.get(11)?,
+                    email: row.get(12)?,
+                    name: row.get(13)?,
+                    consent_given: row.get(14)?,
+                    consent_text: row.get(15)?,
+                    locale: row.get(16)?,
+                    page: row.get(17)?,
+                    idempotency_key: row.get(18)?,
+                    created_at: row.get(19)?,
+                    received_at: row.get(20)?,
+                    shipped_at: row.get(21)?,
+                    cancelled_at: row.get(22)?,
+                    cancelled_by: row.get(23)?,
+                    refund_due: row.get(24)?,
+                    units_ahead: row.get(25)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+        .await
+    }
+}
+
+/// A stored request, as the routes that find one by id need it.
+struct Found {
+    id: String,
+    seq: i64,
+    sku: String,
+    kind: String,
+    holds_units: bool,
+    quantity: u32,
+    allocated: u32,
+    status: Status,
+    promise: Promise,
+    current: Option<NaiveDate>,
+    cancelled_at: Option<String>,
+    cancelled_by: Option<String>,
+    refund_due: Option<String>,
+}
+
+/// Request `id`, if `token` (when given) is its cancel token; the comparison takes the same
+/// time whatever matches.
+fn find(
+    connection: &Connection,
+    id: &str,
+    token: Option<&str>,
+) -> Result<Option<Found>, StoreError> {
+    let row = connection
+        .query_row(
+            "SELECT cancel_token, seq, sku, kind, holds_units, quantity, allocated, status,
+                 expected_date, promise_date, notices, awaiting_consent, offered_date, consent_by,
+                 ships_by, cancelled_at, cancelled_by, refund_due
+             FROM requests WHERE id = ?1",
+            [id],
+            |row| {
+                let awaiting: bool = row.get(11)?;
+                let deadline = date(row.get(13)?);
+                let status: String = row.get(7)?;
+                Ok((
+                    row.get::<_, String>(0)?,
+                    Found {
+                        id: id.to_owned(),
+                        seq: row.get(1)?,
+                        sku: row.get(2)?,
+                        kind: row.get(3)?,
+                        holds_units: row.get(4)?,
+                        quantity: row.get(5)?,
+                        allocated: row.get(6)?,
+                        status: Status::parse(&status).unwrap_or(Status::Waiting),
+                        promise: Promise {
+                            stated: date(row.get(8)?),
+                            in_force: date(row.get(9)?),
+                            notices: row.get(10)?,
+                            awaiting: match (awaiting, deadline) {
+                                (true, Some(deadline)) => Some(Awaiting {
+                                    offered: date(row.get(12)?),
+                                    deadline,
+                                }),
+                                _ => None,
+                            },
+                        },
+                        current: date(row.get(14)?),
+                        cancelled_at: row.get(15)?,
+                        cancelled_by: row.get(16)?,
+                        refund_due: row.get(17)?,
+                    },
+                ))
+            },
+        )
+        .optional()?;
+    let Some((stored_token, found)) = row else {
+        return Ok(None);
+    };
+    match token {
+        Some(token) if !secrets::secrets_match(token, &stored_token) => Ok(None),
+        _ => Ok(Some(found)),
+    }
+}
+
+fn history_of(connection: &Connection, id: &str) -> Result<Vec<HistoryRow>, StoreError> {
+    let mut statement = connection.prepare_cached(
+        "SELECT at, what, old_date, new_date, notice, due, units FROM history
+         WHERE request_id = ?1 ORDER BY seq",
+    )?;
+    let rows = statement.query_map([id], |row| {
+        Ok(HistoryRow {
+            at: row.get(0)?,
+            what: row.get(1)?,
+            old_date: row.get(2)?,
+            new_date: row.get(3)?,
+            notice: row.get(4)?,
+            due: row.get(5)?,
+            units: row.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

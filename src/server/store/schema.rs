@@ -1,0 +1,100 @@
+//! The database's schema, as numbered migrations applied at start-up (rusqlite_migration keeps
+//! the number in SQLite's `user_version`). A database newer than this binary is refused.
+
+use rusqlite_migration::{M, Migrations};
+
+/// Version 1: the requests as captured.
+const CAPTURED: &str = "
+CREATE TABLE IF NOT EXISTS requests (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    sku TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    holds_units INTEGER NOT NULL,
+    quantity INTEGER NOT NULL CHECK (quantity > 0),
+    email TEXT NOT NULL,
+    name TEXT,
+    consent_text TEXT NOT NULL,
+    consent_given INTEGER NOT NULL,
+    expected_date TEXT,
+    shown_expected_date TEXT,
+    locale TEXT,
+    page TEXT,
+    idempotency_key TEXT NOT NULL UNIQUE,
+    request_hash TEXT NOT NULL,
+    response_json TEXT NOT NULL,
+    cancel_token TEXT NOT NULL,
+    created_at TEXT,
+    received_at TEXT NOT NULL,
+    cancelled_at TEXT
+);
+CREATE INDEX IF NOT EXISTS requests_holding_units
+    ON requests (sku, seq) WHERE holds_units = 1 AND cancelled_at IS NULL;
+";
+
+/// Version 2: keeping the promise. Stock and the shop's calendar live here; each request has
+/// its lifecycle (status, units set aside, current date, where it stands under the delay rule)
+/// and an append-only history. Per-product counters sit in the stock row, so checking the cap
+/// and answering availability read one row per product, whatever the history holds.
+///
+/// `expected_date` stays the date stated at capture (`T`); `promise_date` is the date in force
+/// (`T`, or a revised date the shopper kept; `NULL` once they agreed to wait without one).
+const KEEPING_THE_PROMISE: &str = "
+CREATE TABLE shop (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    config_json TEXT NOT NULL
+);
+CREATE TABLE stock (
+    sku TEXT PRIMARY KEY,
+    position INTEGER NOT NULL,
+    record_json TEXT NOT NULL,
+    set_aside INTEGER NOT NULL DEFAULT 0 CHECK (set_aside >= 0),
+    waiting INTEGER NOT NULL DEFAULT 0 CHECK (waiting >= 0),
+    in_line INTEGER NOT NULL DEFAULT 0 CHECK (in_line >= 0),
+    updated_at TEXT NOT NULL
+);
+ALTER TABLE requests ADD COLUMN status TEXT NOT NULL DEFAULT 'waiting';
+ALTER TABLE requests ADD COLUMN allocated INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE requests ADD COLUMN ships_by TEXT;
+ALTER TABLE requests ADD COLUMN promise_date TEXT;
+ALTER TABLE requests ADD COLUMN notices INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE requests ADD COLUMN awaiting_consent INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE requests ADD COLUMN offered_date TEXT;
+ALTER TABLE requests ADD COLUMN consent_by TEXT;
+ALTER TABLE requests ADD COLUMN cancelled_by TEXT;
+ALTER TABLE requests ADD COLUMN refund_due TEXT;
+ALTER TABLE requests ADD COLUMN shipped_at TEXT;
+ALTER TABLE requests ADD COLUMN units_ahead INTEGER;
+UPDATE requests SET status = 'cancelled', cancelled_by = 'shopper' WHERE cancelled_at IS NOT NULL;
+UPDATE requests SET ships_by = expected_date, promise_date = expected_date;
+DROP INDEX requests_holding_units;
+CREATE INDEX requests_in_line ON requests (sku, seq)
+    WHERE holds_units = 1 AND status IN ('waiting', 'ready', 'delayed');
+CREATE TABLE history (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    request_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    what TEXT NOT NULL,
+    old_date TEXT,
+    new_date TEXT,
+    notice TEXT,
+    due TEXT,
+    units INTEGER
+);
+CREATE INDEX history_of_request ON history (request_id, seq);
+";
+
+/// Every migration, oldest first. Append only: a released migration never changes.
+pub fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(CAPTURED), M::up(KEEPING_THE_PROMISE)])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_migrations_are_valid() {
+        assert!(migrations().validate().is_ok());
+    }
+}

@@ -1,0 +1,341 @@
+//! Stock in the database: the shop's calendar and one row per product, the merchant's record
+//! beside the counters of its line.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+
+use super::line::review;
+use super::records::{Receipt, ReceiptRefusal, StockItem, StockListing, StoreError};
+use super::{IN_LINE, Store};
+use crate::domain::{MAX_QUANTITY, ShopCalendar, ShopConfig, StockRecord};
+use crate::server::clock;
+
+impl Store {
+    /// Imports a catalog at start-up. `replace` (the demo, dated from today) puts it in place of
+    /// the stock there is; otherwise it seeds a database that holds no stock yet and leaves one
+    /// that does alone, since the database is the truth from then on. Returns whether it
+    /// imported. Either way every line is reviewed against the stock it now has.
+    pub fn import_catalog(
+        &self,
+        shop: &ShopConfig,
+        records: &[StockRecord],
+        replace: bool,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let mut connection = self.lock();
+        let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let stocked: u32 =
+            transaction.query_row("SELECT COUNT(*) FROM stock", [], |row| row.get(0))?;
+        let import = replace || stocked == 0;
+        if import {
+            put_shop(&transaction, shop)?;
+            for record in records {
+                put_record(&transaction, record, now)?;
+            }
+            recount_all(&transaction)?;
+        }
+        for sku in skus_in_line(&transaction)? {
+            review(&transaction, &sku, 0, now)?;
+        }
+        transaction.commit()?;
+        Ok(import)
+    }
+
+    /// Replaces the records given (adding new products at the end), and the calendar when one
+    /// is given, in one transaction; then reviews each product's line. The records are checked
+    /// by the caller, all of them before any is stored.
+    pub fn put_stock(
+        &self,
+        shop: Option<&ShopConfig>,
+        records: &[StockRecord],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut connection = self.lock();
+        let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if let Some(shop) = shop {
+            put_shop(&transaction, shop)?;
+        }
+        for record in records {
+            put_record(&transaction, record, now)?;
+        }
+        let skus: Vec<String> = match shop {
+            // A new calendar moves every date.
+            Some(_) => skus_in_line(&transaction)?,
+            None => records.iter().filter_map(sku_of).collect(),
+        };
+        for sku in skus {
+            review(&transaction, &sku, 0, now)?;
+        }
+        transaction.commit()?;
+        Ok(())
+    }
+
+    /// Records a delivery of `quantity` units for `sku`, of batch `batch` when named (the batch
+    /// is then no longer en route, whatever it brought: a short delivery's rest, if it still
+    /// comes, is a new batch). The units go to the line first (`domain::review_line`).
+    pub fn receive(
+        &self,
+        sku: &str,
+        batch: Option<&str>,
+        quantity: u32,
+        now: DateTime<Utc>,
+    ) -> Result<Result<Receipt, ReceiptRefusal>, StoreError> {
+        let mut connection = self.lock();
+        let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let Some(mut record) = record_of(&transaction, sku)? else {
+            return Ok(Err(ReceiptRefusal::UnknownSku));
+        };
+        if let Some(batch) = batch {
+            let position = record
+                .incoming
+                .iter()
+                .position(|incoming| incoming.id.as_deref().map(str::trim) == Some(batch));
+            let Some(position) = position else {
+                return Ok(Err(ReceiptRefusal::UnknownBatch));
+            };
+            record.incoming.remove(position);
+            write_record(&transaction, sku, &record, now)?;
+        }
+        let (reviewed, line) = review(&transaction, sku, quantity, now)?;
+        let mut ready = Vec::new();
+        let mut partly_filled = Vec::new();
+        for (decision, request) in reviewed.decisions.iter().zip(&line) {
+            let set_aside = decision
+                .events
+                .iter()
+                .any(|event| matches!(event, crate::domain::Event::SetAside { .. }));
+            if decision.events.contains(&crate::domain::Event::Ready) {
+                ready.push(request.id.clone());
+            } else if set_aside {
+                partly_filled.push(request.id.clone());
+            }
+        }
+        transaction.commit()?;
+        Ok(Ok(Receipt {
+            sku: sku.to_owned(),
+            batch: batch.map(str::to_owned),
+            received: quantity,
+            to_other_channels: reviewed.to_other_channels,
+            ready,
+            partly_filled,
+            to_shelf: u32::try_from(reviewed.shelf_change.max(0)).unwrap_or(0),
+        }))
+    }
+
+    /// Reviews every line on the shop's day at `now`: dates that passed, deadlines that ran
+    /// out. Idempotent: a second sweep at the same instant changes nothing.
+    pub fn sweep(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
+        let mut connection = self.lock();
+        let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let skus = skus_in_line(&transaction)?;
+        for sku in &skus {
+            review(&transaction, sku, 0, now)?;
+        }
+        transaction.commit()?;
+        Ok(skus.len())
+    }
+
+    /// A sweep as if at noon on `date` in the shop's time zone (`POST /api/sweep`, tests only).
+    pub fn sweep_on(&self, date: chrono::NaiveDate) -> Result<usize, StoreError> {
+        let calendar = calendar_of(&self.lock())?;
+        self.sweep(clock::noon(&calendar, date))
+    }
+
+    /// The availability response's parts: the calendar, and each product's record with
+    /// `backordered` counting the units the line still waits for (`None`: every product).
+    /// One row per product, whatever the history holds.
+    pub async fn availability(
+        &self,
+        skus: Option<Vec<String>>,
+    ) -> Result<(ShopConfig, Vec<StockRecord>), StoreError> {
+        self.read(move |connection| {
+            let shop = shop_of(connection)?;
+            let items = match skus {
+                Some(skus) => {
+                    let mut statement = connection
+                        .prepare_cached("SELECT record_json, waiting FROM stock WHERE sku = ?1")?;
+                    let mut items = Vec::with_capacity(skus.len());
+                    for sku in &skus {
+                        let row = statement
+                            .query_row([sku], |row| Ok((row.get::<_, String>(0)?, row.get(1)?)))
+                            .optional()?;
+                        if let Some((json, waiting)) = row {
+                            items.push(for_shoppers(&json, waiting)?);
+                        }
+                    }
+                    items
+                }
+                None => {
+                    let mut statement = connection.prepare_cached(
+                        "SELECT record_json, waiting FROM stock ORDER BY position",
+                    )?;
+                    let rows = statement
+                        .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get(1)?)))?;
+                    let mut items = Vec::new();
+                    for row in rows {
+                        let (json, waiting) = row?;
+                        items.push(for_shoppers(&json, waiting)?);
+                    }
+                    items
+                }
+            };
+            Ok((shop, items))
+        })
+        .await
+    }
+
+    /// The stock as stored, with each line's counters (`GET /api/stock`).
+    pub async fn stock_listing(&self) -> Result<StockListing, StoreError> {
+        self.read(|connection| {
+            let shop = shop_of(connection)?;
+            let mut statement = connection.prepare_cached(
+                "SELECT record_json, set_aside, waiting, in_line FROM stock ORDER BY position",
+            )?;
+            let rows = statement.query_map([], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get(1)?,
+                    row.get(2)?,
+                    row.get(3)?,
+                ))
+            })?;
+            let mut items = Vec::new();
+            for row in rows {
+                let (json, set_aside, waiting, in_line) = row?;
+                items.push(StockItem {
+                    record: serde_json::from_str(&json)?,
+                    set_aside,
+                    waiting,
+                    in_line,
+                });
+            }
+            Ok(StockListing { shop, items })
+        })
+        .await
+    }
+}
+
+/// The record as a shopper's page evaluates it: units the line waits for count as promised,
+/// on top of what other channels are owed.
+fn for_shoppers(json: &str, waiting: u32) -> Result<StockRecord, StoreError> {
+    let mut record: StockRecord = serde_json::from_str(json)?;
+    if waiting > 0 {
+        let owed = record.backordered.unwrap_or(0).max(0);
+        record.backordered = Some((owed + i64::from(waiting)).min(i64::from(MAX_QUANTITY)));
+    }
+    Ok(record)
+}
+
+pub(super) fn shop_of(connection: &Connection) -> Result<ShopConfig, StoreError> {
+    let json: Option<String> = connection
+        .query_row("SELECT config_json FROM shop WHERE id = 1", [], |row| {
+            row.get(0)
+        })
+        .optional()?;
+    match json {
+        Some(json) => Ok(serde_json::from_str(&json)?),
+        None => Ok(ShopConfig::default()),
+    }
+}
+
+pub(super) fn calendar_of(connection: &Connection) -> Result<ShopCalendar, StoreError> {
+    let shop = shop_of(connection)?;
+    ShopCalendar::from_config(&shop).map_err(|error| StoreError::Corrupt(error.message()))
+}
+
+fn put_shop(transaction: &Transaction, shop: &ShopConfig) -> Result<(), StoreError> {
+    transaction.execute(
+        "INSERT INTO shop (id, config_json) VALUES (1, ?1)
+         ON CONFLICT (id) DO UPDATE SET config_json = excluded.config_json",
+        [serde_json::to_string(shop)?],
+    )?;
+    Ok(())
+}
+
+fn sku_of(record: &StockRecord) -> Option<String> {
+    record
+        .sku
+        .as_deref()
+        .map(str::trim)
+        .filter(|sku| !sku.is_empty())
+        .map(str::to_owned)
+}
+
+/// Stores a checked record in place of the one there is (its counters stay), or as a new
+/// product at the end.
+fn put_record(
+    transaction: &Transaction,
+    record: &StockRecord,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let Some(sku) = sku_of(record) else {
+        return Err(StoreError::Corrupt(
+            "a stock record without a sku".to_owned(),
+        ));
+    };
+    let record = StockRecord {
+        sku: Some(sku.clone()),
+        ..record.clone()
+    };
+    transaction.execute(
+        "INSERT INTO stock (sku, position, record_json, updated_at)
+         VALUES (?1, (SELECT COALESCE(MAX(position), 0) + 1 FROM stock), ?2, ?3)
+         ON CONFLICT (sku) DO UPDATE SET record_json = excluded.record_json,
+             updated_at = excluded.updated_at",
+        params![sku, serde_json::to_string(&record)?, clock::stamp(now)],
+    )?;
+    Ok(())
+}
+
+pub(super) fn write_record(
+    transaction: &Transaction,
+    sku: &str,
+    record: &StockRecord,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    transaction.execute(
+        "UPDATE stock SET record_json = ?2, updated_at = ?3 WHERE sku = ?1",
+        params![sku, serde_json::to_string(record)?, clock::stamp(now)],
+    )?;
+    Ok(())
+}
+
+/// The merchant's record for `sku`, as stored.
+pub(super) fn record_of(
+    connection: &Connection,
+    sku: &str,
+) -> Result<Option<StockRecord>, StoreError> {
+    let json: Option<String> = connection
+        .query_row(
+            "SELECT record_json FROM stock WHERE sku = ?1",
+            [sku],
+            |row| row.get(0),
+        )
+        .optional()?;
+    Ok(match json {
+        Some(json) => Some(serde_json::from_str(&json)?),
+        None => None,
+    })
+}
+
+fn skus_in_line(connection: &Connection) -> Result<Vec<String>, StoreError> {
+    let mut statement = connection.prepare_cached(&format!(
+        "SELECT DISTINCT sku FROM requests WHERE {IN_LINE} ORDER BY sku"
+    ))?;
+    let rows = statement.query_map([], |row| row.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The counters of every product, counted afresh from its requests (after an import).
+fn recount_all(transaction: &Transaction) -> Result<(), StoreError> {
+    transaction.execute_batch(&format!(
+        "UPDATE stock SET
+             set_aside = (SELECT COALESCE(SUM(allocated), 0) FROM requests
+                          WHERE requests.sku = stock.sku AND {IN_LINE}),
+             waiting = (SELECT COALESCE(SUM(quantity - allocated), 0) FROM requests
+                        WHERE requests.sku = stock.sku AND {IN_LINE}),
+             in_line = (SELECT COUNT(*) FROM requests
+                        WHERE requests.sku = stock.sku AND {IN_LINE});"
+    ))?;
+    Ok(())
+}

@@ -1,0 +1,508 @@
+//! The store on real SQLite files: capture, replays, the line filled in order, units handed on,
+//! the numbers adding up under concurrent changes, the sweep, and the schema's versions.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use chrono::{DateTime, Utc};
+
+use super::records::{Accepted, Receipt};
+use super::*;
+use crate::domain::{CheckedRequest, RequestKind, ShopConfig, Stock, StockRecord, offer};
+
+/// A fresh database file, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new() -> Self {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let folder = std::env::temp_dir().join(format!(
+            "backorder-store-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&folder);
+        Self(folder)
+    }
+
+    fn path(&self) -> PathBuf {
+        self.0.join("store.sqlite3")
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Noon UTC on `date`: the server's zone in tests is UTC or near it, so the shop's day is
+/// `date`.
+fn at(date: &str) -> DateTime<Utc> {
+    format!("{date}T12:00:00Z").parse().expect("an instant")
+}
+
+fn record(json: &str) -> StockRecord {
+    serde_json::from_str(json).expect("a stock record")
+}
+
+/// A store with one product, `A`: 10 units arriving 2030-02-01 (batch PO-1), 10 on 2030-02-15.
+fn store_with_a(scratch: &Scratch) -> Store {
+    let store = Store::open(&scratch.path()).expect("a store");
+    let shop = ShopConfig {
+        time_zone: Some("UTC".to_owned()),
+        ..ShopConfig::default()
+    };
+    let a = record(
+        r#"{"sku": "A", "backorders": "allow", "incoming": [
+            {"id": "PO-1", "quantity": 10, "expected": "2030-02-01"},
+            {"id": "PO-2", "quantity": 10, "expected": "2030-02-15"}]}"#,
+    );
+    store
+        .import_catalog(&shop, &[a], false, at("2030-01-01"))
+        .expect("imported");
+    store
+}
+
+fn request(key: &str, kind: RequestKind, quantity: u32) -> NewRequest {
+    NewRequest {
+        checked: CheckedRequest {
+            kind,
+            sku: "A".to_owned(),
+            quantity,
+            email: "ana@example.com".to_owned(),
+            name: None,
+            consent_text: "Yes".to_owned(),
+            idempotency_key: key.to_owned(),
+        },
+        consent_given: true,
+        shown_expected_date: None,
+        locale: None,
+        page: None,
+        request_hash: format!("hash-{quantity}"),
+        created_at: None,
+        received_at: "2030-01-01T00:00:00.000Z".to_owned(),
+    }
+}
+
+/// Submits with the domain's own decision, as the endpoint does.
+fn submit(store: &Store, request: &NewRequest, when: &str) -> Submission<String> {
+    store
+        .submit(request, at(when), |offered| {
+            let stock: &Stock = offered.stock.ok_or("unknown sku")?;
+            let granted = offer(
+                stock,
+                offered.calendar,
+                request.checked.kind,
+                request.checked.quantity,
+                offered.today,
+            )
+            .map_err(|error| format!("{error:?}"))?;
+            Ok(Granted {
+                expected_date: granted.expected_ship_date,
+                units_ahead: stock.already_promised,
+            })
+        })
+        .expect("the store works")
+}
+
+fn accepted(submission: Submission<String>) -> Accepted {
+    match submission {
+        Submission::Created(accepted) => accepted,
+        other => panic!("expected a created request, got {other:?}"),
+    }
+}
+
+/// The pool's connections are the runtime's: each test runs in one, and drops its store in it.
+async fn status_of(store: &Store, accepted: &Accepted) -> super::records::RequestStatus {
+    store
+        .status(accepted.id.clone(), accepted.cancel_token.clone())
+        .await
+        .expect("works")
+        .expect("found")
+}
+
+async fn shelf_and_owed(store: &Store) -> (i64, i64, u32) {
+    let listing = store.stock_listing().await.expect("works");
+    let a = &listing.items[0];
+    (
+        a.record.on_hand.unwrap_or(0),
+        a.record.backordered.unwrap_or(0),
+        a.set_aside,
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn queues_replays_and_refuses_a_reused_key() {
+    let scratch = Scratch::new();
+    let store = store_with_a(&scratch);
+    let first = accepted(submit(
+        &store,
+        &request("key-0001", RequestKind::Backorder, 2),
+        "2030-01-02",
+    ));
+    let second = accepted(submit(
+        &store,
+        &request("key-0002", RequestKind::Backorder, 3),
+        "2030-01-02",
+    ));
+    assert_eq!(
+        (first.queue_position, second.queue_position),
+        (Some(1), Some(2))
+    );
+    assert_eq!((first.units_ahead, second.units_ahead), (Some(0), Some(2)));
+    assert_eq!(first.expected_date.as_deref(), Some("2030-02-04"));
+    let replay = submit(
+        &store,
+        &request("key-0001", RequestKind::Backorder, 2),
+        "2030-01-03",
+    );
+    let stored: Accepted = match replay {
+        Submission::Replayed(json) => serde_json::from_str(&json).expect("stored JSON"),
+        other => panic!("expected a replay, got {other:?}"),
+    };
+    assert_eq!(stored, first);
+    assert_eq!(
+        submit(
+            &store,
+            &request("key-0001", RequestKind::Backorder, 9),
+            "2030-01-03"
+        ),
+        Submission::KeyReused
+    );
+    let refused = submit(
+        &store,
+        &request("key-0003", RequestKind::Backorder, 99),
+        "2030-01-03",
+    );
+    assert!(matches!(refused, Submission::Refused(_)), "{refused:?}");
+    let rows = store.list().await.expect("works");
+    assert_eq!(rows.len(), 2, "a refusal stores nothing");
+}
+
+/// Three shoppers want 2, 2 and 2; 5 units arrive. The first two are ready, the third has 1
+/// set aside; the first then cancels, and the third becomes ready with the freed units.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delivery_fills_the_line_in_order_and_a_cancel_hands_units_on() {
+    let scratch = Scratch::new();
+    let store = store_with_a(&scratch);
+    let shoppers: Vec<Accepted> = (1..=3)
+        .map(|n| {
+            accepted(submit(
+                &store,
+                &request(&format!("key-000{n}"), RequestKind::Backorder, 2),
+                "2030-01-02",
+            ))
+        })
+        .collect();
+    let receipt: Receipt = store
+        .receive("A", Some("PO-1"), 5, at("2030-02-01"))
+        .expect("works")
+        .expect("a known batch");
+    assert_eq!(
+        receipt.ready,
+        [shoppers[0].id.clone(), shoppers[1].id.clone()]
+    );
+    assert_eq!(receipt.partly_filled, [shoppers[2].id.clone()]);
+    assert_eq!(receipt.to_shelf, 0);
+    let third = status_of(&store, &shoppers[2]).await;
+    assert_eq!((third.status.as_str(), third.allocated), ("delayed", 1));
+    // The rest of the third's units come with PO-2: later than its stated date.
+    assert_eq!(third.current_date.as_deref(), Some("2030-02-18"));
+    assert_eq!(
+        (
+            shelf_and_owed(&store).await.0,
+            shelf_and_owed(&store).await.2
+        ),
+        (0, 5),
+        "nothing reaches the shelf; 5 are set aside"
+    );
+    // A new shopper is offered nothing from the shelf: what is left comes with PO-2.
+    let availability = store
+        .availability(Some(vec!["A".to_owned()]))
+        .await
+        .expect("works");
+    assert_eq!(availability.1[0].on_hand.unwrap_or(0), 0);
+    assert_eq!(
+        availability.1[0].backordered,
+        Some(1),
+        "the third's one unit"
+    );
+
+    let cancelled = store
+        .cancel(
+            &shoppers[0].id,
+            Some(&shoppers[0].cancel_token),
+            at("2030-02-02"),
+        )
+        .expect("works");
+    assert!(matches!(cancelled, Cancellation::Cancelled { .. }));
+    let third = status_of(&store, &shoppers[2]).await;
+    assert_eq!((third.status.as_str(), third.allocated), ("ready", 2));
+    assert_eq!(
+        shelf_and_owed(&store).await.0,
+        1,
+        "the unit nobody waits for"
+    );
+    let history: Vec<&str> = third
+        .history
+        .iter()
+        .map(|entry| entry.what.as_str())
+        .collect();
+    assert_eq!(
+        history,
+        [
+            "created",
+            "set_aside",
+            "date_changed",
+            "delayed",
+            "set_aside",
+            "ready"
+        ]
+    );
+    // A wrong token is the same as no such request.
+    assert_eq!(
+        store
+            .cancel(&shoppers[1].id, Some("wrong"), at("2030-02-02"))
+            .expect("works"),
+        Cancellation::NotFound
+    );
+    // Ready ships; shipped cannot be cancelled.
+    assert!(matches!(
+        store
+            .ship(&shoppers[1].id, at("2030-02-03"))
+            .expect("works"),
+        Shipment::Shipped { .. }
+    ));
+    assert_eq!(
+        store
+            .cancel(
+                &shoppers[1].id,
+                Some(&shoppers[1].cancel_token),
+                at("2030-02-03")
+            )
+            .expect("works"),
+        Cancellation::Shipped
+    );
+    assert!(matches!(
+        store
+            .ship(&shoppers[0].id, at("2030-02-03"))
+            .expect("works"),
+        Shipment::NotReady { .. }
+    ));
+}
+
+/// Units promised through other channels were first in line: a delivery serves them first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn other_channels_are_served_first() {
+    let scratch = Scratch::new();
+    let store = Store::open(&scratch.path()).expect("a store");
+    let a = record(
+        r#"{"sku": "A", "backorders": "allow", "backordered": 3,
+            "incoming": [{"id": "PO-1", "quantity": 10, "expected": "2030-02-01"}]}"#,
+    );
+    store
+        .import_catalog(&ShopConfig::default(), &[a], false, at("2030-01-01"))
+        .expect("imported");
+    let shopper = accepted(submit(
+        &store,
+        &request("key-0001", RequestKind::Backorder, 2),
+        "2030-01-02",
+    ));
+    assert_eq!(shopper.units_ahead, Some(3));
+    let receipt = store
+        .receive("A", Some("PO-1"), 4, at("2030-02-01"))
+        .expect("works")
+        .expect("known");
+    assert_eq!(receipt.to_other_channels, 3);
+    assert_eq!(receipt.partly_filled, std::slice::from_ref(&shopper.id));
+    assert_eq!(
+        shelf_and_owed(&store).await.1,
+        0,
+        "the record owes other channels nothing now"
+    );
+    assert!(matches!(
+        store
+            .receive("A", Some("PO-9"), 1, at("2030-02-01"))
+            .expect("works"),
+        Err(ReceiptRefusal::UnknownBatch)
+    ));
+}
+
+/// The sweep applies what is due and is idempotent; a batch whose date passes without a
+/// receipt gives no date, and without a yes by T + 30 the request is cancelled.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sweep_applies_the_delay_rule_once() {
+    let scratch = Scratch::new();
+    let store = store_with_a(&scratch);
+    // 12 units: PO-1 cannot cover it, PO-2 can: T is 2030-02-18.
+    let shopper = accepted(submit(
+        &store,
+        &request("key-0001", RequestKind::Backorder, 12),
+        "2030-01-02",
+    ));
+    assert_eq!(shopper.expected_date.as_deref(), Some("2030-02-18"));
+    // PO-2 (Feb 15) has not arrived by Feb 16: no date, a yes is needed by T + 30 (Mar 20).
+    store.sweep(at("2030-02-16")).expect("works");
+    let late = status_of(&store, &shopper).await;
+    assert_eq!(late.status, "delayed");
+    assert!(late.needs_consent);
+    assert_eq!(late.consent_by.as_deref(), Some("2030-03-20"));
+    let entries = late.history.len();
+    store.sweep(at("2030-02-16")).expect("works");
+    store.sweep(at("2030-02-17")).expect("works");
+    assert_eq!(
+        status_of(&store, &shopper).await.history.len(),
+        entries,
+        "idempotent"
+    );
+    store.sweep(at("2030-03-21")).expect("works");
+    let cancelled = status_of(&store, &shopper).await;
+    assert_eq!(
+        (cancelled.status.as_str(), cancelled.cancelled_by.as_deref()),
+        ("cancelled", Some("no_consent"))
+    );
+    assert_eq!(cancelled.refund_due.as_deref(), Some("2030-04-01"));
+}
+
+/// On hand + set aside + shipped + what went to other channels is what the shelf had plus what
+/// was received; the counters match the requests; whatever runs at the same time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_numbers_add_up_under_concurrent_receipts_cancels_and_requests() {
+    let scratch = Scratch::new();
+    let store = Arc::new(store_with_a(&scratch));
+    let received = Arc::new(AtomicUsize::new(0));
+    let other_channels = Arc::new(AtomicUsize::new(0));
+    let threads: Vec<_> = (0..4)
+        .map(|thread| {
+            let store = Arc::clone(&store);
+            let received = Arc::clone(&received);
+            let other_channels = Arc::clone(&other_channels);
+            std::thread::spawn(move || {
+                let mut mine = Vec::new();
+                for n in 0..12 {
+                    let key = format!("key-{thread}-{n:04}");
+                    if let Submission::Created(accepted) = submit(
+                        &store,
+                        &request(&key, RequestKind::Backorder, 1 + n % 2),
+                        "2030-01-02",
+                    ) {
+                        mine.push(accepted);
+                    }
+                    if n % 4 == 3
+                        && let Some(cancel) = mine.pop()
+                    {
+                        store
+                            .cancel(&cancel.id, Some(&cancel.cancel_token), at("2030-01-03"))
+                            .expect("works");
+                    }
+                    if n % 5 == 0 {
+                        let receipt = store
+                            .receive("A", None, 1, at("2030-01-03"))
+                            .expect("works")
+                            .expect("known");
+                        received.fetch_add(1, Ordering::SeqCst);
+                        other_channels
+                            .fetch_add(receipt.to_other_channels as usize, Ordering::SeqCst);
+                    }
+                }
+            })
+        })
+        .collect();
+    for thread in threads {
+        thread.join().expect("no panic");
+    }
+    let (shelf, _, set_aside) = shelf_and_owed(&store).await;
+    let rows = store.list().await.expect("works");
+    let in_line =
+        |row: &&RequestRow| matches!(row.status.as_str(), "waiting" | "ready" | "delayed");
+    let allocated: u32 = rows.iter().filter(in_line).map(|row| row.allocated).sum();
+    let waiting: u32 = rows
+        .iter()
+        .filter(in_line)
+        .map(|row| row.quantity - row.allocated)
+        .sum();
+    assert_eq!(allocated, set_aside, "the counter matches the requests");
+    assert_eq!(
+        shelf + i64::from(set_aside) + other_channels.load(Ordering::SeqCst) as i64,
+        received.load(Ordering::SeqCst) as i64,
+        "every unit received is on the shelf, set aside, or with another channel"
+    );
+    let listing = store.stock_listing().await.expect("works");
+    assert_eq!(listing.items[0].waiting, waiting);
+    // Nothing en route was promised twice: what waits fits in the batches.
+    assert!(
+        waiting <= 20,
+        "{waiting} units promised against 20 en route"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_v1_database_is_brought_up_to_date_and_a_newer_one_is_refused() {
+    let scratch = Scratch::new();
+    std::fs::create_dir_all(&scratch.0).expect("folder");
+    {
+        let connection = rusqlite::Connection::open(scratch.path()).expect("open");
+        connection
+            .execute_batch(
+                "CREATE TABLE requests (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,
+                    sku TEXT NOT NULL, kind TEXT NOT NULL, holds_units INTEGER NOT NULL,
+                    quantity INTEGER NOT NULL CHECK (quantity > 0), email TEXT NOT NULL, name TEXT,
+                    consent_text TEXT NOT NULL, consent_given INTEGER NOT NULL, expected_date TEXT,
+                    shown_expected_date TEXT, locale TEXT, page TEXT,
+                    idempotency_key TEXT NOT NULL UNIQUE, request_hash TEXT NOT NULL,
+                    response_json TEXT NOT NULL, cancel_token TEXT NOT NULL, created_at TEXT,
+                    received_at TEXT NOT NULL, cancelled_at TEXT);
+                 CREATE INDEX requests_holding_units ON requests (sku, seq)
+                    WHERE holds_units = 1 AND cancelled_at IS NULL;
+                 INSERT INTO requests (id, sku, kind, holds_units, quantity, email, consent_text,
+                    consent_given, expected_date, idempotency_key, request_hash, response_json,
+                    cancel_token, received_at)
+                 VALUES ('bo_old', 'A', 'backorder', 1, 3, 'a@example.com', 'Yes', 1, '2030-02-04',
+                    'key-old-1', 'h', '{}', 'token-old', '2029-12-01T00:00:00Z');
+                 PRAGMA user_version = 1;",
+            )
+            .expect("a version 1 database");
+    }
+    let store = store_with_a(&scratch);
+    let listing = store.stock_listing().await.expect("works");
+    assert_eq!(
+        listing.items[0].waiting, 3,
+        "the old request counts in the line"
+    );
+    let rows = store.list().await.expect("works");
+    assert_eq!(rows[0].status, "waiting");
+    drop(store);
+    let connection = rusqlite::Connection::open(scratch.path()).expect("open");
+    connection
+        .pragma_update(None, "user_version", 99)
+        .expect("a newer version");
+    drop(connection);
+    let refused = Store::open(&scratch.path()).expect_err("a newer schema is refused");
+    assert!(refused.to_string().contains("up to date"), "{refused}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn before_its_release_a_pre_order_takes_the_shelf() {
+    let scratch = Scratch::new();
+    let store = Store::open(&scratch.path()).expect("a store");
+    let p = record(r#"{"sku": "A", "on_hand": 3, "release_date": "2030-03-01"}"#);
+    store
+        .import_catalog(&ShopConfig::default(), &[p], false, at("2030-01-01"))
+        .expect("imported");
+    let first = accepted(submit(
+        &store,
+        &request("key-0001", RequestKind::Preorder, 2),
+        "2030-01-02",
+    ));
+    let second = accepted(submit(
+        &store,
+        &request("key-0002", RequestKind::Preorder, 2),
+        "2030-01-02",
+    ));
+    assert_eq!(status_of(&store, &first).await.status, "ready");
+    let second = status_of(&store, &second).await;
+    assert_eq!((second.status.as_str(), second.allocated), ("waiting", 1));
+    assert_eq!(shelf_and_owed(&store).await.0, 0);
+}
