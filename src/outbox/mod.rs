@@ -8,4 +8,4 @@ mod policy;
 mod queue;
 
 pub use policy::{Disposition, RetryPolicy, disposition};
-pub use queue::{Outbox, Pending, Reservation};
+pub use queue::{Action, Outbox, Pending, Reservation};

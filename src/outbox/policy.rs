@@ -1,5 +1,7 @@
 //! When to try again, and when to stop.
 
+use super::Action;
+
 /// What to do with a request after an attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Disposition {
@@ -12,12 +14,15 @@ pub enum Disposition {
     Retry,
 }
 
-/// How an HTTP status (or `None` for no answer at all) is handled.
-pub fn disposition(status: Option<u16>) -> Disposition {
-    match status {
-        Some(200..=299) => Disposition::Delivered,
-        None | Some(408 | 425 | 429 | 500..=599) => Disposition::Retry,
-        Some(_) => Disposition::Refused,
+/// How an answer to `action` (`None`: no answer at all) is handled. For a cancel, `404` and
+/// `410` are delivered too: the endpoint no longer has the request, which is what the shopper
+/// asked for. For a consent they are final as well: there is nothing left to keep.
+pub fn disposition(action: &Action, status: Option<u16>) -> Disposition {
+    match (action, status) {
+        (_, Some(200..=299)) => Disposition::Delivered,
+        (Action::Cancel { .. } | Action::Consent { .. }, Some(404 | 410)) => Disposition::Delivered,
+        (_, None | Some(408 | 425 | 429 | 500..=599)) => Disposition::Retry,
+        (_, Some(_)) => Disposition::Refused,
     }
 }
 
@@ -26,7 +31,7 @@ pub fn disposition(status: Option<u16>) -> Disposition {
 pub struct RetryPolicy {
     pub first_delay_ms: u64,
     pub max_delay_ms: u64,
-    /// Pending requests older than this are dropped, and so are remembered reservations.
+    /// Messages not delivered after this long are dropped (reservations are not).
     pub expiry_ms: u64,
 }
 
@@ -65,6 +70,24 @@ mod tests {
 
     #[test]
     fn statuses() {
+        let submit = Action::Submit;
+        let cancel = Action::Cancel {
+            id: "bo_1".to_owned(),
+            token: "t".to_owned(),
+        };
+        for (action, status, expected) in [
+            (&cancel, Some(404), Disposition::Delivered),
+            (&cancel, Some(410), Disposition::Delivered),
+            (&cancel, Some(409), Disposition::Refused),
+            (&cancel, Some(503), Disposition::Retry),
+            (&submit, Some(404), Disposition::Refused),
+        ] {
+            assert_eq!(
+                disposition(action, status),
+                expected,
+                "{action:?} {status:?}"
+            );
+        }
         for (status, expected) in [
             (Some(200), Disposition::Delivered),
             (Some(201), Disposition::Delivered),
@@ -77,7 +100,7 @@ mod tests {
             (Some(503), Disposition::Retry),
             (None, Disposition::Retry),
         ] {
-            assert_eq!(disposition(status), expected, "{status:?}");
+            assert_eq!(disposition(&submit, status), expected, "{status:?}");
         }
     }
 

@@ -4,7 +4,31 @@ use serde::{Deserialize, Serialize};
 
 use super::RetryPolicy;
 
-/// A request stored before it is sent, removed only when the endpoint has answered for good.
+/// What a stored message asks of the endpoint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Action {
+    /// `POST {endpoint}` with the body: a new request.
+    Submit,
+    /// `DELETE {endpoint}/{id}` with the cancel token.
+    Cancel { id: String, token: String },
+    /// `POST {endpoint}/{id}/consent` with the cancel token: keep it through a delay.
+    Consent { id: String, token: String },
+}
+
+impl Action {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Submit => "submit",
+            Self::Cancel { .. } => "cancel",
+            Self::Consent { .. } => "consent",
+        }
+    }
+}
+
+/// Something for the endpoint, stored before it is sent and removed only when the endpoint has
+/// answered for good: a new request, or a cancel or consent for one (so a shopper's cancel,
+/// like a submission, survives going offline and a reload).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pending {
     /// The `Idempotency-Key`, the same on every attempt.
@@ -19,6 +43,7 @@ pub struct Pending {
     pub attempts: u32,
     /// Not before this instant (milliseconds since the epoch).
     pub next_attempt_ms: u64,
+    pub action: Action,
 }
 
 /// A reservation the endpoint confirmed, remembered so a returning shopper sees it.
@@ -97,14 +122,21 @@ impl Outbox {
             .retain(|reservation| reservation.sku != sku);
     }
 
-    /// Drops what is older than the policy keeps. Returns whether anything changed.
+    /// Drops messages older than the policy keeps. Returns whether anything changed.
+    /// Reservations are kept until they ship or are cancelled, however long that takes: the
+    /// endpoint says when (`GET {endpoint}/{id}`).
     pub fn expire(&mut self, now_ms: u64, policy: &RetryPolicy) -> bool {
-        let before = (self.pending.len(), self.reservations.len());
-        let fresh = |at: u64| now_ms.saturating_sub(at) < policy.expiry_ms;
-        self.pending.retain(|pending| fresh(pending.created_ms));
-        self.reservations
-            .retain(|reservation| fresh(reservation.confirmed_ms));
-        before != (self.pending.len(), self.reservations.len())
+        let before = self.pending.len();
+        self.pending
+            .retain(|pending| now_ms.saturating_sub(pending.created_ms) < policy.expiry_ms);
+        before != self.pending.len()
+    }
+
+    /// A cancel or consent for `sku`'s reservation waiting to be sent.
+    pub fn pending_for_reservation(&self, sku: &str) -> Option<&Pending> {
+        self.pending
+            .iter()
+            .find(|pending| pending.sku == sku && pending.action != Action::Submit)
     }
 
     /// Requests whose time has come, oldest first: `add` appends, so the list is already in
@@ -144,6 +176,7 @@ mod tests {
             created_ms,
             attempts: 0,
             next_attempt_ms: created_ms,
+            action: Action::Submit,
         }
     }
 
@@ -169,7 +202,7 @@ mod tests {
     }
 
     #[test]
-    fn entries_expire_after_seven_days() {
+    fn messages_expire_after_seven_days_and_reservations_when_they_end() {
         let policy = RetryPolicy::default();
         let mut outbox = Outbox::default();
         outbox.add(pending("old", 0));
@@ -191,7 +224,13 @@ mod tests {
         assert!(outbox.expire(7 * DAY, &policy));
         assert_eq!(outbox.due(u64::MAX), ["new"]);
         assert!(outbox.reservation("A").is_some());
-        assert!(outbox.expire(8 * DAY, &policy));
+        assert!(outbox.expire(100 * DAY, &policy));
+        assert!(outbox.pending.is_empty());
+        assert!(
+            outbox.reservation("A").is_some(),
+            "a reservation is remembered until it ships or is cancelled"
+        );
+        outbox.forget_reservation("A");
         assert!(outbox.reservation("A").is_none());
     }
 }

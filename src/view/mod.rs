@@ -6,6 +6,7 @@
 mod confirmation;
 mod messages;
 mod preview;
+mod reservation;
 mod scheme;
 mod status;
 mod wording;
@@ -13,6 +14,7 @@ mod wording;
 pub use confirmation::{Confirmation, cancel_label, cancelled_text, confirmation_text};
 pub use messages::{LocaleFormat, Messages, PlainFormat};
 pub use preview::{PreviewForm, PreviewSample, preview_samples};
+pub use reservation::{Current, ReservationView, reservation_view};
 pub use scheme::{Rgba, Scheme};
 pub use status::{StatusView, Tone, status_view};
 pub use wording::{formatting_locale, missing_keys};

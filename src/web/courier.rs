@@ -10,14 +10,17 @@ use gloo_timers::callback::Timeout;
 use super::form::{Accepted, Outcome};
 use super::platform;
 use super::storage::OutboxStore;
-use super::transport::{HttpRequest, Transport};
-use crate::outbox::{Disposition, Outbox, Pending, Reservation, RetryPolicy, disposition};
+use super::transport::{HttpRequest, Transport, uri_component};
+use crate::outbox::{Action, Disposition, Outbox, Pending, Reservation, RetryPolicy, disposition};
+use crate::text::concat;
 
 /// What became of one attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Delivery {
     /// Stored by the endpoint; the reservation is remembered.
     Accepted(Accepted),
+    /// A cancel or consent the endpoint has: the reservation is forgotten (cancel) or kept.
+    Done,
     /// Refused for good (`4xx`); the request is forgotten.
     Refused(Outcome),
     /// Kept in the outbox; the next attempt is scheduled.
@@ -128,15 +131,7 @@ impl Courier {
         let Some(this) = self.this.upgrade() else {
             return;
         };
-        let request = HttpRequest {
-            method: "POST",
-            url: pending.endpoint.clone(),
-            headers: vec![
-                ("Content-Type", "application/json".to_owned()),
-                ("Idempotency-Key", pending.key.clone()),
-            ],
-            body: Some(pending.body.clone()),
-        };
+        let request = http_request(&pending);
         let answered = move |answer| {
             this.in_flight
                 .borrow_mut()
@@ -168,7 +163,16 @@ impl Courier {
             ),
             Err(error) => (None, None, error.message()),
         };
-        match (disposition(status), answer) {
+        match (disposition(&pending.action, status), answer) {
+            (Disposition::Delivered, _) if pending.action != Action::Submit => {
+                self.modify(|outbox| {
+                    outbox.remove(&pending.key);
+                    if matches!(pending.action, Action::Cancel { .. }) {
+                        outbox.forget_reservation(&pending.sku);
+                    }
+                });
+                Delivery::Done
+            }
             (Disposition::Delivered, Ok(response)) => {
                 let accepted = match Outcome::from_response(&response) {
                     Outcome::Accepted(accepted) => accepted,
@@ -206,6 +210,24 @@ impl Courier {
         }
     }
 
+    /// Stores a cancel or consent for `reservation` and sends it, with the same guarantees as a
+    /// submission: kept until the endpoint answers for good, retried with backoff.
+    pub fn send_for(&self, reservation: &Reservation, action: Action, key: String) {
+        let now = (self.now_ms)();
+        self.send(Pending {
+            key,
+            endpoint: reservation.endpoint.clone(),
+            sku: reservation.sku.clone(),
+            kind: reservation.kind.clone(),
+            quantity: reservation.quantity,
+            body: String::new(),
+            created_ms: now,
+            attempts: 0,
+            next_attempt_ms: now,
+            action,
+        });
+    }
+
     /// One timer for the earliest pending request.
     fn schedule(&self) {
         let next = self.store.load().next_due_ms(&self.in_flight.borrow());
@@ -224,5 +246,41 @@ impl Courier {
             }),
         );
         *self.timer.borrow_mut() = Some(timer);
+    }
+}
+
+/// The HTTP request a stored message makes.
+fn http_request(pending: &Pending) -> HttpRequest {
+    let at = |id: &str, suffix: &str| {
+        concat(&[
+            pending.endpoint.trim_end_matches('/'),
+            "/",
+            &uri_component(id),
+            suffix,
+        ])
+    };
+    let bearer = |token: &str| vec![("Authorization", concat(&["Bearer ", token]))];
+    match &pending.action {
+        Action::Submit => HttpRequest {
+            method: "POST",
+            url: pending.endpoint.clone(),
+            headers: vec![
+                ("Content-Type", "application/json".to_owned()),
+                ("Idempotency-Key", pending.key.clone()),
+            ],
+            body: Some(pending.body.clone()),
+        },
+        Action::Cancel { id, token } => HttpRequest {
+            method: "DELETE",
+            url: at(id, ""),
+            headers: bearer(token),
+            body: None,
+        },
+        Action::Consent { id, token } => HttpRequest {
+            method: "POST",
+            url: at(id, "/consent"),
+            headers: bearer(token),
+            body: None,
+        },
     }
 }

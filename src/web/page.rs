@@ -16,15 +16,17 @@ use super::storage::{LocalStorage, OutboxStore};
 use super::transport::{FetchTransport, Transport};
 use super::wording::WordingLoader;
 use super::{PageConfig, Widget, platform, style};
+use crate::domain::{ShopCalendar, ShopDay};
 use crate::outbox::{Pending, RetryPolicy};
 
 /// What the widgets need from the outside world, replaceable in tests.
 #[derive(Clone)]
 pub struct Services {
     pub transport: Rc<dyn Transport>,
-    /// The shopper's calendar date. The clock and the dice are plain functions: tests give
-    /// fixed ones, and nothing needs to capture state.
-    pub today: fn() -> NaiveDate,
+    /// The wall clock (date, minutes after midnight) in a time zone (`None`: the browser's).
+    /// The clock and the dice are plain functions: tests give fixed ones, and nothing needs to
+    /// capture state.
+    pub clock: fn(Option<&str>) -> (NaiveDate, u32),
     /// Milliseconds since the epoch, for retries and expiry.
     pub now_ms: fn() -> u64,
     /// A number in `[0, 1)`, for retry jitter.
@@ -48,7 +50,7 @@ impl Default for Services {
     fn default() -> Self {
         Self {
             transport: Rc::new(FetchTransport::default()),
-            today: platform::local_today,
+            clock: platform::wall_clock,
             now_ms: platform::now_ms,
             random: js_sys::Math::random,
             store: Rc::new(LocalStorage::default()),
@@ -134,7 +136,8 @@ impl Page {
         if let Some(format) = self.formats.borrow().get(&key) {
             return format.clone();
         }
-        let format = Rc::new(IntlFormat::new(locale, (self.services.today)(), style));
+        let today = (self.services.clock)(None).0;
+        let format = Rc::new(IntlFormat::new(locale, today, style));
         self.formats.borrow_mut().insert(key, format.clone());
         format
     }
@@ -153,6 +156,12 @@ impl Page {
     /// Makes `page` the one `current` returns.
     pub fn install(page: Rc<Self>) {
         CURRENT.with(|current| *current.borrow_mut() = Some(page));
+    }
+
+    /// The shop's *today* by its calendar's time zone and cutoff.
+    pub(crate) fn shop_day(&self, calendar: &ShopCalendar) -> ShopDay {
+        let (date, minutes) = (self.services.clock)(calendar.time_zone.as_deref());
+        calendar.shop_day(date, minutes)
     }
 
     /// Delivers every waiting request at once, ignoring backoff: on a page load (a shopper back

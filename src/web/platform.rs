@@ -17,6 +17,17 @@ pub fn local_today() -> NaiveDate {
     .unwrap_or_default()
 }
 
+/// The date and the minutes after midnight now, in the shop's IANA `time_zone` (the shop's day
+/// is *today*, not the shopper's), or in the browser's own zone when the shop names none or one
+/// the browser does not know.
+pub fn wall_clock(time_zone: Option<&str>) -> (NaiveDate, u32) {
+    if let Some(clock) = time_zone.and_then(super::intl::wall_clock_in) {
+        return clock;
+    }
+    let now = js_sys::Date::new_0();
+    (local_today(), now.get_hours() * 60 + now.get_minutes())
+}
+
 /// The current instant as an RFC 3339 UTC timestamp, for `created_at`.
 pub fn now_rfc3339() -> String {
     let iso: String = js_sys::Date::new_0().to_iso_string().into();

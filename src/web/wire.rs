@@ -2,9 +2,13 @@
 
 use wasm_bindgen::JsValue;
 
-use super::js::{Builder, Fields, Reader, array};
-use crate::domain::{BackorderRequest, FieldError, IncomingRecord, ShopConfig, StockRecord};
-use crate::outbox::{Outbox, Pending, Reservation};
+use super::js::{Builder, Fields, Reader, array, from_json};
+use crate::domain::{
+    BackorderRequest, FieldError, IncomingRecord, RequestKind, ShopConfig, Status, StockRecord,
+    parse_iso_date,
+};
+use crate::outbox::{Action, Outbox, Pending, Reservation};
+use crate::view::Current;
 
 /// A stock record (SPEC "Stock record").
 pub fn stock_record(value: &JsValue) -> Result<StockRecord, String> {
@@ -126,6 +130,12 @@ pub fn outbox_json(outbox: &Outbox) -> String {
             .set("created_ms", pending.created_ms as f64)
             .set("attempts", pending.attempts)
             .set("next_attempt_ms", pending.next_attempt_ms as f64)
+            .set("action", pending.action.name())
+            .maybe("id", action_target(&pending.action).map(|(id, _)| id))
+            .maybe(
+                "token",
+                action_target(&pending.action).map(|(_, token)| token),
+            )
             .build()
     });
     let reservations = outbox.reservations.iter().map(|reservation| {
@@ -147,6 +157,59 @@ pub fn outbox_json(outbox: &Outbox) -> String {
         .set("pending", array(pending))
         .set("reservations", array(reservations))
         .json()
+}
+
+/// A request's current status, `GET {endpoint}/{id}`'s answer; `None` when it does not read
+/// (the widget then says it could not check, and shows what it remembered).
+pub fn current_status(body: &str) -> Option<Current> {
+    let value = from_json(body)?;
+    let fields = Fields(&value);
+    let date = |key| {
+        let text = fields.string(key).ok().flatten()?;
+        parse_iso_date(&text)
+    };
+    Some(Current {
+        kind: RequestKind::parse(&fields.string("kind").ok().flatten()?)?,
+        status: Status::parse(&fields.string("status").ok().flatten()?)?,
+        quantity: lenient_count(&fields, "quantity")?,
+        allocated: lenient_count(&fields, "allocated").unwrap_or(0),
+        queue_position: lenient_count(&fields, "queue_position"),
+        units_ahead: lenient_count(&fields, "units_ahead"),
+        stated_date: date("stated_date"),
+        current_date: date("current_date"),
+        needs_consent: fields.is_true("needs_consent"),
+        consent_by: date("consent_by"),
+        cancelled_by: fields.string("cancelled_by").ok().flatten(),
+        refund_due: date("refund_due"),
+    })
+}
+
+/// The request a cancel or consent is for, and its token.
+fn action_target(action: &Action) -> Option<(&str, &str)> {
+    match action {
+        Action::Submit => None,
+        Action::Cancel { id, token } | Action::Consent { id, token } => Some((id, token)),
+    }
+}
+
+/// A stored message's action; one stored before there were others is a submission.
+fn action(entry: &Reader) -> Action {
+    let target = || (entry.required_text("id"), entry.required_text("token"));
+    match entry.string("action").as_deref() {
+        None | Some("submit") => Action::Submit,
+        Some("cancel") => {
+            let (id, token) = target();
+            Action::Cancel { id, token }
+        }
+        Some("consent") => {
+            let (id, token) = target();
+            Action::Consent { id, token }
+        }
+        Some(_) => {
+            entry.problem("a stored message has an unknown action");
+            Action::Submit
+        }
+    }
 }
 
 /// A whole number of at least 0, or `None` when it is absent or does not read.
@@ -174,6 +237,7 @@ pub fn outbox(value: &JsValue) -> Outbox {
                 created_ms: entry.required_number("created_ms"),
                 attempts: entry.required_number("attempts"),
                 next_attempt_ms: entry.required_number("next_attempt_ms"),
+                action: action(&entry),
             };
             entry.finish(pending).ok()
         })

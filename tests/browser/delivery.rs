@@ -175,12 +175,27 @@ async fn a_returning_shopper_sees_the_reservation_and_can_cancel_it() {
         .unchecked_into();
     cancel.click();
     settle().await;
+    assert!(
+        !recorder
+            .requests
+            .borrow()
+            .iter()
+            .any(|request| request.method == "DELETE"),
+        "one click only asks to confirm"
+    );
+    assert_eq!(cancel.text_content().as_deref(), Some("Yes, cancel it"));
+    cancel.click();
+    settle().await;
     let requests = recorder.requests.borrow();
-    assert_eq!(requests.len(), 1);
-    assert_eq!(requests[0].method, "DELETE");
-    assert_eq!(requests[0].url, "http://127.0.0.1:1/api/backorders/bo_9");
+    assert_eq!(requests[0].method, "GET", "the current status, asked once");
+    let deletes: Vec<_> = requests
+        .iter()
+        .filter(|request| request.method == "DELETE")
+        .collect();
+    assert_eq!(deletes.len(), 1);
+    assert_eq!(deletes[0].url, "http://127.0.0.1:1/api/backorders/bo_9");
     assert_eq!(
-        header(&requests[0], "Authorization"),
+        header(deletes[0], "Authorization"),
         Some("Bearer secret-token")
     );
     assert!(

@@ -16,6 +16,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 mod delivery;
 mod experience;
 mod form;
+mod returning;
 mod states;
 mod support;
 mod truthful;

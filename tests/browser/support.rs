@@ -117,7 +117,8 @@ pub fn services(recorder: &Rc<Recorder>) -> Services {
 pub fn services_with_store(recorder: &Rc<Recorder>, store: Rc<MemoryStore>) -> Services {
     Services {
         transport: recorder.clone(),
-        today: || parse_iso_date(TODAY).expect("today"),
+        // 9:00, the same in every time zone the tests name.
+        clock: |_| (parse_iso_date(TODAY).expect("today"), 9 * 60),
         now_ms: || js_sys::Date::now() as u64,
         random: || 0.5,
         store,

@@ -309,6 +309,12 @@ async fn a_notify_sign_up_can_be_withdrawn() {
     assert_eq!(withdraw.text_content().as_deref(), Some("Withdraw request"));
     recorder.answer(200, r#"{"id": "bo_7", "status": "cancelled"}"#);
     withdraw.click();
+    assert_eq!(
+        withdraw.text_content().as_deref(),
+        Some("Yes, cancel it"),
+        "a second click confirms"
+    );
+    withdraw.click();
     settle().await;
     let requests = recorder.requests.borrow();
     assert_eq!(

@@ -102,6 +102,52 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("cancelled.backorder", "Your reservation is cancelled."),
     ("cancelled.preorder", "Your pre-order is cancelled."),
     ("cancelled.notify", "Your request is withdrawn."),
+    (
+        "ready.one",
+        "Ready to ship: your {count} unit is set aside.",
+    ),
+    (
+        "ready.other",
+        "Ready to ship: your {count} units are set aside.",
+    ),
+    ("delayed_to", "Now ships by {date} (was {was})."),
+    (
+        "delayed_open",
+        "The delivery is late and has no new date yet; it was due to ship by {was}.",
+    ),
+    (
+        "keep_by",
+        "To keep it, say so by {date}; otherwise it is cancelled and refunded.",
+    ),
+    (
+        "kept_by_default",
+        "You don't need to do anything to keep it.",
+    ),
+    (
+        "part_set_aside.one",
+        "{count} of them is set aside for you.",
+    ),
+    (
+        "part_set_aside.other",
+        "{count} of them are set aside for you.",
+    ),
+    ("keep", "Keep my reservation"),
+    ("kept", "Thank you: it stays reserved."),
+    ("confirm_cancel", "Yes, cancel it"),
+    ("shipped", "It has shipped."),
+    ("cancelled_by_shop", "The shop cancelled this reservation."),
+    (
+        "cancelled_no_consent",
+        "It was cancelled: the delivery was late and the shop did not hear from you. Your refund is due by {date}.",
+    ),
+    (
+        "status_unknown",
+        "Could not check the current status; this is what it was when you reserved.",
+    ),
+    (
+        "cancel_queued",
+        "Your cancellation is saved; it will be sent when you are back online.",
+    ),
     ("queued", "Saved. It will be sent when you are back online."),
     ("error.email_required", "Enter your email address."),
     (

@@ -427,14 +427,14 @@ impl Widget {
             (state.entry.clone(), state.renders)
         };
         let Some(entry) = entry else { return };
-        let today = (self.page.services.today)();
         if self.page.config.preview {
-            return self.show_preview(&entry, today);
+            return self.show_preview(&entry);
         }
         let entry = match entry {
             Err(error) => return self.show_unavailable(&error),
             Ok(entry) => entry,
         };
+        let today = self.page.shop_day(&entry.calendar);
         let (evaluation, view) = {
             let state = self.state.borrow();
             let evaluation = evaluate(&entry.stock, &entry.calendar, state.config.quantity, today);
@@ -520,13 +520,14 @@ impl Widget {
 
     /// The merchant preview; with the reason in plain words when this element's own stock
     /// cannot be shown (an unknown SKU, say), so the merchant sees what to fix.
-    fn show_preview(&self, entry: &StockResult, today: chrono::NaiveDate) {
+    fn show_preview(&self, entry: &StockResult) {
         let state = self.state.borrow();
         let default_calendar = ShopCalendar::default();
         let (calendar, problem) = match entry {
             Ok(entry) => (&entry.calendar, None),
             Err(error) => (&default_calendar, Some(error.message())),
         };
+        let today = self.page.shop_day(calendar).date;
         let shown = super::preview::show_preview(
             &self.dom,
             &state.messages,
@@ -574,7 +575,7 @@ impl Widget {
 
     /// Shows the notice above the body; `rendered` once the body is final, when a notice that
     /// should take the focus gets it.
-    fn show_notice(&self, rendered: bool) {
+    pub(super) fn show_notice(&self, rendered: bool) {
         if let Ok(Some(old)) = self.dom.body.query_selector(".notice") {
             old.remove();
         }
@@ -677,7 +678,11 @@ impl Widget {
         let outbox = self.page.courier.snapshot();
         if let Some(reservation) = outbox.reservation(&sku) {
             self.show_reservation(reservation, false);
-        } else if outbox.pending.iter().any(|pending| pending.sku == sku) {
+        } else if outbox
+            .pending
+            .iter()
+            .any(|pending| pending.sku == sku && pending.action == crate::outbox::Action::Submit)
+        {
             self.show_queued();
         }
     }

@@ -36,7 +36,7 @@ impl Widget {
             Err(errors) => (errors, None),
         };
         let mut shown = self.field_error_texts(&errors);
-        let today = (self.page.services.today)();
+        let today = self.page.shop_day(&entry.calendar);
         let quantity = request
             .quantity
             .and_then(|quantity| u32::try_from(quantity).ok())
@@ -89,6 +89,7 @@ impl Widget {
             created_ms: now,
             attempts: 0,
             next_attempt_ms: now.max(earliest),
+            action: crate::outbox::Action::Submit,
         });
     }
 
@@ -101,7 +102,7 @@ impl Widget {
         let Some(Ok(entry)) = state.entry.clone() else {
             return None;
         };
-        let today = (self.page.services.today)();
+        let today = self.page.shop_day(&entry.calendar);
         let expected_date = parse_quantity(&form.quantity.value()).and_then(|quantity| {
             offer(&entry.stock, &entry.calendar, form.kind, quantity, today)
                 .ok()
@@ -160,8 +161,12 @@ impl Widget {
                 return;
             }
         }
+        if pending.action != crate::outbox::Action::Submit {
+            return self.delivered_for_reservation(pending, delivery);
+        }
         let kind = RequestKind::parse(&pending.kind).unwrap_or(RequestKind::Backorder);
         match delivery {
+            Delivery::Done => {}
             Delivery::Accepted(accepted) => {
                 let sku = pending.sku.clone();
                 events::dispatch(

@@ -1,23 +1,30 @@
-//! A returning shopper's reservation: what they see instead of an empty form, and the cancel
-//! action that uses the token the endpoint returned.
+//! A returning shopper's reservation: what they see instead of an empty form. It shows what the
+//! browser remembered, then asks the endpoint how the request stands now (`GET {endpoint}/{id}`
+//! with the cancel token) and shows that: a delay beside the date it was, "ready to ship", or
+//! what ended it. Keep and cancel go through the outbox like a submission, so neither is lost
+//! offline; cancelling takes a second, confirming click.
 
 use wasm_bindgen::JsCast;
-use web_sys::HtmlElement;
+use web_sys::{Element, HtmlElement};
 
 use super::{Phase, Widget};
 use crate::domain::RequestKind;
-use crate::outbox::Reservation;
+use crate::outbox::{Action, Pending, Reservation};
 use crate::text::concat;
-use crate::view::{Confirmation, cancel_label, cancelled_text, confirmation_text};
-use crate::web::Listener;
+use crate::view::{
+    Confirmation, Current, cancel_label, cancelled_text, confirmation_text, reservation_view,
+};
+use crate::web::courier::Delivery;
 use crate::web::transport::{HttpRequest, HttpResponse, TransportError, uri_component};
+use crate::web::{Listener, platform, render, wire};
 
 impl Widget {
-    /// "2 units reserved. 12 units are reserved ahead of you. Ships by …", with a cancel
-    /// button (for a notify request too: a sign-up can be withdrawn).
-    pub(super) fn show_reservation(&self, reservation: &Reservation, focus: bool) {
-        let kind = RequestKind::parse(&reservation.kind).unwrap_or(RequestKind::Backorder);
-        let (lines, label) = {
+    /// What the browser remembered, at once; then, for a returning shopper, the current truth
+    /// when the endpoint answers. `fresh`: the endpoint has just confirmed it, so what it said is
+    /// the truth, and the confirmation takes the focus.
+    pub(super) fn show_reservation(&self, reservation: &Reservation, fresh: bool) {
+        let kind = kind_of(reservation);
+        let lines = {
             let state = self.state.borrow();
             let confirmation = Confirmation {
                 kind,
@@ -28,123 +35,135 @@ impl Widget {
                 notifies: reservation.notifies,
                 cancellable: reservation.cancel_token.is_some(),
             };
-            (
-                confirmation_text(&confirmation, &state.messages, &*state.format),
-                cancel_label(kind, &state.messages),
-            )
+            confirmation_text(&confirmation, &state.messages, &*state.format)
         };
+        let cancel = reservation.cancel_token.is_some();
+        self.show_block(reservation, &lines, false, cancel, fresh);
+        if !fresh {
+            self.check_reservation(reservation);
+        }
+    }
+
+    /// Replaces the body with the reservation's lines and its actions.
+    fn show_block(
+        &self,
+        reservation: &Reservation,
+        lines: &[String],
+        keep: bool,
+        cancel: bool,
+        focus: bool,
+    ) {
         {
             let mut state = self.state.borrow_mut();
             state.phase = Phase::Confirmed;
             state.close_form();
         }
-        let Ok(block) = self.dom.show_lines("confirmation", "confirmation", &lines) else {
+        let Ok(block) = self.dom.show_lines("confirmation", "confirmation", lines) else {
             return;
         };
-        if reservation.cancel_token.is_some() {
-            if let Ok(button) = crate::web::render::text_element(
-                &self.dom.document,
-                "button",
-                "secondary",
-                &[("type", "button"), ("part", "cancel")],
-                &label,
-            ) {
-                let _ = block.append_child(&button);
-                let this = self.this.clone();
-                let listener = Listener::new(&button, "click", move |_| {
-                    if let Some(widget) = this.upgrade() {
-                        widget.cancel();
-                    }
-                });
-                self.state.borrow_mut().form_listeners = vec![listener];
+        let waiting = self
+            .page
+            .courier
+            .snapshot()
+            .pending_for_reservation(&reservation.sku)
+            .cloned();
+        let mut listeners = Vec::new();
+        match waiting.map(|pending| pending.action) {
+            // A cancel saved offline: no second cancel, and the shopper knows it is on its way.
+            Some(Action::Cancel { .. }) => self.note(&block, "cancel_queued", "message"),
+            _ => {
+                if keep {
+                    listeners.extend(self.action_button(&block, "keep", &self.text("keep")));
+                }
+                if cancel {
+                    let label = cancel_label(kind_of(reservation), &self.state.borrow().messages);
+                    listeners.extend(self.action_button(&block, "cancel", &label));
+                }
             }
         }
+        self.state.borrow_mut().form_listeners = listeners;
+        // A message about the reservation ("kept") stays above it as it is shown again.
+        self.show_notice(false);
         if focus {
             let _ = block.set_attribute("tabindex", "-1");
             let _ = block.unchecked_ref::<HtmlElement>().focus();
         }
     }
 
-    /// Cancels the remembered reservation with its token; the units go back to the shop.
-    fn cancel(&self) {
+    /// A button of the reservation block: `keep` or `cancel`.
+    fn action_button(&self, block: &Element, part: &'static str, label: &str) -> Option<Listener> {
+        let class = if part == "keep" { "" } else { "secondary" };
+        let button = render::text_element(
+            &self.dom.document,
+            "button",
+            class,
+            &[("type", "button"), ("part", part)],
+            label,
+        )
+        .ok()?;
+        block.append_child(&button).ok()?;
+        let this = self.this.clone();
+        let clicked = button.clone();
+        Some(Listener::new(&button, "click", move |_| {
+            if let Some(widget) = this.upgrade() {
+                widget.act(part, &clicked);
+            }
+        }))
+    }
+
+    /// Keep, or cancel: the first click on cancel only asks to confirm (the EU's "confirm
+    /// withdrawal" step); the second sends it.
+    fn act(&self, part: &str, button: &Element) {
         let sku = self.state.borrow().config.sku.clone();
         let Some(reservation) = self.page.courier.snapshot().reservation(&sku).cloned() else {
             return;
         };
+        let (Some(token), false) = (reservation.cancel_token.clone(), reservation.id.is_empty())
+        else {
+            return;
+        };
+        let id = reservation.id.clone();
+        let action = match part {
+            "keep" => Action::Consent { id, token },
+            _ if button.get_attribute("data-confirm").is_none() => {
+                let _ = button.set_attribute("data-confirm", "");
+                button.set_text_content(Some(&self.text("confirm_cancel")));
+                return;
+            }
+            _ => Action::Cancel { id, token },
+        };
+        let _ = button.set_attribute("disabled", "");
+        if matches!(action, Action::Cancel { .. }) {
+            button.set_text_content(Some(&self.text("cancelling")));
+        }
+        self.page
+            .courier
+            .send_for(&reservation, action, platform::random_key());
+    }
+
+    /// Asks the endpoint how the reservation stands now.
+    fn check_reservation(&self, reservation: &Reservation) {
         let Some(token) = reservation.cancel_token.clone() else {
             return;
         };
-        let kind = RequestKind::parse(&reservation.kind).unwrap_or(RequestKind::Backorder);
-        let button = self
-            .dom
-            .body
-            .query_selector("button[part=cancel]")
-            .ok()
-            .flatten();
-        if let Some(button) = &button {
-            let _ = button.set_attribute("disabled", "");
-            button.set_text_content(Some(&self.text("cancelling")));
+        if reservation.id.is_empty() {
+            return;
         }
-        let url = concat(&[
-            reservation.endpoint.trim_end_matches('/'),
-            "/",
-            &uri_component(&reservation.id),
-        ]);
         let request = HttpRequest {
-            method: "DELETE",
-            url,
+            method: "GET",
+            url: concat(&[
+                reservation.endpoint.trim_end_matches('/'),
+                "/",
+                &uri_component(&reservation.id),
+            ]),
             headers: vec![("Authorization", concat(&["Bearer ", &token]))],
             body: None,
         };
         let this = self.this.clone();
+        let asked = reservation.clone();
         let answered = move |answer: Result<HttpResponse, TransportError>| {
-            let Some(widget) = this.upgrade() else { return };
-            // 404 and 410: the endpoint no longer has it, which is what the shopper wanted.
-            let done = matches!(&answer, Ok(response) if (200..300).contains(&response.status) || matches!(response.status, 404 | 410));
-            if done {
-                widget
-                    .page
-                    .courier
-                    .modify(|outbox| outbox.forget_reservation(&sku));
-                widget.page.loader.invalidate(&sku);
-            }
-            if widget.state.borrow().config.sku != sku {
-                // The shopper moved to another variant meanwhile; its view is not this one's.
-                return;
-            }
-            if done {
-                let cancelled = cancelled_text(kind, &widget.state.borrow().messages);
-                {
-                    let mut state = widget.state.borrow_mut();
-                    state.phase = super::Phase::Editing;
-                    // The button that had the focus is gone: the message takes it.
-                    state.focus_notice = true;
-                }
-                widget.set_notice(cancelled);
-                widget.reload();
-            } else {
-                if let Some(button) = &button {
-                    let _ = button.remove_attribute("disabled");
-                    let label = cancel_label(kind, &widget.state.borrow().messages);
-                    button.set_text_content(Some(&label));
-                }
-                let status = answer
-                    .map(|response| response.status_text())
-                    .unwrap_or_else(|error| error.message());
-                widget.report(
-                    "cancel_failed",
-                    &concat(&["the reservation could not be cancelled (", &status, ")"]),
-                );
-                let error = crate::web::render::text_element(
-                    &widget.dom.document,
-                    "p",
-                    "error",
-                    &[("role", "alert")],
-                    &widget.text("error.cancel"),
-                );
-                if let Ok(error) = error {
-                    let _ = widget.dom.body.append_child(&error);
-                }
+            if let Some(widget) = this.upgrade() {
+                widget.checked(&asked, answer);
             }
         };
         self.page
@@ -152,4 +171,155 @@ impl Widget {
             .transport
             .send(request, Box::new(answered));
     }
+
+    fn checked(&self, asked: &Reservation, answer: Result<HttpResponse, TransportError>) {
+        {
+            let state = self.state.borrow();
+            if state.destroyed || state.config.sku != asked.sku || state.phase != Phase::Confirmed {
+                return;
+            }
+        }
+        // The reservation may have changed meanwhile (a cancel delivered): answer for the one
+        // still remembered, if it is this one.
+        let remembered = self
+            .page
+            .courier
+            .snapshot()
+            .reservation(&asked.sku)
+            .cloned();
+        let Some(reservation) = remembered.filter(|current| current.id == asked.id) else {
+            return;
+        };
+        let current = match &answer {
+            Ok(response) if response.status == 200 => wire::current_status(&response.body),
+            _ => None,
+        };
+        match current {
+            Some(current) => self.show_current(&reservation, &current),
+            None => {
+                // Offline, or an endpoint that cannot say: what was stored, and that it is
+                // not checked.
+                if let Ok(Some(block)) = self.dom.body.query_selector(".confirmation") {
+                    self.note(&block, "status_unknown", "status-unknown");
+                }
+            }
+        }
+    }
+
+    /// The endpoint's current truth about `reservation`.
+    fn show_current(&self, reservation: &Reservation, current: &Current) {
+        let view = {
+            let state = self.state.borrow();
+            reservation_view(
+                current,
+                reservation.notifies,
+                &state.messages,
+                &*state.format,
+            )
+        };
+        if view.over {
+            // Shipped or cancelled: said once, and the browser forgets it.
+            let sku = reservation.sku.clone();
+            self.page
+                .courier
+                .modify(|outbox| outbox.forget_reservation(&sku));
+            self.page.loader.invalidate(&sku);
+            self.state.borrow_mut().phase = Phase::Editing;
+            self.set_notice(view.lines.first().cloned());
+            self.reload();
+            return;
+        }
+        let cancel = view.cancel && reservation.cancel_token.is_some();
+        self.show_block(reservation, &view.lines, view.keep, cancel, false);
+    }
+
+    /// What the courier learned about a cancel or a keep of this widget's reservation.
+    pub(super) fn delivered_for_reservation(&self, pending: &Pending, delivery: &Delivery) {
+        let kind = RequestKind::parse(&pending.kind).unwrap_or(RequestKind::Backorder);
+        let cancel = matches!(pending.action, Action::Cancel { .. });
+        match delivery {
+            Delivery::Done if cancel => {
+                self.page.loader.invalidate(&pending.sku);
+                let cancelled = cancelled_text(kind, &self.state.borrow().messages);
+                {
+                    let mut state = self.state.borrow_mut();
+                    state.phase = Phase::Editing;
+                    // The button that had the focus is gone: the message takes it.
+                    state.focus_notice = true;
+                }
+                self.set_notice(cancelled);
+                self.reload();
+            }
+            Delivery::Done => {
+                self.set_notice(self.text("kept"));
+                if let Some(reservation) = self
+                    .page
+                    .courier
+                    .snapshot()
+                    .reservation(&pending.sku)
+                    .cloned()
+                {
+                    self.show_reservation(&reservation, false);
+                }
+            }
+            Delivery::WillRetry { .. } => {
+                if let Ok(Some(block)) = self.dom.body.query_selector(".confirmation") {
+                    for part in ["keep", "cancel"] {
+                        if let Ok(Some(button)) =
+                            block.query_selector(&concat(&["button[part=", part, "]"]))
+                        {
+                            button.remove();
+                        }
+                    }
+                    if cancel {
+                        self.note(&block, "cancel_queued", "message");
+                    }
+                }
+            }
+            Delivery::Refused(_) | Delivery::Accepted(_) => {
+                self.report(
+                    "cancel_failed",
+                    &concat(&[
+                        "the endpoint refused to ",
+                        pending.action.name(),
+                        " the request",
+                    ]),
+                );
+                if let Some(reservation) = self
+                    .page
+                    .courier
+                    .snapshot()
+                    .reservation(&pending.sku)
+                    .cloned()
+                {
+                    self.show_reservation(&reservation, false);
+                }
+                if let Ok(Some(block)) = self.dom.body.query_selector(".confirmation") {
+                    self.note(&block, "error.cancel", "error");
+                }
+            }
+        }
+    }
+
+    /// Adds a line of wording `key` to the reservation block (once).
+    fn note(&self, block: &Element, key: &str, class: &str) {
+        let selector = concat(&["p.", class.split(' ').next().unwrap_or(class)]);
+        if block.query_selector(&selector).ok().flatten().is_some() {
+            return;
+        }
+        let role = if class == "error" { "alert" } else { "status" };
+        if let Ok(note) = render::text_element(
+            &self.dom.document,
+            "p",
+            class,
+            &[("role", role)],
+            &self.text(key),
+        ) {
+            let _ = block.append_child(&note);
+        }
+    }
+}
+
+fn kind_of(reservation: &Reservation) -> RequestKind {
+    RequestKind::parse(&reservation.kind).unwrap_or(RequestKind::Backorder)
 }
