@@ -348,3 +348,50 @@ async fn the_sweep_route_exists_only_where_a_test_configures_it() {
         401
     );
 }
+
+/// A write that waits on the database (here another process holds SQLite's write lock, so a
+/// submission sits inside the writer) does not hold up availability: reads have connections of
+/// their own. Before, every read went through the writer's one connection and waited with it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reads_never_queue_behind_a_waiting_writer() {
+    let server = start(|_| {}).await;
+    let other = rusqlite::Connection::open(server.database()).expect("the database opens");
+    other
+        .execute_batch("BEGIN IMMEDIATE")
+        .expect("the write lock");
+    let post = {
+        let client = server.client.clone();
+        let url = server.url("/api/backorders");
+        tokio::spawn(async move {
+            client
+                .post(url)
+                .header("Idempotency-Key", "key-blocked-1")
+                .json(&backorder("CAP-10", 1))
+                .send()
+                .await
+                .map(|response| response.status().as_u16())
+        })
+    };
+    // The submission is now waiting for the lock, inside the writer.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let read = server
+        .client
+        .get(server.url("/api/availability?sku=CAP-10"))
+        .timeout(std::time::Duration::from_secs(3))
+        .send()
+        .await
+        .expect("availability answers while the writer waits");
+    assert_eq!(read.status(), 200);
+    assert!(
+        !post.is_finished(),
+        "the submission was still waiting on the lock"
+    );
+    other
+        .execute_batch("ROLLBACK")
+        .expect("the lock is released");
+    let posted = post.await.expect("the task").expect("the POST answers");
+    assert_eq!(
+        posted, 201,
+        "and the submission goes through once it is free"
+    );
+}

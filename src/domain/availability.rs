@@ -137,13 +137,24 @@ impl Availability {
 
 /// Evaluates `stock` for a shopper who wants `quantity` units (0 is treated as 1), on the shop's
 /// `today` (a date, or a [`ShopDay`] once the shop's cutoff has passed).
+#[inline]
 pub fn evaluate(
     stock: &Stock,
     calendar: &ShopCalendar,
     quantity: u32,
     today: impl Into<ShopDay>,
 ) -> Evaluation {
-    let today = today.into();
+    evaluate_on(stock, calendar, quantity, today.into())
+}
+
+/// [`evaluate`] itself, once: a generic body would be copied for each kind of *today* (the
+/// WebAssembly pays for every copy).
+fn evaluate_on(
+    stock: &Stock,
+    calendar: &ShopCalendar,
+    quantity: u32,
+    today: ShopDay,
+) -> Evaluation {
     let requested = quantity.clamp(1, MAX_QUANTITY);
     let per_order = stock.max_per_order.unwrap_or(MAX_QUANTITY).max(1);
     let late_delivery = stock

@@ -16,10 +16,12 @@ const MAX_WAIT_DAYS: u32 = 3660;
 pub const DEFAULT_PREORDER_LIMIT: u32 = 100;
 
 /// The last day a date on the wire can name (`YYYY-MM-DD` has four digits for the year). A ship
-/// date that would fall later is no promise.
-pub fn last_day() -> NaiveDate {
-    NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX)
-}
+/// date that would fall later is no promise. A constant: ship dates are checked against it in
+/// the engine's inner loop.
+pub const LAST_DAY: NaiveDate = match NaiveDate::from_ymd_opt(9999, 12, 31) {
+    Some(day) => day,
+    None => NaiveDate::MAX,
+};
 
 /// The optional `shop` object of the availability response, as it arrives on the wire.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -226,7 +228,7 @@ impl ShopCalendar {
         } else {
             day = self.add_working_days(day, handling_days)?;
         }
-        (day <= last_day()).then_some(day)
+        (day <= LAST_DAY).then_some(day)
     }
 
     /// The `days`-th working day after `from` (`from` itself is not counted).
@@ -239,7 +241,7 @@ impl ShopCalendar {
                 remaining -= 1;
             }
         }
-        (day <= last_day()).then_some(day)
+        (day <= LAST_DAY).then_some(day)
     }
 }
 

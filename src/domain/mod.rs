@@ -15,7 +15,7 @@ mod stock;
 
 pub use availability::{Availability, Evaluation, NoDateReason, evaluate};
 pub use calendar::{
-    DEFAULT_PREORDER_LIMIT, DelayRule, Payment, ShopCalendar, ShopConfig, ShopDay, last_day,
+    DEFAULT_PREORDER_LIMIT, DelayRule, LAST_DAY, Payment, ShopCalendar, ShopConfig, ShopDay,
 };
 pub use date::{format_iso_date, parse_iso_date};
 pub use error::RecordError;

@@ -274,6 +274,7 @@ pub struct Offer {
 ///
 /// The quantity of a backorder is the units the shopper reserves from what is en route: in a
 /// partial state, the ones the shelf cannot cover.
+#[inline]
 pub fn offer(
     stock: &Stock,
     calendar: &ShopCalendar,
@@ -281,7 +282,17 @@ pub fn offer(
     quantity: u32,
     today: impl Into<ShopDay>,
 ) -> Result<Offer, OfferError> {
-    let today = today.into();
+    offer_on(stock, calendar, kind, quantity, today.into())
+}
+
+/// [`offer`] itself, once for every kind of *today*.
+fn offer_on(
+    stock: &Stock,
+    calendar: &ShopCalendar,
+    kind: RequestKind,
+    quantity: u32,
+    today: ShopDay,
+) -> Result<Offer, OfferError> {
     // Evaluating with the shelf empty asks exactly "when would `quantity` units from en route ship".
     // A pre-order's first shipment includes what is already in the warehouse, so only
     // backorders leave the shelf out.

@@ -191,11 +191,17 @@ mod tests {
             )
         );
         let utc_minutes = now.get_utc_hours() * 60 + now.get_utc_minutes();
-        assert!(minutes.abs_diff(utc_minutes) <= 1, "{minutes} {utc_minutes}");
+        assert!(
+            minutes.abs_diff(utc_minutes) <= 1,
+            "{minutes} {utc_minutes}"
+        );
         let (ahead, _) = wall_clock_in("Pacific/Kiritimati").expect("a zone 14 hours ahead");
         let (behind, _) = wall_clock_in("Etc/GMT+12").expect("a zone 12 hours behind");
         // 26 hours apart: one or two calendar days, whatever the hour.
-        assert!((1..=2).contains(&(ahead - behind).num_days()), "{ahead} {behind}");
+        assert!(
+            (1..=2).contains(&(ahead - behind).num_days()),
+            "{ahead} {behind}"
+        );
         assert_eq!(wall_clock_in("Mars/Olympus_Mons"), None);
     }
 }

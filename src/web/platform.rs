@@ -52,6 +52,8 @@ pub fn timer(millis: u32, callback: Box<dyn FnOnce()>) -> Timeout {
 /// A fresh random idempotency key: a UUID v4 from `crypto.randomUUID`, or 128 bits from
 /// `Math.random` where that is missing (plain-http pages, older Safari). A key only has to be
 /// unique, not secret.
+// Not inlined: two callers (a submission, a cancel or keep) share one copy.
+#[inline(never)]
 pub fn random_key() -> String {
     let crypto = web_sys::window()
         .and_then(|window| window.crypto().ok())

@@ -78,6 +78,8 @@ pub async fn measure() -> Result<Browser, String> {
     let pages = site.scratch("www");
     link_widget(&pages);
     site.config.catalog = Some(catalog_path);
+    // A catalog file seeds an empty database only: the bench's own stock gets a fresh one.
+    site.config.database = site.scratch("bench-db").join("backorders.sqlite3");
     site.config.www = pages.clone();
     site.stop().await;
     site.restart().await;

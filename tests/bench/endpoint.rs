@@ -66,6 +66,8 @@ pub async fn measure() -> Result<Endpoint, String> {
     let catalog_path = site.scratch("catalog").join("catalog.json");
     catalog::write(&catalog_path, &[item])?;
     site.config.catalog = Some(catalog_path);
+    // A catalog file seeds an empty database only: the bench's own stock gets a fresh one.
+    site.config.database = site.scratch("bench-db").join("backorders.sqlite3");
     site.stop().await;
     site.restart().await;
 

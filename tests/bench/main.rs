@@ -4,8 +4,8 @@
 //!   non-zero when the gzip total is over `BYTES` or a JavaScript file is over 10 KiB gzipped; a
 //!   byte count is deterministic, so CI can hold the line on it.
 //! - `all [--budget BYTES]`: the bytes, then the engine natively, time to first status in headless
-//!   Chromium (inline stock and stock from the server), a collection page of 200 badges, and the
-//!   reference endpoint under concurrent load. Timings are reported, never compared to a limit:
+//!   Chromium (inline stock and stock from the server), a collection page of 200 badges, the
+//!   reference endpoint under concurrent load, and availability with 100,000 stored requests. Timings are reported, never compared to a limit:
 //!   they depend on the machine and on whatever else it is doing.
 //!
 //! Both print one table to stdout and write the same numbers to `target/bench.json`. Run with
@@ -30,6 +30,7 @@ mod catalog;
 mod chrome;
 mod endpoint;
 mod engine;
+mod history;
 mod report;
 mod server_log;
 #[path = "../e2e/site.rs"]
@@ -124,6 +125,11 @@ fn run(mode: &Mode, budget: Option<u64>) -> Result<ExitCode, String> {
         report.browser = Some(runtime.block_on(browser::measure())?);
         eprintln!("bench: POST /api/backorders under load");
         report.endpoint = Some(runtime.block_on(endpoint::measure())?);
+        eprintln!(
+            "bench: availability with {} stored requests",
+            history::STORED
+        );
+        report.history = Some(runtime.block_on(history::measure())?);
     }
     print!("{}", report.table());
     let json_path = root.join("target").join("bench.json");

@@ -9,6 +9,7 @@ use crate::browser::{Browser, PageLoads};
 use crate::bytes::Bytes;
 use crate::endpoint::Endpoint;
 use crate::engine::Engine;
+use crate::history::History;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
@@ -23,6 +24,8 @@ pub struct Report {
     pub browser: Option<Browser>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<Endpoint>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history: Option<History>,
 }
 
 /// One line of the table: what, its value, and what qualifies it.
@@ -41,6 +44,7 @@ impl Report {
             engine: None,
             browser: None,
             endpoint: None,
+            history: None,
         }
     }
 
@@ -68,6 +72,26 @@ impl Report {
         }
         if let Some(endpoint) = &self.endpoint {
             endpoint_rows(endpoint, &mut rows);
+        }
+        if let Some(history) = &self.history {
+            row(
+                &mut rows,
+                "GET /api/availability, empty history (ms)",
+                format!("{}", history.empty_p50_ms),
+                format!("p50; p90 {}, n = {}", history.empty_p90_ms, history.samples),
+            );
+            row(
+                &mut rows,
+                format!(
+                    "GET /api/availability, {} stored requests (ms)",
+                    grouped(history.stored as u64)
+                ),
+                format!("{}", history.stored_p50_ms),
+                format!(
+                    "p50; p90 {}, n = {}; x{} of empty (goal: within 2)",
+                    history.stored_p90_ms, history.samples, history.ratio
+                ),
+            );
         }
         render(&rows)
     }

@@ -124,7 +124,10 @@ async fn a_cancel_made_offline_is_kept_and_sent_when_the_endpoint_answers() {
         .iter()
         .filter(|request| request.method == "DELETE")
         .count();
-    assert_eq!(deletes, 4, "three offline attempts and the one that arrived");
+    assert_eq!(
+        deletes, 4,
+        "three offline attempts and the one that arrived"
+    );
     eventually(1_000, || !text(&widget, ".notice").is_empty()).await;
     assert_eq!(text(&widget, ".notice"), "Your reservation is cancelled.");
 }

@@ -17,5 +17,6 @@ mod appearance;
 mod chrome;
 mod delivery;
 mod hostile;
+mod promise;
 mod shopping;
 mod site;

@@ -191,7 +191,13 @@ async fn cancelling_frees_the_units_and_moves_the_queue_up() {
         .unwrap();
     assert_eq!(ana["queue_position"], 1, "{ana}");
 
-    // Ana cancels from the widget: her units go back.
+    // Ana cancels from the widget, confirming with a second click: her units go back.
+    chrome.click(SCARF, "button[part=cancel]").await;
+    chrome
+        .wait_text(SCARF, "button[part=cancel]", |text| {
+            text == "Yes, cancel it"
+        })
+        .await;
     chrome.click(SCARF, "button[part=cancel]").await;
     chrome
         .wait_text(SCARF, ".notice", |text| {

@@ -74,6 +74,16 @@ pub struct Row {
     pub cancelled: bool,
 }
 
+/// Where one stored request stands after capture.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lifecycle {
+    pub id: String,
+    pub status: String,
+    pub allocated: i64,
+    pub cancelled_by: Option<String>,
+    pub refund_due: Option<String>,
+}
+
 pub struct Site {
     pub config: Config,
     pub addr: SocketAddr,
@@ -154,6 +164,54 @@ impl Site {
             // Idle keep-alive connections from the browser must not keep it up.
             let _ = tokio::time::timeout(std::time::Duration::from_secs(5), task).await;
         }
+    }
+
+    /// Each request's status, units set aside and who cancelled it, oldest first.
+    pub fn lifecycle(&self) -> Vec<Lifecycle> {
+        let connection = rusqlite::Connection::open(&self.config.database).unwrap();
+        let mut statement = connection
+            .prepare(
+                "SELECT id, status, allocated, cancelled_by, refund_due FROM requests ORDER BY seq",
+            )
+            .unwrap();
+        statement
+            .query_map([], |row| {
+                Ok(Lifecycle {
+                    id: row.get(0)?,
+                    status: row.get(1)?,
+                    allocated: row.get(2)?,
+                    cancelled_by: row.get(3)?,
+                    refund_due: row.get(4)?,
+                })
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    /// What a request's history holds, in order.
+    pub fn history(&self, id: &str) -> Vec<String> {
+        let connection = rusqlite::Connection::open(&self.config.database).unwrap();
+        let mut statement = connection
+            .prepare("SELECT what FROM history WHERE request_id = ?1 ORDER BY seq")
+            .unwrap();
+        statement
+            .query_map([id], |row| row.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    /// A product's stored record, as JSON text.
+    pub fn stock_row(&self, sku: &str) -> String {
+        let connection = rusqlite::Connection::open(&self.config.database).unwrap();
+        connection
+            .query_row(
+                "SELECT record_json FROM stock WHERE sku = ?1",
+                [sku],
+                |row| row.get(0),
+            )
+            .unwrap()
     }
 
     pub fn rows(&self) -> Vec<Row> {

@@ -175,9 +175,13 @@ impl TestServer {
             .clone()
     }
 
+    /// The server's database file.
+    pub fn database(&self) -> PathBuf {
+        self.folder.join("db").join("backorders.sqlite3")
+    }
+
     pub fn count_rows(&self) -> i64 {
-        let database = self.folder.join("db").join("backorders.sqlite3");
-        rusqlite::Connection::open(database)
+        rusqlite::Connection::open(self.database())
             .expect("the database opens")
             .query_row("SELECT COUNT(*) FROM requests", [], |row| row.get(0))
             .expect("the rows can be counted")

@@ -57,8 +57,10 @@ pub(super) fn line_of(connection: &Connection, sku: &str) -> Result<Vec<LineRow>
 }
 
 /// Reviews the line of `sku` at `now` (`freed` units just came to it: a delivery, or what a
-/// cancelled request held) and stores what the domain decided. Returns the review with the
-/// line it was made for.
+/// cancelled request held) and stores what the domain decided, with the product's counters
+/// counted from the line it reviewed. Returns the review with the line it was made for. A SKU
+/// without a stock record (requests from before its record was removed) has nothing to be
+/// reviewed against, and is left as it is.
 pub(super) fn review(
     transaction: &Transaction,
     sku: &str,
@@ -67,7 +69,12 @@ pub(super) fn review(
 ) -> Result<(LineReview, Vec<LineRow>), StoreError> {
     let calendar = calendar_of(transaction)?;
     let Some(mut record) = record_of(transaction, sku)? else {
-        return Err(StoreError::Corrupt(format!("no stock record for {sku}")));
+        let nothing = LineReview {
+            decisions: Vec::new(),
+            to_other_channels: 0,
+            shelf_change: 0,
+        };
+        return Ok((nothing, Vec::new()));
     };
     let stock = Stock::from_record(&record)
         .map_err(|error| StoreError::Corrupt(format!("{sku}: {error}")))?;
@@ -76,8 +83,12 @@ pub(super) fn review(
     let today = clock::shop_day(&calendar, now);
     let reviewed = review_line(&stock, &calendar, &tracked, freed, today);
     let at = clock::stamp(now);
-    for (row, decision) in line.iter().zip(&reviewed.decisions) {
+    let mut counters = Counters::default();
+    for ((row, decision), tracked) in line.iter().zip(&reviewed.decisions).zip(&tracked) {
         store_decision(transaction, row, decision, &at)?;
+        if decision.status.is_active() {
+            counters.add(tracked.line.quantity, decision.allocated);
+        }
     }
     if reviewed.to_other_channels > 0 || reviewed.shelf_change != 0 {
         let owed = record.backordered.unwrap_or(0).max(0);
@@ -86,8 +97,52 @@ pub(super) fn review(
         record.on_hand = Some(shelf.clamp(0, i64::from(MAX_QUANTITY)));
         write_record(transaction, sku, &record, now)?;
     }
-    count_line(transaction, sku)?;
+    counters.store(transaction, sku)?;
     Ok((reviewed, line))
+}
+
+/// A product's line in numbers, as its stock row keeps them: the cap check and availability
+/// read these instead of adding up requests.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Counters {
+    pub set_aside: u32,
+    pub waiting: u32,
+    pub in_line: u32,
+}
+
+impl Counters {
+    fn add(&mut self, quantity: u32, allocated: u32) {
+        self.set_aside += allocated;
+        self.waiting += quantity.saturating_sub(allocated);
+        self.in_line += 1;
+    }
+
+    /// Writes the whole line's counters.
+    fn store(self, transaction: &Transaction, sku: &str) -> Result<(), StoreError> {
+        transaction.execute(
+            "UPDATE stock SET set_aside = ?2, waiting = ?3, in_line = ?4 WHERE sku = ?1",
+            params![sku, self.set_aside, self.waiting, self.in_line],
+        )?;
+        Ok(())
+    }
+
+    /// Adds a change to the counters there are (a request joining or leaving the line), in the
+    /// transaction that makes it: no line is read.
+    pub(super) fn shift(
+        transaction: &Transaction,
+        sku: &str,
+        set_aside: i64,
+        waiting: i64,
+        in_line: i64,
+    ) -> Result<(), StoreError> {
+        transaction.execute(
+            "UPDATE stock SET set_aside = set_aside + ?2, waiting = waiting + ?3,
+                 in_line = in_line + ?4
+             WHERE sku = ?1",
+            params![sku, set_aside, waiting, in_line],
+        )?;
+        Ok(())
+    }
 }
 
 fn store_decision(
@@ -157,24 +212,6 @@ pub(super) fn append(
             text(entry.due),
             entry.units,
         ],
-    )?;
-    Ok(())
-}
-
-/// The counters of `sku`'s stock row, counted from its line (which the partial index keeps
-/// short: requests that shipped or were cancelled are not in it).
-pub(super) fn count_line(transaction: &Transaction, sku: &str) -> Result<(), StoreError> {
-    transaction.execute(
-        &format!(
-            "UPDATE stock SET
-                 set_aside = (SELECT COALESCE(SUM(allocated), 0) FROM requests
-                              WHERE sku = ?1 AND {IN_LINE}),
-                 waiting = (SELECT COALESCE(SUM(quantity - allocated), 0) FROM requests
-                            WHERE sku = ?1 AND {IN_LINE}),
-                 in_line = (SELECT COUNT(*) FROM requests WHERE sku = ?1 AND {IN_LINE})
-             WHERE sku = ?1"
-        ),
-        [sku],
     )?;
     Ok(())
 }

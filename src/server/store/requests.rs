@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
-use super::line::{append, count_line, review};
+use super::line::{Counters, append, review};
 use super::records::{
     Accepted, Cancellation, Granted, HistoryRow, NewRequest, RequestRow, RequestStatus, Shipment,
     Submission,
@@ -185,7 +185,9 @@ impl Store {
             }
         }
         if holds_units {
-            count_line(&transaction, sku)?;
+            let quantity = i64::from(request.checked.quantity);
+            let set_aside = i64::from(allocated);
+            Counters::shift(&transaction, sku, set_aside, quantity - set_aside, 1)?;
         }
         transaction.commit()?;
         Ok(Submission::Created(accepted))
@@ -253,7 +255,8 @@ impl Store {
             params![id, at],
         )?;
         append(&transaction, id, Event::Shipped, &at)?;
-        count_line(&transaction, &found.sku)?;
+        // A ready request holds all its units; they leave with it.
+        Counters::shift(&transaction, &found.sku, -i64::from(found.allocated), 0, -1)?;
         transaction.commit()?;
         Ok(Shipment::Shipped { shipped_at: at })
     }
@@ -272,14 +275,19 @@ impl Store {
         let Some(found) = find(&transaction, id, Some(token))? else {
             return Ok(None);
         };
-        if found.status.is_active() && found.promise.needs_consent() {
+        // An explicit yes is recorded (when, and to which date) whenever the request is late,
+        // also where silence would have counted as one; only a question awaiting it changes
+        // the promise.
+        if found.status == Status::Delayed || found.promise.needs_consent() {
             let kept = delay::consent(found.promise);
-            transaction.execute(
-                "UPDATE requests SET promise_date = ?2, awaiting_consent = 0, offered_date = NULL,
-                     consent_by = NULL
-                 WHERE id = ?1",
-                params![id, text(kept.in_force)],
-            )?;
+            if found.promise.needs_consent() {
+                transaction.execute(
+                    "UPDATE requests SET promise_date = ?2, awaiting_consent = 0,
+                         offered_date = NULL, consent_by = NULL
+                     WHERE id = ?1",
+                    params![id, text(kept.in_force)],
+                )?;
+            }
             let at = clock::stamp(now);
             append(
                 &transaction,
