@@ -225,14 +225,15 @@ fn what_can_be_promised() {
             offered: Some(Notify),
         }),
     );
-    // A pre-order of stock already in the warehouse is capped by it.
+    // A pre-order of stock already in the warehouse, with no batch announced: the release date
+    // is the promise, up to the shop's pre-order limit (100).
     let shelved = r#"{"sku": "W", "release_date": "2027-01-15", "on_hand": 40}"#;
-    check_offer(shelved, Preorder, 40, Ok(Some("2027-01-15")));
+    check_offer(shelved, Preorder, 41, Ok(Some("2027-01-15")));
     check_offer(
         shelved,
         Preorder,
-        41,
-        Err(OfferError::Exceeds { remaining: 40 }),
+        101,
+        Err(OfferError::Exceeds { remaining: 100 }),
     );
     let full_preorder =
         r#"{"sku": "Q", "release_date": "2027-01-15", "backorder_limit": 3, "backordered": 3}"#;
