@@ -3,6 +3,13 @@
 use serde::{Deserialize, Serialize};
 
 use super::RetryPolicy;
+use crate::domain::RequestKind;
+
+/// A stored kind as the rules know it; one that does not read (an entry from an older widget)
+/// is taken for a backorder, the kind that holds units and shows the most.
+fn kind_of(kind: &str) -> RequestKind {
+    RequestKind::parse(kind).unwrap_or(RequestKind::Backorder)
+}
 
 /// What a stored message asks of the endpoint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -65,6 +72,18 @@ pub struct Reservation {
     /// Where the request went, so the cancellation goes to the same endpoint.
     pub endpoint: String,
     pub confirmed_ms: u64,
+}
+
+impl Pending {
+    pub fn request_kind(&self) -> RequestKind {
+        kind_of(&self.kind)
+    }
+}
+
+impl Reservation {
+    pub fn request_kind(&self) -> RequestKind {
+        kind_of(&self.kind)
+    }
 }
 
 /// Everything kept in the shopper's browser. Nothing else is stored.

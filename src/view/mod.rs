@@ -15,6 +15,6 @@ pub use confirmation::{Confirmation, cancel_label, cancelled_text, confirmation_
 pub use messages::{LocaleFormat, Messages, PlainFormat};
 pub use preview::{PreviewForm, PreviewSample, preview_samples};
 pub use reservation::{Current, ReservationView, reservation_view};
-pub use scheme::{Rgba, Scheme};
+pub use scheme::{Scheme, Shade};
 pub use status::{StatusView, Tone, status_view};
 pub use wording::{formatting_locale, missing_keys};

@@ -6,10 +6,10 @@
 use chrono::{Days, NaiveDate};
 
 use super::{
-    Confirmation, LocaleFormat, Messages, Tone, cancelled_text, confirmation_text, status_view,
+    Confirmation, LocaleFormat, Messages, Tone, cancel_label, cancelled_text, confirmation_text,
+    status_view,
 };
-use crate::domain::{Availability, Evaluation, NoDateReason, RequestKind, ShopCalendar};
-use crate::text::concat;
+use crate::domain::{Availability, Evaluation, NoDateReason, Payment, RequestKind, ShopCalendar};
 
 /// One sample, as text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +22,8 @@ pub struct PreviewSample {
     pub lines: Vec<String>,
     /// The request form, on the first sample of each kind (a badge preview shows none).
     pub form: Option<PreviewForm>,
+    /// A button under the lines (the confirmation's cancel), shown but never pressed.
+    pub button: Option<String>,
     /// The message keys behind everything the sample shows, in order.
     pub keys: Vec<&'static str>,
 }
@@ -43,6 +45,11 @@ pub fn preview_samples(
     format: &dyn LocaleFormat,
     with_forms: bool,
 ) -> Vec<PreviewSample> {
+    let payment_key = match calendar.payment {
+        Some(Payment::AtOrder) => Some("payment.at_order"),
+        Some(Payment::AtShipment) => Some("payment.at_shipment"),
+        None => None,
+    };
     // A date about `days` from today on which the shop ships: the first working day from then.
     let shipping_day = |days| {
         let day = today.checked_add_days(Days::new(days)).unwrap_or(today);
@@ -107,6 +114,11 @@ pub fn preview_samples(
             .map(|kind| {
                 forms_shown.push(kind);
                 keys.extend(form_keys(kind));
+                keys.extend(["label_email", "label_name"]);
+                if kind.reserves_units() {
+                    keys.push("label_quantity");
+                    keys.extend(payment_key);
+                }
                 if view.form_note.is_some() {
                     keys.push("partial_form");
                 }
@@ -124,6 +136,7 @@ pub fn preview_samples(
             details: view.details,
             lines: Vec::new(),
             form,
+            button: None,
             keys,
         });
     }
@@ -157,6 +170,7 @@ fn neutral(key: &'static str, messages: &Messages) -> PreviewSample {
         details: Vec::new(),
         lines: Vec::new(),
         form: None,
+        button: None,
         keys: vec![key],
     }
 }
@@ -189,9 +203,7 @@ fn after_a_request(
         notifies: false,
         cancellable: true,
     };
-    let cancel = concat(&["cancel.", RequestKind::Backorder.as_str()]);
-    let mut confirmation_lines = confirmation_text(&confirmation, messages, format);
-    confirmation_lines.push(messages.text(&cancel));
+    let confirmation_lines = confirmation_text(&confirmation, messages, format);
     let sample = |lines: Vec<String>, keys: &[&'static str]| {
         let mut all = status.keys.clone();
         all.extend_from_slice(keys);
@@ -202,11 +214,13 @@ fn after_a_request(
             details: status.details.clone(),
             lines,
             form: None,
+            button: None,
             keys: all,
         }
     };
-    vec![
-        sample(
+    let confirmed = PreviewSample {
+        button: Some(cancel_label(RequestKind::Backorder, messages)),
+        ..sample(
             confirmation_lines,
             &[
                 "reserved",
@@ -215,7 +229,10 @@ fn after_a_request(
                 "cancel_hint",
                 "cancel.backorder",
             ],
-        ),
+        )
+    };
+    vec![
+        confirmed,
         sample(vec![messages.text("queued")], &["queued"]),
         sample(
             vec![cancelled_text(RequestKind::Backorder, messages)],
@@ -307,9 +324,10 @@ mod tests {
             ]
         );
         assert_eq!(samples[14].lines[0], "2 units reserved.");
+        assert_eq!(samples[14].button.as_deref(), Some("Cancel reservation"));
         assert_eq!(
             samples[15].lines,
-            ["Saved. It will be sent when you are back online."]
+            ["Saved. It will be sent as soon as the shop can be reached."]
         );
     }
 

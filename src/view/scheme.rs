@@ -23,15 +23,90 @@ impl Scheme {
     }
 
     /// The palette for a page whose background behind the widget is `background` (the first
-    /// opaque one among its ancestors, if any) and whose text colour there is `text`.
-    pub fn for_page(background: Option<Rgba>, text: Option<Rgba>) -> Self {
+    /// opaque one among its ancestors, if it could be read) and whose text colour there is
+    /// `text`.
+    pub fn for_page(background: Option<Shade>, text: Option<Shade>) -> Self {
         let dark = match (background, text) {
-            (Some(background), _) => background.luma() < DARK_BELOW,
-            // The canvas shows through: its text colour tells which way the page leans.
-            (None, Some(text)) => text.luma() > LIGHT_TEXT_ABOVE,
+            (Some(background), _) => background.luma < DARK_BELOW,
+            // The canvas shows through, or something unreadable (an image, a gradient): the
+            // text colour the page chose for it tells which way it leans.
+            (None, Some(text)) => text.luma > LIGHT_TEXT_ABOVE,
             (None, None) => false,
         };
         if dark { Self::Dark } else { Self::Light }
+    }
+}
+
+/// How light a computed colour is, whatever space it is written in, and how opaque.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shade {
+    /// Relative luminance in millionths.
+    pub luma: u32,
+    /// Opacity in thousandths.
+    pub alpha: u16,
+}
+
+impl Shade {
+    /// Reads what computed styles write: `rgb()`/`rgba()`/`color(srgb …)` (see [`Rgba::parse`]),
+    /// `oklch()`/`oklab()` (Tailwind's palette, among others) and `lab()`/`lch()` by their
+    /// lightness, and `transparent`. `None` for anything else: unknown, never guessed.
+    pub fn parse(text: &str) -> Option<Self> {
+        let text = text.trim();
+        if text == "transparent" {
+            return Some(Self { luma: 0, alpha: 0 });
+        }
+        if let Some(rgba) = Rgba::parse(text) {
+            return Some(Self {
+                luma: rgba.luma(),
+                alpha: rgba.alpha,
+            });
+        }
+        // (function, lightness is 0-1 rather than 0-100)
+        let spaces = [
+            ("oklch", true),
+            ("oklab", true),
+            ("lch", false),
+            ("lab", false),
+        ];
+        let (inner, unit) = spaces
+            .iter()
+            .find_map(|&(name, unit)| strip_function(text, name).map(|inner| (inner, unit)))?;
+        let (components, alpha) = match inner.split_once('/') {
+            Some((components, alpha)) => (components, Some(alpha.trim())),
+            None => (inner, None),
+        };
+        let lightness = components.split_whitespace().next()?;
+        // In thousandths of the full lightness.
+        let lightness = match lightness.strip_suffix('%') {
+            Some(percent) => thousandths(percent)? / 100,
+            None if unit => thousandths(lightness)?,
+            None => thousandths(lightness)? / 100,
+        }
+        .min(1000);
+        let luma = match unit {
+            // OKLab's lightness is about the cube root of luminance.
+            true => u64::from(lightness).pow(3) / 1000,
+            // CIE L*: Y = ((L* + 16) / 116)³ above the dark end, L* / 903.3 below it.
+            false if lightness < 80 => u64::from(lightness) * 1_000_000 / 9_033,
+            false => {
+                let f = (u64::from(lightness) * 100 + 16_000) * 1000 / 116_000;
+                f * f * f / 1000
+            }
+        };
+        let alpha = match alpha {
+            None => 1000,
+            Some(alpha) => thousandths(alpha)?.min(1000) as u16,
+        };
+        Some(Self {
+            luma: luma.min(1_000_000) as u32,
+            alpha,
+        })
+    }
+
+    /// Whether it hides what is behind it: a background at least half opaque decides the
+    /// look; a fainter one lets the page behind it decide.
+    pub fn is_opaque(self) -> bool {
+        self.alpha >= 500
     }
 }
 
@@ -51,12 +126,6 @@ const DARK_BELOW: u32 = 179_000;
 const LIGHT_TEXT_ABOVE: u32 = 400_000;
 
 impl Rgba {
-    /// Whether the colour hides what is behind it: a background at least half opaque decides
-    /// the look; a fainter one lets the page behind it decide.
-    pub fn is_opaque(self) -> bool {
-        self.alpha >= 500
-    }
-
     /// Reads `rgb(r, g, b)`, `rgba(r, g, b, a)` (commas or spaces, with `/` before alpha) and
     /// `color(srgb r g b / a)`, the forms computed styles use for sRGB colours. Anything else
     /// (`oklch(…)`, a keyword) is `None`: unknown, never guessed.
@@ -199,8 +268,34 @@ mod tests {
     }
 
     #[test]
+    fn lightness_is_read_in_every_space_computed_styles_write() {
+        let luma = |text: &str| Shade::parse(text).map(|shade| (shade.luma, shade.alpha));
+        assert_eq!(luma("transparent"), Some((0, 0)));
+        assert_eq!(luma("rgba(0, 0, 0, 0)"), Some((0, 0)));
+        // Tailwind's slate-900 and slate-50, in oklch: one dark, one light.
+        let dark = luma("oklch(0.208 0.042 265.755)").expect("oklch");
+        let light = luma("oklch(98.4% 0.003 247.858)").expect("oklch");
+        assert!(dark.0 < 20_000 && light.0 > 900_000, "{dark:?} {light:?}");
+        assert_eq!(
+            luma("oklab(0.5 0.1 0.1 / 0.25)").map(|(_, alpha)| alpha),
+            Some(250)
+        );
+        let lab_grey = luma("lab(50 0 0)").expect("lab").0;
+        assert!(
+            lab_grey.abs_diff(184_000) < 10_000,
+            "L* 50 is Y 0.184: {lab_grey}"
+        );
+        let near_black = luma("lch(5 0 0)").expect("lch").0;
+        assert!(
+            near_black.abs_diff(5_535) < 100,
+            "L* 5 is Y 0.0055: {near_black}"
+        );
+        assert_eq!(luma("hwb(0 0% 0%)"), None);
+    }
+
+    #[test]
     fn the_palette_follows_the_page_not_the_system() {
-        let colour = |text| Rgba::parse(text);
+        let colour = |text| Shade::parse(text);
         for (background, text, expected) in [
             // A white shop, whatever the system says: its text is dark.
             ("rgb(255, 255, 255)", "rgb(31, 35, 40)", Scheme::Light),
@@ -216,6 +311,12 @@ mod tests {
             ("", "rgb(0, 0, 0)", Scheme::Light),
             ("", "rgb(118, 118, 118)", Scheme::Light),
             ("", "", Scheme::Light),
+            // A dark card painted in oklch, as Tailwind paints it.
+            (
+                "oklch(0.208 0.042 265.755)",
+                "oklch(0.984 0.003 247.858)",
+                Scheme::Dark,
+            ),
         ] {
             assert_eq!(
                 Scheme::for_page(colour(background), colour(text)),
@@ -227,8 +328,8 @@ mod tests {
 
     #[test]
     fn faint_backgrounds_let_the_page_behind_decide() {
-        let faint = Rgba::parse("rgba(0, 0, 0, 0.1)").expect("a colour");
-        let veil = Rgba::parse("rgba(0, 0, 0, 0.5)").expect("a colour");
+        let faint = Shade::parse("rgba(0, 0, 0, 0.1)").expect("a colour");
+        let veil = Shade::parse("rgba(0, 0, 0, 0.5)").expect("a colour");
         assert!(!faint.is_opaque());
         assert!(veil.is_opaque());
     }

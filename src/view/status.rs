@@ -280,7 +280,7 @@ mod tests {
             ),
             (
                 NoDateReason::CapReached,
-                &["Everything on its way is already reserved"],
+                &["Reservations are full for now"],
                 &["out_of_stock", "cap_reached"],
             ),
             (

@@ -30,7 +30,16 @@ impl HostWatch {
         let callback = Closure::wrap(Box::new(move |_| on_mutation()) as Box<dyn FnMut(Event)>);
         let observer = MutationObserver::new(callback.as_ref().unchecked_ref()).ok()?;
         let options = MutationObserverInit::new();
-        options.set_attributes(true);
+        // Where shops switch themes and languages; not every attribute (a scroll lock's
+        // `style` still counts: it is rare, and the widgets then only look again).
+        let filter = js_sys::Array::of5(
+            &"class".into(),
+            &"style".into(),
+            &"lang".into(),
+            &"data-theme".into(),
+            &"data-bs-theme".into(),
+        );
+        options.set_attribute_filter(&filter);
         let body = document.body().map(Element::from);
         for target in [document.document_element(), body].into_iter().flatten() {
             let _ = observer.observe_with_options(&target, &options);

@@ -61,6 +61,11 @@ pub fn show_preview(
             for line in &sample.lines {
                 nodes.append(&lines, &nodes.text_element("p", "", &[], line));
             }
+            if let Some(label) = &sample.button {
+                let attributes = [("type", "button"), ("part", "cancel"), ("disabled", "")];
+                let button = nodes.text_element("button", "secondary", &attributes, label);
+                nodes.append(&lines, &button);
+            }
         }
         if let Some(form) = &sample.form {
             let built = FormDom::build(

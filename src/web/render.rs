@@ -204,8 +204,11 @@ impl Skeleton {
     }
 
     /// Which default palette the widget uses (`light` or `dark`), following the host page.
+    /// Written only when it changes: the page's own mutations should not restyle every widget.
     pub fn set_scheme(&self, scheme: Scheme) {
-        let _ = self.container.set_attribute("data-scheme", scheme.as_str());
+        if self.container.get_attribute("data-scheme").as_deref() != Some(scheme.as_str()) {
+            let _ = self.container.set_attribute("data-scheme", scheme.as_str());
+        }
     }
 
     /// Shows a status. Unchanged text is left alone so the live region does not repeat itself.

@@ -12,13 +12,13 @@ const CSS: &str = r#"
 .widget {
   --_fg: var(--backorder-color-text, currentColor);
   --_bg: var(--backorder-color-background, transparent);
-  --_muted: var(--backorder-color-muted, #59636e);
+  --_muted: var(--backorder-color-muted, #57606a);
   --_ok: var(--backorder-color-available, #1a7f37);
-  --_wait: var(--backorder-color-waiting, #9a6700);
-  --_no: var(--backorder-color-unavailable, #cf222e);
-  --_accent: var(--backorder-color-accent, #0969da);
+  --_wait: var(--backorder-color-waiting, #8a5c00);
+  --_no: var(--backorder-color-unavailable, #b3261e);
+  --_accent: var(--backorder-color-accent, #0757ba);
   --_on-accent: var(--backorder-color-on-accent, #ffffff);
-  --_border: var(--backorder-color-border, #818b98);
+  --_border: var(--backorder-color-border, #767676);
   --_radius: var(--backorder-radius, 6px);
   --_gap: var(--backorder-spacing, 0.5rem);
   color-scheme: light;
@@ -31,13 +31,13 @@ const CSS: &str = r#"
   overflow-wrap: anywhere;
 }
 .widget[data-scheme="dark"] {
-  --_muted: var(--backorder-color-muted, #9198a1);
+  --_muted: var(--backorder-color-muted, #a8b1bb);
   --_ok: var(--backorder-color-available, #3fb950);
   --_wait: var(--backorder-color-waiting, #d29922);
-  --_no: var(--backorder-color-unavailable, #f85149);
-  --_accent: var(--backorder-color-accent, #4493f8);
+  --_no: var(--backorder-color-unavailable, #ff7b72);
+  --_accent: var(--backorder-color-accent, #58a6ff);
   --_on-accent: var(--backorder-color-on-accent, #0d1117);
-  --_border: var(--backorder-color-border, #6e7681);
+  --_border: var(--backorder-color-border, #8b949e);
   color-scheme: dark;
 }
 p { margin: 0; }

@@ -26,7 +26,7 @@ async fn failed_deliveries_are_kept_and_retried_with_the_same_key() {
     settle().await;
     assert_eq!(
         text(&widget, ".queued"),
-        "Saved. It will be sent when you are back online."
+        "Saved. It will be sent as soon as the shop can be reached."
     );
     // The message sits right under the status, with no empty line around it.
     let line = find(&widget, ".queued p").expect("the message");
@@ -121,7 +121,7 @@ async fn a_reload_delivers_what_an_earlier_visit_left_behind() {
     let widget = mount(&second_visit, "BACK", 1);
     assert_eq!(
         text(&widget, ".queued"),
-        "Saved. It will be sent when you are back online.",
+        "Saved. It will be sent as soon as the shop can be reached.",
         "the shopper sees it is pending"
     );
     second_visit.resume_deliveries();

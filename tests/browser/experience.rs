@@ -508,3 +508,28 @@ fn the_wording_folder_is_beside_the_loader_unless_the_script_names_one() {
         "the script's folder, relative to the page, as a folder"
     );
 }
+
+/// The preview's title and samples speak the element's language, like everything else.
+#[wasm_bindgen_test]
+async fn the_preview_speaks_the_shoppers_language() {
+    let recorder = Rc::new(Recorder::default());
+    let page_config = PageConfig {
+        inline_stock: Some(STOCK.to_owned()),
+        endpoint: Some("/api/backorders".to_owned()),
+        wording_url: Some("/wording/".to_owned()),
+        preview: true,
+        ..PageConfig::default()
+    };
+    let page = Page::new(page_config, services(&recorder));
+    let widget = mount_in(&page, "IN", "de-DE");
+    eventually(2_000, || {
+        text(&widget, ".headline") == "Vorschau: alle Zustände"
+    })
+    .await;
+    assert_eq!(text(&widget, ".headline"), "Vorschau: alle Zustände");
+    assert!(
+        text(&widget, ".preview").contains("Auf Lager"),
+        "{}",
+        text(&widget, ".preview")
+    );
+}

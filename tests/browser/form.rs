@@ -132,7 +132,7 @@ async fn one_submission_sends_exactly_one_request() {
             .expect("text")
             .as_string()
             .as_deref(),
-        Some("The shop may email me about this reservation. I can cancel it until it ships.")
+        Some("The shop may email me about this reservation.")
     );
     assert!(
         field("created_at")

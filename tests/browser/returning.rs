@@ -111,7 +111,7 @@ async fn a_cancel_made_offline_is_kept_and_sent_when_the_endpoint_answers() {
     let cancel = button(&widget, "cancel");
     cancel.click();
     cancel.click();
-    let saved = "Your cancellation is saved; it will be sent when you are back online.";
+    let saved = "Your cancellation is saved; it will be sent as soon as the shop can be reached.";
     eventually(500, || text(&widget, ".confirmation p.message") == saved).await;
     assert_eq!(text(&widget, ".confirmation p.message"), saved);
     assert_eq!(store.load().pending.len(), 1, "kept in the outbox");

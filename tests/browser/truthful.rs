@@ -228,7 +228,7 @@ async fn the_palette_follows_the_page_it_sits_on() {
             &find(&widget, "input[name=email]").expect("email"),
             "border-top-color"
         ),
-        "rgb(110, 118, 129)"
+        "rgb(139, 148, 158)"
     );
 
     // The page turns its card light (a theme switch on <body>).
@@ -258,7 +258,7 @@ async fn the_palette_follows_the_page_it_sits_on() {
             &find(&widget, "input[name=email]").expect("email"),
             "border-top-color"
         ),
-        "rgb(129, 139, 152)"
+        "rgb(118, 118, 118)"
     );
     card.remove();
 }

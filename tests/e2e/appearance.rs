@@ -60,6 +60,22 @@ async fn wait_for_every_status(chrome: &Chrome) {
     }
 }
 
+/// Waits (up to 5 s) until every widget on the page has taken the `scheme` palette.
+async fn wait_for_scheme(chrome: &Chrome, scheme: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let script = format!(
+        "return [...document.querySelectorAll('backorder-status')].every((e) => \
+         e.shadowRoot.querySelector('.widget').dataset.scheme === '{scheme}');"
+    );
+    while chrome.eval(&script).await != Value::Bool(true) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the widgets never took the {scheme} palette"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
 /// Runs the contrast check; fails with every text or border below its ratio.
 async fn check_contrast(chrome: &Chrome, what: &str) {
     let result = chrome.eval(include_str!("contrast.js")).await;
@@ -137,14 +153,18 @@ async fn the_demo_themes_are_readable_and_pass_axe_with_the_system_dark() {
     chrome.goto(&site.url("/")).await;
     chrome.status(SCARF).await;
     show_field_errors(&chrome).await;
-    for theme in ["", "theme-boutique", "theme-terminal"] {
+    for (theme, scheme) in [
+        ("", "dark"),
+        ("theme-boutique", "light"),
+        ("theme-terminal", "dark"),
+    ] {
         chrome
             .eval(&format!(
                 "document.body.className = '{theme}'; return true;"
             ))
             .await;
         // The widgets hear the theme change and look again.
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        wait_for_scheme(&chrome, scheme).await;
         let what = format!("the demo, theme {theme:?}, the system dark");
         check_contrast(&chrome, &what).await;
         let found = violations(&chrome).await;

@@ -35,7 +35,7 @@ async fn the_endpoint_down_during_submit_then_back_stores_one_row() {
     let queued = chrome
         .wait_text(SCARF, ".queued", |text| !text.is_empty())
         .await;
-    assert_eq!(queued, "Saved. It will be sent when you are back online.");
+    assert_eq!(queued, "Saved. It will be sent as soon as the shop can be reached.");
     site.restart().await;
     confirmed(&chrome).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -105,7 +105,7 @@ async fn a_reload_while_the_endpoint_fails_delivers_once_when_it_recovers() {
         .wait_text(SCARF, ".queued", |text| !text.is_empty())
         .await;
     assert_eq!(
-        queued, "Saved. It will be sent when you are back online.",
+        queued, "Saved. It will be sent as soon as the shop can be reached.",
         "the reloaded page still knows"
     );
     assert!(site.rows().is_empty());
@@ -146,7 +146,7 @@ async fn offline_while_submitting_then_back_online_delivers_once() {
     let queued = chrome
         .wait_text(SCARF, ".queued", |text| !text.is_empty())
         .await;
-    assert_eq!(queued, "Saved. It will be sent when you are back online.");
+    assert_eq!(queued, "Saved. It will be sent as soon as the shop can be reached.");
     assert_eq!(chrome.eval("return navigator.onLine;").await, false);
     assert!(site.rows().is_empty());
     chrome.set_offline(false).await;

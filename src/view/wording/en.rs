@@ -16,7 +16,7 @@ pub const MESSAGES: &[(&str, &str)] = &[
         "delayed",
         "The next delivery is running late; no new date yet",
     ),
-    ("cap_reached", "Everything on its way is already reserved"),
+    ("cap_reached", "Reservations are full for now"),
     (
         "beyond_max_wait",
         "The next delivery is too far out to promise a date",
@@ -46,11 +46,11 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("label_quantity", "Quantity"),
     (
         "consent.backorder",
-        "The shop may email me about this reservation. I can cancel it until it ships.",
+        "The shop may email me about this reservation.",
     ),
     (
         "consent.preorder",
-        "The shop may email me about this pre-order. I can cancel it until it ships.",
+        "The shop may email me about this pre-order.",
     ),
     (
         "consent.notify",
@@ -146,9 +146,12 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ),
     (
         "cancel_queued",
-        "Your cancellation is saved; it will be sent when you are back online.",
+        "Your cancellation is saved; it will be sent as soon as the shop can be reached.",
     ),
-    ("queued", "Saved. It will be sent when you are back online."),
+    (
+        "queued",
+        "Saved. It will be sent as soon as the shop can be reached.",
+    ),
     ("error.email_required", "Enter your email address."),
     (
         "error.invalid_email",
@@ -162,10 +165,7 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ),
     ("error.exceeds.one", "Only {count} can still be reserved."),
     ("error.exceeds.other", "Only {count} can still be reserved."),
-    (
-        "error.sold_out",
-        "Sorry, everything en route has just been reserved.",
-    ),
+    ("error.sold_out", "Sorry, reservations have just filled up."),
     (
         "error.rate_limited",
         "Too many requests. Please wait a moment and try again.",

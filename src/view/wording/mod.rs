@@ -27,11 +27,12 @@ pub fn language_of(locale: &str) -> &'static str {
 }
 
 /// The locale dates and plural forms are written in: the shopper's own when its language has
-/// wording, else English, so words and dates always speak one language (a `pt-BR` shopper reads
-/// English words, and English dates with them).
-pub fn formatting_locale(locale: &str) -> &str {
+/// wording, or when the merchant wrote wording of their own (`merchant_wording`: they write in
+/// their shoppers' language); else English, so words and dates speak one language (a `pt-BR`
+/// shopper reads English words, and English dates with them).
+pub fn formatting_locale(locale: &str, merchant_wording: bool) -> &str {
     let primary = locale.split(['-', '_']).next().unwrap_or_default();
-    if language_of(locale) == "en" && !primary.eq_ignore_ascii_case("en") {
+    if !merchant_wording && language_of(locale) == "en" && !primary.eq_ignore_ascii_case("en") {
         "en"
     } else {
         locale
@@ -114,8 +115,10 @@ pub(crate) mod tests {
             ("nl", "en"),
             ("", "en"),
         ] {
-            assert_eq!(formatting_locale(locale), expected, "{locale:?}");
+            assert_eq!(formatting_locale(locale, false), expected, "{locale:?}");
         }
+        // A merchant who translated the wording into Portuguese gets Portuguese dates.
+        assert_eq!(formatting_locale("pt-BR", true), "pt-BR");
     }
 
     /// The CLDR plural categories a language may use as `key.category`.

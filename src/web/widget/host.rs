@@ -6,7 +6,7 @@ use web_sys::{Element, HtmlInputElement, ShadowRoot};
 
 use super::{State, Widget};
 use crate::text::concat;
-use crate::view::{Rgba, Scheme};
+use crate::view::{Scheme, Shade};
 use crate::web::Listener;
 use crate::web::config::parse_quantity;
 use crate::web::platform;
@@ -29,7 +29,7 @@ impl Widget {
     /// Chooses the default palette from the colours the page shows around the element
     /// (`view::Scheme` decides); the merchant's `--backorder-*` properties still win.
     pub(super) fn refresh_scheme(&self) {
-        self.dom.set_scheme(page_scheme(&self.element));
+        self.dom.set_scheme(page_scheme(&self.dom.container));
     }
 
     /// Follows the host page's quantity field named by `quantity-input`.
@@ -77,25 +77,37 @@ impl Widget {
     }
 }
 
-/// The palette for the page around `element`: the first background behind it that hides what
-/// is further back, and the text colour it inherits.
-fn page_scheme(element: &Element) -> Scheme {
+/// The palette for the page around `container`: the first background behind it that hides
+/// what is further back (the merchant's own container background first), and the text colour
+/// it inherits. An unreadable background (an image, a gradient, a colour space no reader here
+/// knows) stops the walk: the text colour then decides.
+fn page_scheme(container: &Element) -> Scheme {
     let Some(window) = web_sys::window() else {
         return Scheme::Light;
     };
-    let colour = |element: &Element, property: &str| {
+    let property = |element: &Element, name: &str| {
         let style = window.get_computed_style(element).ok().flatten()?;
-        Rgba::parse(&style.get_property_value(property).ok()?)
+        style.get_property_value(name).ok()
     };
-    let text = colour(element, "color");
+    let text = property(container, "color").and_then(|text| Shade::parse(&text));
     let mut background = None;
-    let mut current = Some(element.clone());
+    let mut current = Some(container.clone());
     // A page is rarely more than a few dozen elements deep; the bound only guards a loop.
     for _ in 0..256 {
         let Some(element) = current else { break };
-        if let Some(found) = colour(&element, "background-color").filter(|c| c.is_opaque()) {
-            background = Some(found);
-            break;
+        let colour = property(&element, "background-color").unwrap_or_default();
+        match Shade::parse(&colour) {
+            Some(shade) if shade.is_opaque() => {
+                background = Some(shade);
+                break;
+            }
+            Some(_) => {
+                let image = property(&element, "background-image").unwrap_or_default();
+                if !image.is_empty() && image != "none" {
+                    break;
+                }
+            }
+            None => break,
         }
         // Up to the parent, or out of a shadow root to its host.
         current = element.parent_element().or_else(|| {

@@ -114,7 +114,10 @@ impl Widget {
         let dom = Skeleton::attach(&element, page.sheet(), config.mode == Mode::Full)?;
         let locale = resolve_locale(&element, config.locale.as_deref());
         let messages = Messages::for_locale(&locale).with_overrides(page.config.messages.clone());
-        let format = page.format(formatting_locale(&locale), date_style(config.mode));
+        let format = page.format(
+            formatting_locale(&locale, !page.config.messages.is_empty()),
+            date_style(config.mode),
+        );
         let widget = Rc::new_cyclic(|this| Self {
             element,
             dom,
@@ -186,15 +189,22 @@ impl Widget {
         {
             let mut state = self.state.borrow_mut();
             state.config = config;
-            if relocale || remode {
+            if relocale {
                 let locale = resolve_locale(&self.element, state.config.locale.as_deref());
                 self.set_locale(&mut state, locale);
+            } else if remode {
+                // A badge writes short dates; the words stay as they are.
+                state.format = self.page.format(
+                    formatting_locale(&state.locale, self.has_overrides()),
+                    date_style(state.config.mode),
+                );
             }
             if reload {
                 state.phase = Phase::Editing;
                 state.outgoing = None;
                 state.form = None;
                 state.notice = None;
+                state.focus_notice = false;
             }
         }
         if remode {
@@ -204,7 +214,7 @@ impl Widget {
         if refollow {
             self.follow_quantity_input();
         }
-        self.show_again(reload, relocale || remode);
+        self.show_again(reload, relocale);
     }
 
     /// Shows the current state again after a change: loads it afresh (`reload`), or renders
@@ -220,6 +230,10 @@ impl Widget {
             self.show_loading();
         } else {
             self.render();
+            if relocale {
+                // A confirmation or a queued message speaks the old language too.
+                self.restore_from_outbox();
+            }
         }
         if relocale {
             self.fetch_wording();
@@ -232,15 +246,25 @@ impl Widget {
         state.messages =
             Messages::for_locale(&locale).with_overrides(self.page.config.messages.clone());
         state.wording_ready = state.messages.language() == "en";
-        state.format = self
-            .page
-            .format(formatting_locale(&locale), date_style(state.config.mode));
+        state.format = self.page.format(
+            formatting_locale(&locale, self.has_overrides()),
+            date_style(state.config.mode),
+        );
         state.locale = locale;
         state.form = None;
+        // A message said in the old language goes with it.
+        state.notice = None;
+        state.focus_notice = false;
         if !state.wording_ready {
             // What is on show speaks the old language: it goes until the new one is here.
             state.form_listeners.clear();
         }
+    }
+
+    /// Whether the merchant wrote wording of their own (`data-messages`): they write it in their
+    /// shoppers' language, so dates follow that language even where the widget has none.
+    fn has_overrides(&self) -> bool {
+        !self.page.config.messages.is_empty()
     }
 
     /// The host page changed its look or language (a theme, dark mode, `<html lang>`): the
@@ -371,7 +395,14 @@ impl Widget {
                     state.messages = state.messages.clone().with_translation(translation);
                     None
                 }
-                Err(problem) => Some(problem),
+                Err(problem) => {
+                    // English words stand in: dates and plurals follow them, unless the
+                    // merchant's own wording speaks the shopper's language.
+                    if !self.has_overrides() {
+                        state.format = self.page.format("en", date_style(state.config.mode));
+                    }
+                    Some(problem)
+                }
             };
             (problem, state.entry.is_none())
         };
@@ -505,6 +536,7 @@ impl Widget {
         let mut state = self.state.borrow_mut();
         state.close_form();
         state.offer_script = None;
+        state.focus_notice = false;
         if let Some(button) = button {
             let this = self.this.clone();
             let listener = Listener::new(&button, "click", move |_| {
@@ -569,32 +601,53 @@ impl Widget {
 
     /// Keeps a message on show across re-renders until the shopper acts again.
     pub(super) fn set_notice(&self, text: impl Into<Option<String>>) {
-        self.state.borrow_mut().notice = text.into();
+        {
+            let mut state = self.state.borrow_mut();
+            state.notice = text.into();
+            if state.notice.is_none() {
+                state.focus_notice = false;
+            }
+        }
         self.show_notice(false);
     }
 
     /// Shows the notice above the body; `rendered` once the body is final, when a notice that
     /// should take the focus gets it.
     pub(super) fn show_notice(&self, rendered: bool) {
-        if let Ok(Some(old)) = self.dom.body.query_selector(".notice") {
-            old.remove();
-        }
-        let Some(text) = self.state.borrow().notice.clone() else {
-            return;
-        };
-        let note = super::render::text_element(
-            &self.dom.document,
-            "p",
-            "notice note",
-            &[("part", "message"), ("role", "status")],
-            &text,
-        );
-        if let Ok(note) = note {
-            let _ = self.dom.body.prepend_with_node_1(&note);
-            if rendered && std::mem::take(&mut self.state.borrow_mut().focus_notice) {
-                let _ = note.set_attribute("tabindex", "-1");
-                let _ = note.unchecked_ref::<HtmlElement>().focus();
+        let text = self.state.borrow().notice.clone();
+        let shown = self.dom.body.query_selector(".notice").ok().flatten();
+        // The same message already on top stays as it is, so a screen reader does not hear it
+        // again with every keystroke that re-renders the status.
+        let same = match (&shown, &text) {
+            (Some(shown), Some(text)) => {
+                shown.text_content().as_deref() == Some(text.as_str())
+                    && self.dom.body.first_element_child().as_ref() == Some(shown)
             }
+            _ => false,
+        };
+        let note = match (same, shown, text) {
+            (true, Some(shown), _) => shown,
+            (_, shown, text) => {
+                if let Some(old) = shown {
+                    old.remove();
+                }
+                let Some(text) = text else { return };
+                let Ok(note) = super::render::text_element(
+                    &self.dom.document,
+                    "p",
+                    "notice note",
+                    &[("part", "message"), ("role", "status")],
+                    &text,
+                ) else {
+                    return;
+                };
+                let _ = self.dom.body.prepend_with_node_1(&note);
+                note
+            }
+        };
+        if rendered && std::mem::take(&mut self.state.borrow_mut().focus_notice) {
+            let _ = note.set_attribute("tabindex", "-1");
+            let _ = note.unchecked_ref::<HtmlElement>().focus();
         }
     }
 

@@ -4,8 +4,7 @@ use std::rc::Rc;
 
 use super::{Phase, Widget};
 use crate::domain::{
-    BackorderRequest, Consent, FieldError, OfferError, RequestKind, check_request, format_iso_date,
-    offer,
+    BackorderRequest, Consent, FieldError, OfferError, check_request, format_iso_date, offer,
 };
 use crate::outbox::Pending;
 use crate::text::{concat, decimal, join};
@@ -164,7 +163,7 @@ impl Widget {
         if pending.action != crate::outbox::Action::Submit {
             return self.delivered_for_reservation(pending, delivery);
         }
-        let kind = RequestKind::parse(&pending.kind).unwrap_or(RequestKind::Backorder);
+        let kind = pending.request_kind();
         match delivery {
             Delivery::Done => {}
             Delivery::Accepted(accepted) => {
@@ -294,7 +293,7 @@ impl Widget {
         }
     }
 
-    /// "Saved; it will be sent when you are back online."
+    /// "Saved. It will be sent as soon as the shop can be reached."
     pub(super) fn show_queued(&self) {
         {
             let mut state = self.state.borrow_mut();

@@ -8,7 +8,6 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 
 use super::{Phase, Widget};
-use crate::domain::RequestKind;
 use crate::outbox::{Action, Pending, Reservation};
 use crate::text::concat;
 use crate::view::{
@@ -23,7 +22,7 @@ impl Widget {
     /// when the endpoint answers. `fresh`: the endpoint has just confirmed it, so what it said is
     /// the truth, and the confirmation takes the focus.
     pub(super) fn show_reservation(&self, reservation: &Reservation, fresh: bool) {
-        let kind = kind_of(reservation);
+        let kind = reservation.request_kind();
         let lines = {
             let state = self.state.borrow();
             let confirmation = Confirmation {
@@ -76,7 +75,8 @@ impl Widget {
                     listeners.extend(self.action_button(&block, "keep", &self.text("keep")));
                 }
                 if cancel {
-                    let label = cancel_label(kind_of(reservation), &self.state.borrow().messages);
+                    let label =
+                        cancel_label(reservation.request_kind(), &self.state.borrow().messages);
                     listeners.extend(self.action_button(&block, "cancel", &label));
                 }
             }
@@ -235,7 +235,7 @@ impl Widget {
 
     /// What the courier learned about a cancel or a keep of this widget's reservation.
     pub(super) fn delivered_for_reservation(&self, pending: &Pending, delivery: &Delivery) {
-        let kind = RequestKind::parse(&pending.kind).unwrap_or(RequestKind::Backorder);
+        let kind = pending.request_kind();
         let cancel = matches!(pending.action, Action::Cancel { .. });
         match delivery {
             Delivery::Done if cancel => {
@@ -318,8 +318,4 @@ impl Widget {
             let _ = block.append_child(&note);
         }
     }
-}
-
-fn kind_of(reservation: &Reservation) -> RequestKind {
-    RequestKind::parse(&reservation.kind).unwrap_or(RequestKind::Backorder)
 }
