@@ -35,7 +35,10 @@ async fn the_endpoint_down_during_submit_then_back_stores_one_row() {
     let queued = chrome
         .wait_text(SCARF, ".queued", |text| !text.is_empty())
         .await;
-    assert_eq!(queued, "Saved. It will be sent as soon as the shop can be reached.");
+    assert_eq!(
+        queued,
+        "Saved. It will be sent as soon as the shop can be reached."
+    );
     site.restart().await;
     confirmed(&chrome).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -146,7 +149,10 @@ async fn offline_while_submitting_then_back_online_delivers_once() {
     let queued = chrome
         .wait_text(SCARF, ".queued", |text| !text.is_empty())
         .await;
-    assert_eq!(queued, "Saved. It will be sent as soon as the shop can be reached.");
+    assert_eq!(
+        queued,
+        "Saved. It will be sent as soon as the shop can be reached."
+    );
     assert_eq!(chrome.eval("return navigator.onLine;").await, false);
     assert!(site.rows().is_empty());
     chrome.set_offline(false).await;
