@@ -185,16 +185,29 @@ fn ask(
     (asking, Some(change))
 }
 
-/// The shopper says yes: the date offered becomes the promise (none: they wait without a date,
-/// keeping the right to cancel until it ships). A yes nobody asked for changes nothing.
-pub fn consent(promise: Promise) -> Promise {
+/// What a shopper's yes does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// It answered the open question: the date offered is the promise now (none: they wait
+    /// without a date, keeping the right to cancel until it ships).
+    Kept(Promise),
+    /// Nobody asked (a first delay silence already kept, or no delay): nothing changes, but
+    /// the yes is worth recording.
+    Recorded,
+    /// It came after the deadline: the request is cancelled, as the rule says (R6).
+    TooLate,
+}
+
+/// The shopper says yes on `today` to keep the request.
+pub fn keep(promise: Promise, today: NaiveDate) -> Answer {
     match promise.awaiting {
-        Some(awaiting) => Promise {
+        Some(awaiting) if today > awaiting.deadline => Answer::TooLate,
+        Some(awaiting) => Answer::Kept(Promise {
             in_force: awaiting.offered,
             awaiting: None,
             ..promise
-        },
-        None => promise,
+        }),
+        None => Answer::Recorded,
     }
 }
 
@@ -209,6 +222,14 @@ mod tests {
 
     fn ftc() -> ShopCalendar {
         ShopCalendar::default()
+    }
+
+    /// The shopper's yes on `today`, which must answer an open question in time.
+    fn yes(promise: Promise, today: &str) -> Promise {
+        match keep(promise, day(today)) {
+            Answer::Kept(kept) => kept,
+            other => panic!("a yes on {today} gave {other:?}"),
+        }
     }
 
     /// T is Tuesday 2026-12-15 throughout; T + 30 days is Thursday 2027-01-14.
@@ -284,12 +305,16 @@ mod tests {
             }),
         );
         // A yes keeps it at the offered date.
-        let kept = consent(asked);
+        let kept = yes(asked, "2027-01-14");
         assert_eq!(
             (kept.in_force, kept.needs_consent()),
             (Some(day("2027-01-15")), false)
         );
         check(kept, Some("2027-01-15"), "2027-01-20", None);
+        // A yes after the deadline is too late: the request is cancelled.
+        assert_eq!(keep(asked, day("2027-01-15")), Answer::TooLate);
+        // A yes nobody asked for is recorded and changes nothing.
+        assert_eq!(keep(taken(), day("2026-12-01")), Answer::Recorded);
     }
 
     #[test]
@@ -307,7 +332,7 @@ mod tests {
             }),
         );
         // The shopper agrees to wait without a date: never asked again, may still cancel.
-        let waiting = consent(asked);
+        let waiting = yes(asked, "2026-12-20");
         assert_eq!(waiting.in_force, None);
         check(waiting, Some("2027-03-01"), "2027-02-01", None);
         check(waiting, None, "2027-02-01", None);
@@ -331,9 +356,9 @@ mod tests {
         assert_eq!(asked.notices, 2);
         // The same after an explicit yes to a first delay.
         let (first, _) = review(taken(), Some(day("2027-02-01")), day("2026-12-01"), &ftc());
-        let yes = consent(first);
+        let kept = yes(first, "2026-12-05");
         check(
-            yes,
+            kept,
             Some("2027-02-10"),
             "2027-01-02",
             Some(Change::ConsentNeeded {
@@ -411,6 +436,57 @@ mod tests {
             Some("2026-12-15"),
             "2026-12-21",
             Some(Change::BackOnTime),
+        );
+    }
+
+    #[test]
+    fn a_second_delay_unanswered_is_cancelled_the_day_after_the_revised_date() {
+        let (kept, _) = review(taken(), Some(day("2027-01-05")), day("2026-12-01"), &ftc());
+        let (asked, _) = review(kept, Some(day("2027-01-20")), day("2026-12-20"), &ftc());
+        check(asked, Some("2027-01-20"), "2027-01-05", None);
+        check(
+            asked,
+            Some("2027-01-20"),
+            "2027-01-06",
+            Some(Change::Cancelled {
+                cancelled_on: day("2027-01-06"),
+                refund_due: day("2027-01-15"),
+            }),
+        );
+    }
+
+    #[test]
+    fn a_second_delay_found_after_the_revised_date_is_late_and_answered_from_today() {
+        let (kept, _) = review(taken(), Some(day("2027-01-05")), day("2026-12-01"), &ftc());
+        check(
+            kept,
+            Some("2027-01-20"),
+            "2027-01-08",
+            Some(Change::ConsentNeeded {
+                offered: Some(day("2027-01-20")),
+                deadline: day("2027-01-08"),
+                due_by: day("2027-01-05"),
+                late: true,
+            }),
+        );
+    }
+
+    #[test]
+    fn a_refund_skips_the_shops_holidays() {
+        let config = ShopConfig {
+            holidays: vec!["2027-01-18".to_owned(), "2027-01-19".to_owned()],
+            ..ShopConfig::default()
+        };
+        let calendar = ShopCalendar::from_config(&config).expect("calendar");
+        let (asked, _) = review(taken(), None, day("2026-12-15"), &calendar);
+        // Cancelled Friday Jan 15; seven working days, without Jan 18 and 19: Thursday Jan 28.
+        let (_, change) = review(asked, None, day("2027-01-15"), &calendar);
+        assert_eq!(
+            change,
+            Some(Change::Cancelled {
+                cancelled_on: day("2027-01-15"),
+                refund_due: day("2027-01-28"),
+            })
         );
     }
 

@@ -69,6 +69,16 @@ pub fn hand_out(units: u32, other_channels: u32, line: &[InLine]) -> Handout {
     }
 }
 
+/// Before its release, what is on the shelf is the pre-orders' first shipment: the units of it
+/// the line may take on `today`, after what other channels are owed (`already_promised`, they
+/// were first). None once the product is released: the shelf is for everyone then.
+pub fn shelf_for_preorders(stock: &Stock, today: NaiveDate) -> u32 {
+    match stock.release_date {
+        Some(release) if release > today => stock.on_hand.saturating_sub(stock.already_promised),
+        _ => 0,
+    }
+}
+
 /// The date each request in line ships now, or `None` when nothing en route covers it (it is
 /// late, or waits for a delivery nobody has announced). `stock` is the record as stored:
 /// `already_promised` counts only what other channels are owed, and the line's own units follow

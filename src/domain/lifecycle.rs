@@ -7,7 +7,7 @@
 use chrono::NaiveDate;
 
 use super::delay::{self, Change, Promise};
-use super::fulfilment::{InLine, current_dates, hand_out};
+use super::fulfilment::{InLine, current_dates, hand_out, shelf_for_preorders};
 use super::{ShopCalendar, ShopDay, Stock};
 
 /// Where a request stands.
@@ -253,6 +253,10 @@ pub fn review_line(
     // No yes by the deadline: cancelled, and what it held is freed for the next in line.
     let mut freed = freed;
     for (tracked, decision) in line.iter().zip(&mut decisions) {
+        if tracked.line.waiting() == 0 {
+            // Set aside in full before the deadline: it ships; the question is moot.
+            continue;
+        }
         let (_, change) = delay::review(tracked.promise, tracked.current, today.date, calendar);
         if let Some(
             change @ Change::Cancelled {
@@ -294,20 +298,19 @@ pub fn review_line(
     };
     let from_freed = give(&mut decisions, freed, stock.already_promised);
     let mut shelf_change = i64::from(from_freed.to_shelf);
-    // Before the release, units on the shelf are the pre-orders' first shipment.
-    if stock
-        .release_date
-        .is_some_and(|release| release > today.date)
-    {
-        let shelf = stock.on_hand.saturating_add(from_freed.to_shelf);
-        let from_shelf = give(&mut decisions, shelf, 0);
-        shelf_change -= i64::from(shelf - from_shelf.to_shelf);
-    }
     let owed = Stock {
+        on_hand: stock.on_hand.saturating_add(from_freed.to_shelf),
         already_promised: stock.already_promised - from_freed.to_other_channels,
         ..stock.clone()
     };
-    let dates = current_dates(&owed, calendar, &in_line(&decisions), today);
+    let shelf = shelf_for_preorders(&owed, today.date);
+    if shelf > 0 {
+        let from_shelf = give(&mut decisions, shelf, 0);
+        shelf_change -= i64::from(shelf - from_shelf.to_shelf);
+    }
+    // The cutoff moves a new order's handling to the next day, not a request already in line:
+    // its date must not depend on the hour of the review.
+    let dates = current_dates(&owed, calendar, &in_line(&decisions), today.date.into());
     for (&index, date) in open.iter().zip(dates) {
         let decision = &mut decisions[index];
         let tracked = &line[index];
@@ -318,6 +321,11 @@ pub fn review_line(
         if entry.waiting() == 0 {
             if decision.status != Status::Ready {
                 decision.events.push(Event::Ready);
+            }
+            if decision.promise.needs_consent() {
+                // Its units are here before the deadline: nothing is late any more.
+                decision.promise.awaiting = None;
+                decision.events.push(Event::Rule(Change::BackOnTime));
             }
             decision.current = None;
             decision.status = Status::Ready;
@@ -530,6 +538,91 @@ mod tests {
         );
         assert_eq!(review.to_other_channels, 1);
         assert_eq!(review.decisions[0].allocated, 1);
+    }
+
+    #[test]
+    fn units_that_arrive_while_a_yes_is_awaited_end_the_question() {
+        let stock = stock(r#"{"backorders": "allow"}"#);
+        let mut asked = taken(2, "2026-12-15");
+        asked.current = None;
+        asked.promise = Promise {
+            notices: 1,
+            awaiting: Some(delay::Awaiting {
+                offered: None,
+                deadline: day("2027-01-14"),
+            }),
+            ..asked.promise
+        };
+        let review = review_line(
+            &stock,
+            &ShopCalendar::default(),
+            &[asked],
+            2,
+            day("2026-12-20").into(),
+        );
+        let decision = &review.decisions[0];
+        assert_eq!(decision.status, Status::Ready);
+        assert!(!decision.promise.needs_consent());
+        assert!(decision.events.contains(&Event::Rule(Change::BackOnTime)));
+        // Stored that way, a review past the old deadline cancels nothing.
+        let ready = Tracked {
+            line: InLine {
+                quantity: 2,
+                allocated: 2,
+            },
+            promise: asked.promise,
+            current: None,
+        };
+        let later = review_line(
+            &stock,
+            &ShopCalendar::default(),
+            &[ready],
+            0,
+            day("2027-01-20").into(),
+        );
+        assert_eq!(later.decisions[0].status, Status::Ready);
+        assert_eq!(later.decisions[0].cancelled, None);
+    }
+
+    #[test]
+    fn before_the_release_other_channels_keep_their_share_of_the_shelf() {
+        let stock = stock(r#"{"release_date": "2027-01-15", "on_hand": 3, "backordered": 2}"#);
+        let review = review_line(
+            &stock,
+            &ShopCalendar::default(),
+            &[taken(2, "2027-01-15")],
+            0,
+            day("2026-12-01").into(),
+        );
+        assert_eq!(review.shelf_change, -1);
+        assert_eq!(review.decisions[0].allocated, 1);
+        assert_eq!(
+            shelf_for_preorders(&stock, day("2027-01-15")),
+            0,
+            "released"
+        );
+    }
+
+    #[test]
+    fn the_hour_of_a_review_does_not_move_the_line() {
+        // The batch arrives today; after the cutoff a new order's handling starts tomorrow,
+        // but those in line keep the date they have.
+        let stock = stock(
+            r#"{"backorders": "allow", "incoming": [{"quantity": 5, "expected": "2026-12-14"}]}"#,
+        );
+        let evening = ShopDay {
+            date: day("2026-12-14"),
+            handling_from: day("2026-12-15"),
+        };
+        let review = review_line(
+            &stock,
+            &ShopCalendar::default(),
+            &[taken(1, "2026-12-15")],
+            0,
+            evening,
+        );
+        assert_eq!(review.decisions[0].current, Some(day("2026-12-15")));
+        assert!(review.decisions[0].events.is_empty());
     }
 
     #[test]

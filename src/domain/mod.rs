@@ -19,7 +19,7 @@ pub use calendar::{
 };
 pub use date::{format_iso_date, parse_iso_date};
 pub use error::RecordError;
-pub use fulfilment::{Handout, InLine, current_dates, hand_out};
+pub use fulfilment::{Handout, InLine, current_dates, hand_out, shelf_for_preorders};
 pub use lifecycle::{
     CancelledBy, Decision, Event, HistoryEntry, LineReview, Status, Tracked, review_line,
 };

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::store::Origin;
 use super::{clock, demo};
 use crate::domain::{ShopCalendar, ShopConfig, Stock, StockRecord};
 
@@ -170,13 +171,15 @@ impl Catalog {
     }
 }
 
-/// The catalog the server starts with, and whether it replaces the stock there is: a merchant's
-/// file seeds a database that holds no stock yet; the demo catalog, dated from today, replaces
-/// the demo stock at every start.
-pub fn at_start_up(path: Option<&Path>, today: NaiveDate) -> Result<(Catalog, bool), CatalogError> {
+/// The catalog the server starts with, and where it comes from: a merchant's file, or the
+/// demo catalog dated from today (`Store::import_catalog` decides whether it is imported).
+pub fn at_start_up(
+    path: Option<&Path>,
+    today: NaiveDate,
+) -> Result<(Catalog, Origin), CatalogError> {
     match path {
-        Some(path) => Ok((Catalog::from_file(path)?, false)),
-        None => Ok((demo::catalog(today)?, true)),
+        Some(path) => Ok((Catalog::from_file(path)?, Origin::File)),
+        None => Ok((demo::catalog(today)?, Origin::Demo)),
     }
 }
 
@@ -234,11 +237,11 @@ mod tests {
     }
 
     #[test]
-    fn the_demo_catalog_is_dated_from_today_and_replaces_the_demo_stock() {
+    fn the_demo_catalog_is_dated_from_today() {
         let day = |d| NaiveDate::from_ymd_opt(2030, 3, d).expect("a valid date");
-        let (first, replace) = at_start_up(None, day(1)).expect("the demo catalog is valid");
+        let (first, origin) = at_start_up(None, day(1)).expect("the demo catalog is valid");
         let (next, _) = at_start_up(None, day(2)).expect("valid");
-        assert!(replace);
+        assert_eq!(origin, Origin::Demo);
         assert_ne!(
             first.get("SCARF-GREY"),
             next.get("SCARF-GREY"),

@@ -58,7 +58,7 @@ pub use config::{Command, Config, ConfigError, HELP};
 use catalog::CatalogError;
 use errors::ApiError;
 use rate_limit::RateLimiter;
-use store::{Store, StoreError};
+use store::{Import, Origin, Store, StoreError};
 
 /// The policy every response carries: the widget needs nothing inline, only its own scripts and
 /// the WebAssembly compiler.
@@ -81,16 +81,24 @@ impl AppState {
     pub fn new(config: &Config) -> Result<Self, StartError> {
         let store = Store::open(&config.database)?;
         let now = clock::now();
-        let (catalog, replace) = catalog::at_start_up(
+        let (catalog, origin) = catalog::at_start_up(
             config.catalog.as_deref(),
             now.with_timezone(&chrono::Local).date_naive(),
         )?;
-        let imported = store.import_catalog(&catalog.shop, &catalog.records, replace, now)?;
-        if !imported {
-            eprintln!(
-                "the database already holds stock, so the catalog file was not imported; change \
-                 stock with the stock API (POST /api/stock takes the same file)"
-            );
+        match store.import_catalog(&catalog.shop, &catalog.records, origin, now)? {
+            Import::Imported => {}
+            Import::Kept => eprintln!(
+                "the database already holds the shop's stock, so the {} was not imported; \
+                 change stock with the stock API (POST /api/stock takes the same file)",
+                match origin {
+                    Origin::Demo => "demo catalog",
+                    _ => "catalog file",
+                }
+            ),
+            Import::KeptDemo => eprintln!(
+                "units of the demo's stock are set aside for requests, so the demo catalog \
+                 was kept as it is rather than dated from today"
+            ),
         }
         let admin_token = config
             .admin_token

@@ -2,13 +2,14 @@
 //! and what the review decided written down (requests, history, the stock row and counters).
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, Transaction, params};
+use rusqlite::{Connection, Row, Transaction, params};
 
 use super::stock::{calendar_of, record_of, write_record};
 use super::{IN_LINE, StoreError, date, text};
 use crate::domain::delay::{Awaiting, Promise};
 use crate::domain::{
-    Decision, Event, InLine, LineReview, MAX_QUANTITY, Status, Stock, Tracked, review_line,
+    Decision, Event, InLine, LineReview, MAX_QUANTITY, Status, Stock, StockRecord, Tracked,
+    review_line,
 };
 use crate::server::clock;
 
@@ -20,26 +21,47 @@ pub(super) struct LineRow {
     pub status: Status,
 }
 
+/// The columns a request's place under the delay rule is read from, in [`promise_at`]'s order.
+pub(super) const PROMISE_COLUMNS: &str =
+    "expected_date, promise_date, notices, awaiting_consent, offered_date, consent_by";
+
+/// The promise stored in the [`PROMISE_COLUMNS`] that start at column `first` of `row`.
+pub(super) fn promise_at(row: &Row, first: usize) -> rusqlite::Result<Promise> {
+    let awaiting: bool = row.get(first + 3)?;
+    let deadline = date(row.get(first + 5)?);
+    Ok(Promise {
+        stated: date(row.get(first)?),
+        in_force: date(row.get(first + 1)?),
+        notices: row.get(first + 2)?,
+        awaiting: match (awaiting, deadline) {
+            (true, Some(deadline)) => Some(Awaiting {
+                offered: date(row.get(first + 4)?),
+                deadline,
+            }),
+            _ => None,
+        },
+    })
+}
+
+/// The status in column `index`; a word this version does not know is an error, never a guess.
+pub(super) fn status_at(row: &Row, index: usize) -> rusqlite::Result<Status> {
+    let status: String = row.get(index)?;
+    Status::parse(&status).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            index,
+            rusqlite::types::Type::Text,
+            format!("unknown request status {status:?}").into(),
+        )
+    })
+}
+
 /// The line of `sku`, first in line first.
 pub(super) fn line_of(connection: &Connection, sku: &str) -> Result<Vec<LineRow>, StoreError> {
     let mut statement = connection.prepare_cached(&format!(
-        "SELECT id, quantity, allocated, expected_date, promise_date, notices, awaiting_consent,
-                offered_date, consent_by, ships_by, status
+        "SELECT id, quantity, allocated, ships_by, status, {PROMISE_COLUMNS}
          FROM requests WHERE sku = ?1 AND {IN_LINE} ORDER BY seq"
     ))?;
     let rows = statement.query_map([sku], |row| {
-        let awaiting: bool = row.get(6)?;
-        let deadline = date(row.get(8)?);
-        let promise = Promise {
-            stated: date(row.get(3)?),
-            in_force: date(row.get(4)?),
-            notices: row.get(5)?,
-            awaiting: deadline.filter(|_| awaiting).map(|deadline| Awaiting {
-                offered: date(row.get(7).ok().flatten()),
-                deadline,
-            }),
-        };
-        let status: String = row.get(10)?;
         Ok(LineRow {
             id: row.get(0)?,
             tracked: Tracked {
@@ -47,10 +69,10 @@ pub(super) fn line_of(connection: &Connection, sku: &str) -> Result<Vec<LineRow>
                     quantity: row.get(1)?,
                     allocated: row.get(2)?,
                 },
-                promise,
-                current: date(row.get(9)?),
+                current: date(row.get(3)?),
+                promise: promise_at(row, 5)?,
             },
-            status: Status::parse(&status).unwrap_or(Status::Waiting),
+            status: status_at(row, 4)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -59,8 +81,7 @@ pub(super) fn line_of(connection: &Connection, sku: &str) -> Result<Vec<LineRow>
 /// Reviews the line of `sku` at `now` (`freed` units just came to it: a delivery, or what a
 /// cancelled request held) and stores what the domain decided, with the product's counters
 /// counted from the line it reviewed. Returns the review with the line it was made for. A SKU
-/// without a stock record (requests from before its record was removed) has nothing to be
-/// reviewed against, and is left as it is.
+/// whose stock record is gone is reviewed against an empty one: nothing is on its way for it.
 pub(super) fn review(
     transaction: &Transaction,
     sku: &str,
@@ -68,14 +89,12 @@ pub(super) fn review(
     now: DateTime<Utc>,
 ) -> Result<(LineReview, Vec<LineRow>), StoreError> {
     let calendar = calendar_of(transaction)?;
-    let Some(mut record) = record_of(transaction, sku)? else {
-        let nothing = LineReview {
-            decisions: Vec::new(),
-            to_other_channels: 0,
-            shelf_change: 0,
-        };
-        return Ok((nothing, Vec::new()));
-    };
+    let stored = record_of(transaction, sku)?;
+    let known = stored.is_some();
+    let mut record = stored.unwrap_or_else(|| StockRecord {
+        sku: Some(sku.to_owned()),
+        ..StockRecord::default()
+    });
     let stock = Stock::from_record(&record)
         .map_err(|error| StoreError::Corrupt(format!("{sku}: {error}")))?;
     let line = line_of(transaction, sku)?;
@@ -90,7 +109,7 @@ pub(super) fn review(
             counters.add(tracked.line.quantity, decision.allocated);
         }
     }
-    if reviewed.to_other_channels > 0 || reviewed.shelf_change != 0 {
+    if known && (reviewed.to_other_channels > 0 || reviewed.shelf_change != 0) {
         let owed = record.backordered.unwrap_or(0).max(0);
         record.backordered = Some(owed - i64::from(reviewed.to_other_channels));
         let shelf = record.on_hand.unwrap_or(0).max(0) + reviewed.shelf_change;

@@ -26,8 +26,8 @@ use deadpool_sqlite::{Config as PoolConfig, Pool, Runtime};
 use rusqlite::Connection;
 
 pub use records::{
-    Cancellation, Granted, NewRequest, ReceiptRefusal, RequestRow, Shipment, StockItem, StoreError,
-    Submission,
+    Cancellation, Granted, Import, NewRequest, Origin, ReceiptRefusal, RequestRow, Shipment,
+    StockItem, StoreError, Submission,
 };
 pub use requests::Offered;
 

@@ -184,6 +184,43 @@ pub struct StockListing {
     pub items: Vec<StockItem>,
 }
 
+/// Where the stock in the database came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// The demo catalog, dated from the day the server started.
+    Demo,
+    /// A merchant's catalog file.
+    File,
+    /// The stock API (an upload, a record, a delivery).
+    Api,
+}
+
+impl Origin {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Demo => "demo",
+            Self::File => "file",
+            Self::Api => "api",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::Demo, Self::File, Self::Api]
+            .into_iter()
+            .find(|origin| origin.as_str() == text)
+    }
+}
+
+/// What a catalog at start-up did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Import {
+    Imported,
+    /// The database holds the merchant's stock: it is the truth, the catalog was not imported.
+    Kept,
+    /// The demo's stock was kept as it is because units are set aside from it.
+    KeptDemo,
+}
+
 /// What a delivery did: "2 requests are ready, 1 partly filled, 0 to the shelf".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Receipt {

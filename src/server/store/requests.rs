@@ -4,17 +4,17 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
-use super::line::{Counters, append, review};
+use super::line::{Counters, PROMISE_COLUMNS, append, promise_at, review, status_at};
 use super::records::{
     Accepted, Cancellation, Granted, HistoryRow, NewRequest, RequestRow, RequestStatus, Shipment,
     Submission,
 };
 use super::stock::{calendar_of, record_of, write_record};
 use super::{IN_LINE, Store, StoreError, date, text};
-use crate::domain::delay::{self, Awaiting, Promise};
+use crate::domain::delay::{self, Answer, Promise};
 use crate::domain::{
-    CancelledBy, Event, InLine, MAX_QUANTITY, RequestKind, ShopCalendar, ShopDay, Status, Stock,
-    format_iso_date, hand_out,
+    CancelledBy, Event, MAX_QUANTITY, RequestKind, ShopCalendar, ShopDay, Status, Stock,
+    format_iso_date, shelf_for_preorders,
 };
 use crate::server::{clock, secrets};
 
@@ -99,26 +99,13 @@ impl Store {
             cancel_token: secrets::random_token(32),
             notifies: false,
         };
-        // Before its release, a pre-order takes what is free on the shelf: its first shipment.
-        // (Earlier pre-orders took theirs when the shelf changed: the same rule as
-        // `domain::review_line`, for the one new request.)
-        let shelf = record
-            .as_ref()
-            .and_then(|record| record.on_hand)
-            .unwrap_or(0)
-            .clamp(0, i64::from(MAX_QUANTITY)) as u32;
-        let before_release = offered
-            .as_ref()
-            .and_then(|stock| stock.release_date)
-            .is_some_and(|release| release > today.date);
-        let allocated = if kind == RequestKind::Preorder && before_release {
-            let new = InLine {
-                quantity: request.checked.quantity,
-                allocated: 0,
-            };
-            hand_out(shelf, 0, &[new]).to_requests[0]
-        } else {
-            0
+        // Before its release, a pre-order takes what is free on the shelf: its first shipment,
+        // by the rule `domain::review_line` applies to those already in line.
+        let allocated = match (kind, &offered) {
+            (RequestKind::Preorder, Some(stock)) => {
+                shelf_for_preorders(stock, today.date).min(request.checked.quantity)
+            }
+            _ => 0,
         };
         let status = if holds_units && allocated == request.checked.quantity {
             Status::Ready
@@ -171,8 +158,8 @@ impl Store {
             &at,
         )?;
         if allocated > 0 {
-            if let Some(record) = record.as_mut() {
-                record.on_hand = Some(i64::from(shelf - allocated));
+            if let (Some(record), Some(stock)) = (record.as_mut(), &offered) {
+                record.on_hand = Some(i64::from(stock.on_hand - allocated));
                 write_record(&transaction, sku, record, now)?;
             }
             let set_aside = Event::SetAside {
@@ -261,9 +248,9 @@ impl Store {
         Ok(Shipment::Shipped { shipped_at: at })
     }
 
-    /// The shopper's yes to a delay (`POST /api/backorders/{id}/consent`): the date offered
-    /// becomes the promise (`domain::delay::consent`). `None` for a wrong id or token, as for
-    /// every token-checked route.
+    /// The shopper's yes to a delay (`POST /api/backorders/{id}/consent`), as
+    /// `domain::delay::keep` decides it; returns the status the request has after it. `None`
+    /// for a wrong id or token, as for every token-checked route.
     pub fn consent(
         &self,
         id: &str,
@@ -275,31 +262,49 @@ impl Store {
         let Some(found) = find(&transaction, id, Some(token))? else {
             return Ok(None);
         };
-        // An explicit yes is recorded (when, and to which date) whenever the request is late,
-        // also where silence would have counted as one; only a question awaiting it changes
-        // the promise.
-        if found.status == Status::Delayed || found.promise.needs_consent() {
-            let kept = delay::consent(found.promise);
-            if found.promise.needs_consent() {
+        if !found.status.is_active() {
+            // Shipped or cancelled: there is nothing left to keep.
+            return Ok(Some(found.status));
+        }
+        let calendar = calendar_of(&transaction)?;
+        let today = clock::shop_day(&calendar, now).date;
+        let at = clock::stamp(now);
+        let status = match delay::keep(found.promise, today) {
+            Answer::Kept(kept) => {
                 transaction.execute(
                     "UPDATE requests SET promise_date = ?2, awaiting_consent = 0,
                          offered_date = NULL, consent_by = NULL
                      WHERE id = ?1",
                     params![id, text(kept.in_force)],
                 )?;
-            }
-            let at = clock::stamp(now);
-            append(
-                &transaction,
-                id,
-                Event::Consented {
+                let consented = Event::Consented {
                     date: kept.in_force,
-                },
-                &at,
-            )?;
-        }
+                };
+                append(&transaction, id, consented, &at)?;
+                found.status
+            }
+            // An explicit yes to a delay silence already kept is recorded (when, and to which
+            // date): the shop can show it was given.
+            Answer::Recorded if found.status == Status::Delayed => {
+                let consented = Event::Consented {
+                    date: found.promise.in_force,
+                };
+                append(&transaction, id, consented, &at)?;
+                found.status
+            }
+            Answer::Recorded => found.status,
+            // After the deadline the rule has already cancelled it, whether or not a review
+            // has run since: this one does, and the shopper learns the truth.
+            Answer::TooLate => {
+                let (reviewed, line) = review(&transaction, &found.sku, 0, now)?;
+                line.iter()
+                    .zip(&reviewed.decisions)
+                    .find(|(row, _)| row.id == id)
+                    .map_or(found.status, |(_, decision)| decision.status)
+            }
+        };
         transaction.commit()?;
-        Ok(Some(found.status))
+        Ok(Some(status))
     }
 
     /// What the shopper holding `token` sees of request `id` (`None`: no such id, or another
@@ -313,12 +318,14 @@ impl Store {
             let Some(found) = find(connection, &id, Some(&token))? else {
                 return Ok(None);
             };
+            // Units ahead: what other channels are owed and what earlier requests still wait
+            // for, as at capture (units already set aside are no longer ahead of anyone).
             let (queue_position, units_ahead) = match found.holds_units && found.status.is_active()
             {
                 true => {
                     let (ahead_requests, ahead_units): (u32, u32) = connection.query_row(
                         &format!(
-                            "SELECT COUNT(*), COALESCE(SUM(quantity), 0) FROM requests
+                            "SELECT COUNT(*), COALESCE(SUM(quantity - allocated), 0) FROM requests
                              WHERE sku = ?1 AND seq < ?2 AND {IN_LINE}"
                         ),
                         params![found.sku, found.seq],
@@ -422,8 +429,8 @@ struct Found {
     refund_due: Option<String>,
 }
 
-/// Request `id`, if `token` (when given) is its cancel token; the comparison takes the same
-/// time whatever matches.
+/// Request `id`, if `token` (when given) is its cancel token. The comparison takes the same
+/// time whatever matches, and an unknown id costs one too: the answer's timing tells nothing.
 fn find(
     connection: &Connection,
     id: &str,
@@ -431,15 +438,13 @@ fn find(
 ) -> Result<Option<Found>, StoreError> {
     let row = connection
         .query_row(
-            "SELECT cancel_token, seq, sku, kind, holds_units, quantity, allocated, status,
-                 expected_date, promise_date, notices, awaiting_consent, offered_date, consent_by,
-                 ships_by, cancelled_at, cancelled_by, refund_due
-             FROM requests WHERE id = ?1",
+            &format!(
+                "SELECT cancel_token, seq, sku, kind, holds_units, quantity, allocated, status,
+                     ships_by, cancelled_at, cancelled_by, refund_due, {PROMISE_COLUMNS}
+                 FROM requests WHERE id = ?1"
+            ),
             [id],
             |row| {
-                let awaiting: bool = row.get(11)?;
-                let deadline = date(row.get(13)?);
-                let status: String = row.get(7)?;
                 Ok((
                     row.get::<_, String>(0)?,
                     Found {
@@ -450,29 +455,21 @@ fn find(
                         holds_units: row.get(4)?,
                         quantity: row.get(5)?,
                         allocated: row.get(6)?,
-                        status: Status::parse(&status).unwrap_or(Status::Waiting),
-                        promise: Promise {
-                            stated: date(row.get(8)?),
-                            in_force: date(row.get(9)?),
-                            notices: row.get(10)?,
-                            awaiting: match (awaiting, deadline) {
-                                (true, Some(deadline)) => Some(Awaiting {
-                                    offered: date(row.get(12)?),
-                                    deadline,
-                                }),
-                                _ => None,
-                            },
-                        },
-                        current: date(row.get(14)?),
-                        cancelled_at: row.get(15)?,
-                        cancelled_by: row.get(16)?,
-                        refund_due: row.get(17)?,
+                        status: status_at(row, 7)?,
+                        current: date(row.get(8)?),
+                        cancelled_at: row.get(9)?,
+                        cancelled_by: row.get(10)?,
+                        refund_due: row.get(11)?,
+                        promise: promise_at(row, 12)?,
                     },
                 ))
             },
         )
         .optional()?;
     let Some((stored_token, found)) = row else {
+        if let Some(token) = token {
+            secrets::secrets_match(token, UNKNOWN_ID_TOKEN);
+        }
         return Ok(None);
     };
     match token {
@@ -480,6 +477,9 @@ fn find(
         _ => Ok(Some(found)),
     }
 }
+
+/// What a token is compared with when no request has the id asked for.
+const UNKNOWN_ID_TOKEN: &str = "no request has this id";
 
 fn history_of(connection: &Connection, id: &str) -> Result<Vec<HistoryRow>, StoreError> {
     let mut statement = connection.prepare_cached(

@@ -42,7 +42,9 @@ CREATE INDEX IF NOT EXISTS requests_holding_units
 const KEEPING_THE_PROMISE: &str = "
 CREATE TABLE shop (
     id INTEGER PRIMARY KEY CHECK (id = 1),
-    config_json TEXT NOT NULL
+    config_json TEXT NOT NULL,
+    -- Where the stock came from: 'demo' (re-dated at start), 'file' (a catalog file) or 'api'.
+    origin TEXT NOT NULL DEFAULT 'file' CHECK (origin IN ('demo', 'file', 'api'))
 );
 CREATE TABLE stock (
     sku TEXT PRIMARY KEY,

@@ -5,30 +5,44 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
 use super::line::review;
-use super::records::{Receipt, ReceiptRefusal, StockItem, StockListing, StoreError};
+use super::records::{
+    Import, Origin, Receipt, ReceiptRefusal, StockItem, StockListing, StoreError,
+};
 use super::{IN_LINE, Store};
 use crate::domain::{MAX_QUANTITY, ShopCalendar, ShopConfig, StockRecord};
 use crate::server::clock;
 
 impl Store {
-    /// Imports a catalog at start-up. `replace` (the demo, dated from today) puts it in place of
-    /// the stock there is; otherwise it seeds a database that holds no stock yet and leaves one
-    /// that does alone, since the database is the truth from then on. Returns whether it
-    /// imported. Either way every line is reviewed against the stock it now has.
+    /// Imports a catalog at start-up, if it may: the database is the truth once it holds stock,
+    /// so a catalog only seeds an empty one, or takes the place of the demo's stock. The demo
+    /// (dated from today) is re-imported at every start while nothing has changed it: no write
+    /// through the stock API and no unit set aside. Either way every line is then reviewed
+    /// against the stock it has.
     pub fn import_catalog(
         &self,
         shop: &ShopConfig,
         records: &[StockRecord],
-        replace: bool,
+        origin: Origin,
         now: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
+    ) -> Result<Import, StoreError> {
         let mut connection = self.lock();
         let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let stocked: u32 =
             transaction.query_row("SELECT COUNT(*) FROM stock", [], |row| row.get(0))?;
-        let import = replace || stocked == 0;
-        if import {
-            put_shop(&transaction, shop)?;
+        let held: u32 = transaction.query_row(
+            &format!("SELECT COALESCE(SUM(allocated), 0) FROM requests WHERE {IN_LINE}"),
+            [],
+            |row| row.get(0),
+        )?;
+        let stored = origin_of(&transaction)?;
+        let outcome = match (stocked, stored, origin) {
+            (0, _, _) => Import::Imported,
+            (_, Some(Origin::Demo), Origin::Demo) if held > 0 => Import::KeptDemo,
+            (_, Some(Origin::Demo), _) => Import::Imported,
+            _ => Import::Kept,
+        };
+        if outcome == Import::Imported {
+            put_shop(&transaction, shop, origin)?;
             for record in records {
                 put_record(&transaction, record, now)?;
             }
@@ -38,7 +52,7 @@ impl Store {
             review(&transaction, &sku, 0, now)?;
         }
         transaction.commit()?;
-        Ok(import)
+        Ok(outcome)
     }
 
     /// Replaces the records given (adding new products at the end), and the calendar when one
@@ -52,8 +66,9 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut connection = self.lock();
         let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        if let Some(shop) = shop {
-            put_shop(&transaction, shop)?;
+        match shop {
+            Some(shop) => put_shop(&transaction, shop, Origin::Api)?,
+            None => mark_changed(&transaction)?,
         }
         for record in records {
             put_record(&transaction, record, now)?;
@@ -96,6 +111,7 @@ impl Store {
             record.incoming.remove(position);
             write_record(&transaction, sku, &record, now)?;
         }
+        mark_changed(&transaction)?;
         let (reviewed, line) = review(&transaction, sku, quantity, now)?;
         let mut ready = Vec::new();
         let mut partly_filled = Vec::new();
@@ -243,13 +259,40 @@ pub(super) fn calendar_of(connection: &Connection) -> Result<ShopCalendar, Store
     ShopCalendar::from_config(&shop).map_err(|error| StoreError::Corrupt(error.message()))
 }
 
-fn put_shop(transaction: &Transaction, shop: &ShopConfig) -> Result<(), StoreError> {
+fn put_shop(
+    transaction: &Transaction,
+    shop: &ShopConfig,
+    origin: Origin,
+) -> Result<(), StoreError> {
     transaction.execute(
-        "INSERT INTO shop (id, config_json) VALUES (1, ?1)
-         ON CONFLICT (id) DO UPDATE SET config_json = excluded.config_json",
-        [serde_json::to_string(shop)?],
+        "INSERT INTO shop (id, config_json, origin) VALUES (1, ?1, ?2)
+         ON CONFLICT (id) DO UPDATE SET config_json = excluded.config_json,
+             origin = excluded.origin",
+        params![serde_json::to_string(shop)?, origin.as_str()],
     )?;
     Ok(())
+}
+
+/// The stock API changed the stock: the database holds the merchant's truth from now on.
+fn mark_changed(transaction: &Transaction) -> Result<(), StoreError> {
+    transaction.execute(
+        "INSERT INTO shop (id, config_json, origin) VALUES (1, ?1, 'api')
+         ON CONFLICT (id) DO UPDATE SET origin = 'api'",
+        [serde_json::to_string(&ShopConfig::default())?],
+    )?;
+    Ok(())
+}
+
+fn origin_of(connection: &Connection) -> Result<Option<Origin>, StoreError> {
+    let origin: Option<String> = connection
+        .query_row("SELECT origin FROM shop WHERE id = 1", [], |row| row.get(0))
+        .optional()?;
+    origin
+        .map(|origin| {
+            Origin::parse(&origin)
+                .ok_or_else(|| StoreError::Corrupt(format!("the shop's origin {origin:?}")))
+        })
+        .transpose()
 }
 
 fn sku_of(record: &StockRecord) -> Option<String> {

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 
 use super::records::{Accepted, Receipt};
 use super::*;
-use crate::domain::{CheckedRequest, RequestKind, ShopConfig, Stock, StockRecord, offer};
+use crate::domain::{CheckedRequest, RequestKind, ShopConfig, Status, Stock, StockRecord, offer};
 
 /// A fresh database file, removed when dropped.
 struct Scratch(PathBuf);
@@ -60,7 +60,7 @@ fn store_with_a(scratch: &Scratch) -> Store {
             {"id": "PO-2", "quantity": 10, "expected": "2030-02-15"}]}"#,
     );
     store
-        .import_catalog(&shop, &[a], false, at("2030-01-01"))
+        .import_catalog(&shop, &[a], Origin::File, at("2030-01-01"))
         .expect("imported");
     store
 }
@@ -303,7 +303,7 @@ async fn other_channels_are_served_first() {
             "incoming": [{"id": "PO-1", "quantity": 10, "expected": "2030-02-01"}]}"#,
     );
     store
-        .import_catalog(&ShopConfig::default(), &[a], false, at("2030-01-01"))
+        .import_catalog(&ShopConfig::default(), &[a], Origin::File, at("2030-01-01"))
         .expect("imported");
     let shopper = accepted(submit(
         &store,
@@ -489,7 +489,7 @@ async fn before_its_release_a_pre_order_takes_the_shelf() {
     let store = Store::open(&scratch.path()).expect("a store");
     let p = record(r#"{"sku": "A", "on_hand": 3, "release_date": "2030-03-01"}"#);
     store
-        .import_catalog(&ShopConfig::default(), &[p], false, at("2030-01-01"))
+        .import_catalog(&ShopConfig::default(), &[p], Origin::File, at("2030-01-01"))
         .expect("imported");
     let first = accepted(submit(
         &store,
@@ -505,4 +505,126 @@ async fn before_its_release_a_pre_order_takes_the_shelf() {
     let second = status_of(&store, &second).await;
     assert_eq!((second.status.as_str(), second.allocated), ("waiting", 1));
     assert_eq!(shelf_and_owed(&store).await.0, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_is_dated_afresh_until_the_shop_changes_its_stock() {
+    let scratch = Scratch::new();
+    let store = Store::open(&scratch.path()).expect("a store");
+    let shop = ShopConfig::default();
+    let demo = |on_hand: u32| {
+        record(&format!(
+            r#"{{"sku": "A", "on_hand": {on_hand}, "backorders": "allow"}}"#
+        ))
+    };
+    let import = |records: &[StockRecord], origin| {
+        store
+            .import_catalog(&shop, records, origin, at("2030-01-01"))
+            .expect("works")
+    };
+    assert_eq!(import(&[demo(1)], Origin::Demo), Import::Imported);
+    assert_eq!(import(&[demo(5)], Origin::Demo), Import::Imported);
+    assert_eq!(shelf_and_owed(&store).await.0, 5, "the demo, dated afresh");
+    // A delivery through the stock API: the database holds the shop's truth now.
+    store
+        .receive("A", None, 2, at("2030-01-02"))
+        .expect("works")
+        .expect("known");
+    assert_eq!(import(&[demo(1)], Origin::Demo), Import::Kept);
+    assert_eq!(import(&[demo(1)], Origin::File), Import::Kept);
+    assert_eq!(shelf_and_owed(&store).await.0, 7, "nothing was overwritten");
+
+    // A merchant's file takes the demo's place; units set aside keep the demo as it is.
+    let scratch = Scratch::new();
+    let store = Store::open(&scratch.path()).expect("a store");
+    let import = |records: &[StockRecord], origin| {
+        store
+            .import_catalog(&shop, records, origin, at("2030-01-01"))
+            .expect("works")
+    };
+    let p = record(r#"{"sku": "A", "on_hand": 3, "release_date": "2030-03-01"}"#);
+    assert_eq!(import(&[p.clone()], Origin::Demo), Import::Imported);
+    accepted(submit(
+        &store,
+        &request("key-0001", RequestKind::Preorder, 2),
+        "2030-01-02",
+    ));
+    assert_eq!(import(&[p], Origin::Demo), Import::KeptDemo);
+    assert_eq!(shelf_and_owed(&store).await, (1, 0, 2));
+    assert_eq!(import(&[demo(9)], Origin::File), Import::Imported);
+    assert_eq!(import(&[demo(4)], Origin::File), Import::Kept);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_yes_counts_until_the_deadline_and_units_that_arrive_end_the_question() {
+    let scratch = Scratch::new();
+    let store = store_with_a(&scratch);
+    let late = accepted(submit(
+        &store,
+        &request("key-0001", RequestKind::Backorder, 12),
+        "2030-01-02",
+    ));
+    let kept = accepted(submit(
+        &store,
+        &request("key-0002", RequestKind::Backorder, 1),
+        "2030-01-02",
+    ));
+    // PO-2 (Feb 15) is late on Feb 16: both need a yes by T + 30.
+    store.sweep(at("2030-02-16")).expect("works");
+    assert!(status_of(&store, &late).await.needs_consent);
+    assert!(status_of(&store, &kept).await.needs_consent);
+    // The second says yes in time: it keeps waiting, without a date.
+    let status = store
+        .consent(&kept.id, &kept.cancel_token, at("2030-02-17"))
+        .expect("works");
+    assert_eq!(status, Some(Status::Delayed));
+    let answered = status_of(&store, &kept).await;
+    assert!(!answered.needs_consent);
+    assert_eq!(
+        answered.history.last().map(|row| row.what.as_str()),
+        Some("consented")
+    );
+    // The first answers after the deadline, before any sweep: it learns it was cancelled.
+    let status = store
+        .consent(&late.id, &late.cancel_token, at("2030-03-21"))
+        .expect("works");
+    assert_eq!(status, Some(Status::Cancelled));
+    assert_eq!(
+        status_of(&store, &late).await.cancelled_by.as_deref(),
+        Some("no_consent")
+    );
+    // A yes to a request that has gone changes nothing.
+    let status = store
+        .consent(&late.id, &late.cancel_token, at("2030-03-22"))
+        .expect("works");
+    assert_eq!(status, Some(Status::Cancelled));
+    assert_eq!(
+        store
+            .consent(&late.id, "another token", at("2030-03-22"))
+            .expect("works"),
+        None
+    );
+
+    // A new shopper asked for a yes whose units arrive before the deadline: ready, not asked.
+    let scratch = Scratch::new();
+    let store = store_with_a(&scratch);
+    let asked = accepted(submit(
+        &store,
+        &request("key-0003", RequestKind::Backorder, 12),
+        "2030-01-02",
+    ));
+    store.sweep(at("2030-02-16")).expect("works");
+    store
+        .receive("A", Some("PO-2"), 12, at("2030-02-18"))
+        .expect("works")
+        .expect("known");
+    let ready = status_of(&store, &asked).await;
+    assert_eq!(
+        (ready.status.as_str(), ready.needs_consent),
+        ("ready", false)
+    );
+    assert!(ready.history.iter().any(|row| row.what == "back_on_time"));
+    // Past the deadline nothing cancels what is set aside in full.
+    store.sweep(at("2030-03-21")).expect("works");
+    assert_eq!(status_of(&store, &asked).await.status, "ready");
 }
