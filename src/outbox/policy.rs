@@ -16,11 +16,11 @@ pub enum Disposition {
 
 /// How an answer to `action` (`None`: no answer at all) is handled. For a cancel, `404` and
 /// `410` are delivered too: the endpoint no longer has the request, which is what the shopper
-/// asked for. For a consent they are final as well: there is nothing left to keep.
+/// asked for. For a keep they are refusals: there is nothing left to keep.
 pub fn disposition(action: &Action, status: Option<u16>) -> Disposition {
     match (action, status) {
         (_, Some(200..=299)) => Disposition::Delivered,
-        (Action::Cancel { .. } | Action::Consent { .. }, Some(404 | 410)) => Disposition::Delivered,
+        (Action::Cancel { .. }, Some(404 | 410)) => Disposition::Delivered,
         (_, None | Some(408 | 425 | 429 | 500..=599)) => Disposition::Retry,
         (_, Some(_)) => Disposition::Refused,
     }
@@ -75,9 +75,16 @@ mod tests {
             id: "bo_1".to_owned(),
             token: "t".to_owned(),
         };
+        let keep = Action::Consent {
+            id: "bo_1".to_owned(),
+            token: "t".to_owned(),
+        };
         for (action, status, expected) in [
             (&cancel, Some(404), Disposition::Delivered),
             (&cancel, Some(410), Disposition::Delivered),
+            (&keep, Some(410), Disposition::Refused),
+            (&keep, Some(404), Disposition::Refused),
+            (&keep, Some(503), Disposition::Retry),
             (&cancel, Some(409), Disposition::Refused),
             (&cancel, Some(503), Disposition::Retry),
             (&submit, Some(404), Disposition::Refused),

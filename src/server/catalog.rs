@@ -3,6 +3,7 @@
 //! is stored, all of them, so a mistake stops the upload with a clear message per record and
 //! field instead of surfacing later as a shopper's error.
 
+use std::collections::HashSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -110,7 +111,7 @@ pub fn check_records(
     positions: Option<&[usize]>,
 ) -> Result<(), Vec<RecordProblem>> {
     let mut problems = Vec::new();
-    let mut seen: Vec<String> = Vec::with_capacity(records.len());
+    let mut seen = HashSet::with_capacity(records.len());
     for (index, record) in records.iter().enumerate() {
         let position = positions
             .and_then(|positions| positions.get(index).copied())
@@ -128,11 +129,11 @@ pub fn check_records(
         };
         match Stock::from_stored_record(record) {
             Err(error) => problems.push(problem(error.field(), error.message())),
-            Ok(stock) if seen.contains(&stock.sku) => problems.push(problem(
-                "sku",
-                format!("the sku {:?} appears twice", stock.sku),
-            )),
-            Ok(stock) => seen.push(stock.sku),
+            Ok(stock) => {
+                if let Some(twice) = seen.replace(stock.sku) {
+                    problems.push(problem("sku", format!("the sku {twice:?} appears twice")));
+                }
+            }
         }
     }
     if problems.is_empty() {
@@ -160,7 +161,14 @@ impl Catalog {
                 path: path.to_owned(),
                 error: error.to_string(),
             })?;
-        Self::new(file.shop.unwrap_or_default(), file.items)
+        let mut items = file.items;
+        for named in name_batches(&mut items) {
+            eprintln!(
+                "{}: a batch without an id is now {named:?}; receipts name it by that",
+                path.display()
+            );
+        }
+        Self::new(file.shop.unwrap_or_default(), items)
     }
 
     #[cfg(test)]
@@ -169,6 +177,39 @@ impl Catalog {
             .iter()
             .find(|record| record.sku.as_deref().map(str::trim) == Some(sku))
     }
+}
+
+/// Gives each batch without an `id` one (`PO-1`, `PO-2`, … unused in its record), so a catalog
+/// file written before batches had ids still starts the server. Returns the ids it gave. The
+/// stock API does not do this: a merchant's system sends the references it will receive by.
+fn name_batches(records: &mut [StockRecord]) -> Vec<String> {
+    let mut named = Vec::new();
+    for record in records {
+        let mut next = 1;
+        for index in 0..record.incoming.len() {
+            let blank = record.incoming[index]
+                .id
+                .as_deref()
+                .is_none_or(|id| id.trim().is_empty());
+            if !blank {
+                continue;
+            }
+            let id = loop {
+                let id = format!("PO-{next}");
+                next += 1;
+                let taken = record
+                    .incoming
+                    .iter()
+                    .any(|batch| batch.id.as_deref().map(str::trim) == Some(id.as_str()));
+                if !taken {
+                    break id;
+                }
+            };
+            record.incoming[index].id = Some(id.clone());
+            named.push(id);
+        }
+    }
+    named
 }
 
 /// The catalog the server starts with, and where it comes from: a merchant's file, or the
@@ -234,6 +275,28 @@ mod tests {
             ..ShopConfig::default()
         };
         assert!(check_shop(&shop).is_ok());
+    }
+
+    #[test]
+    fn a_catalog_file_without_batch_ids_gets_them() {
+        let folder = std::env::temp_dir().join(format!("catalog-ids-{}", std::process::id()));
+        std::fs::create_dir_all(&folder).expect("folder");
+        let path = folder.join("catalog.json");
+        std::fs::write(
+            &path,
+            r#"{"items": [{"sku": "A", "backorders": "allow", "incoming": [
+                {"quantity": 2, "expected": "2030-01-01"},
+                {"id": "PO-1", "quantity": 2, "expected": "2030-02-01"}]}]}"#,
+        )
+        .expect("written");
+        let catalog = Catalog::from_file(&path).expect("accepted");
+        let ids: Vec<Option<&str>> = catalog.records[0]
+            .incoming
+            .iter()
+            .map(|batch| batch.id.as_deref())
+            .collect();
+        assert_eq!(ids, [Some("PO-2"), Some("PO-1")]);
+        let _ = std::fs::remove_dir_all(&folder);
     }
 
     #[test]

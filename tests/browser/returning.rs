@@ -179,3 +179,53 @@ async fn ready_and_shipped_and_an_endpoint_that_cannot_say() {
         "the form for a new request"
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_keep_too_late_shows_what_ended_it_and_a_request_the_endpoint_lost_is_forgotten() {
+    let recorder = Rc::new(Recorder::default());
+    recorder.answer(
+        200,
+        r#"{"id": "bo_9", "kind": "backorder", "sku": "BACK", "status": "delayed",
+            "quantity": 2, "allocated": 0, "stated_date": "2026-12-15", "current_date": null,
+            "needs_consent": true, "consent_by": "2027-01-14", "history": []}"#,
+    );
+    let store = remembered();
+    let widget = returning(&recorder, &store);
+    settle().await;
+    // The yes arrives after the deadline: the endpoint answers 410, then says why.
+    recorder.answer(
+        410,
+        r#"{"error": "cancelled", "message": "the request was cancelled"}"#,
+    );
+    recorder.answer(
+        200,
+        r#"{"id": "bo_9", "kind": "backorder", "sku": "BACK", "status": "cancelled",
+            "quantity": 2, "allocated": 0, "needs_consent": false,
+            "cancelled_by": "no_consent", "refund_due": "2027-01-26", "history": []}"#,
+    );
+    button(&widget, "keep").click();
+    eventually(1_000, || !text(&widget, ".notice").is_empty()).await;
+    let notice = text(&widget, ".notice");
+    assert!(
+        notice.starts_with("It was cancelled: the delivery was late"),
+        "{notice}"
+    );
+    assert!(!notice.contains("stays reserved"), "{notice}");
+    assert!(store.load().reservation("BACK").is_none());
+
+    // The endpoint no longer knows the request: the browser forgets it, the form is back.
+    let lost = Rc::new(Recorder::default());
+    lost.answer(
+        404,
+        r#"{"error": "not_found", "message": "no such request"}"#,
+    );
+    let store = remembered();
+    let widget = returning(&lost, &store);
+    settle().await;
+    assert_eq!(
+        text(&widget, ".notice"),
+        "The shop no longer has this reservation. You can reserve again below."
+    );
+    assert!(store.load().reservation("BACK").is_none());
+    assert!(find(&widget, "form").is_some());
+}

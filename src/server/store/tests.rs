@@ -543,7 +543,10 @@ async fn the_demo_is_dated_afresh_until_the_shop_changes_its_stock() {
             .expect("works")
     };
     let p = record(r#"{"sku": "A", "on_hand": 3, "release_date": "2030-03-01"}"#);
-    assert_eq!(import(&[p.clone()], Origin::Demo), Import::Imported);
+    assert_eq!(
+        import(std::slice::from_ref(&p), Origin::Demo),
+        Import::Imported
+    );
     accepted(submit(
         &store,
         &request("key-0001", RequestKind::Preorder, 2),

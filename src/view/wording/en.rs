@@ -145,6 +145,10 @@ pub const MESSAGES: &[(&str, &str)] = &[
         "Could not check the current status; this is what it was when you reserved.",
     ),
     (
+        "reservation_gone",
+        "The shop no longer has this reservation. You can reserve again below.",
+    ),
+    (
         "cancel_queued",
         "Your cancellation is saved; it will be sent as soon as the shop can be reached.",
     ),

@@ -192,6 +192,14 @@ impl Widget {
         };
         let current = match &answer {
             Ok(response) if response.status == 200 => wire::current_status(&response.body),
+            Ok(response) if response.status == 404 => {
+                // The endpoint knows no such request (its data was reset, or the token is not
+                // its own): nothing is held, so the form is back.
+                self.forget(&reservation.sku);
+                self.set_notice(Some(self.text("reservation_gone")));
+                self.reload();
+                return;
+            }
             _ => None,
         };
         match current {
@@ -219,18 +227,22 @@ impl Widget {
         };
         if view.over {
             // Shipped or cancelled: said once, and the browser forgets it.
-            let sku = reservation.sku.clone();
-            self.page
-                .courier
-                .modify(|outbox| outbox.forget_reservation(&sku));
-            self.page.loader.invalidate(&sku);
-            self.state.borrow_mut().phase = Phase::Editing;
+            self.forget(&reservation.sku);
             self.set_notice(view.lines.first().cloned());
             self.reload();
             return;
         }
         let cancel = view.cancel && reservation.cancel_token.is_some();
         self.show_block(reservation, &view.lines, view.keep, cancel, false);
+    }
+
+    /// The browser forgets the reservation of `sku`; the form is back.
+    fn forget(&self, sku: &str) {
+        self.page
+            .courier
+            .modify(|outbox| outbox.forget_reservation(sku));
+        self.page.loader.invalidate(sku);
+        self.state.borrow_mut().phase = Phase::Editing;
     }
 
     /// What the courier learned about a cancel or a keep of this widget's reservation.
@@ -274,6 +286,19 @@ impl Widget {
                     if cancel {
                         self.note(&block, "cancel_queued", "message");
                     }
+                }
+            }
+            // A keep refused: the request ended meanwhile (cancelled for a late answer, or
+            // gone). Asking again shows what ended it.
+            Delivery::Refused(_) if !cancel => {
+                if let Some(reservation) = self
+                    .page
+                    .courier
+                    .snapshot()
+                    .reservation(&pending.sku)
+                    .cloned()
+                {
+                    self.show_reservation(&reservation, false);
                 }
             }
             Delivery::Refused(_) | Delivery::Accepted(_) => {
