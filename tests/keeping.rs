@@ -105,6 +105,13 @@ async fn stock_changes_show_in_the_very_next_availability_answer() {
         "all or nothing: the good record was not stored either"
     );
     assert!(server.availability(&["NEW"]).await.is_empty());
+    // A count sent as text is the wrong shape: a 422 with the same `errors` array.
+    let typed = json!({"items": [{"sku": "SHELF", "on_hand": "seven"}]});
+    let refused = server
+        .admin_send(reqwest::Method::POST, "/api/stock", Some(&typed))
+        .await;
+    refused.assert_error(422, "invalid_upload");
+    assert_eq!(refused.json()["errors"][0]["field"], "body");
 
     // The same upload as CSV, fixed: a row per batch.
     let csv = format!(

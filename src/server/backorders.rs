@@ -14,7 +14,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::errors::ApiError;
+use super::errors::{ApiError, body_rejected, media_type, unsupported_media_type};
 use super::store::{Cancellation, Granted, NewRequest, Offered, Submission};
 use super::{AppState, admin, clock, secrets};
 use crate::domain::{BackorderRequest, CheckedRequest, OfferError, check_request, offer};
@@ -27,15 +27,7 @@ pub async fn create(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let body = body.map_err(|rejection| {
-        let status = rejection.status();
-        let code = if status == StatusCode::PAYLOAD_TOO_LARGE {
-            "too_large"
-        } else {
-            "bad_request"
-        };
-        ApiError::new(status, code, rejection.body_text())
-    })?;
+    let body = body.map_err(body_rejected)?;
     let mut request = parse_body(&headers, &body)?;
     let header_key = idempotency_key(&headers)?;
     match &request.idempotency_key {
@@ -84,17 +76,8 @@ pub async fn create(
 /// Only `application/json` (any parameters) is read. A body that is not JSON is `400`; JSON of
 /// the wrong shape (a number where text belongs, an array) is `422`.
 fn parse_body(headers: &HeaderMap, body: &[u8]) -> Result<BackorderRequest, ApiError> {
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or_default();
-    let essence = content_type.split(';').next().unwrap_or_default().trim();
-    if !essence.eq_ignore_ascii_case("application/json") {
-        return Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            "send the request as Content-Type: application/json",
-        ));
+    if media_type(headers) != "application/json" {
+        return Err(unsupported_media_type("application/json"));
     }
     serde_json::from_slice(body).map_err(|error| {
         if error.is_data() {

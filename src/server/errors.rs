@@ -3,7 +3,8 @@
 
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::extract::rejection::BytesRejection;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
@@ -78,6 +79,54 @@ impl IntoResponse for ApiError {
         }
         response
     }
+}
+
+/// A body axum could not read (too large, cut off), in the JSON shape.
+pub fn body_rejected(rejection: BytesRejection) -> ApiError {
+    let status = rejection.status();
+    let code = if status == StatusCode::PAYLOAD_TOO_LARGE {
+        "too_large"
+    } else {
+        "bad_request"
+    };
+    ApiError::new(status, code, rejection.body_text())
+}
+
+/// The media type a request says its body is (`text/csv` of `text/csv; charset=utf-8`),
+/// lower case; empty when it says none.
+pub fn media_type(headers: &HeaderMap) -> String {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// `415`: only `accepted` bodies are read.
+pub fn unsupported_media_type(accepted: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+        format!("send the body as Content-Type: {accepted}"),
+    )
+}
+
+/// `422` for a JSON body of the wrong shape (`code`, and what it should have been), with the
+/// `errors` array every `422` has, so a client reads one shape.
+pub fn unreadable(code: &str, expected: &str, error: &serde_json::Error) -> ApiError {
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        code,
+        format!("the body is not {expected}: {error}"),
+    )
+    .with(
+        "errors",
+        json!([{"field": "body", "code": code, "message": error.to_string()}]),
+    )
 }
 
 /// Middleware: turns any error answer that is not JSON (axum's own 404, 405, 413 and rejection

@@ -5,7 +5,7 @@
 //!   demo catalog built from today.
 //! - `store`: the stock, the requests and their history in SQLite; every change is one
 //!   transaction, and what follows from it is what `domain::review_line` decides.
-//! - `availability`, `backorders`, `stock`, `admin`: the API handlers.
+//! - `availability`, `backorders`, `stock` (with `stock_csv`), `admin`: the API handlers.
 //! - `sweep`: the periodic review that applies what is due (late batches, deadlines).
 //! - `page`: the storefront pages, with fresh stock data inline.
 //! - `rate_limit`, `errors`, `access_log`: cross-cutting middleware.
@@ -32,6 +32,7 @@ mod page;
 mod rate_limit;
 mod secrets;
 mod stock;
+mod stock_csv;
 mod store;
 mod sweep;
 

@@ -131,9 +131,11 @@ pub(super) struct Counters {
 
 impl Counters {
     fn add(&mut self, quantity: u32, allocated: u32) {
-        self.set_aside += allocated;
-        self.waiting += quantity.saturating_sub(allocated);
-        self.in_line += 1;
+        self.set_aside = self.set_aside.saturating_add(allocated);
+        self.waiting = self
+            .waiting
+            .saturating_add(quantity.saturating_sub(allocated));
+        self.in_line = self.in_line.saturating_add(1);
     }
 
     /// Writes the whole line's counters.

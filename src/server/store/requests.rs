@@ -9,7 +9,7 @@ use super::records::{
     Accepted, Cancellation, Granted, HistoryRow, NewRequest, RequestRow, RequestStatus, Shipment,
     Submission,
 };
-use super::stock::{calendar_of, record_of, write_record};
+use super::stock::{calendar_of, for_shoppers, record_of, write_record};
 use super::{IN_LINE, Store, StoreError, date, text};
 use crate::domain::delay::{self, Answer, Promise};
 use crate::domain::{
@@ -63,22 +63,15 @@ impl Store {
                 |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
             )
             .optional()?;
-        let mut record = match &row {
-            Some((json, _, _)) => Some(serde_json::from_str::<crate::domain::StockRecord>(json)?),
-            None => None,
-        };
-        let (waiting, in_line) = row.as_ref().map_or((0, 0), |(_, w, l)| (*w, *l));
-        let offered = match &record {
-            Some(record) => Some(
-                Stock::from_record(record)
+        let in_line = row.as_ref().map_or(0, |(_, _, in_line)| *in_line);
+        // The product as a new shopper's page sees it: what the line waits for is promised.
+        let offered = match &row {
+            Some((json, waiting, _)) => Some(
+                Stock::from_record(&for_shoppers(json, *waiting)?)
                     .map_err(|error| StoreError::Corrupt(format!("{sku}: {error}")))?,
             ),
             None => None,
-        }
-        .map(|stock| Stock {
-            already_promised: stock.already_promised.saturating_add(waiting),
-            ..stock
-        });
+        };
         let granted = match decide(Offered {
             stock: offered.as_ref(),
             calendar: &calendar,
@@ -158,9 +151,9 @@ impl Store {
             &at,
         )?;
         if allocated > 0 {
-            if let (Some(record), Some(stock)) = (record.as_mut(), &offered) {
+            if let (Some(mut record), Some(stock)) = (record_of(&transaction, sku)?, &offered) {
                 record.on_hand = Some(i64::from(stock.on_hand - allocated));
-                write_record(&transaction, sku, record, now)?;
+                write_record(&transaction, sku, &record, now)?;
             }
             let set_aside = Event::SetAside {
                 units: allocated,

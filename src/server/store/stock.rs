@@ -233,7 +233,7 @@ impl Store {
 
 /// The record as a shopper's page evaluates it: units the line waits for count as promised,
 /// on top of what other channels are owed.
-fn for_shoppers(json: &str, waiting: u32) -> Result<StockRecord, StoreError> {
+pub(super) fn for_shoppers(json: &str, waiting: u32) -> Result<StockRecord, StoreError> {
     let mut record: StockRecord = serde_json::from_str(json)?;
     if waiting > 0 {
         let owed = record.backordered.unwrap_or(0).max(0);
