@@ -379,7 +379,9 @@ async fn reads_never_queue_behind_a_waiting_writer() {
                 .map(|response| response.status().as_u16())
         })
     };
-    // The submission is now waiting for the lock, inside the writer.
+    // The submission is now waiting for the lock, inside the writer. (Nothing outside the
+    // server can see that it got there; 300 ms is ample for a local request. On a machine so
+    // slow it had not, this would prove less, never fail wrongly.)
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     let read = server
         .client

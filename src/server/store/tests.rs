@@ -367,44 +367,71 @@ async fn the_sweep_applies_the_delay_rule_once() {
 }
 
 /// On hand + set aside + shipped + what went to other channels is what the shelf had plus what
-/// was received; the counters match the requests; whatever runs at the same time.
+/// was received; the counters match the requests; nothing waits beyond what is en route;
+/// whatever runs at the same time (requests, cancels, receipts with and without a batch,
+/// shipments), with orders from other channels ahead in line.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_numbers_add_up_under_concurrent_receipts_cancels_and_requests() {
+async fn the_numbers_add_up_under_concurrent_receipts_cancels_shipments_and_requests() {
     let scratch = Scratch::new();
-    let store = Arc::new(store_with_a(&scratch));
+    let store = Store::open(&scratch.path()).expect("a store");
+    let a = record(
+        r#"{"sku": "A", "on_hand": 0, "backorders": "allow", "backordered": 3, "incoming": [
+            {"id": "PO-1", "quantity": 10, "expected": "2030-02-01"},
+            {"id": "PO-2", "quantity": 10, "expected": "2030-02-15"},
+            {"id": "PO-3", "quantity": 10, "expected": "2030-03-01"}]}"#,
+    );
+    store
+        .import_catalog(&ShopConfig::default(), &[a], Origin::File, at("2030-01-01"))
+        .expect("imported");
+    let store = Arc::new(store);
     let received = Arc::new(AtomicUsize::new(0));
     let other_channels = Arc::new(AtomicUsize::new(0));
+    let shipped = Arc::new(AtomicUsize::new(0));
     let threads: Vec<_> = (0..4)
         .map(|thread| {
             let store = Arc::clone(&store);
             let received = Arc::clone(&received);
             let other_channels = Arc::clone(&other_channels);
+            let shipped = Arc::clone(&shipped);
             std::thread::spawn(move || {
                 let mut mine = Vec::new();
                 for n in 0..12 {
                     let key = format!("key-{thread}-{n:04}");
+                    let quantity = 1 + n % 2;
                     if let Submission::Created(accepted) = submit(
                         &store,
-                        &request(&key, RequestKind::Backorder, 1 + n % 2),
+                        &request(&key, RequestKind::Backorder, quantity),
                         "2030-01-02",
                     ) {
-                        mine.push(accepted);
+                        mine.push((accepted, quantity));
                     }
                     if n % 4 == 3
-                        && let Some(cancel) = mine.pop()
+                        && let Some((cancel, _)) = mine.pop()
                     {
                         store
                             .cancel(&cancel.id, Some(&cancel.cancel_token), at("2030-01-03"))
                             .expect("works");
                     }
                     if n % 5 == 0 {
+                        // Midway the first thread receives batch PO-1 in full; the other
+                        // receipts are units from elsewhere (a return).
+                        let batch = (thread == 0 && n == 5).then_some("PO-1");
+                        let units = if batch.is_some() { 10 } else { 1 };
                         let receipt = store
-                            .receive("A", None, 1, at("2030-01-03"))
+                            .receive("A", batch, units, at("2030-01-03"))
                             .expect("works")
                             .expect("known");
-                        received.fetch_add(1, Ordering::SeqCst);
+                        received.fetch_add(units as usize, Ordering::SeqCst);
                         other_channels
                             .fetch_add(receipt.to_other_channels as usize, Ordering::SeqCst);
+                    }
+                    if n % 3 == 2
+                        && let Some((first, quantity)) = mine.first().cloned()
+                        && let Shipment::Shipped { .. } =
+                            store.ship(&first.id, at("2030-01-04")).expect("works")
+                    {
+                        shipped.fetch_add(quantity as usize, Ordering::SeqCst);
+                        mine.remove(0);
                     }
                 }
             })
@@ -413,7 +440,15 @@ async fn the_numbers_add_up_under_concurrent_receipts_cancels_and_requests() {
     for thread in threads {
         thread.join().expect("no panic");
     }
-    let (shelf, _, set_aside) = shelf_and_owed(&store).await;
+    // Whatever the threads left ready ships now, so shipments always count.
+    for row in store.list().await.expect("works") {
+        if row.status == "ready"
+            && let Shipment::Shipped { .. } = store.ship(&row.id, at("2030-01-05")).expect("works")
+        {
+            shipped.fetch_add(row.quantity as usize, Ordering::SeqCst);
+        }
+    }
+    let (shelf, owed, set_aside) = shelf_and_owed(&store).await;
     let rows = store.list().await.expect("works");
     let in_line =
         |row: &&RequestRow| matches!(row.status.as_str(), "waiting" | "ready" | "delayed");
@@ -423,18 +458,42 @@ async fn the_numbers_add_up_under_concurrent_receipts_cancels_and_requests() {
         .filter(in_line)
         .map(|row| row.quantity - row.allocated)
         .sum();
+    let shipped_rows: u32 = rows
+        .iter()
+        .filter(|row| row.status == "shipped")
+        .map(|row| row.quantity)
+        .sum();
+    let other_channels = other_channels.load(Ordering::SeqCst) as i64;
     assert_eq!(allocated, set_aside, "the counter matches the requests");
+    assert_eq!(shipped_rows as usize, shipped.load(Ordering::SeqCst));
+    assert!(shipped_rows > 0, "some shipped");
     assert_eq!(
-        shelf + i64::from(set_aside) + other_channels.load(Ordering::SeqCst) as i64,
+        shelf + i64::from(set_aside) + i64::from(shipped_rows) + other_channels,
         received.load(Ordering::SeqCst) as i64,
-        "every unit received is on the shelf, set aside, or with another channel"
+        "every unit received is on the shelf, set aside, shipped, or with another channel"
+    );
+    assert_eq!(
+        owed,
+        3 - other_channels,
+        "other channels' orders are served, not lost"
     );
     let listing = store.stock_listing().await.expect("works");
     assert_eq!(listing.items[0].waiting, waiting);
-    // Nothing en route was promised twice: what waits fits in the batches.
+    assert_eq!(
+        listing.items[0].in_line as usize,
+        rows.iter().filter(in_line).count()
+    );
+    // Nothing en route was promised twice: what waits (after other channels) fits in what
+    // is still en route.
+    let en_route: i64 = listing.items[0]
+        .record
+        .incoming
+        .iter()
+        .map(|batch| batch.quantity)
+        .sum();
     assert!(
-        waiting <= 20,
-        "{waiting} units promised against 20 en route"
+        i64::from(waiting) + owed <= en_route,
+        "{waiting} units waiting and {owed} owed against {en_route} en route"
     );
 }
 
