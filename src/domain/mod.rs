@@ -9,6 +9,7 @@ mod date;
 pub mod delay;
 mod error;
 mod fulfilment;
+mod history;
 mod lifecycle;
 mod request;
 mod stock;
@@ -20,9 +21,8 @@ pub use calendar::{
 pub use date::{format_iso_date, parse_iso_date};
 pub use error::RecordError;
 pub use fulfilment::{Handout, InLine, current_dates, hand_out, shelf_for_preorders};
-pub use lifecycle::{
-    CancelledBy, Decision, Event, HistoryEntry, LineReview, Status, Tracked, review_line,
-};
+pub use history::{CancelledBy, Event, HistoryEntry};
+pub use lifecycle::{Decision, LineReview, Status, Tracked, review_line};
 pub use request::{
     BackorderRequest, CheckedRequest, Consent, FieldError, Offer, OfferError, RequestKind,
     check_request, offer, validate_email,

@@ -13,6 +13,7 @@
 //! Writes block; async code calls them through `AppState::with_store`. Reads are async.
 
 mod line;
+mod read;
 mod records;
 mod requests;
 mod schema;

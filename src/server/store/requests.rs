@@ -1,20 +1,17 @@
-//! Requests: capture, the shopper's cancel and consent, the merchant's "shipped", and what the
-//! shopper and the shop's team read back.
+//! Requests: capture, the shopper's cancel and consent, the merchant's "shipped"; and how one
+//! request is found by its id and token (`read` shows it to its shopper).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::line::{Counters, PROMISE_COLUMNS, append, promise_at, review, status_at};
-use super::records::{
-    Accepted, Cancellation, Granted, HistoryRow, NewRequest, RequestRow, RequestStatus, Shipment,
-    Submission,
-};
+use super::records::{Accepted, Cancellation, Granted, NewRequest, Shipment, Submission};
 use super::stock::{calendar_of, for_shoppers, record_of, write_record};
-use super::{IN_LINE, Store, StoreError, date, text};
+use super::{Store, StoreError, date, text};
 use crate::domain::delay::{self, Answer, Promise};
 use crate::domain::{
-    CancelledBy, Event, MAX_QUANTITY, RequestKind, ShopCalendar, ShopDay, Status, Stock,
-    format_iso_date, shelf_for_preorders,
+    CancelledBy, Event, RequestKind, ShopCalendar, ShopDay, Status, Stock, format_iso_date,
+    shelf_for_preorders,
 };
 use crate::server::{clock, secrets};
 
@@ -299,132 +296,28 @@ impl Store {
         transaction.commit()?;
         Ok(Some(status))
     }
-
-    /// What the shopper holding `token` sees of request `id` (`None`: no such id, or another
-    /// token).
-    pub async fn status(
-        &self,
-        id: String,
-        token: String,
-    ) -> Result<Option<RequestStatus>, StoreError> {
-        self.read(move |connection| {
-            let Some(found) = find(connection, &id, Some(&token))? else {
-                return Ok(None);
-            };
-            // Units ahead: what other channels are owed and what earlier requests still wait
-            // for, as at capture (units already set aside are no longer ahead of anyone).
-            let (queue_position, units_ahead) = match found.holds_units && found.status.is_active()
-            {
-                true => {
-                    let (ahead_requests, ahead_units): (u32, u32) = connection.query_row(
-                        &format!(
-                            "SELECT COUNT(*), COALESCE(SUM(quantity - allocated), 0) FROM requests
-                             WHERE sku = ?1 AND seq < ?2 AND {IN_LINE}"
-                        ),
-                        params![found.sku, found.seq],
-                        |row| Ok((row.get(0)?, row.get(1)?)),
-                    )?;
-                    let owed = record_of(connection, &found.sku)?
-                        .and_then(|record| record.backordered)
-                        .unwrap_or(0)
-                        .clamp(0, i64::from(MAX_QUANTITY)) as u32;
-                    (Some(ahead_requests + 1), Some(ahead_units + owed))
-                }
-                false => (None, None),
-            };
-            Ok(Some(RequestStatus {
-                id: found.id.clone(),
-                kind: found.kind.clone(),
-                sku: found.sku.clone(),
-                status: found.status.as_str().to_owned(),
-                quantity: found.quantity,
-                allocated: found.allocated,
-                queue_position,
-                units_ahead,
-                stated_date: text(found.promise.stated),
-                current_date: text(found.current),
-                needs_consent: found.promise.needs_consent() && found.status.is_active(),
-                consent_by: text(found.promise.awaiting.map(|awaiting| awaiting.deadline)),
-                cancelled_by: found.cancelled_by.clone(),
-                refund_due: found.refund_due.clone(),
-                history: history_of(connection, &id)?,
-            }))
-        })
-        .await
-    }
-
-    /// Every request, oldest first, with its current place in line.
-    pub async fn list(&self) -> Result<Vec<RequestRow>, StoreError> {
-        self.read(|connection| {
-            let mut statement = connection.prepare_cached(&format!(
-                "SELECT id, status, sku, kind, quantity, allocated,
-                     CASE WHEN {IN_LINE} THEN ROW_NUMBER() OVER (
-                         PARTITION BY sku, ({IN_LINE}) ORDER BY seq) END,
-                     expected_date, shown_expected_date, ships_by, awaiting_consent, consent_by,
-                     email, name, consent_given, consent_text, locale, page, idempotency_key,
-                     created_at, received_at, shipped_at, cancelled_at, cancelled_by, refund_due,
-                     units_ahead
-                 FROM requests ORDER BY seq"
-            ))?;
-            let rows = statement.query_map([], |row| {
-                let awaiting: bool = row.get(10)?;
-                let status: String = row.get(1)?;
-                Ok(RequestRow {
-                    id: row.get(0)?,
-                    needs_consent: awaiting
-                        && Status::parse(&status).is_some_and(Status::is_active),
-                    status,
-                    sku: row.get(2)?,
-                    kind: row.get(3)?,
-                    quantity: row.get(4)?,
-                    allocated: row.get(5)?,
-                    queue_position: row.get(6)?,
-                    expected_date: row.get(7)?,
-                    shown_expected_date: row.get(8)?,
-                    current_date: row.get(9)?,
-                    consent_by: row.get(11)?,
-                    email: row.get(12)?,
-                    name: row.get(13)?,
-                    consent_given: row.get(14)?,
-                    consent_text: row.get(15)?,
-                    locale: row.get(16)?,
-                    page: row.get(17)?,
-                    idempotency_key: row.get(18)?,
-                    created_at: row.get(19)?,
-                    received_at: row.get(20)?,
-                    shipped_at: row.get(21)?,
-                    cancelled_at: row.get(22)?,
-                    cancelled_by: row.get(23)?,
-                    refund_due: row.get(24)?,
-                    units_ahead: row.get(25)?,
-                })
-            })?;
-            Ok(rows.collect::<Result<_, _>>()?)
-        })
-        .await
-    }
 }
 
 /// A stored request, as the routes that find one by id need it.
-struct Found {
-    id: String,
-    seq: i64,
-    sku: String,
-    kind: String,
-    holds_units: bool,
-    quantity: u32,
-    allocated: u32,
-    status: Status,
-    promise: Promise,
-    current: Option<NaiveDate>,
-    cancelled_at: Option<String>,
-    cancelled_by: Option<String>,
-    refund_due: Option<String>,
+pub(super) struct Found {
+    pub id: String,
+    pub seq: i64,
+    pub sku: String,
+    pub kind: String,
+    pub holds_units: bool,
+    pub quantity: u32,
+    pub allocated: u32,
+    pub status: Status,
+    pub promise: Promise,
+    pub current: Option<NaiveDate>,
+    pub cancelled_at: Option<String>,
+    pub cancelled_by: Option<String>,
+    pub refund_due: Option<String>,
 }
 
 /// Request `id`, if `token` (when given) is its cancel token. The comparison takes the same
 /// time whatever matches, and an unknown id costs one too: the answer's timing tells nothing.
-fn find(
+pub(super) fn find(
     connection: &Connection,
     id: &str,
     token: Option<&str>,
@@ -473,22 +366,3 @@ fn find(
 
 /// What a token is compared with when no request has the id asked for.
 const UNKNOWN_ID_TOKEN: &str = "no request has this id";
-
-fn history_of(connection: &Connection, id: &str) -> Result<Vec<HistoryRow>, StoreError> {
-    let mut statement = connection.prepare_cached(
-        "SELECT at, what, old_date, new_date, notice, due, units FROM history
-         WHERE request_id = ?1 ORDER BY seq",
-    )?;
-    let rows = statement.query_map([id], |row| {
-        Ok(HistoryRow {
-            at: row.get(0)?,
-            what: row.get(1)?,
-            old_date: row.get(2)?,
-            new_date: row.get(3)?,
-            notice: row.get(4)?,
-            due: row.get(5)?,
-            units: row.get(6)?,
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
