@@ -224,7 +224,7 @@ async fn a_delivery_goes_to_the_line_first_and_the_shopper_sees_the_truth() {
                 .bearer_auth("not-the-token"),
         )
         .await
-        .assert_error(404, "not_found");
+        .assert_error(404, "unknown_request");
     server
         .send(
             server
@@ -233,7 +233,7 @@ async fn a_delivery_goes_to_the_line_first_and_the_shopper_sees_the_truth() {
                 .bearer_auth("x"),
         )
         .await
-        .assert_error(404, "not_found");
+        .assert_error(404, "unknown_request");
 
     // The third keeps it without a date; then the first cancels and the third is ready.
     let consent_path = format!(

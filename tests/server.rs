@@ -289,11 +289,11 @@ async fn cancelling_frees_the_units_and_moves_the_line_up() {
     server
         .send(delete(path.clone()).bearer_auth("not-the-token"))
         .await
-        .assert_error(404, "not_found");
+        .assert_error(404, "unknown_request");
     server
         .send(delete(format!("/api/backorders/bo_nope?token={token}")))
         .await
-        .assert_error(404, "not_found");
+        .assert_error(404, "unknown_request");
     for _ in 0..2 {
         let cancelled = server.send(delete(path.clone()).bearer_auth(token)).await;
         assert_eq!(cancelled.status, 200, "{cancelled:?}");

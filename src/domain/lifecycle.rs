@@ -122,10 +122,6 @@ pub fn review_line(
     // No yes by the deadline: cancelled, and what it held is freed for the next in line.
     let mut freed = freed;
     for (tracked, decision) in line.iter().zip(&mut decisions) {
-        if tracked.line.waiting() == 0 {
-            // Set aside in full before the deadline: it ships; the question is moot.
-            continue;
-        }
         let (_, change) = delay::review(tracked.promise, tracked.current, today.date, calendar);
         if let Some(
             change @ Change::Cancelled {
@@ -177,9 +173,26 @@ pub fn review_line(
         let from_shelf = give(&mut decisions, shelf, 0);
         shelf_change -= i64::from(shelf - from_shelf.to_shelf);
     }
+    // Before the release the shelf serves other channels first (`shelf_for_preorders`): only
+    // what it cannot cover of theirs is ahead of the line in the batches.
+    let before_release = stock
+        .release_date
+        .is_some_and(|release| release > today.date);
+    let in_batches = Stock {
+        already_promised: match before_release {
+            true => owed.already_promised.saturating_sub(owed.on_hand),
+            false => owed.already_promised,
+        },
+        ..owed
+    };
     // The cutoff moves a new order's handling to the next day, not a request already in line:
     // its date must not depend on the hour of the review.
-    let dates = current_dates(&owed, calendar, &in_line(&decisions), today.date.into());
+    let dates = current_dates(
+        &in_batches,
+        calendar,
+        &in_line(&decisions),
+        today.date.into(),
+    );
     for (&index, date) in open.iter().zip(dates) {
         let decision = &mut decisions[index];
         let tracked = &line[index];
@@ -191,11 +204,8 @@ pub fn review_line(
             if decision.status != Status::Ready {
                 decision.events.push(Event::Ready);
             }
-            if decision.promise.needs_consent() {
-                // Its units are here before the deadline: nothing is late any more.
-                decision.promise.awaiting = None;
-                decision.events.push(Event::Rule(Change::BackOnTime));
-            }
+            // An open question stays open: the rule asks for the goods to be shipped, not set
+            // aside, by the deadline (R6, R8). The merchant sees it must ship by then.
             decision.current = None;
             decision.status = Status::Ready;
             continue;
@@ -410,7 +420,7 @@ mod tests {
     }
 
     #[test]
-    fn units_that_arrive_while_a_yes_is_awaited_end_the_question() {
+    fn a_ready_request_awaiting_a_yes_must_still_ship_by_the_deadline() {
         let stock = stock(r#"{"backorders": "allow"}"#);
         let mut asked = taken(2, "2026-12-15");
         asked.current = None;
@@ -431,15 +441,17 @@ mod tests {
         );
         let decision = &review.decisions[0];
         assert_eq!(decision.status, Status::Ready);
-        assert!(!decision.promise.needs_consent());
-        assert!(decision.events.contains(&Event::Rule(Change::BackOnTime)));
-        // Stored that way, a review past the old deadline cancels nothing.
+        assert!(
+            decision.promise.needs_consent(),
+            "set aside is not shipped: the question stays"
+        );
+        // Not shipped and no yes by the deadline: cancelled, and its units go back.
         let ready = Tracked {
             line: InLine {
                 quantity: 2,
                 allocated: 2,
             },
-            promise: asked.promise,
+            promise: decision.promise,
             current: None,
         };
         let later = review_line(
@@ -447,24 +459,34 @@ mod tests {
             &ShopCalendar::default(),
             &[ready],
             0,
-            day("2027-01-20").into(),
+            day("2027-01-15").into(),
         );
-        assert_eq!(later.decisions[0].status, Status::Ready);
-        assert_eq!(later.decisions[0].cancelled, None);
+        assert_eq!(later.decisions[0].status, Status::Cancelled);
+        assert_eq!(later.shelf_change, 2);
     }
 
     #[test]
     fn before_the_release_other_channels_keep_their_share_of_the_shelf() {
-        let stock = stock(r#"{"release_date": "2027-01-15", "on_hand": 3, "backordered": 2}"#);
+        let stock = stock(
+            r#"{"release_date": "2027-01-15", "on_hand": 3, "backordered": 2,
+                "incoming": [{"quantity": 3, "expected": "2027-01-11"}]}"#,
+        );
         let review = review_line(
             &stock,
             &ShopCalendar::default(),
-            &[taken(2, "2027-01-15")],
+            &[taken(3, "2027-01-15")],
             0,
             day("2026-12-01").into(),
         );
         assert_eq!(review.shelf_change, -1);
-        assert_eq!(review.decisions[0].allocated, 1);
+        let decision = &review.decisions[0];
+        assert_eq!(decision.allocated, 1);
+        // The other channels' 2 are on the shelf: the batch covers this request's other 2.
+        assert_eq!(
+            (decision.status, decision.current),
+            (Status::Waiting, Some(day("2027-01-15")))
+        );
+        assert_eq!(decision.events, [Event::SetAside { units: 1, total: 1 }]);
         assert_eq!(
             shelf_for_preorders(&stock, day("2027-01-15")),
             0,

@@ -26,19 +26,9 @@ pub const COLUMNS: [&str; 14] = [
     "batch_expected",
 ];
 
-/// The columns that describe the product itself rather than one of its batches.
-const PRODUCT_COLUMNS: [&str; 10] = [
-    "name",
-    "on_hand",
-    "backorders",
-    "backordered",
-    "backorder_limit",
-    "release_date",
-    "discontinued",
-    "low_stock_threshold",
-    "handling_days",
-    "max_per_order",
-];
+/// The columns that describe the product itself rather than one of its batches: all but the
+/// first (`sku`) and the last three (`batch_…`).
+const PRODUCT_COLUMNS: &[&str] = COLUMNS.split_at(1).1.split_at(10).0;
 
 /// Reads a CSV upload into records, with the line each product starts on.
 pub fn records(body: &[u8]) -> Result<(Vec<StockRecord>, Vec<usize>), Vec<RecordProblem>> {
@@ -57,8 +47,15 @@ pub fn records(body: &[u8]) -> Result<(Vec<StockRecord>, Vec<usize>), Vec<Record
         Err(error) => return Err(vec![problem(1, None, "header", error.to_string())]),
     };
     let mut problems = Vec::new();
-    for name in &headers {
-        if !COLUMNS.contains(&name) {
+    for (index, name) in headers.iter().enumerate() {
+        if headers.iter().take(index).any(|earlier| earlier == name) {
+            problems.push(problem(
+                1,
+                None,
+                name,
+                format!("the column {name:?} appears twice"),
+            ));
+        } else if !COLUMNS.contains(&name) {
             problems.push(problem(
                 1,
                 None,
@@ -245,6 +242,8 @@ mod tests {
         assert_eq!(named, [(2, "on_hand"), (3, "batch")]);
         let unknown = records(b"sku,colour\nA,red\n").expect_err("unknown column");
         assert_eq!(unknown[0].field, "colour");
+        let twice = records(b"sku,on_hand,on_hand\nA,1,2\n").expect_err("a column twice");
+        assert_eq!(twice[0].field, "on_hand");
         let differs =
             records(b"sku,on_hand,batch_id,batch_quantity,batch_expected\nA,1,P1,1,2030-01-01\nA,2,P2,1,2030-01-02\n")
                 .expect_err("differs");

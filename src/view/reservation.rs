@@ -67,13 +67,14 @@ pub fn reservation_view(
             return view(vec![line], false, false, true);
         }
         Status::Ready => {
-            let ready = messages.counted("ready", current.quantity, None, format);
-            return view(
-                vec![ready, messages.text("cancel_hint")],
-                false,
-                true,
-                false,
-            );
+            let mut lines = vec![messages.counted("ready", current.quantity, None, format)];
+            // Set aside is not shipped: a yes the rule asked for still counts until then.
+            let asked = current.consent_by.filter(|_| current.needs_consent);
+            if let Some(deadline) = asked {
+                lines.push(messages.dated("keep_by", &date(deadline)));
+            }
+            lines.push(messages.text("cancel_hint"));
+            return view(lines, asked.is_some(), true, false);
         }
         Status::Waiting | Status::Delayed => {}
     }
@@ -222,6 +223,24 @@ mod tests {
             },
             &["Ready to ship: your 2 units are set aside.", HINT],
             false,
+            true,
+            false,
+        );
+        // Set aside after a late delivery, with the yes still open: it still counts.
+        check(
+            Current {
+                status: Status::Ready,
+                allocated: 2,
+                needs_consent: true,
+                consent_by: day("2027-01-14"),
+                ..waiting()
+            },
+            &[
+                "Ready to ship: your 2 units are set aside.",
+                "To keep it, say so by 2027-01-14; otherwise it is cancelled and refunded.",
+                HINT,
+            ],
+            true,
             true,
             false,
         );

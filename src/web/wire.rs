@@ -184,6 +184,12 @@ pub fn current_status(body: &str) -> Option<Current> {
     })
 }
 
+/// The `error` code of an error answer's JSON body (`{"error": "unknown_request", …}`).
+pub fn error_code(body: &str) -> Option<String> {
+    let value = from_json(body)?;
+    Fields(&value).string("error").ok().flatten()
+}
+
 /// The request a cancel or consent is for, and its token.
 fn action_target(action: &Action) -> Option<(&str, &str)> {
     match action {

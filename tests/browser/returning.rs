@@ -213,11 +213,27 @@ async fn a_keep_too_late_shows_what_ended_it_and_a_request_the_endpoint_lost_is_
     assert!(!notice.contains("stays reserved"), "{notice}");
     assert!(store.load().reservation("BACK").is_none());
 
+    // A 404 that is not the endpoint's own answer (a wrong URL) forgets nothing.
+    let misrouted = Rc::new(Recorder::default());
+    misrouted.answer(
+        404,
+        r#"{"error": "not_found", "message": "no such API endpoint"}"#,
+    );
+    let store = remembered();
+    let widget = returning(&misrouted, &store);
+    settle().await;
+    assert!(store.load().reservation("BACK").is_some());
+    let shown = text(&widget, ".confirmation");
+    assert!(
+        shown.contains("Could not check the current status"),
+        "{shown}"
+    );
+
     // The endpoint no longer knows the request: the browser forgets it, the form is back.
     let lost = Rc::new(Recorder::default());
     lost.answer(
         404,
-        r#"{"error": "not_found", "message": "no such request"}"#,
+        r#"{"error": "unknown_request", "message": "no request with this id and cancel token"}"#,
     );
     let store = remembered();
     let widget = returning(&lost, &store);

@@ -42,9 +42,7 @@ CREATE INDEX IF NOT EXISTS requests_holding_units
 const KEEPING_THE_PROMISE: &str = "
 CREATE TABLE shop (
     id INTEGER PRIMARY KEY CHECK (id = 1),
-    config_json TEXT NOT NULL,
-    -- Where the stock came from: 'demo' (re-dated at start), 'file' (a catalog file) or 'api'.
-    origin TEXT NOT NULL DEFAULT 'file' CHECK (origin IN ('demo', 'file', 'api'))
+    config_json TEXT NOT NULL
 );
 CREATE TABLE stock (
     sku TEXT PRIMARY KEY,
@@ -86,9 +84,28 @@ CREATE TABLE history (
 CREATE INDEX history_of_request ON history (request_id, seq);
 ";
 
+/// Version 3: where the stock came from, so the demo catalog never overwrites a shop's own:
+/// `demo` (dated afresh at each start), `file` (a merchant's catalog) or `api`. A database from
+/// before it held a catalog file's stock or the demo's; `file` is the safe guess.
+const STOCK_ORIGIN: &str = "
+ALTER TABLE shop ADD COLUMN origin TEXT NOT NULL DEFAULT 'file'
+    CHECK (origin IN ('demo', 'file', 'api'));
+";
+
 /// Every migration, oldest first. Append only: a released migration never changes.
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(CAPTURED), M::up(KEEPING_THE_PROMISE)])
+    Migrations::new(vec![
+        M::up(CAPTURED),
+        M::up(KEEPING_THE_PROMISE),
+        M::up(STOCK_ORIGIN),
+    ])
+}
+
+/// The migrations up to `version` only: a database as an older server left it (tests).
+#[cfg(test)]
+pub fn migrations_up_to(version: usize) -> Migrations<'static> {
+    let all = [CAPTURED, KEEPING_THE_PROMISE, STOCK_ORIGIN];
+    Migrations::new(all[..version].iter().map(|sql| M::up(sql)).collect())
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 //! Stock in the database: the shop's calendar and one row per product, the merchant's record
 //! beside the counters of its line.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
@@ -14,7 +16,8 @@ use crate::server::clock;
 
 impl Store {
     /// Imports a catalog at start-up, if it may: the database is the truth once it holds stock,
-    /// so a catalog only seeds an empty one, or takes the place of the demo's stock. The demo
+    /// so a catalog only seeds an empty one, or takes the place of the demo's stock (demo
+    /// products it does not list are removed; requests made against them stay, for the admin). The demo
     /// (dated from today) is re-imported at every start while nothing has changed it: no write
     /// through the stock API and no unit set aside. Either way every line is then reviewed
     /// against the stock it has.
@@ -42,6 +45,18 @@ impl Store {
             _ => Import::Kept,
         };
         if outcome == Import::Imported {
+            if stored == Some(Origin::Demo) {
+                // The catalog takes the demo's place: demo products it does not list go.
+                let listed: HashSet<String> = records.iter().filter_map(sku_of).collect();
+                let mut statement = transaction.prepare("SELECT sku FROM stock")?;
+                let stocked: Vec<String> = statement
+                    .query_map([], |row| row.get(0))?
+                    .collect::<Result<_, _>>()?;
+                drop(statement);
+                for sku in stocked.iter().filter(|sku| !listed.contains(*sku)) {
+                    transaction.execute("DELETE FROM stock WHERE sku = ?1", [sku])?;
+                }
+            }
             put_shop(&transaction, shop, origin)?;
             for record in records {
                 put_record(&transaction, record, now)?;

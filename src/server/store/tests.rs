@@ -613,7 +613,15 @@ async fn the_demo_is_dated_afresh_until_the_shop_changes_its_stock() {
     ));
     assert_eq!(import(&[p], Origin::Demo), Import::KeptDemo);
     assert_eq!(shelf_and_owed(&store).await, (1, 0, 2));
-    assert_eq!(import(&[demo(9)], Origin::File), Import::Imported);
+    let file = record(r#"{"sku": "B", "on_hand": 9}"#);
+    assert_eq!(import(&[file], Origin::File), Import::Imported);
+    let listing = store.stock_listing().await.expect("works");
+    let skus: Vec<Option<&str>> = listing
+        .items
+        .iter()
+        .map(|item| item.record.sku.as_deref())
+        .collect();
+    assert_eq!(skus, [Some("B")], "the demo's products made way");
     assert_eq!(import(&[demo(4)], Origin::File), Import::Kept);
 }
 
@@ -667,7 +675,8 @@ async fn a_yes_counts_until_the_deadline_and_units_that_arrive_end_the_question(
         None
     );
 
-    // A new shopper asked for a yes whose units arrive before the deadline: ready, not asked.
+    // A shopper asked for a yes whose units arrive before the deadline: ready, and still asked,
+    // since only a shipment ends the rule's clock.
     let scratch = Scratch::new();
     let store = store_with_a(&scratch);
     let asked = accepted(submit(
@@ -675,18 +684,92 @@ async fn a_yes_counts_until_the_deadline_and_units_that_arrive_end_the_question(
         &request("key-0003", RequestKind::Backorder, 12),
         "2030-01-02",
     ));
+    let kept = accepted(submit(
+        &store,
+        &request("key-0004", RequestKind::Backorder, 1),
+        "2030-01-02",
+    ));
     store.sweep(at("2030-02-16")).expect("works");
     store
-        .receive("A", Some("PO-2"), 12, at("2030-02-18"))
+        .receive("A", Some("PO-2"), 13, at("2030-02-18"))
         .expect("works")
         .expect("known");
     let ready = status_of(&store, &asked).await;
     assert_eq!(
         (ready.status.as_str(), ready.needs_consent),
-        ("ready", false)
+        ("ready", true)
     );
-    assert!(ready.history.iter().any(|row| row.what == "back_on_time"));
-    // Past the deadline nothing cancels what is set aside in full.
+    store
+        .consent(&kept.id, &kept.cancel_token, at("2030-02-19"))
+        .expect("works");
+    // Past the deadline, not shipped and no yes: cancelled, its units back on the shelf; the
+    // one that said yes is still ready.
     store.sweep(at("2030-03-21")).expect("works");
-    assert_eq!(status_of(&store, &asked).await.status, "ready");
+    assert_eq!(status_of(&store, &asked).await.status, "cancelled");
+    assert_eq!(status_of(&store, &kept).await.status, "ready");
+    assert_eq!(shelf_and_owed(&store).await, (12, 0, 1));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pre_order_behind_other_channels_keeps_the_date_it_was_given() {
+    let scratch = Scratch::new();
+    let store = Store::open(&scratch.path()).expect("a store");
+    let p = record(
+        r#"{"sku": "A", "on_hand": 3, "backordered": 2, "release_date": "2030-03-01",
+            "incoming": [{"id": "PO-1", "quantity": 3, "expected": "2030-02-20"}]}"#,
+    );
+    store
+        .import_catalog(&ShopConfig::default(), &[p], Origin::File, at("2030-01-01"))
+        .expect("imported");
+    let shopper = accepted(submit(
+        &store,
+        &request("key-0001", RequestKind::Preorder, 3),
+        "2030-01-02",
+    ));
+    assert_eq!(shopper.expected_date.as_deref(), Some("2030-03-01"));
+    store.sweep(at("2030-01-03")).expect("works");
+    let status = status_of(&store, &shopper).await;
+    assert_eq!(
+        (
+            status.status.as_str(),
+            status.allocated,
+            status.current_date.as_deref()
+        ),
+        ("waiting", 1, Some("2030-03-01"))
+    );
+    assert_eq!(shelf_and_owed(&store).await, (2, 2, 1));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_version_2_database_learns_where_its_stock_came_from() {
+    let scratch = Scratch::new();
+    std::fs::create_dir_all(&scratch.0).expect("folder");
+    {
+        let mut connection = rusqlite::Connection::open(scratch.path()).expect("open");
+        schema::migrations_up_to(2)
+            .to_latest(&mut connection)
+            .expect("version 2");
+        connection
+            .execute_batch(
+                "INSERT INTO shop (id, config_json) VALUES (1, '{}');
+                 INSERT INTO stock (sku, position, record_json, updated_at)
+                 VALUES ('A', 1, '{\"sku\": \"A\", \"on_hand\": 4}', '2030-01-01T00:00:00Z');",
+            )
+            .expect("a version 2 shop");
+    }
+    let store = Store::open(&scratch.path()).expect("brought up to date");
+    let demo = record(r#"{"sku": "A", "on_hand": 9}"#);
+    assert_eq!(
+        store
+            .import_catalog(
+                &ShopConfig::default(),
+                &[demo],
+                Origin::Demo,
+                at("2030-01-02")
+            )
+            .expect("works"),
+        Import::Kept,
+        "stock from before is taken for a merchant's: the demo leaves it alone"
+    );
+    assert_eq!(shelf_and_owed(&store).await.0, 4);
 }

@@ -192,9 +192,13 @@ impl Widget {
         };
         let current = match &answer {
             Ok(response) if response.status == 200 => wire::current_status(&response.body),
-            Ok(response) if response.status == 404 => {
-                // The endpoint knows no such request (its data was reset, or the token is not
-                // its own): nothing is held, so the form is back.
+            Ok(response)
+                if response.status == 404
+                    && wire::error_code(&response.body).as_deref() == Some("unknown_request") =>
+            {
+                // The endpoint itself knows no such request (its data was reset, or the token
+                // is not its own): nothing is held, so the form is back. Any other 404 (a wrong
+                // URL) keeps the reservation and its cancel token.
                 self.forget(&reservation.sku);
                 self.set_notice(Some(self.text("reservation_gone")));
                 self.reload();
@@ -236,6 +240,14 @@ impl Widget {
         self.show_block(reservation, &view.lines, view.keep, cancel, false);
     }
 
+    /// Shows the reservation the browser remembers for `sku` again, and asks for its truth.
+    fn show_remembered(&self, sku: &str) {
+        let remembered = self.page.courier.snapshot().reservation(sku).cloned();
+        if let Some(reservation) = remembered {
+            self.show_reservation(&reservation, false);
+        }
+    }
+
     /// The browser forgets the reservation of `sku`; the form is back.
     fn forget(&self, sku: &str) {
         self.page
@@ -264,15 +276,7 @@ impl Widget {
             }
             Delivery::Done => {
                 self.set_notice(self.text("kept"));
-                if let Some(reservation) = self
-                    .page
-                    .courier
-                    .snapshot()
-                    .reservation(&pending.sku)
-                    .cloned()
-                {
-                    self.show_reservation(&reservation, false);
-                }
+                self.show_remembered(&pending.sku);
             }
             Delivery::WillRetry { .. } => {
                 if let Ok(Some(block)) = self.dom.body.query_selector(".confirmation") {
@@ -291,15 +295,7 @@ impl Widget {
             // A keep refused: the request ended meanwhile (cancelled for a late answer, or
             // gone). Asking again shows what ended it.
             Delivery::Refused(_) if !cancel => {
-                if let Some(reservation) = self
-                    .page
-                    .courier
-                    .snapshot()
-                    .reservation(&pending.sku)
-                    .cloned()
-                {
-                    self.show_reservation(&reservation, false);
-                }
+                self.show_remembered(&pending.sku);
             }
             Delivery::Refused(_) | Delivery::Accepted(_) => {
                 self.report(
@@ -310,15 +306,7 @@ impl Widget {
                         " the request",
                     ]),
                 );
-                if let Some(reservation) = self
-                    .page
-                    .courier
-                    .snapshot()
-                    .reservation(&pending.sku)
-                    .cloned()
-                {
-                    self.show_reservation(&reservation, false);
-                }
+                self.show_remembered(&pending.sku);
                 if let Ok(Some(block)) = self.dom.body.query_selector(".confirmation") {
                     self.note(&block, "error.cancel", "error");
                 }
