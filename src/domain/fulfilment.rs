@@ -156,7 +156,7 @@ fn covering(batches: &[(u32, NaiveDate)], unit: u64) -> Option<NaiveDate> {
 )]
 mod tests {
     use super::*;
-    use crate::domain::{StockRecord, parse_iso_date};
+    use crate::domain::test_records::{day, stock};
 
     fn line(entries: &[(u32, u32)]) -> Vec<InLine> {
         entries
@@ -202,14 +202,8 @@ mod tests {
         assert_eq!(handout.part_fills(&entries), 1);
     }
 
-    fn stock(json: &str) -> Stock {
-        let json = format!(r#"{{"sku": "A", {}"#, json.trim_start_matches('{'));
-        let record: StockRecord = serde_json::from_str(&json).expect("JSON");
-        Stock::from_record(&record).expect("a valid record")
-    }
-
     fn dates(json: &str, entries: &[(u32, u32)], today: &str) -> Vec<Option<String>> {
-        let today = parse_iso_date(today).expect("today");
+        let today = day(today);
         current_dates(
             &stock(json),
             &ShopCalendar::default(),

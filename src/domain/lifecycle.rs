@@ -238,17 +238,7 @@ pub fn review_line(
 )]
 mod tests {
     use super::*;
-    use crate::domain::{StockRecord, parse_iso_date};
-
-    fn day(text: &str) -> NaiveDate {
-        parse_iso_date(text).expect("a date")
-    }
-
-    fn stock(json: &str) -> Stock {
-        let json = format!(r#"{{"sku": "A", {}"#, json.trim_start_matches('{'));
-        let record: StockRecord = serde_json::from_str(&json).expect("JSON");
-        Stock::from_record(&record).expect("a valid record")
-    }
+    use crate::domain::test_records::{day, stock};
 
     fn taken(quantity: u32, stated: &str) -> Tracked {
         Tracked {

@@ -32,3 +32,27 @@ pub use stock::{IncomingBatch, IncomingRecord, Stock, StockRecord};
 /// The largest quantity any record or request may carry. Anything bigger is a typing mistake or an
 /// attack, and refusing it keeps every sum comfortably inside `u32`.
 pub const MAX_QUANTITY: u32 = 1_000_000;
+
+/// What the rules' native tests build their cases from.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+#[allow(
+    clippy::disallowed_macros,
+    clippy::disallowed_methods,
+    reason = "native tests may format"
+)]
+pub(crate) mod test_records {
+    use chrono::NaiveDate;
+
+    use super::{Stock, StockRecord, parse_iso_date};
+
+    pub fn day(text: &str) -> NaiveDate {
+        parse_iso_date(text).expect("a date")
+    }
+
+    /// A checked record of SKU `A` from the JSON fields given (`{"on_hand": 3, …}`).
+    pub fn stock(json: &str) -> Stock {
+        let json = format!(r#"{{"sku": "A", {}"#, json.trim_start_matches('{'));
+        let record: StockRecord = serde_json::from_str(&json).expect("JSON");
+        Stock::from_record(&record).expect("a valid record")
+    }
+}
