@@ -28,6 +28,16 @@ impl TestServer {
         self.send(request).await
     }
 
+    async fn upload_csv(&self, csv: impl Into<reqwest::Body>) -> Reply {
+        let request = self
+            .client
+            .post(self.url("/api/stock"))
+            .bearer_auth(ADMIN)
+            .header("content-type", "text/csv")
+            .body(csv);
+        self.send(request).await
+    }
+
     async fn status_of(&self, accepted: &Value) -> Reply {
         let path = format!(
             "/api/backorders/{}",
@@ -122,16 +132,7 @@ async fn stock_changes_show_in_the_very_next_availability_answer() {
         in_days(12),
         in_days(30)
     );
-    let uploaded = server
-        .send(
-            server
-                .client
-                .post(server.url("/api/stock"))
-                .bearer_auth(ADMIN)
-                .header("content-type", "text/csv")
-                .body(csv),
-        )
-        .await;
+    let uploaded = server.upload_csv(csv).await;
     assert_eq!(uploaded.status, 200, "{uploaded:?}");
     assert_eq!(uploaded.json()["imported"], 2);
     let items = server.availability(&["SHELF", "NEW"]).await;
@@ -140,16 +141,7 @@ async fn stock_changes_show_in_the_very_next_availability_answer() {
 
     // A CSV with one bad row names the line and the field, and changes nothing.
     let bad_csv = "sku,on_hand\nSHELF,9\nNEW,lots\n";
-    let refused = server
-        .send(
-            server
-                .client
-                .post(server.url("/api/stock"))
-                .bearer_auth(ADMIN)
-                .header("content-type", "text/csv")
-                .body(bad_csv),
-        )
-        .await;
+    let refused = server.upload_csv(bad_csv).await;
     refused.assert_error(422, "invalid_stock");
     assert_eq!(refused.json()["errors"][0]["record"], 3);
     assert_eq!(refused.json()["errors"][0]["field"], "on_hand");

@@ -242,16 +242,7 @@ async fn five_units_for_three_shoppers_then_a_cancel_makes_the_third_ready() {
         "{availability}"
     );
     let first = &earlier[0];
-    let cancelled = reqwest::Client::new()
-        .delete(site.url(&format!(
-            "/api/backorders/{}",
-            first["id"].as_str().unwrap()
-        )))
-        .bearer_auth(first["cancel_token"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(cancelled.status(), 200);
+    assert_eq!(site.cancel_as_shopper(first).await, 200);
     chrome.goto(&site.url("/")).await;
     chrome
         .wait_text(SCARF, ".confirmation", |text| {

@@ -174,16 +174,7 @@ async fn cancelling_frees_the_units_and_moves_the_queue_up() {
     assert_eq!(availability(&site, "SCARF-GREY").await["backordered"], 16);
 
     // The earlier shopper cancels with their token: Ana moves up.
-    let cancelled = reqwest::Client::new()
-        .delete(site.url(&format!(
-            "/api/backorders/{}",
-            earlier["id"].as_str().unwrap()
-        )))
-        .bearer_auth(earlier["cancel_token"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(cancelled.status(), 200);
+    assert_eq!(site.cancel_as_shopper(&earlier).await, 200);
     let ana = admin_list(&site)
         .await
         .into_iter()

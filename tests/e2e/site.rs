@@ -130,6 +130,21 @@ impl Site {
         path
     }
 
+    /// Cancels the request the endpoint `accepted` (its answer to a POST) with its own cancel
+    /// token, as the shopper would; returns the HTTP status.
+    pub async fn cancel_as_shopper(&self, accepted: &serde_json::Value) -> u16 {
+        let id = accepted["id"].as_str().expect("an id");
+        let token = accepted["cancel_token"].as_str().expect("a cancel token");
+        reqwest::Client::new()
+            .delete(self.url(&format!("/api/backorders/{id}")))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("the cancel answers")
+            .status()
+            .as_u16()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }
