@@ -74,6 +74,39 @@ fn field_rules() {
         &[("name", "invalid_name")],
     );
     check(|r| r.name = Some("   ".into()), &[]);
+    // Control characters anywhere, even where trimming would remove them.
+    check(
+        |r| r.name = Some("Ana\0".into()),
+        &[("name", "invalid_name")],
+    );
+    check(
+        |r| r.name = Some("Ana\r\n".into()),
+        &[("name", "invalid_name")],
+    );
+    check(
+        |r| r.email = Some("ana@example.com\n".into()),
+        &[("email", "invalid_email")],
+    );
+    check(
+        |r| r.email = Some("ana@exa\u{0}mple.com".into()),
+        &[("email", "invalid_email")],
+    );
+    check(
+        |r| r.consent.as_mut().expect("consent").text = "Email me.\r\nBcc: x@y.z".into(),
+        &[("consent", "control_characters")],
+    );
+    check(
+        |r| r.sku = Some("TEE\u{85}".into()),
+        &[("sku", "control_characters")],
+    );
+    check(
+        |r| r.page = Some("https://shop.example/\n".into()),
+        &[("page", "control_characters")],
+    );
+    check(
+        |r| r.locale = Some("en\tUS".into()),
+        &[("locale", "control_characters")],
+    );
     check(|r| r.consent = None, &[("consent", "consent_required")]);
     check(
         |r| r.consent.as_mut().expect("consent").given = false,

@@ -147,8 +147,11 @@ pub fn check_request(body: &BackorderRequest) -> Result<CheckedRequest, Vec<Fiel
             0
         }
     };
+    // Control characters (NUL, CR, LF...) are refused anywhere in a field, before trimming:
+    // stored text ends up in emails' headers, CSV exports and logs.
     let email = body.email.as_deref().map(str::trim).unwrap_or_default();
-    if let Err(code) = validate_email(email) {
+    let raw_email = body.email.as_deref().unwrap_or_default();
+    if let Err(code) = validate_email(email).and(no_control(raw_email).ok_or("invalid_email")) {
         errors.push(FieldError::new(
             "email",
             code,
@@ -160,11 +163,13 @@ pub fn check_request(body: &BackorderRequest) -> Result<CheckedRequest, Vec<Fiel
         .as_deref()
         .map(str::trim)
         .filter(|name| !name.is_empty());
-    if name.is_some_and(|name| name.chars().count() > 200 || name.chars().any(char::is_control)) {
+    if name.is_some_and(|name| name.chars().count() > 200)
+        || no_control(body.name.as_deref().unwrap_or_default()).is_none()
+    {
         errors.push(FieldError::new(
             "name",
             "invalid_name",
-            "name must be at most 200 characters",
+            "name must be at most 200 characters, without control characters",
         ));
     }
     let consent = body.consent.clone().unwrap_or_default();
@@ -194,12 +199,21 @@ pub fn check_request(body: &BackorderRequest) -> Result<CheckedRequest, Vec<Fiel
         ));
     }
     for (field, value, limit) in [
-        ("locale", &body.locale, 35),
-        ("page", &body.page, 2048),
-        ("created_at", &body.created_at, 64),
-        ("expected_date", &body.expected_date, 10),
+        ("sku", body.sku.as_deref(), usize::MAX),
+        ("consent", Some(consent.text.as_str()), usize::MAX),
+        ("locale", body.locale.as_deref(), 35),
+        ("page", body.page.as_deref(), 2048),
+        ("created_at", body.created_at.as_deref(), 64),
+        ("expected_date", body.expected_date.as_deref(), 10),
     ] {
-        if value.as_deref().is_some_and(|value| value.len() > limit) {
+        let value = value.unwrap_or_default();
+        if no_control(value).is_none() {
+            errors.push(FieldError::new(
+                field,
+                "control_characters",
+                concat(&[field, " must not contain control characters"]),
+            ));
+        } else if value.len() > limit {
             errors.push(FieldError::new(
                 field,
                 "too_long",
@@ -224,6 +238,11 @@ pub fn check_request(body: &BackorderRequest) -> Result<CheckedRequest, Vec<Fiel
         }),
         _ => Err(errors),
     }
+}
+
+/// `Some` when `text` has no control character (the C0 and C1 ranges, DEL).
+fn no_control(text: &str) -> Option<()> {
+    (!text.chars().any(char::is_control)).then_some(())
 }
 
 /// Checks an email address's shape. It cannot prove the mailbox exists; it catches the typing
