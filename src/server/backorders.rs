@@ -74,52 +74,83 @@ pub async fn create(
 }
 
 /// Only `application/json` (any parameters) is read. A body that is not JSON is `400`; JSON of
-/// the wrong shape (a number where text belongs, an array) is `422`.
+/// the wrong shape (a number where text belongs, an array instead of an object) is `422`.
 fn parse_body(headers: &HeaderMap, body: &[u8]) -> Result<BackorderRequest, ApiError> {
     if media_type(headers) != "application/json" {
         return Err(unsupported_media_type("application/json"));
     }
-    serde_json::from_slice(body).map_err(|error| {
-        if error.is_data() {
-            ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_request",
-                format!("the body is not a backorder request: {error}"),
-            )
-            .with("errors", json!([]))
-        } else {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_json",
-                format!("the body is not JSON: {error}"),
-            )
-        }
-    })
+    let not_a_request = |problem: String| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_request",
+            format!("the body is not a backorder request: {problem}"),
+        )
+        .with("errors", json!([]))
+    };
+    let value: Value = serde_json::from_slice(body).map_err(|error| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+            format!("the body is not JSON: {error}"),
+        )
+    })?;
+    // serde would read a struct from an array of its fields in order; only an object is a
+    // request.
+    if !value.is_object() {
+        return Err(not_a_request("it must be a JSON object".to_owned()));
+    }
+    serde_json::from_value(value).map_err(|error| not_a_request(error.to_string()))
 }
 
+/// The request's one `Idempotency-Key`: printable ASCII, present once.
 fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
-    headers
-        .get("idempotency-key")
-        .and_then(|value| value.to_str().ok())
-        .map(|key| key.trim().to_owned())
-        .filter(|key| !key.is_empty())
-        .ok_or_else(|| {
-            ApiError::new(
+    let mut keys = headers.get_all("idempotency-key").iter();
+    let (Some(key), None) = (keys.next(), keys.next()) else {
+        return Err(match headers.contains_key("idempotency-key") {
+            true => ApiError::new(
                 StatusCode::BAD_REQUEST,
-                "idempotency_key_required",
-                "send an Idempotency-Key header, unique per request and reused on retries",
-            )
-        })
+                "idempotency_key_repeated",
+                "send one Idempotency-Key header, not several",
+            ),
+            false => key_required(),
+        });
+    };
+    let key = key.to_str().map_err(|_| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_idempotency_key",
+            "the Idempotency-Key must be 8 to 128 letters, digits, - or _",
+        )
+    })?;
+    match key.trim() {
+        "" => Err(key_required()),
+        key => Ok(key.to_owned()),
+    }
+}
+
+fn key_required() -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "idempotency_key_required",
+        "send an Idempotency-Key header, unique per request and reused on retries",
+    )
 }
 
 fn new_request(request: &BackorderRequest, checked: &CheckedRequest) -> NewRequest {
-    // What the shopper asked for, without the key itself and the client's timestamp: a retry
-    // may restamp `created_at`, and it is still the same request.
-    let fingerprint = BackorderRequest {
-        idempotency_key: None,
-        created_at: None,
-        ..request.clone()
-    };
+    // What the shopper asked for, as the validator understood it (trimmed email, name and sku),
+    // without the key itself and the client's timestamp: a retry may restamp `created_at` or
+    // differ by a space the validator ignores, and it is still the same request.
+    let fingerprint = json!({
+        "kind": checked.kind.as_str(),
+        "sku": checked.sku,
+        "quantity": checked.quantity,
+        "email": checked.email,
+        "name": checked.name,
+        "consent": checked.consent_text,
+        "expected_date": request.expected_date,
+        "locale": request.locale,
+        "page": request.page,
+    });
     NewRequest {
         checked: checked.clone(),
         // `check_request` refuses a request without consent, so this is always true; it is
@@ -131,7 +162,7 @@ fn new_request(request: &BackorderRequest, checked: &CheckedRequest) -> NewReque
         shown_expected_date: request.expected_date.clone(),
         locale: request.locale.clone(),
         page: request.page.clone(),
-        request_hash: secrets::sha256_hex(&json!(fingerprint).to_string()),
+        request_hash: secrets::sha256_hex(&fingerprint.to_string()),
         created_at: request.created_at.clone(),
         received_at: clock::now_utc(),
     }
