@@ -14,7 +14,7 @@ mod support;
 use serde_json::{Value, json};
 use support::{Reply, TestServer, backorder, start, today};
 
-const ADMIN: &str = "admin-secret";
+const ADMIN: &str = support::ADMIN_TOKEN;
 
 impl TestServer {
     async fn admin_send(&self, method: reqwest::Method, path: &str, body: Option<&Value>) -> Reply {

@@ -11,7 +11,10 @@ mod support;
 
 use chrono::Datelike;
 use serde_json::{Value, json};
-use support::{RACE_UNITS, backorder, request, start, today};
+use support::{ADMIN_TOKEN, RACE_UNITS, backorder, request, start, today};
+
+#[path = "server/hardening.rs"]
+mod hardening;
 
 #[tokio::test]
 async fn availability_is_batched_and_counts_accepted_requests() {
@@ -323,7 +326,7 @@ async fn cancelling_frees_the_units_and_moves_the_line_up() {
     assert_eq!(server.send(delete(second_path)).await.status, 200);
     let fourth = server.post("key-cancel-4", &backorder("CAP-10", 1)).await;
     assert_eq!(fourth.json()["queue_position"], 2);
-    let list = server.admin("/api/backorders", "admin-secret").await.json();
+    let list = server.admin("/api/backorders", ADMIN_TOKEN).await.json();
     let lines: Vec<(&str, &Value)> = list["requests"]
         .as_array()
         .expect("a list")
@@ -369,7 +372,7 @@ async fn the_admin_listing_needs_the_token_and_exports_safe_csv() {
         .await
         .assert_error(401, "unauthorized");
 
-    let list = server.admin("/api/backorders", "admin-secret").await;
+    let list = server.admin("/api/backorders", ADMIN_TOKEN).await;
     assert_eq!(list.status, 200);
     let rows = list.json()["requests"].clone();
     assert_eq!(rows[0]["email"], "ana@example.com");
@@ -380,7 +383,7 @@ async fn the_admin_listing_needs_the_token_and_exports_safe_csv() {
         "the admin never sees cancel tokens"
     );
 
-    let csv = server.admin("/api/backorders.csv", "admin-secret").await;
+    let csv = server.admin("/api/backorders.csv", ADMIN_TOKEN).await;
     assert_eq!(csv.status, 200);
     assert!(
         csv.header("content-type")

@@ -24,15 +24,21 @@ pub fn is_admin(state: &AppState, headers: &HeaderMap) -> bool {
     bearer_token(headers).is_some_and(|token| secrets::secrets_match(token, state.admin_token()))
 }
 
+/// `401` unless the admin token is sent. A wrong token counts as a failed login, which the rate
+/// limits lock out after a few (a missing one does not: it guesses nothing).
 pub fn require_admin(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
-    match is_admin(state, headers) {
-        true => Ok(()),
-        false => Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "send the admin token as Authorization: Bearer <token>",
-        )),
+    if is_admin(state, headers) {
+        return Ok(());
     }
+    let refused = ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+        "send the admin token as Authorization: Bearer <token>",
+    );
+    Err(match bearer_token(headers) {
+        Some(_) => refused.admin_refused(),
+        None => refused,
+    })
 }
 
 /// Every request, oldest first, with its current place in line.
@@ -178,11 +184,17 @@ fn push_line(out: &mut String, cells: impl IntoIterator<Item = String>) {
     out.push_str("\r\n");
 }
 
-/// One cell, quoted when it must be. Text a spreadsheet would run as a formula (it starts with
-/// `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`, because names and consent
-/// texts come from shoppers and a formula in them is an attack on whoever opens the export.
+/// One cell, quoted when it must be. Text a spreadsheet would run as a formula gets a leading
+/// `'`, because names and consent texts come from shoppers and a formula in them is an attack on
+/// whoever opens the export. A formula is text that starts with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return, after any spaces or invisible characters (zero-width spaces, joiners, the
+/// byte-order mark), which spreadsheets skip.
 pub(super) fn csv_cell(value: &str) -> String {
-    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    let visible = value.trim_start_matches(|c: char| {
+        c.is_whitespace() && !matches!(c, '\t' | '\r')
+            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{00ad}')
+    });
+    let value = if visible.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{value}")
     } else {
         value.to_owned()
@@ -217,6 +229,11 @@ mod tests {
         check("\tx", "'\tx");
         check("a=b", "a=b");
         check("a;=WEBSERVICE(1)", "\"a;=WEBSERVICE(1)\"");
+        check(" =1+1", "' =1+1");
+        check("\u{200b}=1+1", "'\u{200b}=1+1");
+        check("\u{feff}\u{2060}@SUM(A1)", "'\u{feff}\u{2060}@SUM(A1)");
+        check("\u{a0}-3", "'\u{a0}-3");
+        check(" plain", " plain");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! time than it saves.
 
 use std::fmt;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 /// Printed by `--help`.
@@ -23,11 +23,17 @@ and an empty variable counts as unset.
                                                       [a built-in demo catalog dated from today]
   --allowed-origins LIST   BACKORDER_ALLOWED_ORIGINS  comma-separated origins allowed to call the
                                                       API from other sites (CORS) [none]
-  --admin-token TOKEN      BACKORDER_ADMIN_TOKEN      bearer token for the admin listing and CSV
-                                                      [random, printed once at start-up]
+  --admin-token TOKEN      BACKORDER_ADMIN_TOKEN      bearer token for the admin routes, at least
+                                                      32 characters [random: printed once to a
+                                                      terminal, else written to DATABASE.admin-token]
   --www DIR                BACKORDER_WWW              static files: the storefront and widget [www]
-  --rate-limit N           BACKORDER_RATE_LIMIT       requests per minute per client for POST and
-                                                      DELETE; 0 turns the limit off [20]
+  --rate-limit N           BACKORDER_RATE_LIMIT       requests per minute per client for POST, PUT
+                                                      and DELETE; 0 turns the limit off [20]
+  --trusted-proxy LIST     BACKORDER_TRUSTED_PROXY    comma-separated addresses of reverse proxies
+                                                      whose X-Forwarded-For names the client [none]
+  --max-connections N      BACKORDER_MAX_CONNECTIONS  connections served at once; more wait to be
+                                                      accepted [1024, lowered to fit the process's
+                                                      file-descriptor limit]
   -h, --help                                          print this help
 ";
 
@@ -43,8 +49,12 @@ pub struct Config {
     /// `None` generates a random token at start-up.
     pub admin_token: Option<String>,
     pub www: PathBuf,
-    /// Requests per minute per client on POST and DELETE; 0 disables the limit.
+    /// Requests per minute per client on POST, PUT and DELETE; 0 disables the limit.
     pub rate_limit_per_minute: u32,
+    /// Reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<IpAddr>,
+    /// Connections served at once.
+    pub max_connections: usize,
     /// Serves `POST /api/sweep {"today": …}`, a sweep at a chosen date, for end-to-end tests.
     /// No flag or variable sets it: a normal run never has the route.
     pub sweep_route: bool,
@@ -60,6 +70,8 @@ impl Default for Config {
             admin_token: None,
             www: PathBuf::from("www"),
             rate_limit_per_minute: 20,
+            trusted_proxies: Vec::new(),
+            max_connections: 1024,
             sweep_route: false,
         }
     }
@@ -85,7 +97,7 @@ impl fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 /// Each setting: its flag, its environment variable.
-const SETTINGS: [(&str, &str); 7] = [
+const SETTINGS: [(&str, &str); 9] = [
     ("--listen", "BACKORDER_LISTEN"),
     ("--database", "BACKORDER_DATABASE"),
     ("--catalog", "BACKORDER_CATALOG"),
@@ -93,6 +105,8 @@ const SETTINGS: [(&str, &str); 7] = [
     ("--admin-token", "BACKORDER_ADMIN_TOKEN"),
     ("--www", "BACKORDER_WWW"),
     ("--rate-limit", "BACKORDER_RATE_LIMIT"),
+    ("--trusted-proxy", "BACKORDER_TRUSTED_PROXY"),
+    ("--max-connections", "BACKORDER_MAX_CONNECTIONS"),
 ];
 
 impl Command {
@@ -163,6 +177,32 @@ impl Command {
                     ))
                 })?,
                 None => defaults.rate_limit_per_minute,
+            },
+            trusted_proxies: match next() {
+                Some((list, source)) => list
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|address| !address.is_empty())
+                    .map(|address| {
+                        address.parse().map_err(|_| {
+                            ConfigError(format!(
+                                "{source}: {address:?} is not an IP address such as 10.0.0.1"
+                            ))
+                        })
+                    })
+                    .collect::<Result<_, _>>()?,
+                None => defaults.trusted_proxies,
+            },
+            max_connections: match next() {
+                Some((text, source)) => match text.trim().parse() {
+                    Ok(0) | Err(_) => {
+                        return Err(ConfigError(format!(
+                            "{source}: {text:?} is not a number of connections of at least 1"
+                        )));
+                    }
+                    Ok(count) => count,
+                },
+                None => defaults.max_connections,
             },
             sweep_route: false,
         };
@@ -238,13 +278,20 @@ mod tests {
             },
         );
         check(
-            &["--rate-limit=0", "--www", "public"],
+            &[
+                "--rate-limit=0",
+                "--www",
+                "public",
+                "--trusted-proxy",
+                "10.0.0.1, ::1",
+            ],
             &[
                 ("BACKORDER_DATABASE", "/tmp/x.db"),
                 ("BACKORDER_CATALOG", ""),
             ],
             Config {
                 rate_limit_per_minute: 0,
+                trusted_proxies: vec![IpAddr::from([10, 0, 0, 1]), "::1".parse().expect("ip")],
                 www: PathBuf::from("public"),
                 database: PathBuf::from("/tmp/x.db"),
                 ..Config::default()
@@ -289,5 +336,11 @@ mod tests {
             "not an origin",
         );
         check_error(&["--allowed-origins", "*"], &[], "not an origin");
+        check_error(
+            &["--trusted-proxy", "proxy.local"],
+            &[],
+            "not an IP address",
+        );
+        check_error(&["--max-connections", "0"], &[], "at least 1");
     }
 }

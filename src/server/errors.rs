@@ -9,6 +9,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
+use super::rate_limit::AdminRefused;
 use crate::domain::FieldError;
 
 /// An API error answer.
@@ -17,6 +18,7 @@ pub struct ApiError {
     status: StatusCode,
     body: Map<String, Value>,
     retry_after_seconds: Option<u64>,
+    admin_refused: bool,
 }
 
 impl ApiError {
@@ -29,6 +31,7 @@ impl ApiError {
             status,
             body,
             retry_after_seconds: None,
+            admin_refused: false,
         }
     }
 
@@ -67,11 +70,20 @@ impl ApiError {
         self.retry_after_seconds = Some(seconds);
         self
     }
+
+    /// Marks a refused admin login, which the rate limits count.
+    pub fn admin_refused(mut self) -> Self {
+        self.admin_refused = true;
+        self
+    }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut response = (self.status, axum::Json(Value::Object(self.body))).into_response();
+        if self.admin_refused {
+            response.extensions_mut().insert(AdminRefused);
+        }
         if let Some(seconds) = self.retry_after_seconds {
             response
                 .headers_mut()

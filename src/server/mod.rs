@@ -31,6 +31,7 @@ mod errors;
 mod page;
 mod rate_limit;
 mod secrets;
+mod site;
 mod stock;
 mod stock_csv;
 mod store;
@@ -58,19 +59,25 @@ pub use config::{Command, Config, ConfigError, HELP};
 
 use catalog::CatalogError;
 use errors::ApiError;
-use rate_limit::RateLimiter;
+use rate_limit::Limits;
 use store::{Import, Origin, Store, StoreError};
 
-/// The policy every response carries: the widget needs nothing inline, only its own scripts and
-/// the WebAssembly compiler.
+/// The policy the storefront's files carry: the widget needs nothing inline, only its own
+/// scripts and the WebAssembly compiler.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'";
+
+/// The policy of every API answer: JSON and CSV load nothing, and no page may frame them.
+const API_CONTENT_SECURITY_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";
+
+/// The shortest admin token the server starts with: 32 characters, about 190 bits when random.
+pub const MIN_ADMIN_TOKEN: usize = 32;
 
 /// What every handler shares. Cloning is cheap.
 #[derive(Debug, Clone)]
 pub struct AppState {
     store: Arc<Store>,
     admin_token: Arc<str>,
-    rate_limiter: Option<Arc<RateLimiter>>,
+    limits: Arc<Limits>,
     www: PathBuf,
     allowed_origins: Vec<String>,
     sweep_route: bool,
@@ -101,14 +108,20 @@ impl AppState {
                  was kept as it is rather than dated from today"
             ),
         }
-        let admin_token = config
-            .admin_token
-            .clone()
-            .unwrap_or_else(|| secrets::random_token(32));
+        let admin_token = match &config.admin_token {
+            Some(token) if token.chars().count() < MIN_ADMIN_TOKEN => {
+                return Err(StartError::ShortAdminToken);
+            }
+            Some(token) => token.clone(),
+            None => secrets::random_token(32),
+        };
         Ok(Self {
             store: Arc::new(store),
             admin_token: admin_token.into(),
-            rate_limiter: RateLimiter::new(config.rate_limit_per_minute).map(Arc::new),
+            limits: Arc::new(Limits::new(
+                config.rate_limit_per_minute,
+                config.trusted_proxies.clone(),
+            )),
             www: config.www.clone(),
             allowed_origins: config.allowed_origins.clone(),
             sweep_route: config.sweep_route,
@@ -120,8 +133,8 @@ impl AppState {
         &self.admin_token
     }
 
-    fn rate_limiter(&self) -> Option<&RateLimiter> {
-        self.rate_limiter.as_deref()
+    fn limits(&self) -> &Limits {
+        &self.limits
     }
 
     fn store(&self) -> &Store {
@@ -140,9 +153,18 @@ impl AppState {
             .map_err(ApiError::internal)
     }
 
-    /// The periodic sweep, while the returned handle lives.
-    fn sweeping(&self) -> JoinHandle<()> {
-        sweep::every(self.clone(), sweep::INTERVAL)
+    /// The periodic work, until the returned handles are aborted: the sweep, and forgetting
+    /// idle clients of the rate limits.
+    fn housekeeping(&self) -> [JoinHandle<()>; 2] {
+        let limits = Arc::clone(&self.limits);
+        let forgetting = tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(rate_limit::FORGET_EVERY);
+            loop {
+                ticks.tick().await;
+                limits.forget_idle();
+            }
+        });
+        [sweep::every(self.clone(), sweep::INTERVAL), forgetting]
     }
 }
 
@@ -170,14 +192,26 @@ pub fn router(state: AppState) -> Router {
         api = api.route("/api/sweep", post(sweep::at));
     }
     let api = api
+        .route("/api", any(errors::not_found))
+        .route("/api/", any(errors::not_found))
         .route("/api/{*rest}", any(errors::not_found))
         .layer(from_fn_with_state(state.clone(), rate_limit::limit))
         .layer(DefaultBodyLimit::max(backorders::MAX_BODY_BYTES))
         .layer(from_fn(errors::json_errors))
+        // Answers carry personal data and cancel tokens; availability says `no-cache` itself.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(API_CONTENT_SECURITY_POLICY),
+        ))
         .with_state(state.clone());
     let site = Router::new()
         .fallback_service(ServeDir::new(&state.www))
-        .layer(from_fn_with_state(state.clone(), page::inline_stock));
+        .layer(from_fn_with_state(state.clone(), page::inline_stock))
+        .layer(from_fn(site::static_files));
     let mut app = api.merge(site);
     if !state.allowed_origins.is_empty() {
         app = app.layer(cors(&state.allowed_origins));
@@ -189,6 +223,10 @@ pub fn router(state: AppState) -> Router {
     .layer(SetResponseHeaderLayer::if_not_present(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
+    ))
+    .layer(SetResponseHeaderLayer::if_not_present(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
     ))
     .layer(from_fn(access_log::log))
 }
@@ -219,7 +257,7 @@ pub struct Server {
     admin_token: String,
     shutdown: Option<oneshot::Sender<()>>,
     task: JoinHandle<std::io::Result<()>>,
-    sweeping: JoinHandle<()>,
+    housekeeping: [JoinHandle<()>; 2],
 }
 
 impl Server {
@@ -234,7 +272,9 @@ impl Server {
 
     /// Stops accepting connections, lets requests in flight finish, and waits for the end.
     pub async fn stop(mut self) -> Result<(), StartError> {
-        self.sweeping.abort();
+        for task in &self.housekeeping {
+            task.abort();
+        }
         if let Some(shutdown) = self.shutdown.take() {
             // An error means the server already stopped, which is what was asked.
             let _ = shutdown.send(());
@@ -257,7 +297,7 @@ pub async fn start(config: Config) -> Result<Server, StartError> {
         .local_addr()
         .map_err(|error| StartError::Bind(config.listen, error))?;
     let (shutdown, stopped) = oneshot::channel::<()>();
-    let sweeping = state.sweeping();
+    let housekeeping = state.housekeeping();
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)
@@ -272,7 +312,7 @@ pub async fn start(config: Config) -> Result<Server, StartError> {
         admin_token,
         shutdown: Some(shutdown),
         task,
-        sweeping,
+        housekeeping,
     })
 }
 
@@ -285,17 +325,46 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
             config.www.display()
         );
     }
+    let token_file = admin_token_path(&config.database);
     let server = start(config).await?;
     eprintln!("backorder-server listening on http://{}", server.addr());
     if generated_token {
-        eprintln!(
-            "admin token for this run (set --admin-token or BACKORDER_ADMIN_TOKEN to choose one): {}",
-            server.admin_token()
-        );
+        tell_admin_token(server.admin_token(), &token_file)?;
     }
     shutdown_signal().await;
     eprintln!("shutting down");
     server.stop().await
+}
+
+/// Where a generated admin token is written when stderr is not a terminal.
+pub fn admin_token_path(database: &std::path::Path) -> PathBuf {
+    let mut name = database.as_os_str().to_owned();
+    name.push(".admin-token");
+    PathBuf::from(name)
+}
+
+/// A generated admin token goes to the terminal only: stderr is also the access log, and a log
+/// collector must never receive it. Without a terminal it is written to an owner-only file.
+fn tell_admin_token(token: &str, file: &std::path::Path) -> Result<(), StartError> {
+    use std::io::IsTerminal;
+    if std::io::stderr().is_terminal() {
+        eprintln!(
+            "admin token for this run (set --admin-token or BACKORDER_ADMIN_TOKEN to choose one): {token}"
+        );
+        return Ok(());
+    }
+    secrets::write_private(file, format!("{token}\n").as_bytes(), false).map_err(|error| {
+        StartError::Serve(std::io::Error::other(format!(
+            "{}: {error}",
+            file.display()
+        )))
+    })?;
+    eprintln!(
+        "admin token for this run written to {} (readable by this user only; set --admin-token \
+         or BACKORDER_ADMIN_TOKEN to choose one)",
+        file.display()
+    );
+    Ok(())
 }
 
 async fn shutdown_signal() {
@@ -324,6 +393,8 @@ async fn shutdown_signal() {
 /// Why the server could not start or stopped with an error. The binary exits with code 1.
 #[derive(Debug)]
 pub enum StartError {
+    /// An admin token shorter than [`MIN_ADMIN_TOKEN`] characters.
+    ShortAdminToken,
     Catalog(CatalogError),
     Store(StoreError),
     Bind(SocketAddr, std::io::Error),
@@ -333,6 +404,11 @@ pub enum StartError {
 impl fmt::Display for StartError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Self::ShortAdminToken => write!(
+                f,
+                "the admin token must be at least {MIN_ADMIN_TOKEN} characters; leave it unset \
+                 and one is generated"
+            ),
             Self::Catalog(error) => error.fmt(f),
             Self::Store(error) => error.fmt(f),
             Self::Bind(addr, error) => write!(f, "cannot listen on {addr}: {error}"),

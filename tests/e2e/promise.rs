@@ -8,7 +8,7 @@ use crate::chrome::Chrome;
 use crate::site::Site;
 
 const SCARF: &str = r#"backorder-status[sku="SCARF-GREY"]"#;
-const ADMIN: &str = "e2e-admin";
+const ADMIN: &str = "e2e-admin-token-0123456789abcdef";
 
 async fn admin(
     site: &Site,

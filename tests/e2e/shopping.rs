@@ -18,7 +18,7 @@ async fn availability(site: &Site, sku: &str) -> Value {
 async fn admin_list(site: &Site) -> Vec<Value> {
     let reply = reqwest::Client::new()
         .get(site.url("/api/backorders"))
-        .bearer_auth("e2e-admin")
+        .bearer_auth("e2e-admin-token-0123456789abcdef")
         .send()
         .await
         .unwrap();
@@ -85,7 +85,7 @@ async fn a_shopper_reserves_two_units_and_the_row_holds_exactly_what_was_sent() 
     // The shop's team finds it in the admin export, and the stock now counts it.
     let csv = reqwest::Client::new()
         .get(site.url("/api/backorders.csv"))
-        .bearer_auth("e2e-admin")
+        .bearer_auth("e2e-admin-token-0123456789abcdef")
         .send()
         .await
         .unwrap();

@@ -106,7 +106,7 @@ impl Site {
         let mut config = Config {
             listen: "127.0.0.1:0".parse().unwrap(),
             database: folder.join("backorders.sqlite3"),
-            admin_token: Some("e2e-admin".to_owned()),
+            admin_token: Some("e2e-admin-token-0123456789abcdef".to_owned()),
             www: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("www"),
             rate_limit_per_minute: 0,
             ..Config::default()

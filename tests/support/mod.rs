@@ -9,6 +9,9 @@ use chrono::{Local, NaiveDate, TimeDelta};
 use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
 
+/// The admin token of every test server.
+pub const ADMIN_TOKEN: &str = "admin-secret-for-tests-0123456789";
+
 /// A running server with its own folder (database, catalog, static files).
 pub struct TestServer {
     pub server: Server,
@@ -110,7 +113,7 @@ pub async fn start(customise: impl FnOnce(&mut Config)) -> TestServer {
         listen: "127.0.0.1:0".parse().expect("an address"),
         database: folder.join("db").join("backorders.sqlite3"),
         catalog: Some(catalog_path),
-        admin_token: Some("admin-secret".to_owned()),
+        admin_token: Some(ADMIN_TOKEN.to_owned()),
         www: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("www"),
         rate_limit_per_minute: 0,
         ..Config::default()

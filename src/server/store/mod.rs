@@ -19,12 +19,14 @@ mod requests;
 mod schema;
 mod stock;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use deadpool_sqlite::{Config as PoolConfig, Pool, Runtime};
 use rusqlite::Connection;
+
+use super::secrets::{self, TokenKey};
 
 pub use records::{
     Cancellation, Granted, Import, NewRequest, Origin, ReceiptRefusal, RequestRow, Shipment,
@@ -46,22 +48,50 @@ const READERS: usize = 4;
 pub struct Store {
     writer: Mutex<Connection>,
     readers: Pool,
+    /// Derives each request's cancel token; the database keeps only the token's hash.
+    tokens: TokenKey,
 }
 
 impl Store {
     /// Opens (or creates) the database file and its folder, and brings its schema up to date.
     /// A database written by a newer version of this server is refused, never set back.
+    ///
+    /// Only the server's user can read what it keeps: a folder it creates is 0700, and the
+    /// database, its WAL files and the cancel-token key ([`token_key_path`]) are 0600, tightened
+    /// if an older version left them readable.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let at = |path: &Path| {
+            let path = path.to_owned();
+            move |error| StoreError::File { path, error }
+        };
         if let Some(folder) = path
             .parent()
-            .filter(|folder| !folder.as_os_str().is_empty())
+            .filter(|folder| !folder.as_os_str().is_empty() && !folder.exists())
         {
-            std::fs::create_dir_all(folder).map_err(|error| StoreError::CreateFolder {
-                path: folder.to_owned(),
-                error,
-            })?;
+            let mut builder = std::fs::DirBuilder::new();
+            builder.recursive(true);
+            #[cfg(unix)]
+            std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+            builder.create(folder).map_err(at(folder))?;
         }
+        if !path.exists() {
+            secrets::write_private(path, b"", true).map_err(at(path))?;
+        }
+        for file in [
+            path.to_owned(),
+            sibling(path, "-wal"),
+            sibling(path, "-shm"),
+        ] {
+            if file.exists() {
+                secrets::make_private(&file).map_err(at(&file))?;
+            }
+        }
+        let key_path = token_key_path(path);
+        let tokens = TokenKey::load_or_create(&key_path).map_err(at(&key_path))?;
         let mut writer = Connection::open(path)?;
+        // Deleted content (a plain-text token a migration replaced) is overwritten, not left in
+        // free pages.
+        writer.pragma_update(None, "secure_delete", "ON")?;
         // WAL lets readers (the pool, a backup, an admin's sqlite3 shell) work while the server
         // writes.
         writer.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
@@ -70,6 +100,9 @@ impl Store {
         schema::migrations()
             .to_latest(&mut writer)
             .map_err(StoreError::Migration)?;
+        // What a migration rewrote goes from the WAL into the database file now, over the pages
+        // it replaced.
+        writer.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         let mut config = PoolConfig::new(path);
         config.pool = Some(deadpool_sqlite::PoolConfig::new(READERS));
         let readers = config
@@ -78,6 +111,7 @@ impl Store {
         Ok(Self {
             writer: Mutex::new(writer),
             readers,
+            tokens,
         })
     }
 
@@ -105,6 +139,18 @@ impl Store {
             .await
             .map_err(|error| StoreError::Pool(error.to_string()))?
     }
+}
+
+/// `path` with `suffix` added to its file name: `backorders.sqlite3-wal`.
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// Where the key that derives cancel tokens is kept: beside the database, never inside it.
+pub fn token_key_path(database: &Path) -> PathBuf {
+    sibling(database, ".token-key")
 }
 
 /// A stored date, or `None` (an absent or unreadable one is no date, never a guess).

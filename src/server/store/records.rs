@@ -38,7 +38,10 @@ pub struct Accepted {
     /// (the record's `backordered`): what is really ahead of the shopper. `null` for notify
     /// requests.
     pub units_ahead: Option<u32>,
-    pub cancel_token: String,
+    /// Derived from the request's id; the stored copy of this body leaves it out (`None`), and
+    /// a replay puts it back.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cancel_token: Option<String>,
     /// Whether this endpoint emails the shopper about the request itself. The reference
     /// endpoint sends no email yet, so the widget promises none.
     pub notifies: bool,
@@ -246,7 +249,8 @@ pub enum ReceiptRefusal {
 /// A storage failure. The API answers `500`, so the client tries again.
 #[derive(Debug)]
 pub enum StoreError {
-    CreateFolder {
+    /// The database's folder, file or key could not be created, read or made private.
+    File {
         path: PathBuf,
         error: std::io::Error,
     },
@@ -261,9 +265,7 @@ pub enum StoreError {
 impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::CreateFolder { path, error } => {
-                write!(f, "cannot create the folder {}: {error}", path.display())
-            }
+            Self::File { path, error } => write!(f, "{}: {error}", path.display()),
             Self::Sqlite(error) => write!(f, "database error: {error}"),
             Self::Migration(error) => write!(f, "cannot bring the database up to date: {error}"),
             Self::Pool(error) => write!(f, "no database connection for reading: {error}"),

@@ -34,20 +34,21 @@ impl Store {
     ) -> Result<Submission<R>, StoreError> {
         let mut connection = self.lock();
         let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let known: Option<(String, String, String)> = transaction
+        let known: Option<(String, String, String, String)> = transaction
             .query_row(
-                "SELECT request_hash, response_json, status FROM requests WHERE idempotency_key = ?1",
+                "SELECT request_hash, response_json, status, cancel_token_hash FROM requests
+                 WHERE idempotency_key = ?1",
                 [&request.checked.idempotency_key],
-                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
             )
             .optional()?;
-        if let Some((hash, response, status)) = known {
+        if let Some((hash, response, status, token_hash)) = known {
             return Ok(if hash != request.request_hash {
                 Submission::KeyReused
             } else if status == Status::Cancelled.as_str() {
                 Submission::Cancelled
             } else {
-                Submission::Replayed(response)
+                Submission::Replayed(self.with_token(&response, &token_hash)?)
             });
         }
         let calendar = calendar_of(&transaction)?;
@@ -86,9 +87,10 @@ impl Store {
             queue_position: holds_units.then_some(in_line + 1),
             expected_date: expected_date.clone(),
             units_ahead: holds_units.then_some(granted.units_ahead),
-            cancel_token: secrets::random_token(32),
+            cancel_token: None,
             notifies: false,
         };
+        let cancel_token = self.tokens.cancel_token(&accepted.id);
         // Before its release, a pre-order takes what is free on the shelf: its first shipment,
         // by the rule `domain::review_line` applies to those already in line.
         let allocated = match (kind, &offered) {
@@ -106,7 +108,7 @@ impl Store {
         transaction.execute(
             "INSERT INTO requests (id, sku, kind, holds_units, quantity, email, name, consent_text,
                  consent_given, expected_date, shown_expected_date, locale, page, idempotency_key,
-                 request_hash, response_json, cancel_token, created_at, received_at, status,
+                 request_hash, response_json, cancel_token_hash, created_at, received_at, status,
                  allocated, ships_by, promise_date, units_ahead)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
                  ?18, ?19, ?20, ?21, ?22, ?10, ?23)",
@@ -127,7 +129,7 @@ impl Store {
                 request.checked.idempotency_key,
                 request.request_hash,
                 response,
-                accepted.cancel_token,
+                secrets::sha256_hex(&cancel_token),
                 request.created_at,
                 request.received_at,
                 status.as_str(),
@@ -167,7 +169,23 @@ impl Store {
             Counters::shift(&transaction, sku, set_aside, quantity - set_aside, 1)?;
         }
         transaction.commit()?;
-        Ok(Submission::Created(accepted))
+        Ok(Submission::Created(Accepted {
+            cancel_token: Some(cancel_token),
+            ..accepted
+        }))
+    }
+
+    /// A stored `201` body with its cancel token put back, byte for byte the first answer. A
+    /// request stored before tokens were derived (its hash is of a random token) answers
+    /// without one: that token exists only where the first answer went.
+    fn with_token(&self, response: &str, token_hash: &str) -> Result<String, StoreError> {
+        let accepted: Accepted = serde_json::from_str(response)?;
+        let token = self.tokens.cancel_token(&accepted.id);
+        let derived = secrets::secrets_match(&secrets::sha256_hex(&token), token_hash);
+        Ok(serde_json::to_string(&Accepted {
+            cancel_token: derived.then_some(token),
+            ..accepted
+        })?)
     }
 
     /// Cancels request `id` if `token` is its cancel token (`by` the shopper), or for the
@@ -325,7 +343,7 @@ pub(super) fn find(
     let row = connection
         .query_row(
             &format!(
-                "SELECT cancel_token, seq, sku, kind, holds_units, quantity, allocated, status,
+                "SELECT cancel_token_hash, seq, sku, kind, holds_units, quantity, allocated, status,
                      ships_by, cancelled_at, cancelled_by, refund_due, {PROMISE_COLUMNS}
                  FROM requests WHERE id = ?1"
             ),
@@ -352,14 +370,16 @@ pub(super) fn find(
             },
         )
         .optional()?;
-    let Some((stored_token, found)) = row else {
+    let Some((stored_hash, found)) = row else {
         if let Some(token) = token {
-            secrets::secrets_match(token, UNKNOWN_ID_TOKEN);
+            secrets::secrets_match(&secrets::sha256_hex(token), UNKNOWN_ID_TOKEN);
         }
         return Ok(None);
     };
     match token {
-        Some(token) if !secrets::secrets_match(token, &stored_token) => Ok(None),
+        Some(token) if !secrets::secrets_match(&secrets::sha256_hex(token), &stored_hash) => {
+            Ok(None)
+        }
         _ => Ok(Some(found)),
     }
 }

@@ -1,7 +1,10 @@
 //! The database's schema, as numbered migrations applied at start-up (rusqlite_migration keeps
 //! the number in SQLite's `user_version`). A database newer than this binary is refused.
 
-use rusqlite_migration::{M, Migrations};
+use rusqlite::{Transaction, params};
+use rusqlite_migration::{HookResult, M, Migrations};
+
+use crate::server::secrets::sha256_hex;
 
 /// Version 1: the requests as captured.
 const CAPTURED: &str = "
@@ -92,20 +95,56 @@ ALTER TABLE shop ADD COLUMN origin TEXT NOT NULL DEFAULT 'file'
     CHECK (origin IN ('demo', 'file', 'api'));
 ";
 
+/// Version 4: cancel tokens at rest. Only each token's SHA-256 is kept (new tokens are derived
+/// from a key outside the database, see `secrets::TokenKey`); [`hash_cancel_tokens`] moves the
+/// plain tokens an older server stored to their hashes, takes them out of the stored `201`
+/// bodies, and drops the column.
+const TOKENS_AT_REST: &str = "
+ALTER TABLE requests ADD COLUMN cancel_token_hash TEXT NOT NULL DEFAULT '';
+";
+
+fn hash_cancel_tokens(transaction: &Transaction) -> HookResult {
+    let rows: Vec<(i64, String, String)> = transaction
+        .prepare("SELECT seq, cancel_token, response_json FROM requests")?
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut update = transaction
+        .prepare("UPDATE requests SET cancel_token_hash = ?2, response_json = ?3 WHERE seq = ?1")?;
+    for (seq, token, response) in rows {
+        // A body that does not read as JSON is kept as it is: it carries no token field then.
+        let response = match serde_json::from_str::<serde_json::Value>(&response) {
+            Ok(serde_json::Value::Object(mut body)) => {
+                body.remove("cancel_token");
+                serde_json::Value::Object(body).to_string()
+            }
+            _ => response,
+        };
+        update.execute(params![seq, sha256_hex(&token), response])?;
+    }
+    transaction.execute_batch("ALTER TABLE requests DROP COLUMN cancel_token;")?;
+    Ok(())
+}
+
 /// Every migration, oldest first. Append only: a released migration never changes.
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![
-        M::up(CAPTURED),
-        M::up(KEEPING_THE_PROMISE),
-        M::up(STOCK_ORIGIN),
-    ])
+    Migrations::new(all())
 }
 
 /// The migrations up to `version` only: a database as an older server left it (tests).
 #[cfg(test)]
 pub fn migrations_up_to(version: usize) -> Migrations<'static> {
-    let all = [CAPTURED, KEEPING_THE_PROMISE, STOCK_ORIGIN];
-    Migrations::new(all[..version].iter().map(|sql| M::up(sql)).collect())
+    let mut migrations = all();
+    migrations.truncate(version);
+    Migrations::new(migrations)
+}
+
+fn all() -> Vec<M<'static>> {
+    vec![
+        M::up(CAPTURED),
+        M::up(KEEPING_THE_PROMISE),
+        M::up(STOCK_ORIGIN),
+        M::up_with_hook(TOKENS_AT_REST, hash_cancel_tokens),
+    ]
 }
 
 #[cfg(test)]

@@ -117,7 +117,7 @@ fn accepted(submission: Submission<String>) -> Accepted {
 /// The pool's connections are the runtime's: each test runs in one, and drops its store in it.
 async fn status_of(store: &Store, accepted: &Accepted) -> super::records::RequestStatus {
     store
-        .status(accepted.id.clone(), accepted.cancel_token.clone())
+        .status(accepted.id.clone(), token(accepted).to_owned())
         .await
         .expect("works")
         .expect("found")
@@ -231,11 +231,7 @@ async fn a_delivery_fills_the_line_in_order_and_a_cancel_hands_units_on() {
     );
 
     let cancelled = store
-        .cancel(
-            &shoppers[0].id,
-            Some(&shoppers[0].cancel_token),
-            at("2030-02-02"),
-        )
+        .cancel(&shoppers[0].id, Some(token(&shoppers[0])), at("2030-02-02"))
         .expect("works");
     assert!(matches!(cancelled, Cancellation::Cancelled { .. }));
     let third = status_of(&store, &shoppers[2]).await;
@@ -277,11 +273,7 @@ async fn a_delivery_fills_the_line_in_order_and_a_cancel_hands_units_on() {
     ));
     assert_eq!(
         store
-            .cancel(
-                &shoppers[1].id,
-                Some(&shoppers[1].cancel_token),
-                at("2030-02-03")
-            )
+            .cancel(&shoppers[1].id, Some(token(&shoppers[1])), at("2030-02-03"))
             .expect("works"),
         Cancellation::Shipped
     );
@@ -409,7 +401,7 @@ async fn the_numbers_add_up_under_concurrent_receipts_cancels_shipments_and_requ
                         && let Some((cancel, _)) = mine.pop()
                     {
                         store
-                            .cancel(&cancel.id, Some(&cancel.cancel_token), at("2030-01-03"))
+                            .cancel(&cancel.id, Some(token(&cancel)), at("2030-01-03"))
                             .expect("works");
                     }
                     if n % 5 == 0 {
@@ -532,7 +524,22 @@ async fn a_v1_database_is_brought_up_to_date_and_a_newer_one_is_refused() {
     );
     let rows = store.list().await.expect("works");
     assert_eq!(rows[0].status, "waiting");
+    let opened = store
+        .status("bo_old".to_owned(), "token-old".to_owned())
+        .await
+        .expect("works");
+    assert!(opened.is_some(), "the old token still opens its request");
     drop(store);
+    // Only the token's hash is left, in the database and its WAL alike.
+    for suffix in ["", "-wal"] {
+        let mut path = scratch.path().into_os_string();
+        path.push(suffix);
+        let bytes = std::fs::read(&path).unwrap_or_default();
+        assert!(
+            !bytes.windows(9).any(|window| window == b"token-old"),
+            "{path:?} still holds the plain token"
+        );
+    }
     let connection = rusqlite::Connection::open(scratch.path()).expect("open");
     connection
         .pragma_update(None, "user_version", 99)
@@ -645,7 +652,7 @@ async fn a_yes_counts_until_the_deadline_and_units_that_arrive_end_the_question(
     assert!(status_of(&store, &kept).await.needs_consent);
     // The second says yes in time: it keeps waiting, without a date.
     let status = store
-        .consent(&kept.id, &kept.cancel_token, at("2030-02-17"))
+        .consent(&kept.id, token(&kept), at("2030-02-17"))
         .expect("works");
     assert_eq!(status, Some(Status::Delayed));
     let answered = status_of(&store, &kept).await;
@@ -656,7 +663,7 @@ async fn a_yes_counts_until_the_deadline_and_units_that_arrive_end_the_question(
     );
     // The first answers after the deadline, before any sweep: it learns it was cancelled.
     let status = store
-        .consent(&late.id, &late.cancel_token, at("2030-03-21"))
+        .consent(&late.id, token(&late), at("2030-03-21"))
         .expect("works");
     assert_eq!(status, Some(Status::Cancelled));
     assert_eq!(
@@ -665,7 +672,7 @@ async fn a_yes_counts_until_the_deadline_and_units_that_arrive_end_the_question(
     );
     // A yes to a request that has gone changes nothing.
     let status = store
-        .consent(&late.id, &late.cancel_token, at("2030-03-22"))
+        .consent(&late.id, token(&late), at("2030-03-22"))
         .expect("works");
     assert_eq!(status, Some(Status::Cancelled));
     assert_eq!(
@@ -700,7 +707,7 @@ async fn a_yes_counts_until_the_deadline_and_units_that_arrive_end_the_question(
         ("ready", true)
     );
     store
-        .consent(&kept.id, &kept.cancel_token, at("2030-02-19"))
+        .consent(&kept.id, token(&kept), at("2030-02-19"))
         .expect("works");
     // Past the deadline, not shipped and no yes: cancelled, its units back on the shelf; the
     // one that said yes is still ready.
@@ -772,4 +779,12 @@ async fn a_version_2_database_learns_where_its_stock_came_from() {
         "stock from before is taken for a merchant's: the demo leaves it alone"
     );
     assert_eq!(shelf_and_owed(&store).await.0, 4);
+}
+
+/// The cancel token a `201` carries.
+fn token(accepted: &Accepted) -> &str {
+    accepted
+        .cancel_token
+        .as_deref()
+        .expect("a 201 carries a cancel token")
 }

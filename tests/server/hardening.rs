@@ -1,0 +1,308 @@
+//! An endpoint a merchant can expose to the internet: what a hostile client tries, and what it
+//! gets. Each test fails without the protection it names.
+
+use std::os::unix::fs::PermissionsExt;
+
+use reqwest::header::HeaderValue;
+use serde_json::json;
+
+use crate::support::{ADMIN_TOKEN, TestServer, backorder, start};
+
+fn mode(path: &std::path::Path) -> u32 {
+    std::fs::metadata(path)
+        .unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+        .permissions()
+        .mode()
+        & 0o777
+}
+
+fn post_with(server: &TestServer) -> reqwest::RequestBuilder {
+    server.client.post(server.url("/api/backorders"))
+}
+
+#[tokio::test]
+async fn idempotency_keys_are_one_printable_header() {
+    let server = start(|_| {}).await;
+    let body = backorder("CAP-10", 1);
+    let key = HeaderValue::from_bytes(b"key-caf\xe9-0001").expect("obs-text is a header value");
+    server
+        .send(
+            post_with(&server)
+                .header("Idempotency-Key", key)
+                .json(&body),
+        )
+        .await
+        .assert_error(400, "invalid_idempotency_key");
+    server
+        .send(
+            post_with(&server)
+                .header("Idempotency-Key", "key-twice-0001")
+                .header("Idempotency-Key", "key-twice-0002")
+                .json(&body),
+        )
+        .await
+        .assert_error(400, "idempotency_key_repeated");
+    server
+        .send(post_with(&server).json(&body))
+        .await
+        .assert_error(400, "idempotency_key_required");
+    assert_eq!(server.count_rows(), 0);
+}
+
+/// A retry that differs only by what the validator ignores (a space around the email) is the
+/// same request.
+#[tokio::test]
+async fn a_retry_is_fingerprinted_after_normalising() {
+    let server = start(|_| {}).await;
+    let first = server.post("key-norm-0001", &backorder("CAP-10", 1)).await;
+    assert_eq!(first.status, 201, "{first:?}");
+    let mut retry = backorder("CAP-10", 1);
+    retry["email"] = json!(" ana@example.com ");
+    retry["sku"] = json!("CAP-10 ");
+    let replay = server.post("key-norm-0001", &retry).await;
+    assert_eq!(replay.status, 200, "{replay:?}");
+    assert_eq!(
+        replay.text, first.text,
+        "the replay is the first answer, byte for byte"
+    );
+    assert_eq!(server.count_rows(), 1);
+}
+
+#[tokio::test]
+async fn only_a_json_object_is_a_request_and_control_characters_are_refused() {
+    let server = start(|_| {}).await;
+    // serde reads a struct from an array of its fields in order; this one is complete.
+    let array = json!([
+        "backorder", "CAP-10", 1, "ana@example.com", "Ana",
+        {"text": "Email me.", "given": true}, null, "en", "https://shop.example/", "key-array-0001",
+        "2026-11-27T10:00:00Z"
+    ]);
+    server
+        .send(
+            post_with(&server)
+                .header("Idempotency-Key", "key-array-0001")
+                .json(&array),
+        )
+        .await
+        .assert_error(422, "invalid_request");
+    for (field, value) in [
+        ("name", "Ana\r\nBcc: all@example.com"),
+        ("name", "Ana\u{0}"),
+        ("email", "ana@example.com\n"),
+    ] {
+        let mut body = backorder("CAP-10", 1);
+        body[field] = json!(value);
+        let reply = server.post("key-ctrl-0001", &body).await;
+        assert_eq!(
+            reply.error_fields(),
+            [(field.to_owned(), format!("invalid_{field}"))],
+            "{value:?}"
+        );
+    }
+    let mut body = backorder("CAP-10", 1);
+    body["consent"]["text"] = json!("Email me.\r\n");
+    assert_eq!(
+        server.post("key-ctrl-0002", &body).await.error_fields(),
+        [("consent".to_owned(), "control_characters".to_owned())]
+    );
+    assert_eq!(server.count_rows(), 0);
+}
+
+#[tokio::test]
+async fn export_cells_hiding_a_formula_behind_spaces_are_defused() {
+    let server = start(|_| {}).await;
+    // Names are trimmed when checked, so the spaces case travels in the consent text.
+    for (n, (name, consent)) in [
+        ("Ana", " =1+1"),
+        ("\u{200b}@SUM(A1)", "Yes"),
+        ("\u{feff}-2", "Yes"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let mut body = backorder("CAP-10", 1);
+        body["name"] = json!(name);
+        body["consent"]["text"] = json!(consent);
+        body["email"] = json!(format!("csv{n}@example.com"));
+        let reply = server.post(&format!("key-csv-{n:04}"), &body).await;
+        assert_eq!(reply.status, 201, "{reply:?}");
+    }
+    let csv = server.admin("/api/backorders.csv", ADMIN_TOKEN).await.text;
+    for defused in ["' =1+1", "'\u{200b}@SUM(A1)", "'\u{feff}-2"] {
+        assert!(
+            csv.contains(&format!(",{defused},")),
+            "{defused:?} in {csv}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn answers_carry_strict_headers_and_hidden_files_are_not_served() {
+    let www = tempfile_folder("www");
+    std::fs::create_dir_all(www.join("pkg")).expect("a folder");
+    std::fs::write(www.join("pkg/.gitignore"), "*").expect("a file");
+    std::fs::write(www.join("index.html"), "<!doctype html><title>x</title>").expect("a file");
+    let server = start(|config| config.www = www.clone()).await;
+    let created = server.post("key-head-0001", &backorder("CAP-10", 1)).await;
+    assert_eq!(created.status, 201);
+    let admin = server.admin("/api/backorders", ADMIN_TOKEN).await;
+    let csv = server.admin("/api/backorders.csv", ADMIN_TOKEN).await;
+    let error = server.get("/api/nope").await;
+    for reply in [&created, &admin, &csv, &error] {
+        let csp = reply.header("content-security-policy").expect("a CSP");
+        assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+        assert_eq!(reply.header("referrer-policy"), Some("no-referrer"));
+        assert_eq!(reply.header("cache-control"), Some("no-store"), "{reply:?}");
+    }
+    let page = server.get("/").await;
+    assert_eq!(page.header("referrer-policy"), Some("no-referrer"));
+    for hidden in ["/pkg/.gitignore", "/pkg/%2egitignore", "/.git/config"] {
+        let reply = server.get(hidden).await;
+        assert_eq!(reply.status, 404, "{hidden}");
+        assert!(!reply.text.is_empty(), "a 404 says so");
+    }
+    let _ = std::fs::remove_dir_all(www.parent().expect("a parent"));
+}
+
+#[tokio::test]
+async fn every_api_answer_has_a_json_body_and_static_errors_say_what_happened() {
+    let server = start(|_| {}).await;
+    for path in ["/api", "/api/", "/api/nope/deeper"] {
+        server.get(path).await.assert_error(404, "not_found");
+    }
+    server
+        .send(
+            server
+                .client
+                .patch(server.url("/api/availability?sku=CAP-10")),
+        )
+        .await
+        .assert_error(405, "method_not_allowed");
+    let missing = server.get("/no-such-page.html").await;
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.text.trim(), "404 Not Found");
+    let not_allowed = server
+        .send(server.client.post(server.url("/index.html")))
+        .await;
+    assert_eq!(not_allowed.status, 405);
+    assert!(!not_allowed.text.is_empty());
+}
+
+/// A folder of its own under the system's temporary folder.
+fn tempfile_folder(name: &str) -> std::path::PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let folder = std::env::temp_dir()
+        .join(format!(
+            "backorder-hardening-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ))
+        .join(name);
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(&folder).expect("a folder");
+    folder
+}
+
+#[tokio::test]
+async fn cancel_tokens_are_kept_only_as_hashes_in_private_files() {
+    let server = start(|_| {}).await;
+    let first = server.post("key-tok-0001", &backorder("CAP-10", 1)).await;
+    assert_eq!(first.status, 201);
+    let token = first.json()["cancel_token"]
+        .as_str()
+        .expect("a token")
+        .to_owned();
+    let replay = server.post("key-tok-0001", &backorder("CAP-10", 1)).await;
+    assert_eq!(
+        replay.text, first.text,
+        "a replay answers with the same token"
+    );
+    let database = server.database();
+    let folder = database.parent().expect("a folder");
+    assert_eq!(mode(folder), 0o700, "the database folder");
+    for suffix in ["", "-wal", "-shm", ".token-key"] {
+        let mut path = database.clone().into_os_string();
+        path.push(suffix);
+        let path = std::path::PathBuf::from(path);
+        assert_eq!(mode(&path), 0o600, "{}", path.display());
+        if suffix != ".token-key" {
+            let bytes = std::fs::read(&path).expect("readable by its owner");
+            assert!(
+                !bytes
+                    .windows(token.len())
+                    .any(|window| window == token.as_bytes()),
+                "{} holds the plain cancel token",
+                path.display()
+            );
+        }
+    }
+    let id = first.json()["id"].as_str().expect("an id").to_owned();
+    let status = server
+        .send(
+            server
+                .client
+                .get(server.url(&format!("/api/backorders/{id}")))
+                .bearer_auth(&token),
+        )
+        .await;
+    assert_eq!(status.status, 200, "the token still opens the request");
+}
+
+#[tokio::test]
+async fn a_database_from_a_newer_server_is_refused() {
+    let folder = tempfile_folder("newer");
+    let database = folder.join("backorders.sqlite3");
+    rusqlite::Connection::open(&database)
+        .and_then(|connection| connection.pragma_update(None, "user_version", 99))
+        .expect("a database from the future");
+    let config = backorder_widget::server::Config {
+        listen: "127.0.0.1:0".parse().expect("an address"),
+        database: database.clone(),
+        admin_token: Some(ADMIN_TOKEN.to_owned()),
+        ..Default::default()
+    };
+    let refused = backorder_widget::server::start(config)
+        .await
+        .expect_err("a newer schema is refused");
+    assert!(refused.to_string().contains("up to date"), "{refused}");
+    let version: i64 = rusqlite::Connection::open(&database)
+        .and_then(|connection| connection.query_row("PRAGMA user_version", [], |row| row.get(0)))
+        .expect("readable");
+    assert_eq!(version, 99, "never set back");
+}
+
+#[tokio::test]
+async fn short_admin_tokens_are_refused_and_guessing_is_locked_out() {
+    let folder = tempfile_folder("short");
+    let config = backorder_widget::server::Config {
+        listen: "127.0.0.1:0".parse().expect("an address"),
+        database: folder.join("backorders.sqlite3"),
+        admin_token: Some("12345".to_owned()),
+        ..Default::default()
+    };
+    let refused = backorder_widget::server::start(config)
+        .await
+        .expect_err("a 5-character token is refused");
+    assert!(refused.to_string().contains("at least 32"), "{refused}");
+
+    let server = start(|_| {}).await;
+    for n in 0..10 {
+        server
+            .admin("/api/backorders", &format!("wrong-guess-{n}"))
+            .await
+            .assert_error(401, "unauthorized");
+    }
+    let locked = server.admin("/api/backorders", "wrong-guess-10").await;
+    locked.assert_error(429, "rate_limited");
+    assert!(locked.header("retry-after").is_some());
+    server
+        .admin("/api/backorders", ADMIN_TOKEN)
+        .await
+        .assert_error(429, "rate_limited");
+    // A request without a token guesses nothing: it is told to send one.
+    server
+        .send(server.client.get(server.url("/api/backorders")))
+        .await
+        .assert_error(401, "unauthorized");
+}
