@@ -17,7 +17,7 @@ async fn main() -> ExitCode {
             print!("{HELP}");
             ExitCode::SUCCESS
         }
-        Ok(Command::Serve(config)) => match server::serve(config).await {
+        Ok(Command::Serve(config)) => match server::serve(*config).await {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {
                 eprintln!("backorder-server: {error}");

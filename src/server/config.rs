@@ -6,6 +6,7 @@
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// Printed by `--help`.
 pub const HELP: &str = "\
@@ -55,6 +56,9 @@ pub struct Config {
     pub trusted_proxies: Vec<IpAddr>,
     /// Connections served at once.
     pub max_connections: usize,
+    /// Timeouts and the shutdown deadline (no flags: the defaults suit every shop; tests
+    /// shorten them).
+    pub timeouts: Timeouts,
     /// Serves `POST /api/sweep {"today": …}`, a sweep at a chosen date, for end-to-end tests.
     /// No flag or variable sets it: a normal run never has the route.
     pub sweep_route: bool,
@@ -72,7 +76,30 @@ impl Default for Config {
             rate_limit_per_minute: 20,
             trusted_proxies: Vec::new(),
             max_connections: 1024,
+            timeouts: Timeouts::default(),
             sweep_route: false,
+        }
+    }
+}
+
+/// How long a client may take, and how long a stop waits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// To send a request's headers, from the connection's start or the previous answer's end;
+    /// it also closes silent and idle keep-alive connections. [10 s]
+    pub header: Duration,
+    /// To send a request's body, and for the whole request until its answer starts. [30 s]
+    pub request: Duration,
+    /// After a stop (SIGTERM, Ctrl-C), for requests in flight to finish. [10 s]
+    pub shutdown: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self {
+            header: Duration::from_secs(10),
+            request: Duration::from_secs(30),
+            shutdown: Duration::from_secs(10),
         }
     }
 }
@@ -80,7 +107,7 @@ impl Default for Config {
 /// What the command line asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
-    Serve(Config),
+    Serve(Box<Config>),
     Help,
 }
 
@@ -204,9 +231,10 @@ impl Command {
                 },
                 None => defaults.max_connections,
             },
+            timeouts: defaults.timeouts,
             sweep_route: false,
         };
-        Ok(Self::Serve(config))
+        Ok(Self::Serve(Box::new(config)))
     }
 }
 
@@ -254,7 +282,7 @@ mod tests {
     fn check(args: &[&str], env: &[(&str, &str)], expected: Config) {
         assert_eq!(
             parse(args, env),
-            Ok(Command::Serve(expected)),
+            Ok(Command::Serve(Box::new(expected))),
             "{args:?} {env:?}"
         );
     }

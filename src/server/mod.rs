@@ -26,6 +26,7 @@ mod backorders;
 mod catalog;
 mod clock;
 pub mod config;
+mod connections;
 mod demo;
 mod errors;
 mod page;
@@ -45,17 +46,19 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderName, HeaderValue, Method, header};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{any, get, post, put};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 
-pub use config::{Command, Config, ConfigError, HELP};
+pub use config::{Command, Config, ConfigError, HELP, Timeouts};
 
 use catalog::CatalogError;
 use errors::ApiError;
@@ -169,7 +172,14 @@ impl AppState {
 }
 
 /// The whole application: the API, the static storefront, and the layers around both.
-pub fn router(state: AppState) -> Router {
+/// `timeouts` bound how long a request may take (see [`Timeouts`]).
+pub fn router(state: AppState, timeouts: Timeouts) -> Router {
+    // A declared length over the limit is refused at once, before any byte of the body is
+    // waited for (tower-http's limit reads `Content-Length`; axum's only counts what arrives).
+    let uploads = Router::new()
+        .route("/api/stock", get(stock::list).post(stock::upload))
+        .layer(DefaultBodyLimit::max(stock::MAX_UPLOAD_BYTES))
+        .layer(RequestBodyLimitLayer::new(stock::MAX_UPLOAD_BYTES));
     let mut api = Router::new()
         .route("/api/availability", get(availability::get))
         .route("/api/backorders", post(backorders::create).get(admin::list))
@@ -180,12 +190,6 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/backorders/{id}/consent", post(backorders::consent))
         .route("/api/backorders/{id}/ship", post(admin::ship))
-        .route(
-            "/api/stock",
-            get(stock::list)
-                .post(stock::upload)
-                .layer(DefaultBodyLimit::max(stock::MAX_UPLOAD_BYTES)),
-        )
         .route("/api/stock/{sku}", put(stock::replace))
         .route("/api/stock/{sku}/receipts", post(stock::receive));
     if state.sweep_route {
@@ -195,8 +199,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api", any(errors::not_found))
         .route("/api/", any(errors::not_found))
         .route("/api/{*rest}", any(errors::not_found))
-        .layer(from_fn_with_state(state.clone(), rate_limit::limit))
         .layer(DefaultBodyLimit::max(backorders::MAX_BODY_BYTES))
+        .layer(RequestBodyLimitLayer::new(backorders::MAX_BODY_BYTES))
+        .merge(uploads)
+        .layer(from_fn_with_state(state.clone(), rate_limit::limit))
         .layer(from_fn(errors::json_errors))
         // Answers carry personal data and cancel tokens; availability says `no-cache` itself.
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -211,6 +217,7 @@ pub fn router(state: AppState) -> Router {
     let site = Router::new()
         .fallback_service(ServeDir::new(&state.www))
         .layer(from_fn_with_state(state.clone(), page::inline_stock))
+        .layer(RequestBodyLimitLayer::new(backorders::MAX_BODY_BYTES))
         .layer(from_fn(site::static_files));
     let mut app = api.merge(site);
     if !state.allowed_origins.is_empty() {
@@ -227,6 +234,12 @@ pub fn router(state: AppState) -> Router {
     .layer(SetResponseHeaderLayer::if_not_present(
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),
+    ))
+    // A body that stops arriving, and a request that takes too long as a whole, end with `408`.
+    .layer(RequestBodyTimeoutLayer::new(timeouts.header))
+    .layer(TimeoutLayer::with_status_code(
+        StatusCode::REQUEST_TIMEOUT,
+        timeouts.request,
     ))
     .layer(from_fn(access_log::log))
 }
@@ -298,15 +311,23 @@ pub async fn start(config: Config) -> Result<Server, StartError> {
         .map_err(|error| StartError::Bind(config.listen, error))?;
     let (shutdown, stopped) = oneshot::channel::<()>();
     let housekeeping = state.housekeeping();
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                // Either a stop request or the handle being dropped.
-                let _ = stopped.await;
-            })
-            .await
-    });
+    let (max_connections, lowered) = connections::fit_cap(config.max_connections);
+    if let Some(limit) = lowered {
+        eprintln!(
+            "serving at most {max_connections} connections at once, to fit this process's limit \
+             of {limit} open files (raise it with ulimit -n)"
+        );
+    }
+    let settings = connections::Settings {
+        header_timeout: config.timeouts.header,
+        max_connections,
+        shutdown_deadline: config.timeouts.shutdown,
+    };
+    let app = router(state, config.timeouts);
+    let task = tokio::spawn(connections::serve(listener, app, settings, async {
+        // Either a stop request or the handle being dropped.
+        let _ = stopped.await;
+    }));
     Ok(Server {
         addr,
         admin_token,

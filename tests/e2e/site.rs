@@ -156,8 +156,8 @@ impl Site {
             config.listen = self.addr;
         }
         let state = AppState::new(&config).unwrap();
-        let app =
-            server::router(state).layer(from_fn_with_state(self.faults.clone(), inject_faults));
+        let app = server::router(state, config.timeouts)
+            .layer(from_fn_with_state(self.faults.clone(), inject_faults));
         let listener = tokio::net::TcpListener::bind(config.listen).await.unwrap();
         self.addr = listener.local_addr().unwrap();
         let (stop, stopped) = oneshot::channel::<()>();
