@@ -2,13 +2,14 @@
 //! `GET /api/backorders.csv`, and `POST /api/backorders/{id}/ship`.
 
 use axum::Json;
+use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::errors::ApiError;
-use super::store::{RequestRow, Shipment};
+use super::store::{Cursor, RequestRow, Shipment};
 use super::{AppState, clock, secrets};
 
 /// The token of an `Authorization: Bearer <token>` header, if there is one.
@@ -41,14 +42,102 @@ pub fn require_admin(state: &AppState, headers: &HeaderMap) -> Result<(), ApiErr
     })
 }
 
-/// Every request, oldest first, with its current place in line.
-pub async fn list(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> Result<Json<Value>, ApiError> {
+/// Every request, oldest first, with its current place in line: `{"requests": [...]}`,
+/// streamed.
+pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     require_admin(&state, &headers)?;
-    let rows = state.store().list().await.map_err(ApiError::internal)?;
-    Ok(Json(json!({ "requests": rows })))
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        export(state, Format::Json),
+    )
+        .into_response())
+}
+
+/// Rows read from the database for each piece of a streamed export.
+const PAGE_ROWS: usize = 500;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Json,
+    Csv,
+}
+
+/// Where a streamed export stands.
+struct Export {
+    state: AppState,
+    format: Format,
+    cursor: Cursor,
+    /// Whether the opening (`{"requests":[`, the CSV header) went out.
+    opened: bool,
+    rows_sent: bool,
+}
+
+/// Every request as a body that reads one page at a time, only when the client takes the
+/// previous one: memory stays one page whatever the row count, and a slow client holds no
+/// database connection. A failure part way cuts the answer off, so a client sees an incomplete
+/// body, never a short export that looks whole.
+fn export(state: AppState, format: Format) -> Body {
+    let start = Export {
+        state,
+        format,
+        cursor: Cursor::default(),
+        opened: false,
+        rows_sent: false,
+    };
+    let pieces = futures_util::stream::unfold(Some(start), |export| async move {
+        let mut export = export?;
+        let page = export
+            .state
+            .store()
+            .list_page(std::mem::take(&mut export.cursor), PAGE_ROWS)
+            .await;
+        let (rows, cursor) = match page {
+            Ok(page) => page,
+            Err(error) => {
+                eprintln!("error: the export stopped: {error}");
+                return Some((Err(std::io::Error::other(error.to_string())), None));
+            }
+        };
+        let mut piece = String::new();
+        let first = !std::mem::replace(&mut export.opened, true);
+        let last = rows.len() < PAGE_ROWS;
+        match export.format {
+            Format::Json => {
+                if first {
+                    piece.push_str("{\"requests\":[");
+                }
+                for row in &rows {
+                    if export.rows_sent {
+                        piece.push(',');
+                    }
+                    match serde_json::to_string(row) {
+                        Ok(json) => piece.push_str(&json),
+                        Err(error) => return Some((Err(std::io::Error::other(error)), None)),
+                    }
+                    export.rows_sent = true;
+                }
+                if last {
+                    piece.push_str("]}");
+                }
+            }
+            Format::Csv => {
+                if first {
+                    push_line(
+                        &mut piece,
+                        COLUMNS.iter().map(|column| (*column).to_owned()),
+                    );
+                }
+                push_rows(&mut piece, &rows);
+                export.rows_sent |= !rows.is_empty();
+            }
+        }
+        export.cursor = cursor;
+        Some((Ok(Bytes::from(piece)), (!last).then_some(export)))
+    });
+    Body::from_stream(pieces)
 }
 
 /// `POST /api/backorders/{id}/ship`: the shop handed a ready request to the carrier.
@@ -82,10 +171,9 @@ pub async fn ship(
     }
 }
 
-/// The same rows as CSV, for a spreadsheet.
+/// The same rows as CSV, for a spreadsheet, streamed.
 pub async fn csv(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     require_admin(&state, &headers)?;
-    let rows = state.store().list().await.map_err(ApiError::internal)?;
     Ok((
         [
             (
@@ -97,7 +185,7 @@ pub async fn csv(State(state): State<AppState>, headers: HeaderMap) -> Result<Re
                 HeaderValue::from_static("attachment; filename=\"backorders.csv\""),
             ),
         ],
-        to_csv(&rows),
+        export(state, Format::Csv),
     )
         .into_response())
 }
@@ -131,14 +219,12 @@ const COLUMNS: [&str; 26] = [
     "units_ahead",
 ];
 
-/// RFC 4180 CSV: CRLF line ends, a header row.
-fn to_csv(rows: &[RequestRow]) -> String {
-    let mut out = String::new();
-    push_line(&mut out, COLUMNS.iter().map(|column| (*column).to_owned()));
+/// Rows as RFC 4180 CSV lines (CRLF line ends), under the header row of [`COLUMNS`].
+fn push_rows(out: &mut String, rows: &[RequestRow]) {
     for row in rows {
         let text = |value: &Option<String>| value.clone().unwrap_or_default();
         push_line(
-            &mut out,
+            out,
             [
                 row.id.clone(),
                 row.status.clone(),
@@ -171,7 +257,6 @@ fn to_csv(rows: &[RequestRow]) -> String {
             ],
         );
     }
-    out
 }
 
 fn push_line(out: &mut String, cells: impl IntoIterator<Item = String>) {

@@ -306,3 +306,48 @@ async fn short_admin_tokens_are_refused_and_guessing_is_locked_out() {
         .await
         .assert_error(401, "unauthorized");
 }
+
+/// The export is streamed page by page (no length known in advance), whole and in order, with
+/// places in line counted across pages.
+#[tokio::test]
+async fn the_export_streams_every_row_in_order() {
+    let server = start(|_| {}).await;
+    for n in 0..3 {
+        let reply = server
+            .post(&format!("key-line-{n:04}"), &backorder("PROMISED", 1))
+            .await;
+        assert_eq!(reply.status, 201, "{reply:?}");
+    }
+    // More rows than three pages of the export.
+    for n in 0..1_200 {
+        let mut body = crate::support::request("notify", "GONE", 1);
+        body["email"] = json!(format!("fan{n}@example.com"));
+        let reply = server.post(&format!("key-fan-{n:05}"), &body).await;
+        assert_eq!(reply.status, 201, "{reply:?}");
+    }
+    let tail = server
+        .post("key-line-0003", &backorder("PROMISED", 1))
+        .await;
+    assert_eq!(tail.status, 201);
+
+    let listing = server.admin("/api/backorders", ADMIN_TOKEN).await;
+    assert_eq!(listing.header("content-length"), None, "streamed");
+    let rows = listing.json()["requests"].as_array().expect("rows").clone();
+    assert_eq!(rows.len(), 1_204);
+    let places: Vec<_> = rows
+        .iter()
+        .filter(|row| row["sku"] == "PROMISED")
+        .map(|row| row["queue_position"].as_u64())
+        .collect();
+    assert_eq!(places, [Some(1), Some(2), Some(3), Some(4)]);
+    let csv = server.admin("/api/backorders.csv", ADMIN_TOKEN).await;
+    assert_eq!(csv.header("content-length"), None, "streamed");
+    assert_eq!(csv.text.lines().count(), 1 + 1_204);
+    assert!(
+        csv.text
+            .lines()
+            .next()
+            .expect("a header")
+            .starts_with("id,status,sku")
+    );
+}

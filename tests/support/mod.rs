@@ -91,6 +91,7 @@ fn catalog() -> Value {
             {"sku": "RACE", "on_hand": 0, "backorders": "allow",
              "incoming": [{"id": "PO-1", "quantity": RACE_UNITS, "expected": in_days(15)}]},
             {"sku": "SHELF", "on_hand": 5},
+            {"sku": "GONE", "on_hand": 0},
             {"sku": "PARTIAL", "on_hand": 1, "backorders": "allow",
              "incoming": [{"id": "PO-1", "quantity": 2, "expected": in_days(10)}]},
         ]

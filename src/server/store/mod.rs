@@ -28,6 +28,7 @@ use rusqlite::Connection;
 
 use super::secrets::{self, TokenKey};
 
+pub use read::Cursor;
 pub use records::{
     Cancellation, Granted, Import, NewRequest, Origin, ReceiptRefusal, RequestRow, Shipment,
     StockItem, StoreError, Submission,

@@ -1,6 +1,8 @@
 //! What the shopper and the shop's team read back: one request as its shopper sees it now, and
 //! every request with its place in line. Reads run on the pool, beside the writer.
 
+use std::collections::HashMap;
+
 use rusqlite::{Connection, params};
 
 use super::records::{HistoryRow, RequestRow, RequestStatus};
@@ -63,32 +65,65 @@ impl Store {
         .await
     }
 
-    /// Every request, oldest first, with its current place in line.
+    /// Every request, oldest first, with its current place in line (tests read it whole; the
+    /// routes stream it with [`Store::list_page`]).
+    #[cfg(test)]
     pub async fn list(&self) -> Result<Vec<RequestRow>, StoreError> {
-        self.read(|connection| {
+        let mut cursor = Cursor::default();
+        let mut rows = Vec::new();
+        loop {
+            let (page, next) = self.list_page(cursor, 100).await?;
+            if page.is_empty() {
+                return Ok(rows);
+            }
+            rows.extend(page);
+            cursor = next;
+        }
+    }
+
+    /// Up to `limit` requests after `cursor`, oldest first, with their places in line, and the
+    /// cursor for the next page. Each page is one short read, so a slow export never holds a
+    /// connection between pages, and memory stays one page whatever the table holds. A change
+    /// between two pages shows in the later page only.
+    pub async fn list_page(
+        &self,
+        mut cursor: Cursor,
+        limit: usize,
+    ) -> Result<(Vec<RequestRow>, Cursor), StoreError> {
+        self.read(move |connection| {
             let mut statement = connection.prepare_cached(&format!(
-                "SELECT id, status, sku, kind, quantity, allocated,
-                     CASE WHEN {IN_LINE} THEN ROW_NUMBER() OVER (
-                         PARTITION BY sku, ({IN_LINE}) ORDER BY seq) END,
+                "SELECT id, status, sku, kind, quantity, allocated, {IN_LINE},
                      expected_date, shown_expected_date, ships_by, awaiting_consent, consent_by,
                      email, name, consent_given, consent_text, locale, page, idempotency_key,
                      created_at, received_at, shipped_at, cancelled_at, cancelled_by, refund_due,
-                     units_ahead
-                 FROM requests ORDER BY seq"
+                     units_ahead, seq
+                 FROM requests WHERE seq > ?1 ORDER BY seq LIMIT ?2"
             ))?;
-            let rows = statement.query_map([], |row| {
+            let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+            let mut rows = Vec::new();
+            let mut query = statement.query(params![cursor.after_seq, limit])?;
+            while let Some(row) = query.next()? {
                 let awaiting: bool = row.get(10)?;
                 let status: String = row.get(1)?;
-                Ok(RequestRow {
+                let sku: String = row.get(2)?;
+                let in_line: bool = row.get(6)?;
+                // Places in line count the requests in line for the same SKU, in order.
+                let queue_position = in_line.then(|| {
+                    let place = cursor.in_line.entry(sku.clone()).or_insert(0);
+                    *place += 1;
+                    *place
+                });
+                cursor.after_seq = row.get(26)?;
+                rows.push(RequestRow {
                     id: row.get(0)?,
                     needs_consent: awaiting
                         && Status::parse(&status).is_some_and(Status::is_active),
                     status,
-                    sku: row.get(2)?,
+                    sku,
                     kind: row.get(3)?,
                     quantity: row.get(4)?,
                     allocated: row.get(5)?,
-                    queue_position: row.get(6)?,
+                    queue_position,
                     expected_date: row.get(7)?,
                     shown_expected_date: row.get(8)?,
                     current_date: row.get(9)?,
@@ -107,12 +142,20 @@ impl Store {
                     cancelled_by: row.get(23)?,
                     refund_due: row.get(24)?,
                     units_ahead: row.get(25)?,
-                })
-            })?;
-            Ok(rows.collect::<Result<_, _>>()?)
+                });
+            }
+            Ok((rows, cursor))
         })
         .await
     }
+}
+
+/// Where a paged listing stands: the last request read, and per SKU the requests in line seen
+/// so far (a SKU each, never a row each).
+#[derive(Debug, Clone, Default)]
+pub struct Cursor {
+    after_seq: i64,
+    in_line: HashMap<String, u32>,
 }
 
 fn history_of(connection: &Connection, id: &str) -> Result<Vec<HistoryRow>, StoreError> {
