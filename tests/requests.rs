@@ -7,8 +7,9 @@
 )]
 
 use backorder_widget::domain::{
-    BackorderRequest, OfferError, RequestKind, ShopCalendar, Stock, StockRecord, check_request,
-    format_iso_date, offer, parse_iso_date, validate_email,
+    BackorderRequest, OfferError, RequestKind, ShopCalendar, ShopConfig, Stock, StockRecord,
+    check_request, evaluate, format_iso_date, offer, parse_iso_date, validate_email,
+    within_shopper_cap,
 };
 
 fn valid() -> BackorderRequest {
@@ -300,4 +301,55 @@ fn what_can_be_promised() {
         3,
         Err(OfferError::Exceeds { remaining: 2 }),
     );
+}
+
+/// The cap per request and per shopper: the record's `max_per_order`, else the shop's, else
+/// none; one shopper's requests still in line count together.
+#[test]
+fn one_shopper_holds_at_most_the_cap() {
+    let shop = |cap: Option<i64>| {
+        ShopCalendar::from_config(&ShopConfig {
+            max_per_order: cap,
+            ..ShopConfig::default()
+        })
+        .expect("a valid shop")
+    };
+    let own = stock(r#"{"sku": "A", "backorders": "allow", "max_per_order": 4}"#);
+    let none = stock(r#"{"sku": "A", "backorders": "allow"}"#);
+    let exceeds = |remaining| Err(OfferError::Exceeds { remaining });
+    for (stock, calendar, held, quantity, expected) in [
+        (&own, shop(Some(10)), 0, 4, Ok(())),
+        (&own, shop(Some(10)), 0, 5, exceeds(4)),
+        (&own, shop(None), 3, 2, exceeds(1)),
+        (&own, shop(None), 4, 1, exceeds(0)),
+        (&none, shop(Some(10)), 6, 4, Ok(())),
+        (&none, shop(Some(10)), 6, 5, exceeds(4)),
+        (&none, shop(Some(10)), 12, 1, exceeds(0)),
+        (&none, shop(None), 500, 500, Ok(())),
+    ] {
+        assert_eq!(
+            within_shopper_cap(stock, &calendar, held, quantity),
+            expected,
+            "{:?} held {held} + {quantity}",
+            stock.max_per_order
+        );
+    }
+    assert!(
+        ShopCalendar::from_config(&ShopConfig {
+            max_per_order: Some(0),
+            ..ShopConfig::default()
+        })
+        .is_err()
+    );
+    // The shop's cap also caps a single request, as a record's does.
+    let calendar = shop(Some(3));
+    let evaluation = evaluate(
+        &stock(
+            r#"{"sku": "A", "backorders": "allow", "incoming": [{"id": "PO-1", "quantity": 50, "expected": "2030-01-20"}]}"#,
+        ),
+        &calendar,
+        1,
+        parse_iso_date("2030-01-02").expect("a date"),
+    );
+    assert_eq!(evaluation.max_quantity, 3);
 }

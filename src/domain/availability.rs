@@ -147,6 +147,16 @@ pub fn evaluate(
     evaluate_on(stock, calendar, quantity, today.into())
 }
 
+/// The most units one request may hold: the record's `max_per_order`, else the shop's, else no
+/// cap. The same number caps what one shopper holds of the item at once.
+pub fn per_order_cap(stock: &Stock, calendar: &ShopCalendar) -> u32 {
+    stock
+        .max_per_order
+        .or(calendar.max_per_order)
+        .unwrap_or(MAX_QUANTITY)
+        .max(1)
+}
+
 /// [`evaluate`] itself, once: a generic body would be copied for each kind of *today* (the
 /// WebAssembly pays for every copy).
 fn evaluate_on(
@@ -156,7 +166,7 @@ fn evaluate_on(
     today: ShopDay,
 ) -> Evaluation {
     let requested = quantity.clamp(1, MAX_QUANTITY);
-    let per_order = stock.max_per_order.unwrap_or(MAX_QUANTITY).max(1);
+    let per_order = per_order_cap(stock, calendar);
     let late_delivery = stock
         .incoming
         .iter()

@@ -39,6 +39,10 @@ pub struct ShopConfig {
     pub cutoff: Option<String>,
     /// What an open-ended pre-order may promise in all (default 100).
     pub preorder_limit: Option<i64>,
+    /// The most units one request (and one shopper) may hold of an item whose record sets no
+    /// `max_per_order` of its own; absent, no cap.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_per_order: Option<i64>,
     /// `"ftc"` (default: US 16 CFR 435) or `"none"`: how late deliveries are handled.
     pub delay_rule: Option<String>,
 }
@@ -75,6 +79,8 @@ pub struct ShopCalendar {
     /// Minutes after midnight, shop time, after which orders start handling the next day.
     pub cutoff_minutes: Option<u32>,
     pub preorder_limit: u32,
+    /// The shop's `max_per_order`, for records that set none.
+    pub max_per_order: Option<u32>,
     pub delay_rule: DelayRule,
 }
 
@@ -105,6 +111,7 @@ impl Default for ShopCalendar {
             time_zone: None,
             cutoff_minutes: None,
             preorder_limit: DEFAULT_PREORDER_LIMIT,
+            max_per_order: None,
             delay_rule: DelayRule::Ftc,
         }
     }
@@ -163,6 +170,15 @@ impl ShopCalendar {
         if let Some(limit) = config.preorder_limit {
             calendar.preorder_limit =
                 bounded("preorder_limit", limit, crate::domain::MAX_QUANTITY)?;
+        }
+        if let Some(cap) = config.max_per_order {
+            let cap = bounded("max_per_order", cap, crate::domain::MAX_QUANTITY)?;
+            if cap == 0 {
+                return Err(RecordError::Malformed {
+                    detail: "`max_per_order` must be at least 1".to_owned(),
+                });
+            }
+            calendar.max_per_order = Some(cap);
         }
         calendar.delay_rule = match config.delay_rule.as_deref() {
             None | Some("ftc") => DelayRule::Ftc,

@@ -14,7 +14,7 @@ mod lifecycle;
 mod request;
 mod stock;
 
-pub use availability::{Availability, Evaluation, NoDateReason, evaluate};
+pub use availability::{Availability, Evaluation, NoDateReason, evaluate, per_order_cap};
 pub use calendar::{
     DEFAULT_PREORDER_LIMIT, DelayRule, LAST_DAY, Payment, ShopCalendar, ShopConfig, ShopDay,
 };
@@ -25,7 +25,7 @@ pub use history::{CancelledBy, Event, HistoryEntry};
 pub use lifecycle::{Decision, LineReview, Status, Tracked, review_line};
 pub use request::{
     BackorderRequest, CheckedRequest, Consent, FieldError, Offer, OfferError, RequestKind,
-    check_request, offer, validate_email,
+    check_request, offer, validate_email, within_shopper_cap,
 };
 pub use stock::{IncomingBatch, IncomingRecord, Stock, StockRecord};
 

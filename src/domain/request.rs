@@ -363,6 +363,26 @@ fn offer_on(
     })
 }
 
+/// Whether one shopper, who already holds `held` units of this item in requests still in line,
+/// may ask for `quantity` more: together they stay within [`per_order_cap`], so one email
+/// cannot reserve a whole delivery in several requests.
+///
+/// [`per_order_cap`]: super::per_order_cap
+pub fn within_shopper_cap(
+    stock: &Stock,
+    calendar: &ShopCalendar,
+    held: u32,
+    quantity: u32,
+) -> Result<(), OfferError> {
+    let cap = super::per_order_cap(stock, calendar);
+    match held.saturating_add(quantity) > cap {
+        true => Err(OfferError::Exceeds {
+            remaining: cap.saturating_sub(held),
+        }),
+        false => Ok(()),
+    }
+}
+
 /// The kind of request that holds units of this stock when any are left: a pre-order before the
 /// release date, a backorder when the shop takes them.
 fn reservable_kind(stock: &Stock, today: NaiveDate) -> Option<RequestKind> {

@@ -17,7 +17,9 @@ use serde_json::{Value, json};
 use super::errors::{ApiError, body_rejected, media_type, unsupported_media_type};
 use super::store::{Cancellation, Granted, NewRequest, Offered, Submission};
 use super::{AppState, admin, clock, secrets};
-use crate::domain::{BackorderRequest, CheckedRequest, OfferError, check_request, offer};
+use crate::domain::{
+    BackorderRequest, CheckedRequest, OfferError, check_request, offer, within_shopper_cap,
+};
 
 /// A request body is a few hundred bytes; anything near this is not from the widget.
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
@@ -50,7 +52,7 @@ pub async fn create(
         .await?;
     match submission {
         Submission::Created(accepted) => Ok((StatusCode::CREATED, Json(accepted)).into_response()),
-        Submission::Replayed(original) => Ok((
+        Submission::Replayed(original) | Submission::AlreadySignedUp(original) => Ok((
             StatusCode::OK,
             [(
                 header::CONTENT_TYPE,
@@ -180,10 +182,32 @@ fn decide(offered: Offered, checked: &CheckedRequest) -> Result<Granted, ApiErro
         checked.quantity,
         offered.today,
     ) {
-        Ok(offer) => Ok(Granted {
-            expected_date: offer.expected_ship_date,
-            units_ahead: stock.already_promised,
-        }),
+        Ok(offer) => {
+            if checked.kind.reserves_units()
+                && let Err(OfferError::Exceeds { remaining }) = within_shopper_cap(
+                    stock,
+                    offered.calendar,
+                    offered.held_by_shopper,
+                    checked.quantity,
+                )
+            {
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    "exceeds",
+                    format!(
+                        "this email already holds {} of this item; only {remaining} more can be \
+                         reserved for it",
+                        offered.held_by_shopper
+                    ),
+                )
+                .with("remaining", json!(remaining))
+                .with("per_shopper", json!(true)));
+            }
+            Ok(Granted {
+                expected_date: offer.expected_ship_date,
+                units_ahead: stock.already_promised,
+            })
+        }
         Err(OfferError::Exceeds { remaining }) => Err(exceeds(remaining)),
         Err(OfferError::WrongKind { offered }) => Err(ApiError::field(
             "kind",

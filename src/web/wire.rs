@@ -67,6 +67,7 @@ pub fn shop_config(value: &JsValue) -> Result<ShopConfig, String> {
         time_zone: shop.string("time_zone"),
         cutoff: shop.string("cutoff"),
         preorder_limit: shop.integer("preorder_limit"),
+        max_per_order: shop.integer("max_per_order"),
         delay_rule: shop.string("delay_rule"),
     };
     shop.finish(config)

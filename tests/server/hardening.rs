@@ -351,3 +351,75 @@ async fn the_export_streams_every_row_in_order() {
             .starts_with("id,status,sku")
     );
 }
+
+/// One anonymous request cannot take a whole delivery, one email cannot take it in pieces, and
+/// one email signs up once per item (OWASP API6).
+#[tokio::test]
+async fn no_one_shopper_hoards_a_delivery_or_the_sign_ups() {
+    let server = start(|_| {}).await;
+    // PROMISED has 35 units left en route; the shop sets no cap, so the endpoint's 10 applies.
+    let whole = server
+        .post("key-hoard-0001", &backorder("PROMISED", 35))
+        .await;
+    whole.assert_error(409, "exceeds");
+    assert_eq!(whole.json()["remaining"], 10);
+    let items = server.availability(&["PROMISED"]).await;
+    assert_eq!(
+        server.get_all_availability(&items).await["shop"]["max_per_order"],
+        10,
+        "the widget is told"
+    );
+
+    assert_eq!(
+        server
+            .post("key-hoard-0002", &backorder("PROMISED", 6))
+            .await
+            .status,
+        201
+    );
+    let again = server
+        .post("key-hoard-0003", &backorder("PROMISED", 5))
+        .await;
+    again.assert_error(409, "exceeds");
+    assert_eq!(
+        (&again.json()["remaining"], &again.json()["per_shopper"]),
+        (&json!(4), &json!(true))
+    );
+    let mut shouting = backorder("PROMISED", 5);
+    shouting["email"] = json!("ANA@EXAMPLE.COM");
+    server
+        .post("key-hoard-0004", &shouting)
+        .await
+        .assert_error(409, "exceeds");
+    let mut ben = backorder("PROMISED", 5);
+    ben["email"] = json!("ben@example.com");
+    assert_eq!(
+        server.post("key-hoard-0005", &ben).await.status,
+        201,
+        "another shopper"
+    );
+
+    let first = server
+        .post(
+            "key-fan-00000",
+            &crate::support::request("notify", "GONE", 1),
+        )
+        .await;
+    assert_eq!(first.status, 201);
+    for n in 1..200 {
+        let repeat = server
+            .post(
+                &format!("key-fan-{n:05}"),
+                &crate::support::request("notify", "GONE", 1),
+            )
+            .await;
+        assert_eq!(repeat.status, 200, "{repeat:?}");
+        assert_eq!(repeat.json()["id"], first.json()["id"]);
+        assert_eq!(
+            repeat.json().get("cancel_token"),
+            None,
+            "the token stays with the first answer"
+        );
+    }
+    assert_eq!(server.count_rows(), 3, "two backorders and one sign-up");
+}

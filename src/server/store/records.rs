@@ -62,6 +62,9 @@ pub enum Submission<R> {
     Replayed(String),
     /// The key was seen with a different request.
     KeyReused,
+    /// This email has already signed up to be notified about this item: the first sign-up's
+    /// answer, without its cancel token.
+    AlreadySignedUp(String),
     /// The key was seen, and that request has since been cancelled: a late retry must not
     /// bring a cancelled reservation back to the shopper's screen.
     Cancelled,

@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use super::line::{Counters, PROMISE_COLUMNS, append, promise_at, review, status_at};
 use super::records::{Accepted, Cancellation, Granted, NewRequest, Shipment, Submission};
 use super::stock::{calendar_of, for_shoppers, record_of, write_record};
-use super::{Store, StoreError, date, text};
+use super::{IN_LINE, Store, StoreError, date, text};
 use crate::domain::delay::{self, Answer, Promise};
 use crate::domain::{
     CancelledBy, Event, RequestKind, ShopCalendar, ShopDay, Status, Stock, format_iso_date,
@@ -21,6 +21,8 @@ pub struct Offered<'a> {
     pub stock: Option<&'a Stock>,
     pub calendar: &'a ShopCalendar,
     pub today: ShopDay,
+    /// Units the same email already holds of this item, in requests still in line.
+    pub held_by_shopper: u32,
 }
 
 impl Store {
@@ -51,9 +53,34 @@ impl Store {
                 Submission::Replayed(self.with_token(&response, &token_hash)?)
             });
         }
+        let sku = &request.checked.sku;
+        let email = &request.checked.email;
+        // One notify sign-up per email and item: a repeat answers as the first did, without its
+        // cancel token, which only the first answer's holder has.
+        if request.checked.kind == RequestKind::Notify {
+            let signed_up: Option<String> = transaction
+                .query_row(
+                    "SELECT response_json FROM requests
+                     WHERE sku = ?1 AND email = ?2 COLLATE NOCASE AND kind = 'notify'
+                         AND status IN ('waiting', 'ready', 'delayed')",
+                    [sku, email],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            if let Some(response) = signed_up {
+                return Ok(Submission::AlreadySignedUp(response));
+            }
+        }
+        let held_by_shopper: u32 = transaction.query_row(
+            &format!(
+                "SELECT COALESCE(SUM(quantity), 0) FROM requests
+                 WHERE sku = ?1 AND email = ?2 COLLATE NOCASE AND {IN_LINE}"
+            ),
+            [sku, email],
+            |row| row.get(0),
+        )?;
         let calendar = calendar_of(&transaction)?;
         let today = clock::shop_day(&calendar, now);
-        let sku = &request.checked.sku;
         let row: Option<(String, u32, u32)> = transaction
             .query_row(
                 "SELECT record_json, waiting, in_line FROM stock WHERE sku = ?1",
@@ -74,6 +101,7 @@ impl Store {
             stock: offered.as_ref(),
             calendar: &calendar,
             today,
+            held_by_shopper,
         }) {
             Ok(granted) => granted,
             Err(refusal) => return Ok(Submission::Refused(refusal)),

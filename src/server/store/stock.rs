@@ -263,11 +263,20 @@ pub(super) fn shop_of(connection: &Connection) -> Result<ShopConfig, StoreError>
             row.get(0)
         })
         .optional()?;
-    match json {
-        Some(json) => Ok(serde_json::from_str(&json)?),
-        None => Ok(ShopConfig::default()),
-    }
+    let mut shop: ShopConfig = match json {
+        Some(json) => serde_json::from_str(&json)?,
+        None => ShopConfig::default(),
+    };
+    // This endpoint caps every request (and every shopper's holding) unless the shop chose its
+    // own cap; the widget is told the same number with the shop's data.
+    shop.max_per_order
+        .get_or_insert(i64::from(DEFAULT_MAX_PER_ORDER));
+    Ok(shop)
 }
+
+/// The cap per request and per shopper when neither the record nor the shop sets one: enough
+/// for a family's order, too few to take a whole delivery.
+pub const DEFAULT_MAX_PER_ORDER: u32 = 10;
 
 pub(super) fn calendar_of(connection: &Connection) -> Result<ShopCalendar, StoreError> {
     let shop = shop_of(connection)?;

@@ -50,8 +50,10 @@ fn record(json: &str) -> StockRecord {
 /// A store with one product, `A`: 10 units arriving 2030-02-01 (batch PO-1), 10 on 2030-02-15.
 fn store_with_a(scratch: &Scratch) -> Store {
     let store = Store::open(&scratch.path()).expect("a store");
+    // Requests of more than the endpoint's default cap of 10 units.
     let shop = ShopConfig {
         time_zone: Some("UTC".to_owned()),
+        max_per_order: Some(20),
         ..ShopConfig::default()
     };
     let a = record(
