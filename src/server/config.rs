@@ -32,6 +32,9 @@ and an empty variable counts as unset.
                                                       and DELETE; 0 turns the limit off [20]
   --trusted-proxy LIST     BACKORDER_TRUSTED_PROXY    comma-separated addresses of reverse proxies
                                                       whose X-Forwarded-For names the client [none]
+  --durability MODE        BACKORDER_DURABILITY       full: an answered request survives a power
+                                                      cut; normal: it survives the server's crash,
+                                                      and is faster [full]
   --max-connections N      BACKORDER_MAX_CONNECTIONS  connections served at once; more wait to be
                                                       accepted [1024, lowered to fit the process's
                                                       file-descriptor limit]
@@ -56,6 +59,8 @@ pub struct Config {
     pub trusted_proxies: Vec<IpAddr>,
     /// Connections served at once.
     pub max_connections: usize,
+    /// What an answered request survives.
+    pub durability: Durability,
     /// Timeouts and the shutdown deadline (no flags: the defaults suit every shop; tests
     /// shorten them).
     pub timeouts: Timeouts,
@@ -76,8 +81,30 @@ impl Default for Config {
             rate_limit_per_minute: 20,
             trusted_proxies: Vec::new(),
             max_connections: 1024,
+            durability: Durability::Full,
             timeouts: Timeouts::default(),
             sweep_route: false,
+        }
+    }
+}
+
+/// What a request answered `201` survives: SQLite's `synchronous` setting in WAL mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// `FULL`: each commit reaches the disk before the answer, so it survives a power cut or an
+    /// operating-system crash (given a disk that keeps its flush promises).
+    Full,
+    /// `NORMAL`: the WAL is synced only at checkpoints; a request survives the server's crash
+    /// (SIGKILL, a panic), but a power cut can lose the last ones answered.
+    Normal,
+}
+
+impl Durability {
+    /// The value of SQLite's `synchronous` pragma.
+    pub fn pragma(self) -> &'static str {
+        match self {
+            Self::Full => "FULL",
+            Self::Normal => "NORMAL",
         }
     }
 }
@@ -124,7 +151,7 @@ impl fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 /// Each setting: its flag, its environment variable.
-const SETTINGS: [(&str, &str); 9] = [
+const SETTINGS: [(&str, &str); 10] = [
     ("--listen", "BACKORDER_LISTEN"),
     ("--database", "BACKORDER_DATABASE"),
     ("--catalog", "BACKORDER_CATALOG"),
@@ -134,6 +161,7 @@ const SETTINGS: [(&str, &str); 9] = [
     ("--rate-limit", "BACKORDER_RATE_LIMIT"),
     ("--trusted-proxy", "BACKORDER_TRUSTED_PROXY"),
     ("--max-connections", "BACKORDER_MAX_CONNECTIONS"),
+    ("--durability", "BACKORDER_DURABILITY"),
 ];
 
 impl Command {
@@ -230,6 +258,18 @@ impl Command {
                     Ok(count) => count,
                 },
                 None => defaults.max_connections,
+            },
+            durability: match next() {
+                Some((text, source)) => match text.trim() {
+                    "full" => Durability::Full,
+                    "normal" => Durability::Normal,
+                    _ => {
+                        return Err(ConfigError(format!(
+                            "{source}: {text:?} is not full or normal"
+                        )));
+                    }
+                },
+                None => defaults.durability,
             },
             timeouts: defaults.timeouts,
             sweep_route: false,
@@ -370,5 +410,6 @@ mod tests {
             "not an IP address",
         );
         check_error(&["--max-connections", "0"], &[], "at least 1");
+        check_error(&["--durability", "sometimes"], &[], "not full or normal");
     }
 }

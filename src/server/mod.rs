@@ -58,7 +58,7 @@ use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 
-pub use config::{Command, Config, ConfigError, HELP, Timeouts};
+pub use config::{Command, Config, ConfigError, Durability, HELP, Timeouts};
 
 use catalog::CatalogError;
 use errors::ApiError;
@@ -90,7 +90,7 @@ impl AppState {
     /// Opens the database, imports the catalog into it (see `catalog::at_start_up`) and reviews
     /// every line once; generates an admin token when none is set.
     pub fn new(config: &Config) -> Result<Self, StartError> {
-        let store = Store::open(&config.database)?;
+        let store = Store::open_with(&config.database, config.durability)?;
         let now = clock::now();
         let (catalog, origin) = catalog::at_start_up(
             config.catalog.as_deref(),

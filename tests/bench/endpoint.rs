@@ -13,6 +13,8 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use serde_json::json;
 
+use backorder_widget::server::Durability;
+
 use crate::catalog;
 use crate::site::Site;
 use crate::stats::{percentile, round};
@@ -53,8 +55,14 @@ pub struct Latency {
 /// One request's outcome: how long it took, and its status (`None`: no answer).
 type Outcome = (Duration, Option<u16>);
 
-pub async fn measure() -> Result<Endpoint, String> {
-    let mut site = Site::start(|config| config.rate_limit_per_minute = 0).await;
+/// The load against a server whose answered requests survive what `durability` says (the
+/// default, `Full`, syncs each commit to the disk before answering).
+pub async fn measure(durability: Durability) -> Result<Endpoint, String> {
+    let mut site = Site::start(|config| {
+        config.rate_limit_per_minute = 0;
+        config.durability = durability;
+    })
+    .await;
     let today = catalog::today();
     let item = backorder_widget::domain::StockRecord {
         sku: Some(SKU.to_owned()),

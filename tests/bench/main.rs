@@ -44,6 +44,8 @@ mod site;
 mod stats;
 
 use std::path::Path;
+
+use backorder_widget::server::Durability;
 use std::process::ExitCode;
 
 use report::Report;
@@ -123,8 +125,9 @@ fn run(mode: &Mode, budget: Option<u64>) -> Result<ExitCode, String> {
             .map_err(|error| format!("no async runtime: {error}"))?;
         eprintln!("bench: page loads in headless Chromium");
         report.browser = Some(runtime.block_on(browser::measure())?);
-        eprintln!("bench: POST /api/backorders under load");
-        report.endpoint = Some(runtime.block_on(endpoint::measure())?);
+        eprintln!("bench: POST /api/backorders under load, durability full then normal");
+        report.endpoint = Some(runtime.block_on(endpoint::measure(Durability::Full))?);
+        report.endpoint_normal = Some(runtime.block_on(endpoint::measure(Durability::Normal))?);
         eprintln!(
             "bench: availability with {} stored requests",
             history::STORED

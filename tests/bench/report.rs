@@ -23,7 +23,10 @@ pub struct Report {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub browser: Option<Browser>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The endpoint with its default durability (`full`).
     pub endpoint: Option<Endpoint>,
+    /// The same load with `--durability normal`, measured in the same run.
+    pub endpoint_normal: Option<Endpoint>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub history: Option<History>,
 }
@@ -44,6 +47,7 @@ impl Report {
             engine: None,
             browser: None,
             endpoint: None,
+            endpoint_normal: None,
             history: None,
         }
     }
@@ -72,6 +76,18 @@ impl Report {
         }
         if let Some(endpoint) = &self.endpoint {
             endpoint_rows(endpoint, &mut rows);
+            if let Some(normal) = &self.endpoint_normal {
+                row(
+                    &mut rows,
+                    "POST, --durability normal: requests/s",
+                    grouped(normal.requests_per_second as u64),
+                    format!(
+                        "p50 {:.2} ms; full does x{:.2} of normal's requests/s",
+                        normal.latency_ms.p50,
+                        endpoint.requests_per_second / normal.requests_per_second.max(1.0)
+                    ),
+                );
+            }
         }
         if let Some(history) = &self.history {
             row(

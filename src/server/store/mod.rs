@@ -26,6 +26,7 @@ use std::time::Duration;
 use deadpool_sqlite::{Config as PoolConfig, Pool, Runtime};
 use rusqlite::Connection;
 
+use super::config::Durability;
 use super::secrets::{self, TokenKey};
 
 pub use read::Cursor;
@@ -54,13 +55,21 @@ pub struct Store {
 }
 
 impl Store {
+    /// [`Store::open_with`] as the server's default runs it: every answered change survives a
+    /// power cut.
+    #[cfg(test)]
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        Self::open_with(path, Durability::Full)
+    }
+
     /// Opens (or creates) the database file and its folder, and brings its schema up to date.
     /// A database written by a newer version of this server is refused, never set back.
+    /// `durability` says what an answered change survives (SQLite's `synchronous`).
     ///
     /// Only the server's user can read what it keeps: a folder it creates is 0700, and the
     /// database, its WAL files and the cancel-token key ([`token_key_path`]) are 0600, tightened
     /// if an older version left them readable.
-    pub fn open(path: &Path) -> Result<Self, StoreError> {
+    pub fn open_with(path: &Path, durability: Durability) -> Result<Self, StoreError> {
         let at = |path: &Path| {
             let path = path.to_owned();
             move |error| StoreError::File { path, error }
@@ -96,7 +105,7 @@ impl Store {
         // WAL lets readers (the pool, a backup, an admin's sqlite3 shell) work while the server
         // writes.
         writer.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
-        writer.pragma_update(None, "synchronous", "NORMAL")?;
+        writer.pragma_update(None, "synchronous", durability.pragma())?;
         writer.busy_timeout(BUSY_TIMEOUT)?;
         schema::migrations()
             .to_latest(&mut writer)

@@ -790,3 +790,21 @@ fn token(accepted: &Accepted) -> &str {
         .as_deref()
         .expect("a 201 carries a cancel token")
 }
+
+#[test]
+fn an_answered_change_is_synced_as_the_durability_says() {
+    let scratch = Scratch::new();
+    let synchronous = |store: &Store| -> i64 {
+        store
+            .lock()
+            .query_row("PRAGMA synchronous", [], |row| row.get(0))
+            .expect("a setting")
+    };
+    // SQLite numbers FULL 2 and NORMAL 1; FULL syncs the WAL at every commit.
+    assert_eq!(
+        synchronous(&Store::open(&scratch.path()).expect("opens")),
+        2
+    );
+    let normal = Store::open_with(&scratch.path(), Durability::Normal).expect("opens");
+    assert_eq!(synchronous(&normal), 1);
+}
