@@ -177,3 +177,20 @@ pub async fn json_errors(request: Request, next: Next) -> Response {
 pub async fn not_found() -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such API endpoint")
 }
+
+/// The longest URL read: an availability query for 500 SKUs of 60 characters fits.
+pub const MAX_URI_BYTES: usize = 32 * 1024;
+
+/// Middleware: `414` in the JSON shape for a URL over [`MAX_URI_BYTES`]; hyper's own limit is
+/// far above and would answer with an empty body.
+pub async fn uri_limit(request: Request, next: Next) -> Response {
+    if request.uri().to_string().len() > MAX_URI_BYTES {
+        return ApiError::new(
+            StatusCode::URI_TOO_LONG,
+            "uri_too_long",
+            format!("the request's URL is longer than {MAX_URI_BYTES} bytes"),
+        )
+        .into_response();
+    }
+    next.run(request).await
+}

@@ -241,6 +241,7 @@ pub fn router(state: AppState, timeouts: Timeouts) -> Router {
         StatusCode::REQUEST_TIMEOUT,
         timeouts.request,
     ))
+    .layer(from_fn(errors::uri_limit))
     .layer(from_fn(access_log::log))
 }
 

@@ -423,3 +423,111 @@ async fn no_one_shopper_hoards_a_delivery_or_the_sign_ups() {
     }
     assert_eq!(server.count_rows(), 3, "two backorders and one sign-up");
 }
+
+/// Requests hyper cannot read (a broken request line, a header block over 64 KiB, more than 100
+/// headers) and URLs over 32 KiB are answered with a JSON body too.
+#[tokio::test]
+async fn requests_that_cannot_be_read_get_json_errors() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let server = start(|_| {}).await;
+    let long_url = format!(
+        "GET /api/availability?sku={} HTTP/1.1\r\nHost: shop\r\nConnection: close\r\n\r\n",
+        "A".repeat(40 * 1024)
+    );
+    let big_header = format!(
+        "GET / HTTP/1.1\r\nHost: shop\r\nX-Big: {}\r\n\r\n",
+        "b".repeat(70 * 1024)
+    );
+    let many_headers = format!(
+        "GET / HTTP/1.1\r\nHost: shop\r\n{}\r\n",
+        (0..150)
+            .map(|n| format!("X-H{n}: v\r\n"))
+            .collect::<String>()
+    );
+    for (request, status, code) in [
+        ("GARBAGE\r\n\r\n".to_owned(), "400", "bad_request"),
+        (long_url, "414", "uri_too_long"),
+        (many_headers, "431", "headers_too_large"),
+        (big_header, "431", "headers_too_large"),
+    ] {
+        let mut stream = tokio::net::TcpStream::connect(server.server.addr())
+            .await
+            .expect("connects");
+        // The server may answer and close before reading all of a request over its limit.
+        let _ = stream.write_all(request.as_bytes()).await;
+        let mut answer = Vec::new();
+        let _ = tokio::time::timeout(
+            std::time::Duration::from_secs(5),
+            stream.read_to_end(&mut answer),
+        )
+        .await;
+        let answer = String::from_utf8_lossy(&answer);
+        assert!(
+            answer.starts_with(&format!("HTTP/1.1 {status}")),
+            "{code}: {answer}"
+        );
+        assert!(
+            answer.contains("content-type: application/json"),
+            "{answer}"
+        );
+        let body = answer.split("\r\n\r\n").nth(1).unwrap_or_default();
+        let body: serde_json::Value =
+            serde_json::from_str(body).unwrap_or_else(|_| panic!("{answer}"));
+        assert_eq!(body["error"], code);
+    }
+}
+
+async fn post_as(server: &TestServer, key: String, forwarded: &str) -> u16 {
+    let mut body = backorder("PROMISED", 1);
+    body["email"] = json!(format!("{key}@example.com"));
+    let request = post_with(server)
+        .header("Idempotency-Key", key)
+        .header("X-Forwarded-For", forwarded)
+        .json(&body);
+    server.send(request).await.status
+}
+
+/// Behind a reverse proxy each shopper has a bucket of their own, read from `X-Forwarded-For`,
+/// but only when the request comes from the trusted proxy: anyone else's header is ignored.
+#[tokio::test]
+async fn the_rate_limit_reads_the_client_through_a_trusted_proxy_only() {
+    let behind_proxy = start(|config| {
+        config.rate_limit_per_minute = 2;
+        config.trusted_proxies = vec!["127.0.0.1".parse().expect("an address")];
+    })
+    .await;
+    for shopper in ["198.51.100.1", "198.51.100.2"] {
+        for n in 0..2 {
+            let status = post_as(
+                &behind_proxy,
+                format!("key-{}-{n}", shopper.replace('.', "-")),
+                shopper,
+            )
+            .await;
+            assert_eq!(status, 201, "{shopper} has a bucket of its own");
+        }
+        assert_eq!(
+            post_as(
+                &behind_proxy,
+                format!("key-{}-x", shopper.replace('.', "-")),
+                shopper
+            )
+            .await,
+            429
+        );
+    }
+    let exposed = start(|config| config.rate_limit_per_minute = 2).await;
+    assert_eq!(
+        post_as(&exposed, "key-forged-1".to_owned(), "198.51.100.1").await,
+        201
+    );
+    assert_eq!(
+        post_as(&exposed, "key-forged-2".to_owned(), "198.51.100.2").await,
+        201
+    );
+    assert_eq!(
+        post_as(&exposed, "key-forged-3".to_owned(), "198.51.100.3").await,
+        429,
+        "a forged header from an untrusted peer buys no new bucket"
+    );
+}
