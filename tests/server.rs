@@ -19,6 +19,8 @@ mod hardening;
 mod process;
 #[path = "server/slow_clients.rs"]
 mod slow_clients;
+#[path = "server/webhooks.rs"]
+mod webhooks;
 
 #[tokio::test]
 async fn availability_is_batched_and_counts_accepted_requests() {

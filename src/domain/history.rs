@@ -135,3 +135,82 @@ impl Event {
         }
     }
 }
+
+/// The webhook event (SPEC "People are told") a history entry's `what` tells the shop's tools
+/// about, if any: units set aside, a date that moved without a notice and a date back on time
+/// are the shop's own business, told through the events that follow from them.
+pub fn webhook_type(what: &str) -> Option<&'static str> {
+    Some(match what {
+        "created" => "backorder.created",
+        "delayed" => "backorder.delayed",
+        // A changed offer asks the same question again, with the new date.
+        "consent_needed" | "offer_changed" => "backorder.consent_needed",
+        "consented" => "backorder.consented",
+        "ready" => "backorder.ready",
+        "shipped" => "backorder.shipped",
+        "cancelled" => "backorder.cancelled",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every history entry either names its webhook event or is deliberately silent.
+    #[test]
+    fn history_entries_and_their_webhook_events() {
+        let day = NaiveDate::from_ymd_opt(2030, 1, 2);
+        let events = [
+            (Event::Created { stated: day }, Some("backorder.created")),
+            (Event::SetAside { units: 1, total: 1 }, None),
+            (Event::Ready, Some("backorder.ready")),
+            (
+                Event::DateChanged {
+                    from: day,
+                    to: None,
+                },
+                None,
+            ),
+            (
+                Event::Rule(Change::Delayed {
+                    revised: day.expect("a day"),
+                    due_by: day.expect("a day"),
+                }),
+                Some("backorder.delayed"),
+            ),
+            (
+                Event::Rule(Change::ConsentNeeded {
+                    offered: day,
+                    deadline: day.expect("a day"),
+                    due_by: day.expect("a day"),
+                    late: false,
+                }),
+                Some("backorder.consent_needed"),
+            ),
+            (
+                Event::Rule(Change::OfferChanged { offered: None }),
+                Some("backorder.consent_needed"),
+            ),
+            (Event::Rule(Change::BackOnTime), None),
+            (
+                Event::Rule(Change::Cancelled {
+                    cancelled_on: day.expect("a day"),
+                    refund_due: day.expect("a day"),
+                }),
+                Some("backorder.cancelled"),
+            ),
+            (Event::Consented { date: day }, Some("backorder.consented")),
+            (Event::Shipped, Some("backorder.shipped")),
+            (
+                Event::Cancelled {
+                    by: CancelledBy::Merchant,
+                },
+                Some("backorder.cancelled"),
+            ),
+        ];
+        for (event, expected) in events {
+            assert_eq!(webhook_type(event.entry().what), expected, "{event:?}");
+        }
+    }
+}

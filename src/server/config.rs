@@ -8,6 +8,8 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
+use super::webhooks::WebhookConfig;
+
 /// Printed by `--help`.
 pub const HELP: &str = "\
 backorder-server: the reference endpoint of the backorder widget, and its demo storefront.
@@ -32,6 +34,9 @@ and an empty variable counts as unset.
                                                       and DELETE; 0 turns the limit off [20]
   --trusted-proxy LIST     BACKORDER_TRUSTED_PROXY    comma-separated addresses of reverse proxies
                                                       whose X-Forwarded-For names the client [none]
+  --webhook-url URL        BACKORDER_WEBHOOK_URL      where signed events go (Standard Webhooks) [none]
+  --webhook-secret SECRET  BACKORDER_WEBHOOK_SECRET   their signing secret: whsec_ and base64 of 24
+                                                      to 64 random bytes (needed with the URL)
   --durability MODE        BACKORDER_DURABILITY       full: an answered request survives a power
                                                       cut; normal: it survives the server's crash,
                                                       and is faster [full]
@@ -61,6 +66,8 @@ pub struct Config {
     pub max_connections: usize,
     /// What an answered request survives.
     pub durability: Durability,
+    /// Where the event outbox is delivered, if anywhere.
+    pub webhook: Option<WebhookConfig>,
     /// Timeouts and the shutdown deadline (no flags: the defaults suit every shop; tests
     /// shorten them).
     pub timeouts: Timeouts,
@@ -82,6 +89,7 @@ impl Default for Config {
             trusted_proxies: Vec::new(),
             max_connections: 1024,
             durability: Durability::Full,
+            webhook: None,
             timeouts: Timeouts::default(),
             sweep_route: false,
         }
@@ -151,7 +159,7 @@ impl fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 /// Each setting: its flag, its environment variable.
-const SETTINGS: [(&str, &str); 10] = [
+const SETTINGS: [(&str, &str); 12] = [
     ("--listen", "BACKORDER_LISTEN"),
     ("--database", "BACKORDER_DATABASE"),
     ("--catalog", "BACKORDER_CATALOG"),
@@ -162,6 +170,8 @@ const SETTINGS: [(&str, &str); 10] = [
     ("--trusted-proxy", "BACKORDER_TRUSTED_PROXY"),
     ("--max-connections", "BACKORDER_MAX_CONNECTIONS"),
     ("--durability", "BACKORDER_DURABILITY"),
+    ("--webhook-url", "BACKORDER_WEBHOOK_URL"),
+    ("--webhook-secret", "BACKORDER_WEBHOOK_SECRET"),
 ];
 
 impl Command {
@@ -270,6 +280,26 @@ impl Command {
                     }
                 },
                 None => defaults.durability,
+            },
+            webhook: match (next(), next()) {
+                (Some((url, _)), Some((secret, source))) => {
+                    let url = url.trim().to_owned();
+                    super::webhooks::secret_key(secret.trim())
+                        .map_err(|problem| ConfigError(format!("{source}: {problem}")))?;
+                    Some(WebhookConfig::new(url, secret.trim().to_owned()))
+                }
+                (None, None) => None,
+                (Some((_, source)), None) => {
+                    return Err(ConfigError(format!(
+                        "{source} needs --webhook-secret (or BACKORDER_WEBHOOK_SECRET) to sign \
+                         the events"
+                    )));
+                }
+                (None, Some((_, source))) => {
+                    return Err(ConfigError(format!(
+                        "{source} is set but --webhook-url is not"
+                    )));
+                }
             },
             timeouts: defaults.timeouts,
             sweep_route: false,
@@ -411,5 +441,20 @@ mod tests {
         );
         check_error(&["--max-connections", "0"], &[], "at least 1");
         check_error(&["--durability", "sometimes"], &[], "not full or normal");
+        check_error(
+            &["--webhook-url", "https://hooks.example"],
+            &[],
+            "needs --webhook-secret",
+        );
+        check_error(
+            &[
+                "--webhook-url",
+                "https://hooks.example",
+                "--webhook-secret",
+                "s3cret",
+            ],
+            &[],
+            "must start with whsec_",
+        );
     }
 }

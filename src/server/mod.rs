@@ -37,6 +37,7 @@ mod stock;
 mod stock_csv;
 mod store;
 mod sweep;
+pub mod webhooks;
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -84,13 +85,23 @@ pub struct AppState {
     www: PathBuf,
     allowed_origins: Vec<String>,
     sweep_route: bool,
+    webhook: Option<Arc<webhooks::Webhook>>,
 }
 
 impl AppState {
     /// Opens the database, imports the catalog into it (see `catalog::at_start_up`) and reviews
     /// every line once; generates an admin token when none is set.
     pub fn new(config: &Config) -> Result<Self, StartError> {
-        let store = Store::open_with(&config.database, config.durability)?;
+        let webhook = match &config.webhook {
+            Some(webhook) => Some(Arc::new(
+                webhooks::Webhook::new(webhook.clone()).map_err(StartError::Webhook)?,
+            )),
+            None => None,
+        };
+        let mut store = Store::open_with(&config.database, config.durability)?;
+        if webhook.is_some() {
+            store = store.with_events();
+        }
         let now = clock::now();
         let (catalog, origin) = catalog::at_start_up(
             config.catalog.as_deref(),
@@ -128,12 +139,17 @@ impl AppState {
             www: config.www.clone(),
             allowed_origins: config.allowed_origins.clone(),
             sweep_route: config.sweep_route,
+            webhook,
         })
     }
 
     /// The token that opens the admin routes.
     pub fn admin_token(&self) -> &str {
         &self.admin_token
+    }
+
+    fn webhook(&self) -> Option<&webhooks::Webhook> {
+        self.webhook.as_deref()
     }
 
     fn limits(&self) -> &Limits {
@@ -156,9 +172,9 @@ impl AppState {
             .map_err(ApiError::internal)
     }
 
-    /// The periodic work, until the returned handles are aborted: the sweep, and forgetting
-    /// idle clients of the rate limits.
-    fn housekeeping(&self) -> [JoinHandle<()>; 2] {
+    /// The periodic work, until the returned handles are aborted: the sweep, forgetting idle
+    /// clients of the rate limits, and delivering the webhook's events.
+    fn housekeeping(&self) -> Vec<JoinHandle<()>> {
         let limits = Arc::clone(&self.limits);
         let forgetting = tokio::spawn(async move {
             let mut ticks = tokio::time::interval(rate_limit::FORGET_EVERY);
@@ -167,7 +183,11 @@ impl AppState {
                 limits.forget_idle();
             }
         });
-        [sweep::every(self.clone(), sweep::INTERVAL), forgetting]
+        let mut tasks = vec![sweep::every(self.clone(), sweep::INTERVAL), forgetting];
+        if let Some(webhook) = &self.webhook {
+            tasks.push(webhooks::deliver(self.clone(), Arc::clone(webhook)));
+        }
+        tasks
     }
 }
 
@@ -190,6 +210,7 @@ pub fn router(state: AppState, timeouts: Timeouts) -> Router {
         )
         .route("/api/backorders/{id}/consent", post(backorders::consent))
         .route("/api/backorders/{id}/ship", post(admin::ship))
+        .route("/api/webhooks", get(webhooks::list))
         .route("/api/stock/{sku}", put(stock::replace))
         .route("/api/stock/{sku}/receipts", post(stock::receive));
     if state.sweep_route {
@@ -271,7 +292,7 @@ pub struct Server {
     admin_token: String,
     shutdown: Option<oneshot::Sender<()>>,
     task: JoinHandle<std::io::Result<()>>,
-    housekeeping: [JoinHandle<()>; 2],
+    housekeeping: Vec<JoinHandle<()>>,
 }
 
 impl Server {
@@ -415,6 +436,8 @@ async fn shutdown_signal() {
 /// Why the server could not start or stopped with an error. The binary exits with code 1.
 #[derive(Debug)]
 pub enum StartError {
+    /// The webhook's URL or secret cannot be used.
+    Webhook(String),
     /// An admin token shorter than [`MIN_ADMIN_TOKEN`] characters.
     ShortAdminToken,
     Catalog(CatalogError),
@@ -426,6 +449,7 @@ pub enum StartError {
 impl fmt::Display for StartError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Self::Webhook(problem) => f.write_str(problem),
             Self::ShortAdminToken => write!(
                 f,
                 "the admin token must be at least {MIN_ADMIN_TOKEN} characters; leave it unset \

@@ -15,6 +15,7 @@ pub const ADMIN_TOKEN: &str = "admin-secret-for-tests-0123456789";
 /// A running server with its own folder (database, catalog, static files).
 pub struct TestServer {
     pub server: Server,
+    config: Config,
     folder: PathBuf,
     pub client: reqwest::Client,
 }
@@ -120,9 +121,12 @@ pub async fn start(customise: impl FnOnce(&mut Config)) -> TestServer {
         ..Config::default()
     };
     customise(&mut config);
-    let server = server::start(config).await.expect("the server starts");
+    let server = server::start(config.clone())
+        .await
+        .expect("the server starts");
     TestServer {
         server,
+        config,
         folder,
         client: reqwest::Client::new(),
     }
@@ -135,6 +139,16 @@ impl Drop for TestServer {
 }
 
 impl TestServer {
+    /// Stops the server and starts it again on the same database (on a new port).
+    #[allow(dead_code, reason = "not every test binary restarts a server")]
+    pub async fn restart(&mut self) {
+        let again = server::start(self.config.clone())
+            .await
+            .expect("the server starts again");
+        let stopped = std::mem::replace(&mut self.server, again);
+        stopped.stop().await.expect("the first server stops");
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.server.addr())
     }

@@ -12,6 +12,7 @@
 //!
 //! Writes block; async code calls them through `AppState::with_store`. Reads are async.
 
+mod events;
 mod line;
 mod read;
 mod records;
@@ -29,6 +30,7 @@ use rusqlite::Connection;
 use super::config::Durability;
 use super::secrets::{self, TokenKey};
 
+pub use events::{Attempt, DueEvent};
 pub use read::Cursor;
 pub use records::{
     Cancellation, Granted, Import, NewRequest, Origin, ReceiptRefusal, RequestRow, Shipment,
@@ -52,6 +54,8 @@ pub struct Store {
     readers: Pool,
     /// Derives each request's cancel token; the database keeps only the token's hash.
     tokens: TokenKey,
+    /// Whether changes write webhook events (only when the shop has a webhook to send them to).
+    events: bool,
 }
 
 impl Store {
@@ -122,7 +126,14 @@ impl Store {
             writer: Mutex::new(writer),
             readers,
             tokens,
+            events: false,
         })
+    }
+
+    /// Changes from now on write the webhook events they cause (SPEC "People are told").
+    pub fn with_events(mut self) -> Self {
+        self.events = true;
+        self
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {

@@ -4,6 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
+use super::events::history_mark;
 use super::line::{Counters, PROMISE_COLUMNS, append, promise_at, review, status_at};
 use super::records::{Accepted, Cancellation, Granted, NewRequest, Shipment, Submission};
 use super::stock::{calendar_of, for_shoppers, record_of, write_record};
@@ -36,6 +37,7 @@ impl Store {
     ) -> Result<Submission<R>, StoreError> {
         let mut connection = self.lock();
         let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mark = history_mark(&transaction)?;
         let known: Option<(String, String, String, String)> = transaction
             .query_row(
                 "SELECT request_hash, response_json, status, cancel_token_hash FROM requests
@@ -196,7 +198,7 @@ impl Store {
             let set_aside = i64::from(allocated);
             Counters::shift(&transaction, sku, set_aside, quantity - set_aside, 1)?;
         }
-        transaction.commit()?;
+        self.commit(transaction, mark, now)?;
         Ok(Submission::Created(Accepted {
             cancel_token: Some(cancel_token),
             ..accepted
@@ -227,6 +229,7 @@ impl Store {
     ) -> Result<Cancellation, StoreError> {
         let mut connection = self.lock();
         let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mark = history_mark(&transaction)?;
         let Some(found) = find(&transaction, id, token)? else {
             return Ok(Cancellation::NotFound);
         };
@@ -255,7 +258,7 @@ impl Store {
                 Cancellation::Cancelled { cancelled_at: at }
             }
         };
-        transaction.commit()?;
+        self.commit(transaction, mark, now)?;
         Ok(outcome)
     }
 
@@ -264,6 +267,7 @@ impl Store {
     pub fn ship(&self, id: &str, now: DateTime<Utc>) -> Result<Shipment, StoreError> {
         let mut connection = self.lock();
         let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mark = history_mark(&transaction)?;
         let Some(found) = find(&transaction, id, None)? else {
             return Ok(Shipment::NotFound);
         };
@@ -280,7 +284,7 @@ impl Store {
         append(&transaction, id, Event::Shipped, &at)?;
         // A ready request holds all its units; they leave with it.
         Counters::shift(&transaction, &found.sku, -i64::from(found.allocated), 0, -1)?;
-        transaction.commit()?;
+        self.commit(transaction, mark, now)?;
         Ok(Shipment::Shipped { shipped_at: at })
     }
 
@@ -295,6 +299,7 @@ impl Store {
     ) -> Result<Option<Status>, StoreError> {
         let mut connection = self.lock();
         let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mark = history_mark(&transaction)?;
         let Some(found) = find(&transaction, id, Some(token))? else {
             return Ok(None);
         };
@@ -339,7 +344,7 @@ impl Store {
                     .map_or(found.status, |(_, decision)| decision.status)
             }
         };
-        transaction.commit()?;
+        self.commit(transaction, mark, now)?;
         Ok(Some(status))
     }
 }

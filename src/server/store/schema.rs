@@ -132,6 +132,28 @@ CREATE INDEX requests_by_shopper ON requests (sku, email COLLATE NOCASE)
     WHERE status IN ('waiting', 'ready', 'delayed');
 ";
 
+/// Version 6: the event outbox (SPEC "People are told"). Each row is one Standard Webhooks
+/// envelope, written in the transaction of the change it tells of, and its delivery: attempts,
+/// when the next is due, the last answer, and when it was acknowledged or given up.
+const EVENT_OUTBOX: &str = "
+CREATE TABLE events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    type TEXT NOT NULL,
+    request_id TEXT,
+    body TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL,
+    last_status INTEGER,
+    last_error TEXT,
+    delivered_at TEXT,
+    gave_up_at TEXT
+);
+CREATE INDEX events_due ON events (next_attempt_at, seq)
+    WHERE delivered_at IS NULL AND gave_up_at IS NULL;
+";
+
 /// Every migration, oldest first. Append only: a released migration never changes.
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(all())
@@ -152,6 +174,7 @@ fn all() -> Vec<M<'static>> {
         M::up(STOCK_ORIGIN),
         M::up_with_hook(TOKENS_AT_REST, hash_cancel_tokens),
         M::up(BY_SHOPPER),
+        M::up(EVENT_OUTBOX),
     ]
 }
 

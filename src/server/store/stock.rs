@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
+use super::events::history_mark;
 use super::line::review;
 use super::records::{
     Import, Origin, Receipt, ReceiptRefusal, StockItem, StockListing, StoreError,
@@ -30,6 +31,7 @@ impl Store {
     ) -> Result<Import, StoreError> {
         let mut connection = self.lock();
         let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mark = history_mark(&transaction)?;
         let stocked: u32 =
             transaction.query_row("SELECT COUNT(*) FROM stock", [], |row| row.get(0))?;
         let held: u32 = transaction.query_row(
@@ -66,7 +68,7 @@ impl Store {
         for sku in skus_in_line(&transaction)? {
             review(&transaction, &sku, 0, now)?;
         }
-        transaction.commit()?;
+        self.commit(transaction, mark, now)?;
         Ok(outcome)
     }
 
@@ -81,6 +83,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut connection = self.lock();
         let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mark = history_mark(&transaction)?;
         match shop {
             Some(shop) => put_shop(&transaction, shop, Origin::Api)?,
             None => mark_changed(&transaction)?,
@@ -96,7 +99,7 @@ impl Store {
         for sku in skus {
             review(&transaction, &sku, 0, now)?;
         }
-        transaction.commit()?;
+        self.commit(transaction, mark, now)?;
         Ok(())
     }
 
@@ -112,6 +115,7 @@ impl Store {
     ) -> Result<Result<Receipt, ReceiptRefusal>, StoreError> {
         let mut connection = self.lock();
         let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mark = history_mark(&transaction)?;
         let Some(mut record) = record_of(&transaction, sku)? else {
             return Ok(Err(ReceiptRefusal::UnknownSku));
         };
@@ -141,8 +145,7 @@ impl Store {
                 partly_filled.push(request.id.clone());
             }
         }
-        transaction.commit()?;
-        Ok(Ok(Receipt {
+        let receipt = Receipt {
             sku: sku.to_owned(),
             batch: batch.map(str::to_owned),
             received: quantity,
@@ -150,7 +153,10 @@ impl Store {
             ready,
             partly_filled,
             to_shelf: u32::try_from(reviewed.shelf_change.max(0)).unwrap_or(0),
-        }))
+        };
+        self.stock_received(&transaction, serde_json::to_value(&receipt)?, now)?;
+        self.commit(transaction, mark, now)?;
+        Ok(Ok(receipt))
     }
 
     /// Reviews every line on the shop's day at `now`: dates that passed, deadlines that ran
@@ -158,11 +164,12 @@ impl Store {
     pub fn sweep(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
         let mut connection = self.lock();
         let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mark = history_mark(&transaction)?;
         let skus = skus_in_line(&transaction)?;
         for sku in &skus {
             review(&transaction, sku, 0, now)?;
         }
-        transaction.commit()?;
+        self.commit(transaction, mark, now)?;
         Ok(skus.len())
     }
 
