@@ -50,6 +50,8 @@ pub enum Event {
     Cancelled {
         by: CancelledBy,
     },
+    /// A notify sign-up was told the item is back (`domain::waves`).
+    Notified,
 }
 
 /// An event as a history row stores it: what happened, the old and new date, and which notice
@@ -128,6 +130,7 @@ impl Event {
                 ..entry("consented")
             },
             Self::Shipped => entry("shipped"),
+            Self::Notified => entry("notified"),
             Self::Cancelled { .. } => HistoryEntry {
                 notice: Some("cancelled"),
                 ..entry("cancelled")
@@ -149,6 +152,7 @@ pub fn webhook_type(what: &str) -> Option<&'static str> {
         "ready" => "backorder.ready",
         "shipped" => "backorder.shipped",
         "cancelled" => "backorder.cancelled",
+        "notified" => "notify.back_in_stock",
         _ => return None,
     })
 }
@@ -202,6 +206,7 @@ mod tests {
             ),
             (Event::Consented { date: day }, Some("backorder.consented")),
             (Event::Shipped, Some("backorder.shipped")),
+            (Event::Notified, Some("notify.back_in_stock")),
             (
                 Event::Cancelled {
                     by: CancelledBy::Merchant,

@@ -13,6 +13,7 @@ mod history;
 mod lifecycle;
 mod request;
 mod stock;
+mod waves;
 
 pub use availability::{Availability, Evaluation, NoDateReason, evaluate, per_order_cap};
 pub use calendar::{
@@ -28,6 +29,7 @@ pub use request::{
     check_request, offer, validate_email, within_shopper_cap,
 };
 pub use stock::{IncomingBatch, IncomingRecord, Stock, StockRecord};
+pub use waves::{DEFAULT_WAVE_FACTOR, units_brought, units_for_new_shoppers, wave_size};
 
 /// The largest quantity any record or request may carry. Anything bigger is a typing mistake or an
 /// attack, and refusing it keeps every sum comfortably inside `u32`.

@@ -37,6 +37,8 @@ and an empty variable counts as unset.
   --webhook-url URL        BACKORDER_WEBHOOK_URL      where signed events go (Standard Webhooks) [none]
   --webhook-secret SECRET  BACKORDER_WEBHOOK_SECRET   their signing secret: whsec_ and base64 of 24
                                                       to 64 random bytes (needed with the URL)
+  --notify-factor N        BACKORDER_NOTIFY_FACTOR    back-in-stock waves tell N sign-ups per unit
+                                                      that arrived and can be had [2]
   --durability MODE        BACKORDER_DURABILITY       full: an answered request survives a power
                                                       cut; normal: it survives the server's crash,
                                                       and is faster [full]
@@ -68,6 +70,8 @@ pub struct Config {
     pub durability: Durability,
     /// Where the event outbox is delivered, if anywhere.
     pub webhook: Option<WebhookConfig>,
+    /// Sign-ups a back-in-stock wave tells per unit.
+    pub notify_factor: u32,
     /// Timeouts and the shutdown deadline (no flags: the defaults suit every shop; tests
     /// shorten them).
     pub timeouts: Timeouts,
@@ -90,6 +94,7 @@ impl Default for Config {
             max_connections: 1024,
             durability: Durability::Full,
             webhook: None,
+            notify_factor: crate::domain::DEFAULT_WAVE_FACTOR,
             timeouts: Timeouts::default(),
             sweep_route: false,
         }
@@ -159,7 +164,7 @@ impl fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 /// Each setting: its flag, its environment variable.
-const SETTINGS: [(&str, &str); 12] = [
+const SETTINGS: [(&str, &str); 13] = [
     ("--listen", "BACKORDER_LISTEN"),
     ("--database", "BACKORDER_DATABASE"),
     ("--catalog", "BACKORDER_CATALOG"),
@@ -172,6 +177,7 @@ const SETTINGS: [(&str, &str); 12] = [
     ("--durability", "BACKORDER_DURABILITY"),
     ("--webhook-url", "BACKORDER_WEBHOOK_URL"),
     ("--webhook-secret", "BACKORDER_WEBHOOK_SECRET"),
+    ("--notify-factor", "BACKORDER_NOTIFY_FACTOR"),
 ];
 
 impl Command {
@@ -300,6 +306,17 @@ impl Command {
                         "{source} is set but --webhook-url is not"
                     )));
                 }
+            },
+            notify_factor: match next() {
+                Some((text, source)) => match text.trim().parse() {
+                    Ok(0) | Err(_) => {
+                        return Err(ConfigError(format!(
+                            "{source}: {text:?} is not a whole number of at least 1"
+                        )));
+                    }
+                    Ok(factor) => factor,
+                },
+                None => defaults.notify_factor,
             },
             timeouts: defaults.timeouts,
             sweep_route: false,

@@ -98,7 +98,8 @@ impl AppState {
             )),
             None => None,
         };
-        let mut store = Store::open_with(&config.database, config.durability)?;
+        let mut store = Store::open_with(&config.database, config.durability)?
+            .with_wave_factor(config.notify_factor);
         if webhook.is_some() {
             store = store.with_events();
         }

@@ -384,3 +384,56 @@ async fn a_refusal_is_recorded_and_retry_after_is_honoured() {
     );
     receiver.down().await;
 }
+
+/// 10 sign-ups, 3 units arrive with the factor 2: exactly the first 6 hear, in sign-up order,
+/// and the same stock update again tells no one twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_back_in_stock_wave_tells_the_first_six_once() {
+    let mut receiver = Receiver::start().await;
+    let url = receiver.url();
+    let server = start(|config| config.webhook = Some(fast(url))).await;
+    let mut sign_ups = Vec::new();
+    for n in 0..10 {
+        let mut body = crate::support::request("notify", "GONE", 1);
+        body["email"] = json!(format!("fan{n}@example.com"));
+        let reply = server.post(&format!("key-wave-{n:04}"), &body).await;
+        assert_eq!(reply.status, 201, "{reply:?}");
+        sign_ups.push(reply.json()["id"].as_str().expect("an id").to_owned());
+    }
+    let restock = || {
+        server.send(
+            server
+                .client
+                .put(server.url("/api/stock/GONE"))
+                .bearer_auth(ADMIN_TOKEN)
+                .json(&json!({"sku": "GONE", "on_hand": 3})),
+        )
+    };
+    assert_eq!(restock().await.status, 200);
+    let told = |outbox: &Value| outbox["pending"] == 0 && outbox["delivered"].as_u64() >= Some(16);
+    until(&server, Duration::from_secs(10), told).await;
+    assert_eq!(restock().await.status, 200, "the same update again");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let done = until(&server, Duration::from_secs(10), |outbox| {
+        outbox["pending"] == 0
+    })
+    .await;
+    assert_eq!(done["delivered"], 16, "10 created and 6 told: {done}");
+    let notified: Vec<String> = receiver
+        .acknowledged()
+        .iter()
+        .filter(|received| received.body["type"] == "notify.back_in_stock")
+        .map(|received| {
+            received.body["data"]["request_id"]
+                .as_str()
+                .expect("an id")
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(
+        notified,
+        sign_ups[..6],
+        "the first six, in sign-up order, once each"
+    );
+    receiver.down().await;
+}

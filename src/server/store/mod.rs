@@ -19,6 +19,7 @@ mod records;
 mod requests;
 mod schema;
 mod stock;
+mod waves;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
@@ -56,6 +57,8 @@ pub struct Store {
     tokens: TokenKey,
     /// Whether changes write webhook events (only when the shop has a webhook to send them to).
     events: bool,
+    /// How many sign-ups a back-in-stock wave tells per unit (`domain::wave_size`).
+    wave_factor: u32,
 }
 
 impl Store {
@@ -127,6 +130,7 @@ impl Store {
             readers,
             tokens,
             events: false,
+            wave_factor: crate::domain::DEFAULT_WAVE_FACTOR,
         })
     }
 

@@ -64,7 +64,7 @@ impl Store {
                 .query_row(
                     "SELECT response_json FROM requests
                      WHERE sku = ?1 AND email = ?2 COLLATE NOCASE AND kind = 'notify'
-                         AND status IN ('waiting', 'ready', 'delayed')",
+                         AND status = 'waiting' AND notified_at IS NULL",
                     [sku, email],
                     |row| row.get(0),
                 )

@@ -154,6 +154,12 @@ CREATE INDEX events_due ON events (next_attempt_at, seq)
     WHERE delivered_at IS NULL AND gave_up_at IS NULL;
 ";
 
+/// Version 7: when a notify sign-up was told its item is back (`domain::waves`); a sign-up
+/// that was told is done waiting.
+const BACK_IN_STOCK: &str = "
+ALTER TABLE requests ADD COLUMN notified_at TEXT;
+";
+
 /// Every migration, oldest first. Append only: a released migration never changes.
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(all())
@@ -175,6 +181,7 @@ fn all() -> Vec<M<'static>> {
         M::up_with_hook(TOKENS_AT_REST, hash_cancel_tokens),
         M::up(BY_SHOPPER),
         M::up(EVENT_OUTBOX),
+        M::up(BACK_IN_STOCK),
     ]
 }
 

@@ -88,7 +88,11 @@ impl Store {
             Some(shop) => put_shop(&transaction, shop, Origin::Api)?,
             None => mark_changed(&transaction)?,
         }
+        let mut changed = Vec::new();
         for record in records {
+            if let Some(sku) = sku_of(record) {
+                changed.push((sku.clone(), record_of(&transaction, &sku)?, record));
+            }
             put_record(&transaction, record, now)?;
         }
         let skus: Vec<String> = match shop {
@@ -98,6 +102,10 @@ impl Store {
         };
         for sku in skus {
             review(&transaction, &sku, 0, now)?;
+        }
+        // The line is served first; what is left can bring the news to those waiting for it.
+        for (sku, before, after) in changed {
+            self.wave_after_change(&transaction, &sku, before.as_ref(), after, now)?;
         }
         self.commit(transaction, mark, now)?;
         Ok(())
@@ -119,6 +127,8 @@ impl Store {
         let Some(mut record) = record_of(&transaction, sku)? else {
             return Ok(Err(ReceiptRefusal::UnknownSku));
         };
+        // What the batch promised was already known: only units beyond it are news.
+        let mut expected = 0;
         if let Some(batch) = batch {
             let position = record
                 .incoming
@@ -127,7 +137,7 @@ impl Store {
             let Some(position) = position else {
                 return Ok(Err(ReceiptRefusal::UnknownBatch));
             };
-            record.incoming.remove(position);
+            expected = record.incoming.remove(position).quantity;
             write_record(&transaction, sku, &record, now)?;
         }
         mark_changed(&transaction)?;
@@ -154,6 +164,13 @@ impl Store {
             partly_filled,
             to_shelf: u32::try_from(reviewed.shelf_change.max(0)).unwrap_or(0),
         };
+        let beyond = i64::from(quantity) - expected.max(0);
+        self.wave(
+            &transaction,
+            sku,
+            u32::try_from(beyond.max(0)).unwrap_or(u32::MAX),
+            now,
+        )?;
         self.stock_received(&transaction, serde_json::to_value(&receipt)?, now)?;
         self.commit(transaction, mark, now)?;
         Ok(Ok(receipt))
