@@ -292,7 +292,9 @@ pub async fn cancel(
             "shipped",
             "it has shipped; there is nothing left to cancel",
         )),
-        Cancellation::NotFound => Err(not_found()),
+        // A wrong token here may be a guess at the admin token (it cancels too): counted as
+        // a failed admin login, so cancelling one's own request is no guessing oracle.
+        Cancellation::NotFound => Err(not_found().admin_refused()),
     }
 }
 

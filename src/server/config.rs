@@ -37,6 +37,9 @@ and an empty variable counts as unset.
   --webhook-url URL        BACKORDER_WEBHOOK_URL      where signed events go (Standard Webhooks) [none]
   --webhook-secret SECRET  BACKORDER_WEBHOOK_SECRET   their signing secret: whsec_ and base64 of 24
                                                       to 64 random bytes (needed with the URL)
+  --max-per-client N       BACKORDER_MAX_PER_CLIENT   connections one client address may hold; the
+                                                      machine itself and trusted proxies are not
+                                                      counted [64]
   --notify-factor N        BACKORDER_NOTIFY_FACTOR    back-in-stock waves tell N sign-ups per unit
                                                       that arrived and can be had [2]
   --durability MODE        BACKORDER_DURABILITY       full: an answered request survives a power
@@ -66,6 +69,8 @@ pub struct Config {
     pub trusted_proxies: Vec<IpAddr>,
     /// Connections served at once.
     pub max_connections: usize,
+    /// Connections one client may hold at once.
+    pub max_per_client: usize,
     /// What an answered request survives.
     pub durability: Durability,
     /// Where the event outbox is delivered, if anywhere.
@@ -92,6 +97,7 @@ impl Default for Config {
             rate_limit_per_minute: 20,
             trusted_proxies: Vec::new(),
             max_connections: 1024,
+            max_per_client: 64,
             durability: Durability::Full,
             webhook: None,
             notify_factor: crate::domain::DEFAULT_WAVE_FACTOR,
@@ -164,7 +170,7 @@ impl fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 /// Each setting: its flag, its environment variable.
-const SETTINGS: [(&str, &str); 13] = [
+const SETTINGS: [(&str, &str); 14] = [
     ("--listen", "BACKORDER_LISTEN"),
     ("--database", "BACKORDER_DATABASE"),
     ("--catalog", "BACKORDER_CATALOG"),
@@ -178,6 +184,7 @@ const SETTINGS: [(&str, &str); 13] = [
     ("--webhook-url", "BACKORDER_WEBHOOK_URL"),
     ("--webhook-secret", "BACKORDER_WEBHOOK_SECRET"),
     ("--notify-factor", "BACKORDER_NOTIFY_FACTOR"),
+    ("--max-per-client", "BACKORDER_MAX_PER_CLIENT"),
 ];
 
 impl Command {
@@ -317,6 +324,17 @@ impl Command {
                     Ok(factor) => factor,
                 },
                 None => defaults.notify_factor,
+            },
+            max_per_client: match next() {
+                Some((text, source)) => match text.trim().parse() {
+                    Ok(0) | Err(_) => {
+                        return Err(ConfigError(format!(
+                            "{source}: {text:?} is not a number of connections of at least 1"
+                        )));
+                    }
+                    Ok(count) => count,
+                },
+                None => defaults.max_per_client,
             },
             timeouts: defaults.timeouts,
             sweep_route: false,

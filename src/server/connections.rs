@@ -7,10 +7,12 @@
 //! sends half a request line keeps its socket and a file descriptor forever. The request and
 //! body timeouts are tower-http layers on the router (see `router`).
 
+use std::collections::HashMap;
 use std::convert::Infallible;
 use std::future::Future;
+use std::net::IpAddr;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -27,8 +29,10 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use tower::ServiceExt;
 
+use super::rate_limit::client_key;
+
 /// How the loop treats its connections.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
     /// The time a client has to send a request's headers, counted from the connection's start
     /// or the end of its previous answer: it closes half-sent, silent and idle connections.
@@ -37,6 +41,13 @@ pub struct Settings {
     pub max_connections: usize,
     /// After a stop is asked, requests in flight have this long to finish.
     pub shutdown_deadline: Duration,
+    /// Connections one client (an IPv4 address, an IPv6 /64) may hold at once; more are closed
+    /// as soon as they are accepted. The machine itself and trusted proxies are not counted.
+    pub max_per_client: usize,
+    /// Addresses whose connections are not counted per client: the trusted proxies.
+    pub proxies: Vec<IpAddr>,
+    /// How long an answer may wait for the client to read it before the connection is closed.
+    pub write_timeout: Duration,
 }
 
 /// File descriptors kept for the database, its pool, the static files and the log.
@@ -59,10 +70,11 @@ pub fn fit_cap(wanted: usize) -> (usize, Option<u64>) {
     }
 }
 
-/// The cap under a descriptor limit of `limit`: each connection holds one descriptor.
+/// The cap under a descriptor limit of `limit`: a connection holds its socket, and one more
+/// descriptor while it sends a static file.
 fn fit_cap_under(wanted: usize, limit: u64) -> (usize, Option<u64>) {
-    let room =
-        usize::try_from(limit.saturating_sub(RESERVED_DESCRIPTORS).max(1)).unwrap_or(usize::MAX);
+    let room = usize::try_from((limit.saturating_sub(RESERVED_DESCRIPTORS) / 2).max(1))
+        .unwrap_or(usize::MAX);
     match wanted > room {
         true => (room, Some(limit)),
         false => (wanted, None),
@@ -78,6 +90,7 @@ pub async fn serve(
     stop: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
     let slots = Arc::new(Semaphore::new(settings.max_connections));
+    let per_client = PerClient::new(settings.max_per_client, settings.proxies.clone());
     let graceful = GracefulShutdown::new();
     let mut connections = JoinSet::new();
     let mut builder = http1::Builder::new();
@@ -109,6 +122,11 @@ pub async fn serve(
             },
             () = &mut stop => break,
         };
+        let Some(held) = per_client.admit(peer.ip()) else {
+            // One client holds its share already: closed at once, it costs no slot.
+            drop(stream);
+            continue;
+        };
         let _ = stream.set_nodelay(true);
         let app = app.clone();
         let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
@@ -122,12 +140,12 @@ pub async fn serve(
                 )
             }
         });
-        let io = TokioIo::new(ErrorBodies::new(stream));
+        let io = TokioIo::new(Socket::new(stream, settings.write_timeout));
         let connection = graceful.watch(builder.serve_connection(io, service));
         connections.spawn(async move {
             // A connection's error (a timeout, a reset) ends only that connection.
             let _ = connection.await;
-            drop(slot);
+            drop((slot, held));
         });
     }
     drop(listener);
@@ -145,7 +163,73 @@ pub async fn serve(
     Ok(())
 }
 
-/// A connection's socket, with a JSON body added to the answers hyper writes by itself.
+/// Connections held per client.
+#[derive(Debug, Clone)]
+struct PerClient {
+    cap: usize,
+    exempt: Arc<Vec<IpAddr>>,
+    held: Arc<Mutex<HashMap<IpAddr, usize>>>,
+}
+
+/// One connection counted for its client; dropping it gives the place back.
+#[derive(Debug)]
+struct Held {
+    key: Option<IpAddr>,
+    held: Arc<Mutex<HashMap<IpAddr, usize>>>,
+}
+
+impl PerClient {
+    fn new(cap: usize, proxies: Vec<IpAddr>) -> Self {
+        let mut exempt: Vec<IpAddr> = proxies.iter().map(|proxy| proxy.to_canonical()).collect();
+        exempt.extend([
+            IpAddr::from([127, 0, 0, 1]),
+            IpAddr::from(std::net::Ipv6Addr::LOCALHOST),
+        ]);
+        Self {
+            cap,
+            exempt: Arc::new(exempt),
+            held: Arc::new(Mutex::new(HashMap::new())),
+        }
+    }
+
+    /// Counts a connection from `peer`, or `None` when its client holds its share already.
+    fn admit(&self, peer: IpAddr) -> Option<Held> {
+        if self.exempt.contains(&peer.to_canonical()) {
+            return Some(Held {
+                key: None,
+                held: Arc::clone(&self.held),
+            });
+        }
+        let key = client_key(peer);
+        let mut held = self.held.lock().unwrap_or_else(PoisonError::into_inner);
+        let count = held.entry(key).or_insert(0);
+        if *count >= self.cap {
+            return None;
+        }
+        *count += 1;
+        Some(Held {
+            key: Some(key),
+            held: Arc::clone(&self.held),
+        })
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        let Some(key) = self.key else { return };
+        let mut held = self.held.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(count) = held.get_mut(&key) {
+            *count -= 1;
+            if *count == 0 {
+                held.remove(&key);
+            }
+        }
+    }
+}
+
+/// A connection's socket: a write that the client does not take within the write timeout ends
+/// the connection (hyper has no such timer: a client that stops reading would keep its slot),
+/// and a JSON body is added to the answers hyper writes by itself.
 ///
 /// A request hyper cannot read as HTTP (a malformed request line, a header block over the
 /// limit, too many headers) never reaches the router: hyper answers `400` or `431` itself, with
@@ -153,18 +237,47 @@ pub async fn serve(
 /// `4xx` status that this server sends (every answer of the router carries a body), so it is
 /// recognised as it is written and given the JSON error body every other answer has.
 #[derive(Debug)]
-pub struct ErrorBodies<S> {
+pub struct Socket<S> {
     inner: S,
-    /// A rewritten answer being written: its bytes, how many went out, and the length of the
-    /// original buffer to report once all did.
-    pending: Option<(Vec<u8>, usize, usize)>,
+    write_timeout: Duration,
+    /// Runs while a write waits for the client; reset whenever bytes go out.
+    stalled: Option<Pin<Box<tokio::time::Sleep>>>,
+    /// A rewritten answer being written.
+    pending: Option<Rewritten>,
 }
 
-impl<S> ErrorBodies<S> {
-    pub fn new(inner: S) -> Self {
+/// hyper's own error answer with its JSON body, part sent.
+#[derive(Debug)]
+struct Rewritten {
+    bytes: Vec<u8>,
+    sent: usize,
+    /// The length of the buffer hyper gave, reported once every byte went out.
+    original: usize,
+}
+
+impl<S> Socket<S> {
+    pub fn new(inner: S, write_timeout: Duration) -> Self {
         Self {
             inner,
+            write_timeout,
+            stalled: None,
             pending: None,
+        }
+    }
+
+    /// After a write returned `Pending`: an error once the client has not read for the write
+    /// timeout.
+    fn check_stall(&mut self, context: &mut Context<'_>) -> Poll<std::io::Result<usize>> {
+        let timeout = self.write_timeout;
+        let stalled = self
+            .stalled
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(timeout)));
+        match stalled.as_mut().poll(context) {
+            Poll::Ready(()) => Poll::Ready(Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "the client stopped reading",
+            ))),
+            Poll::Pending => Poll::Pending,
         }
     }
 }
@@ -176,7 +289,6 @@ fn with_error_body(written: &[u8]) -> Option<Vec<u8>> {
     let status = written.strip_prefix(b"HTTP/1.1 ")?.get(..3)?;
     let (code, message) = match status {
         b"400" => ("bad_request", "the request could not be read as HTTP"),
-        b"414" => ("uri_too_long", "the request's URL is too long"),
         b"431" => (
             "headers_too_large",
             "the request's headers are too large or too many",
@@ -208,7 +320,7 @@ fn with_error_body(written: &[u8]) -> Option<Vec<u8>> {
     Some(answer)
 }
 
-impl<S: AsyncRead + Unpin> AsyncRead for ErrorBodies<S> {
+impl<S: AsyncRead + Unpin> AsyncRead for Socket<S> {
     fn poll_read(
         mut self: Pin<&mut Self>,
         context: &mut Context<'_>,
@@ -218,46 +330,65 @@ impl<S: AsyncRead + Unpin> AsyncRead for ErrorBodies<S> {
     }
 }
 
-impl<S: AsyncWrite + Unpin> AsyncWrite for ErrorBodies<S> {
+impl<S: AsyncWrite + Unpin> AsyncWrite for Socket<S> {
     fn poll_write(
         mut self: Pin<&mut Self>,
         context: &mut Context<'_>,
         buffer: &[u8],
     ) -> Poll<std::io::Result<usize>> {
         let this = &mut *self;
-        if this.pending.is_none() {
-            match with_error_body(buffer) {
-                Some(answer) => this.pending = Some((answer, 0, buffer.len())),
-                None => return Pin::new(&mut this.inner).poll_write(context, buffer),
-            }
+        if this.pending.is_none()
+            && let Some(bytes) = with_error_body(buffer)
+        {
+            this.pending = Some(Rewritten {
+                bytes,
+                sent: 0,
+                original: buffer.len(),
+            });
         }
-        while let Some((answer, sent, original)) = &mut this.pending {
-            if *sent == answer.len() {
-                let original = *original;
-                this.pending = None;
-                return Poll::Ready(Ok(original));
-            }
-            match Pin::new(&mut this.inner).poll_write(context, &answer[*sent..]) {
+        let Some(rewritten) = &mut this.pending else {
+            return match Pin::new(&mut this.inner).poll_write(context, buffer) {
+                Poll::Pending => this.check_stall(context),
+                ready => {
+                    this.stalled = None;
+                    ready
+                }
+            };
+        };
+        while rewritten.sent < rewritten.bytes.len() {
+            match Pin::new(&mut this.inner).poll_write(context, &rewritten.bytes[rewritten.sent..])
+            {
                 Poll::Ready(Ok(0)) => {
                     this.pending = None;
                     return Poll::Ready(Err(std::io::ErrorKind::WriteZero.into()));
                 }
-                Poll::Ready(Ok(n)) => *sent += n,
+                Poll::Ready(Ok(n)) => {
+                    rewritten.sent += n;
+                    this.stalled = None;
+                }
                 Poll::Ready(Err(error)) => {
                     this.pending = None;
                     return Poll::Ready(Err(error));
                 }
-                Poll::Pending => return Poll::Pending,
+                Poll::Pending => return this.check_stall(context),
             }
         }
-        Poll::Ready(Ok(0))
+        let original = rewritten.original;
+        this.pending = None;
+        Poll::Ready(Ok(original))
     }
 
     fn poll_flush(
         mut self: Pin<&mut Self>,
         context: &mut Context<'_>,
     ) -> Poll<std::io::Result<()>> {
-        Pin::new(&mut self.inner).poll_flush(context)
+        match Pin::new(&mut self.inner).poll_flush(context) {
+            Poll::Pending => self.check_stall(context).map_ok(|_| ()),
+            ready => {
+                self.stalled = None;
+                ready
+            }
+        }
     }
 
     fn poll_shutdown(
@@ -305,8 +436,8 @@ mod tests {
     #[test]
     fn the_cap_fits_under_the_descriptor_limit() {
         assert_eq!(fit_cap_under(1024, 1_048_576), (1024, None));
-        assert_eq!(fit_cap_under(1024, 256), (192, Some(256)));
+        assert_eq!(fit_cap_under(1024, 256), (96, Some(256)));
         assert_eq!(fit_cap_under(1024, 10), (1, Some(10)));
-        assert_eq!(fit_cap_under(100, 164), (100, None));
+        assert_eq!(fit_cap_under(100, 264), (100, None));
     }
 }

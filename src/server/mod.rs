@@ -225,6 +225,13 @@ pub fn router(state: AppState, timeouts: Timeouts) -> Router {
         .layer(RequestBodyLimitLayer::new(backorders::MAX_BODY_BYTES))
         .merge(uploads)
         .layer(from_fn_with_state(state.clone(), rate_limit::limit))
+        // A body that stops arriving, and a request that takes too long as a whole, end here,
+        // inside the JSON errors (`408 request_timeout`).
+        .layer(RequestBodyTimeoutLayer::new(timeouts.header))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            timeouts.request,
+        ))
         .layer(from_fn(errors::json_errors))
         // Answers carry personal data and cancel tokens; availability says `no-cache` itself.
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -240,8 +247,14 @@ pub fn router(state: AppState, timeouts: Timeouts) -> Router {
         .fallback_service(ServeDir::new(&state.www))
         .layer(from_fn_with_state(state.clone(), page::inline_stock))
         .layer(RequestBodyLimitLayer::new(backorders::MAX_BODY_BYTES))
+        .layer(RequestBodyTimeoutLayer::new(timeouts.header))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            timeouts.request,
+        ))
         .layer(from_fn(site::static_files));
-    let mut app = api.merge(site);
+    // Inside CORS and the header layers, so its `414` carries them like every answer.
+    let mut app = api.merge(site).layer(from_fn(errors::uri_limit));
     if !state.allowed_origins.is_empty() {
         app = app.layer(cors(&state.allowed_origins));
     }
@@ -257,13 +270,6 @@ pub fn router(state: AppState, timeouts: Timeouts) -> Router {
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),
     ))
-    // A body that stops arriving, and a request that takes too long as a whole, end with `408`.
-    .layer(RequestBodyTimeoutLayer::new(timeouts.header))
-    .layer(TimeoutLayer::with_status_code(
-        StatusCode::REQUEST_TIMEOUT,
-        timeouts.request,
-    ))
-    .layer(from_fn(errors::uri_limit))
     .layer(from_fn(access_log::log))
 }
 
@@ -322,6 +328,15 @@ impl Server {
     }
 }
 
+impl Drop for Server {
+    /// The periodic work stops with the server, also when it is dropped without [`Server::stop`].
+    fn drop(&mut self) {
+        for task in &self.housekeeping {
+            task.abort();
+        }
+    }
+}
+
 /// Starts the server on the current Tokio runtime and returns once it is listening.
 pub async fn start(config: Config) -> Result<Server, StartError> {
     let state = AppState::new(&config)?;
@@ -345,6 +360,9 @@ pub async fn start(config: Config) -> Result<Server, StartError> {
         header_timeout: config.timeouts.header,
         max_connections,
         shutdown_deadline: config.timeouts.shutdown,
+        max_per_client: config.max_per_client,
+        proxies: config.trusted_proxies.clone(),
+        write_timeout: config.timeouts.request,
     };
     let app = router(state, config.timeouts);
     let task = tokio::spawn(connections::serve(listener, app, settings, async {

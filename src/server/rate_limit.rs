@@ -152,11 +152,11 @@ impl<C: Clock + Clone> Limits<C> {
             .flat_map(|value| value.split(','))
             .collect();
         for hop in hops.iter().rev() {
-            match hop.trim().parse::<IpAddr>() {
-                Ok(address) if self.trusted(address) => client = address,
-                Ok(address) => return address,
+            match hop_address(hop) {
+                Some(address) if self.trusted(address) => client = address,
+                Some(address) => return address,
                 // Garbage from the far side: what the proxy itself saw is the best knowledge.
-                Err(_) => return client,
+                None => return client,
             }
         }
         client
@@ -170,13 +170,36 @@ impl<C: Clock + Clone> Limits<C> {
     }
 }
 
+/// One `X-Forwarded-For` hop's address, as proxies write it: `203.0.113.5`, `203.0.113.5:4711`,
+/// `2001:db8::1`, `[2001:db8::1]` or `[2001:db8::1]:4711`.
+fn hop_address(hop: &str) -> Option<IpAddr> {
+    let hop = hop.trim();
+    hop.parse::<IpAddr>()
+        .ok()
+        .or_else(|| hop.parse::<SocketAddr>().ok().map(|socket| socket.ip()))
+        .or_else(|| hop.strip_prefix('[')?.strip_suffix(']')?.parse().ok())
+}
+
+/// Whether failed admin logins lock a request out: every route that takes the admin token,
+/// cancelling included (a cancel takes either token), but not a shopper reading or keeping
+/// their own request with its cancel token.
+fn takes_admin_token(method: &Method, path: &str) -> bool {
+    let Some(rest) = path.strip_prefix("/api/backorders/") else {
+        return true;
+    };
+    !matches!(
+        (method, rest.split_once('/')),
+        (&Method::GET, None) | (&Method::POST, Some((_, "consent")))
+    )
+}
+
 /// A wait in whole seconds, rounded up and never 0.
 fn seconds(wait: Duration) -> u64 {
     (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1)
 }
 
 /// The key a client is counted under.
-fn client_key(address: IpAddr) -> IpAddr {
+pub fn client_key(address: IpAddr) -> IpAddr {
     match address.to_canonical() {
         IpAddr::V6(v6) => {
             let network = u128::from(v6) & (u128::MAX << 64);
@@ -205,8 +228,9 @@ pub async fn limit(State(state): State<AppState>, mut request: Request, next: Ne
         .map_or(IpAddr::from([0, 0, 0, 0]), |info| info.0.ip());
     let client = limits.client(peer, request.headers());
     request.extensions_mut().insert(Client(client));
-    let has_credentials = request.headers().contains_key(header::AUTHORIZATION);
-    if has_credentials && let Err(seconds) = limits.admin_allowed(client) {
+    let guarded = request.headers().contains_key(header::AUTHORIZATION)
+        && takes_admin_token(request.method(), request.uri().path());
+    if guarded && let Err(seconds) = limits.admin_allowed(client) {
         return too_many(seconds, "too many failed admin logins");
     }
     // The shop's own scripts (receipts, uploads) carry the admin token and are not counted; a
@@ -282,6 +306,21 @@ mod tests {
     }
 
     #[test]
+    fn the_lock_out_guards_the_routes_that_take_the_admin_token() {
+        for (method, path, guarded) in [
+            (Method::GET, "/api/backorders", true),
+            (Method::GET, "/api/backorders.csv", true),
+            (Method::PUT, "/api/stock/A", true),
+            (Method::DELETE, "/api/backorders/bo_1", true),
+            (Method::POST, "/api/backorders/bo_1/ship", true),
+            (Method::GET, "/api/backorders/bo_1", false),
+            (Method::POST, "/api/backorders/bo_1/consent", false),
+        ] {
+            assert_eq!(takes_admin_token(&method, path), guarded, "{method} {path}");
+        }
+    }
+
+    #[test]
     fn failed_admin_logins_lock_the_client_out() {
         let (limits, clock) = limits(0);
         let guesser = IpAddr::from([192, 0, 2, 9]);
@@ -330,6 +369,17 @@ mod tests {
             (proxy, &["1.2.3.4", "198.51.100.7, 10.0.0.1"][..], shopper),
             (proxy, &[][..], proxy),
             (proxy, &["not-an-address"][..], proxy),
+            (proxy, &["198.51.100.7:4711"][..], shopper),
+            (
+                proxy,
+                &["[2001:db8::7]:4711"][..],
+                "2001:db8::7".parse().expect("ip"),
+            ),
+            (
+                proxy,
+                &["[2001:db8::7]"][..],
+                "2001:db8::7".parse().expect("ip"),
+            ),
             (stranger, &["198.51.100.7"][..], stranger),
         ] {
             assert_eq!(

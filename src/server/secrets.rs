@@ -71,7 +71,13 @@ impl TokenKey {
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
                 let mut key = [0u8; 32];
                 rand::rng().fill_bytes(&mut key);
-                write_private(path, &key, true)?;
+                // Written whole under another name, then renamed: a crash part way leaves no
+                // empty key behind to stop every later start.
+                let mut partial = path.as_os_str().to_owned();
+                partial.push(".partial");
+                let partial = std::path::PathBuf::from(partial);
+                write_private(&partial, &key, false)?;
+                std::fs::rename(&partial, path)?;
                 Ok(Self(key))
             }
             Err(error) => Err(error),

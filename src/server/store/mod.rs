@@ -91,19 +91,28 @@ impl Store {
             std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
             builder.create(folder).map_err(at(folder))?;
         }
-        if !path.exists() {
+        if path.exists() {
+            // Read before anything is written: a database from a newer server stays as it was.
+            let found: i64 =
+                Connection::open(path)?.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+            let known = schema::VERSION;
+            if found > known {
+                return Err(StoreError::TooNew { found, known });
+            }
+        } else {
             secrets::write_private(path, b"", true).map_err(at(path))?;
         }
+        let key_path = token_key_path(path);
         for file in [
             path.to_owned(),
             sibling(path, "-wal"),
             sibling(path, "-shm"),
+            key_path.clone(),
         ] {
             if file.exists() {
                 secrets::make_private(&file).map_err(at(&file))?;
             }
         }
-        let key_path = token_key_path(path);
         let tokens = TokenKey::load_or_create(&key_path).map_err(at(&key_path))?;
         let mut writer = Connection::open(path)?;
         // Deleted content (a plain-text token a migration replaced) is overwritten, not left in

@@ -258,6 +258,11 @@ pub enum StoreError {
         error: std::io::Error,
     },
     Sqlite(rusqlite::Error),
+    /// The database's schema is newer than this binary knows; it was not touched.
+    TooNew {
+        found: i64,
+        known: i64,
+    },
     Migration(rusqlite_migration::Error),
     Pool(String),
     Json(serde_json::Error),
@@ -270,6 +275,11 @@ impl fmt::Display for StoreError {
         match self {
             Self::File { path, error } => write!(f, "{}: {error}", path.display()),
             Self::Sqlite(error) => write!(f, "database error: {error}"),
+            Self::TooNew { found, known } => write!(
+                f,
+                "the database was written by a newer backorder-server (schema version {found}; \
+                 this one knows up to {known}), so it was left as it was: run the newer server"
+            ),
             Self::Migration(error) => write!(f, "cannot bring the database up to date: {error}"),
             Self::Pool(error) => write!(f, "no database connection for reading: {error}"),
             Self::Json(error) => write!(f, "cannot encode or read stored JSON: {error}"),

@@ -160,6 +160,9 @@ const BACK_IN_STOCK: &str = "
 ALTER TABLE requests ADD COLUMN notified_at TEXT;
 ";
 
+/// The schema version this binary writes: the number of migrations.
+pub const VERSION: i64 = 7;
+
 /// Every migration, oldest first. Append only: a released migration never changes.
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(all())
@@ -192,5 +195,10 @@ mod tests {
     #[test]
     fn the_migrations_are_valid() {
         assert!(migrations().validate().is_ok());
+        assert_eq!(
+            all().len(),
+            VERSION as usize,
+            "VERSION counts the migrations"
+        );
     }
 }

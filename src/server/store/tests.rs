@@ -548,7 +548,10 @@ async fn a_v1_database_is_brought_up_to_date_and_a_newer_one_is_refused() {
         .expect("a newer version");
     drop(connection);
     let refused = Store::open(&scratch.path()).expect_err("a newer schema is refused");
-    assert!(refused.to_string().contains("up to date"), "{refused}");
+    assert!(
+        refused.to_string().contains("newer backorder-server"),
+        "{refused}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
