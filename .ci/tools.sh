@@ -39,11 +39,12 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
 fi
 
 # binaryen from npm: Debian's wasm-opt is too old for current wasm-bindgen output. terser
-# minifies the glue JavaScript; axe-core checks accessibility in the end-to-end tests.
+# minifies the glue JavaScript; axe-core checks accessibility in the end-to-end tests; MailDev is
+# the real SMTP server the email tests send to, and `make demo`'s mailbox.
 if [ ! -x target/tools/node_modules/.bin/wasm-opt ] || [ ! -f target/tools/node_modules/axe-core/axe.min.js ] \
-  || [ ! -f target/tools/node_modules/terser/main.js ]; then
-  say "installing binaryen (wasm-opt), terser and axe-core from npm"
+  || [ ! -f target/tools/node_modules/terser/main.js ] || [ ! -x target/tools/node_modules/.bin/maildev ]; then
+  say "installing binaryen (wasm-opt), terser, axe-core and MailDev from npm"
   command -v npm >/dev/null || { as_root apt-get update -qq; DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq nodejs npm; }
   mkdir -p target/tools
-  npm install --prefix target/tools --no-audit --no-fund --silent binaryen@132 terser@5 axe-core@4
+  npm install --prefix target/tools --no-audit --no-fund --silent binaryen@132 terser@5 axe-core@4 maildev@2
 fi

@@ -15,6 +15,8 @@ use support::{ADMIN_TOKEN, RACE_UNITS, backorder, request, start, today};
 
 #[path = "server/hardening.rs"]
 mod hardening;
+#[path = "server/mail.rs"]
+mod mail;
 #[path = "server/process.rs"]
 mod process;
 #[path = "server/slow_clients.rs"]

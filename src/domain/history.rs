@@ -157,6 +157,61 @@ pub fn webhook_type(what: &str) -> Option<&'static str> {
     })
 }
 
+/// The email a shopper gets for a history entry, if any (SPEC "People are told"): the
+/// confirmation, the delay notice in its two cases, ready, the cancellation's receipt and
+/// back in stock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mail {
+    Confirmation,
+    /// Later, within the rule: silence counts as consent.
+    Delayed,
+    /// A yes is needed by a deadline, or the request is cancelled.
+    ConsentNeeded,
+    Ready,
+    Cancelled,
+    BackInStock,
+}
+
+impl Mail {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Confirmation => "confirmation",
+            Self::Delayed => "delayed",
+            Self::ConsentNeeded => "consent_needed",
+            Self::Ready => "ready",
+            Self::Cancelled => "cancelled",
+            Self::BackInStock => "back_in_stock",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [
+            Self::Confirmation,
+            Self::Delayed,
+            Self::ConsentNeeded,
+            Self::Ready,
+            Self::Cancelled,
+            Self::BackInStock,
+        ]
+        .into_iter()
+        .find(|mail| mail.as_str() == text)
+    }
+}
+
+/// The email a history entry's `what` sends the shopper, if any. Shipping is the shop's own
+/// mail (with its tracking number), so it sends none here.
+pub fn mail_for(what: &str) -> Option<Mail> {
+    Some(match what {
+        "created" => Mail::Confirmation,
+        "delayed" => Mail::Delayed,
+        "consent_needed" | "offer_changed" => Mail::ConsentNeeded,
+        "ready" => Mail::Ready,
+        "cancelled" => Mail::Cancelled,
+        "notified" => Mail::BackInStock,
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,6 +271,16 @@ mod tests {
         ];
         for (event, expected) in events {
             assert_eq!(webhook_type(event.entry().what), expected, "{event:?}");
+            // Every event the shopper hears of by email is one the shop's tools hear of too.
+            if let Some(mail) = mail_for(event.entry().what) {
+                assert!(
+                    expected.is_some(),
+                    "{event:?} mails {mail:?} but has no webhook"
+                );
+                assert_eq!(Mail::parse(mail.as_str()), Some(mail));
+            }
         }
+        assert_eq!(mail_for("shipped"), None);
+        assert_eq!(mail_for("set_aside"), None);
     }
 }

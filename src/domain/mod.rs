@@ -22,7 +22,7 @@ pub use calendar::{
 pub use date::{format_iso_date, parse_iso_date};
 pub use error::RecordError;
 pub use fulfilment::{Handout, InLine, current_dates, hand_out, shelf_for_preorders};
-pub use history::{CancelledBy, Event, HistoryEntry, webhook_type};
+pub use history::{CancelledBy, Event, HistoryEntry, Mail, mail_for, webhook_type};
 pub use lifecycle::{Decision, LineReview, Status, Tracked, review_line};
 pub use request::{
     BackorderRequest, CheckedRequest, Consent, FieldError, Offer, OfferError, RequestKind,

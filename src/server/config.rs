@@ -8,6 +8,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
+use super::mail::MailConfig;
 use super::webhooks::WebhookConfig;
 
 /// Printed by `--help`.
@@ -40,6 +41,13 @@ and an empty variable counts as unset.
   --max-per-client N       BACKORDER_MAX_PER_CLIENT   connections one client address may hold; the
                                                       machine itself and trusted proxies are not
                                                       counted [64]
+  --smtp-url URL           BACKORDER_SMTP_URL         send the shopper's emails through this SMTP
+                                                      server: smtp://host:port, smtps://user:pass@host
+                                                      [none: no emails]
+  --mail-from ADDRESS      BACKORDER_MAIL_FROM        their From: \"Shop <shop@example.com>\"
+                                                      (needed with the SMTP URL)
+  --public-url URL         BACKORDER_PUBLIC_URL       where the emails' links lead
+                                                      [http://LISTEN]
   --notify-factor N        BACKORDER_NOTIFY_FACTOR    back-in-stock waves tell N sign-ups per unit
                                                       that arrived and can be had [2]
   --durability MODE        BACKORDER_DURABILITY       full: an answered request survives a power
@@ -77,6 +85,8 @@ pub struct Config {
     pub webhook: Option<WebhookConfig>,
     /// Sign-ups a back-in-stock wave tells per unit.
     pub notify_factor: u32,
+    /// The shopper's emails, if an SMTP server is given.
+    pub mail: Option<MailConfig>,
     /// Timeouts and the shutdown deadline (no flags: the defaults suit every shop; tests
     /// shorten them).
     pub timeouts: Timeouts,
@@ -101,6 +111,7 @@ impl Default for Config {
             durability: Durability::Full,
             webhook: None,
             notify_factor: crate::domain::DEFAULT_WAVE_FACTOR,
+            mail: None,
             timeouts: Timeouts::default(),
             sweep_route: false,
         }
@@ -170,7 +181,7 @@ impl fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 /// Each setting: its flag, its environment variable.
-const SETTINGS: [(&str, &str); 14] = [
+const SETTINGS: [(&str, &str); 17] = [
     ("--listen", "BACKORDER_LISTEN"),
     ("--database", "BACKORDER_DATABASE"),
     ("--catalog", "BACKORDER_CATALOG"),
@@ -185,6 +196,9 @@ const SETTINGS: [(&str, &str); 14] = [
     ("--webhook-secret", "BACKORDER_WEBHOOK_SECRET"),
     ("--notify-factor", "BACKORDER_NOTIFY_FACTOR"),
     ("--max-per-client", "BACKORDER_MAX_PER_CLIENT"),
+    ("--smtp-url", "BACKORDER_SMTP_URL"),
+    ("--mail-from", "BACKORDER_MAIL_FROM"),
+    ("--public-url", "BACKORDER_PUBLIC_URL"),
 ];
 
 impl Command {
@@ -336,8 +350,34 @@ impl Command {
                 },
                 None => defaults.max_per_client,
             },
+            mail: None,
             timeouts: defaults.timeouts,
             sweep_route: false,
+        };
+        let mut config = config;
+        config.mail = match (next(), next(), next()) {
+            (Some((url, _)), Some((from, _)), public) => {
+                let public = public.map_or_else(
+                    || format!("http://{}", config.listen),
+                    |(public, _)| public.trim().to_owned(),
+                );
+                Some(MailConfig::new(
+                    url.trim().to_owned(),
+                    from.trim().to_owned(),
+                    public,
+                ))
+            }
+            (None, None, None) => None,
+            (None, None, Some((_, source))) => {
+                return Err(ConfigError(format!(
+                    "{source} is set but --smtp-url is not"
+                )));
+            }
+            (Some((_, source)), None, _) | (None, Some((_, source)), _) => {
+                return Err(ConfigError(format!(
+                    "{source}: emails need both --smtp-url and --mail-from"
+                )));
+            }
         };
         Ok(Self::Serve(Box::new(config)))
     }

@@ -29,8 +29,10 @@ pub mod config;
 mod connections;
 mod demo;
 mod errors;
+pub mod mail;
 mod page;
 mod rate_limit;
+mod reservations;
 mod secrets;
 mod site;
 mod stock;
@@ -86,6 +88,7 @@ pub struct AppState {
     allowed_origins: Vec<String>,
     sweep_route: bool,
     webhook: Option<Arc<webhooks::Webhook>>,
+    mailer: Option<Arc<mail::Mailer>>,
 }
 
 impl AppState {
@@ -98,10 +101,19 @@ impl AppState {
             )),
             None => None,
         };
+        let mailer = match &config.mail {
+            Some(mail) => Some(Arc::new(
+                mail::Mailer::new(mail.clone()).map_err(StartError::Mail)?,
+            )),
+            None => None,
+        };
         let mut store = Store::open_with(&config.database, config.durability)?
             .with_wave_factor(config.notify_factor);
         if webhook.is_some() {
             store = store.with_events();
+        }
+        if mailer.is_some() {
+            store = store.with_mails();
         }
         let now = clock::now();
         let (catalog, origin) = catalog::at_start_up(
@@ -141,6 +153,7 @@ impl AppState {
             allowed_origins: config.allowed_origins.clone(),
             sweep_route: config.sweep_route,
             webhook,
+            mailer,
         })
     }
 
@@ -187,6 +200,9 @@ impl AppState {
         let mut tasks = vec![sweep::every(self.clone(), sweep::INTERVAL), forgetting];
         if let Some(webhook) = &self.webhook {
             tasks.push(webhooks::deliver(self.clone(), Arc::clone(webhook)));
+        }
+        if let Some(mailer) = &self.mailer {
+            tasks.push(mail::deliver(self.clone(), Arc::clone(mailer)));
         }
         tasks
     }
@@ -253,8 +269,24 @@ pub fn router(state: AppState, timeouts: Timeouts) -> Router {
             timeouts.request,
         ))
         .layer(from_fn(site::static_files));
+    // The shopper's page, where the emails' links lead; its buttons write, so they are limited
+    // like the API's writes.
+    let reservations = Router::new()
+        .route("/reservations/{id}", get(reservations::show))
+        .route("/reservations/{id}/keep", post(reservations::keep))
+        .route("/reservations/{id}/cancel", post(reservations::cancel))
+        .route(
+            "/reservations/{id}/unsubscribe",
+            post(reservations::unsubscribe),
+        )
+        .layer(from_fn_with_state(state.clone(), rate_limit::limit))
+        .layer(DefaultBodyLimit::max(4 * 1024))
+        .with_state(state.clone());
     // Inside CORS and the header layers, so its `414` carries them like every answer.
-    let mut app = api.merge(site).layer(from_fn(errors::uri_limit));
+    let mut app = api
+        .merge(reservations)
+        .merge(site)
+        .layer(from_fn(errors::uri_limit));
     if !state.allowed_origins.is_empty() {
         app = app.layer(cors(&state.allowed_origins));
     }
@@ -457,6 +489,8 @@ async fn shutdown_signal() {
 pub enum StartError {
     /// The webhook's URL or secret cannot be used.
     Webhook(String),
+    /// The SMTP URL or the From address cannot be used.
+    Mail(String),
     /// An admin token shorter than [`MIN_ADMIN_TOKEN`] characters.
     ShortAdminToken,
     Catalog(CatalogError),
@@ -468,7 +502,7 @@ pub enum StartError {
 impl fmt::Display for StartError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Webhook(problem) => f.write_str(problem),
+            Self::Webhook(problem) | Self::Mail(problem) => f.write_str(problem),
             Self::ShortAdminToken => write!(
                 f,
                 "the admin token must be at least {MIN_ADMIN_TOKEN} characters; leave it unset \

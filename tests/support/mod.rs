@@ -72,7 +72,7 @@ pub fn today() -> NaiveDate {
     Local::now().date_naive()
 }
 
-fn in_days(days: i64) -> String {
+pub fn in_days(days: i64) -> String {
     (today() + TimeDelta::days(days))
         .format("%Y-%m-%d")
         .to_string()

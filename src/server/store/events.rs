@@ -13,7 +13,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::{Store, StoreError};
-use crate::domain::webhook_type;
+use crate::domain::{mail_for, webhook_type};
 use crate::server::{clock, secrets};
 
 /// An event due for delivery, as the worker sends it.
@@ -85,8 +85,8 @@ impl Store {
         mark: i64,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        if self.events {
-            events_from_history(&transaction, mark, now)?;
+        if self.events || self.mails {
+            self.tell_from_history(&transaction, mark, now)?;
         }
         transaction.commit()?;
         Ok(())
@@ -223,52 +223,63 @@ impl Store {
     }
 }
 
-/// An event for each history row after `mark` that the shop's tools hear about.
-fn events_from_history(
-    transaction: &Transaction,
-    mark: i64,
-    now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    let mut statement = transaction.prepare_cached(
-        "SELECT h.request_id, h.what, h.at, h.old_date, h.new_date, h.notice, h.due
-         FROM history h WHERE h.seq > ?1 ORDER BY h.seq",
-    )?;
-    // Each row: the request, what happened, and the change as the event's `change` tells it.
-    let rows: Vec<(String, String, Value)> = statement
-        .query_map([mark], |row| {
-            let what: String = row.get(1)?;
-            let change = json!({
-                "what": what,
-                "at": row.get::<_, String>(2)?,
-                "old_date": row.get::<_, Option<String>>(3)?,
-                "new_date": row.get::<_, Option<String>>(4)?,
-                "notice": row.get::<_, Option<String>>(5)?,
-                "due": row.get::<_, Option<String>>(6)?,
-            });
-            Ok((row.get(0)?, what, change))
-        })?
-        .collect::<Result<_, _>>()?;
-    for (request_id, what, change) in rows {
-        let Some(kind) = webhook_type(&what) else {
-            continue;
-        };
-        let Some(mut data) = request_data(transaction, &request_id)? else {
-            continue;
-        };
-        data["change"] = change;
-        insert(transaction, kind, Some(&request_id), data, now)?;
+impl Store {
+    /// An event for each history row after `mark` that the shop's tools hear about, and an
+    /// email for each the shopper hears about, as far as each is configured.
+    fn tell_from_history(
+        &self,
+        transaction: &Transaction,
+        mark: i64,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut statement = transaction.prepare_cached(
+            "SELECT h.request_id, h.what, h.at, h.old_date, h.new_date, h.notice, h.due
+             FROM history h WHERE h.seq > ?1 ORDER BY h.seq",
+        )?;
+        // Each row: the request, what happened, and the change as the event's `change` tells it.
+        let rows: Vec<(String, String, Value)> = statement
+            .query_map([mark], |row| {
+                let what: String = row.get(1)?;
+                let change = json!({
+                    "what": what,
+                    "at": row.get::<_, String>(2)?,
+                    "old_date": row.get::<_, Option<String>>(3)?,
+                    "new_date": row.get::<_, Option<String>>(4)?,
+                    "notice": row.get::<_, Option<String>>(5)?,
+                    "due": row.get::<_, Option<String>>(6)?,
+                });
+                Ok((row.get(0)?, what, change))
+            })?
+            .collect::<Result<_, _>>()?;
+        for (request_id, what, change) in rows {
+            let kind = webhook_type(&what).filter(|_| self.events);
+            let mail = mail_for(&what).filter(|_| self.mails);
+            if kind.is_none() && mail.is_none() {
+                continue;
+            }
+            let Some(mut data) = request_data(transaction, &request_id)? else {
+                continue;
+            };
+            data["change"] = change;
+            if let Some(kind) = kind {
+                insert(transaction, kind, Some(&request_id), data.clone(), now)?;
+            }
+            if let Some(mail) = mail {
+                super::mails::enqueue(transaction, mail, &request_id, data, now)?;
+            }
+        }
+        Ok(())
     }
-    Ok(())
 }
 
 /// What a merchant's tool needs to know of a request: who, what, how many, its dates and
 /// where it stands.
-fn request_data(connection: &Connection, id: &str) -> Result<Option<Value>, StoreError> {
+pub(super) fn request_data(connection: &Connection, id: &str) -> Result<Option<Value>, StoreError> {
     Ok(connection
         .query_row(
             "SELECT kind, sku, quantity, allocated, status, email, name, locale, expected_date,
                  ships_by, consent_by, awaiting_consent, cancelled_by, refund_due, received_at,
-                 shipped_at, cancelled_at
+                 shipped_at, cancelled_at, page
              FROM requests WHERE id = ?1",
             [id],
             |row| {
@@ -291,6 +302,7 @@ fn request_data(connection: &Connection, id: &str) -> Result<Option<Value>, Stor
                     "received_at": row.get::<_, String>(14)?,
                     "shipped_at": row.get::<_, Option<String>>(15)?,
                     "cancelled_at": row.get::<_, Option<String>>(16)?,
+                    "page": row.get::<_, Option<String>>(17)?,
                 }))
             },
         )

@@ -14,6 +14,7 @@
 
 mod events;
 mod line;
+mod mails;
 mod read;
 mod records;
 mod requests;
@@ -32,6 +33,7 @@ use super::config::Durability;
 use super::secrets::{self, TokenKey};
 
 pub use events::{Attempt, DueEvent};
+pub use mails::DueMail;
 pub use read::Cursor;
 pub use records::{
     Cancellation, Granted, Import, NewRequest, Origin, ReceiptRefusal, RequestRow, Shipment,
@@ -59,6 +61,8 @@ pub struct Store {
     events: bool,
     /// How many sign-ups a back-in-stock wave tells per unit (`domain::wave_size`).
     wave_factor: u32,
+    /// Whether changes write the shopper's emails (only with an SMTP server to send them).
+    mails: bool,
 }
 
 impl Store {
@@ -140,6 +144,7 @@ impl Store {
             tokens,
             events: false,
             wave_factor: crate::domain::DEFAULT_WAVE_FACTOR,
+            mails: false,
         })
     }
 

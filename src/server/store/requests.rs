@@ -118,7 +118,8 @@ impl Store {
             expected_date: expected_date.clone(),
             units_ahead: holds_units.then_some(granted.units_ahead),
             cancel_token: None,
-            notifies: false,
+            // The shopper hears by email when this endpoint sends the emails itself.
+            notifies: self.mails,
         };
         let cancel_token = self.tokens.cancel_token(&accepted.id);
         // Before its release, a pre-order takes what is free on the shelf: its first shipment,

@@ -161,7 +161,27 @@ ALTER TABLE requests ADD COLUMN notified_at TEXT;
 ";
 
 /// The schema version this binary writes: the number of migrations.
-pub const VERSION: i64 = 7;
+pub const VERSION: i64 = 8;
+
+/// Version 8: the email outbox (`store::mails`): each email's facts, written in its change's
+/// transaction, and its sending.
+const MAIL_OUTBOX: &str = "
+CREATE TABLE mails (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    request_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    to_address TEXT NOT NULL,
+    data TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL,
+    last_error TEXT,
+    sent_at TEXT,
+    gave_up_at TEXT
+);
+CREATE INDEX mails_due ON mails (next_attempt_at, seq) WHERE sent_at IS NULL AND gave_up_at IS NULL;
+";
 
 /// Every migration, oldest first. Append only: a released migration never changes.
 pub fn migrations() -> Migrations<'static> {
@@ -185,6 +205,7 @@ fn all() -> Vec<M<'static>> {
         M::up(BY_SHOPPER),
         M::up(EVENT_OUTBOX),
         M::up(BACK_IN_STOCK),
+        M::up(MAIL_OUTBOX),
     ]
 }
 

@@ -1,0 +1,148 @@
+//! The email outbox: what the shopper is told by email, written in the transaction of the
+//! change that causes it (from its history rows, like the webhook's events) and sent by the
+//! mail worker (`server::mail`). A row holds the facts, not the rendered email: the links carry
+//! the cancel token, which is derived when the email is rendered and never stored.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Transaction, params};
+use serde_json::Value;
+
+use super::events::Attempt;
+use super::stock::{calendar_of, record_of};
+use super::{Store, StoreError};
+use crate::domain::Mail;
+use crate::server::{clock, secrets};
+
+/// An email due to be sent.
+#[derive(Debug, Clone)]
+pub struct DueMail {
+    pub id: String,
+    pub request_id: String,
+    /// `Mail::as_str`.
+    pub kind: String,
+    pub to: String,
+    /// The request as its change left it, the change, the item's name and the shop's zone.
+    pub data: Value,
+    pub attempts: u32,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Writes one email's facts, due at once.
+pub(super) fn enqueue(
+    transaction: &Transaction,
+    mail: Mail,
+    request_id: &str,
+    mut data: Value,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let sku = data["sku"].as_str().unwrap_or_default().to_owned();
+    data["item"] = record_of(transaction, &sku)?
+        .and_then(|record| record.name)
+        .map_or(Value::from(sku), Value::from);
+    data["time_zone"] = calendar_of(transaction)?
+        .time_zone
+        .map_or(Value::Null, Value::from);
+    let to = data["email"].as_str().unwrap_or_default().to_owned();
+    let at = clock::stamp(now);
+    transaction.execute(
+        "INSERT INTO mails (id, request_id, kind, to_address, data, created_at, next_attempt_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+        params![
+            format!("mail_{}", secrets::random_token(24)),
+            request_id,
+            mail.as_str(),
+            to,
+            data.to_string(),
+            at
+        ],
+    )?;
+    Ok(())
+}
+
+impl Store {
+    /// Changes from now on write the shopper's emails they cause.
+    pub fn with_mails(mut self) -> Self {
+        self.mails = true;
+        self
+    }
+
+    /// The cancel token of request `id`, for the links of its emails.
+    pub fn cancel_token_of(&self, id: &str) -> String {
+        self.tokens.cancel_token(id)
+    }
+
+    /// Up to `limit` emails due at `now`, oldest first.
+    pub async fn due_mails(
+        &self,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<DueMail>, StoreError> {
+        let now = clock::stamp(now);
+        self.read(move |connection| {
+            let mut statement = connection.prepare_cached(
+                "SELECT id, request_id, kind, to_address, data, attempts, created_at FROM mails
+                 WHERE sent_at IS NULL AND gave_up_at IS NULL AND next_attempt_at <= ?1
+                 ORDER BY seq LIMIT ?2",
+            )?;
+            let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+            let rows = statement.query_map(params![now, limit], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, String>(3)?,
+                    row.get::<_, String>(4)?,
+                    row.get::<_, u32>(5)?,
+                    row.get::<_, String>(6)?,
+                ))
+            })?;
+            let mut due = Vec::new();
+            for row in rows {
+                let (id, request_id, kind, to, data, attempts, created_at) = row?;
+                let created_at = DateTime::parse_from_rfc3339(&created_at)
+                    .map_err(|error| StoreError::Corrupt(format!("mail {id}: {error}")))?
+                    .with_timezone(&Utc);
+                due.push(DueMail {
+                    id,
+                    request_id,
+                    kind,
+                    to,
+                    data: serde_json::from_str(&data)?,
+                    attempts,
+                    created_at,
+                });
+            }
+            Ok(due)
+        })
+        .await
+    }
+
+    /// Records what became of an attempt to send email `id` at `now`.
+    pub fn mail_attempted(
+        &self,
+        id: &str,
+        attempt: &Attempt,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let at = clock::stamp(now);
+        let connection = self.lock();
+        match attempt {
+            Attempt::Delivered => connection.execute(
+                "UPDATE mails SET attempts = attempts + 1, sent_at = ?2, last_error = NULL
+                 WHERE id = ?1",
+                params![id, at],
+            )?,
+            Attempt::Retry { next, error, .. } => connection.execute(
+                "UPDATE mails SET attempts = attempts + 1, next_attempt_at = ?2, last_error = ?3
+                 WHERE id = ?1",
+                params![id, clock::stamp(*next), error],
+            )?,
+            Attempt::GaveUp { error, .. } => connection.execute(
+                "UPDATE mails SET attempts = attempts + 1, gave_up_at = ?2, last_error = ?3
+                 WHERE id = ?1",
+                params![id, at, error],
+            )?,
+        };
+        Ok(())
+    }
+}

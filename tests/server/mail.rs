@@ -1,0 +1,335 @@
+//! The shopper's emails, sent to a real SMTP server (MailDev, installed by `make test`) and
+//! read back from its API: every email in English and in German, with text and HTML parts,
+//! links to the shopper's page that change nothing on a GET, and one-click unsubscribe.
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use backorder_widget::server::mail::MailConfig;
+use serde_json::{Value, json};
+
+use crate::support::{ADMIN_TOKEN, TestServer, backorder, in_days, request, start};
+
+/// MailDev on free ports; stopped on drop.
+struct MailDev {
+    child: Child,
+    smtp: u16,
+    web: u16,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+impl MailDev {
+    async fn start() -> Self {
+        let binary = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/target/tools/node_modules/.bin/maildev"
+        );
+        let (smtp, web) = (free_port(), free_port());
+        let child = Command::new(binary)
+            .args(["--smtp", &smtp.to_string(), "--web", &web.to_string()])
+            .args(["--ip", "127.0.0.1", "--silent"])
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|error| {
+                panic!("MailDev ({binary}) runs; `make tools` installs it: {error}")
+            });
+        let maildev = Self { child, smtp, web };
+        let started = Instant::now();
+        while maildev.emails().await.is_none() {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "MailDev never answered"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        maildev
+    }
+
+    async fn emails(&self) -> Option<Vec<Value>> {
+        let reply = reqwest::get(format!("http://127.0.0.1:{}/email", self.web))
+            .await
+            .ok()?;
+        reply.json::<Vec<Value>>().await.ok()
+    }
+
+    /// Waits until `count` emails have arrived, and returns them all.
+    async fn wait_for(&self, count: usize) -> Vec<Value> {
+        let started = Instant::now();
+        loop {
+            let emails = self.emails().await.unwrap_or_default();
+            if emails.len() >= count {
+                return emails;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "{} of {count} emails arrived: {:?}",
+                emails.len(),
+                emails
+                    .iter()
+                    .map(|email| &email["subject"])
+                    .collect::<Vec<_>>()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+impl Drop for MailDev {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The email to `to` whose subject contains `subject`.
+fn find<'a>(emails: &'a [Value], to: &str, subject: &str) -> &'a Value {
+    emails
+        .iter()
+        .find(|email| {
+            email["to"][0]["address"] == to
+                && email["subject"]
+                    .as_str()
+                    .is_some_and(|text| text.contains(subject))
+        })
+        .unwrap_or_else(|| {
+            let seen: Vec<_> = emails
+                .iter()
+                .map(|email| (&email["to"][0]["address"], &email["subject"]))
+                .collect();
+            panic!("no email to {to} about {subject:?}; got {seen:?}")
+        })
+}
+
+fn text(email: &Value) -> &str {
+    email["text"].as_str().expect("a plain-text part")
+}
+
+/// The link to the shopper's page in an email's text.
+fn page_link(email: &Value) -> String {
+    let text = text(email);
+    let start = text
+        .find("https://shop.example/")
+        .unwrap_or_else(|| panic!("a link in {text:?}"));
+    text[start..]
+        .split_whitespace()
+        .next()
+        .expect("a link")
+        .to_owned()
+}
+
+async fn put(server: &TestServer, path: &str, body: Value) -> u16 {
+    server
+        .send(
+            server
+                .client
+                .put(server.url(path))
+                .bearer_auth(ADMIN_TOKEN)
+                .json(&body),
+        )
+        .await
+        .status
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_email_arrives_in_the_shoppers_language_with_links_that_act_only_on_post() {
+    let maildev = MailDev::start().await;
+    let smtp = format!("smtp://127.0.0.1:{}", maildev.smtp);
+    let server = start(|config| {
+        let mut mail = MailConfig::new(
+            smtp,
+            "Test Shop <shop@example.com>".to_owned(),
+            "https://shop.example/".to_owned(),
+        );
+        mail.poll = Duration::from_millis(50);
+        mail.retry.first_delay_ms = 100;
+        config.mail = Some(mail);
+    })
+    .await;
+    let ana = server.post("key-mail-0001", &backorder("CAP-10", 2)).await;
+    assert_eq!(ana.status, 201);
+    assert_eq!(ana.json()["notifies"], true, "the endpoint emails now");
+    let mut ben = backorder("PROMISED", 1);
+    ben["email"] = json!("ben@example.com");
+    ben["name"] = json!("Ben");
+    ben["locale"] = json!("de-DE");
+    assert_eq!(server.post("key-mail-0002", &ben).await.status, 201);
+    let emails = maildev.wait_for(2).await;
+    let confirmation = find(&emails, "ana@example.com", "Your reservation");
+    assert!(
+        text(confirmation).contains("Hello Ana,"),
+        "{}",
+        text(confirmation)
+    );
+    assert!(
+        text(confirmation).contains("2 × CAP-10"),
+        "{}",
+        text(confirmation)
+    );
+    assert!(
+        confirmation["html"]
+            .as_str()
+            .is_some_and(|html| html.contains("<p>Hello Ana,</p>"))
+    );
+    let bestätigung = find(&emails, "ben@example.com", "Ihre Reservierung");
+    assert!(
+        text(bestätigung).contains("Hallo Ben,"),
+        "{}",
+        text(bestätigung)
+    );
+
+    // Ten days late: silence counts as consent. Forty-five: a yes is needed by a deadline.
+    assert_eq!(
+        put(
+            &server,
+            "/api/stock/CAP-10",
+            json!({"sku": "CAP-10", "on_hand": 0, "backorders": "allow",
+            "incoming": [{"id": "PO-1", "quantity": 10, "expected": in_days(30)}]})
+        )
+        .await,
+        200
+    );
+    assert_eq!(
+        put(&server, "/api/stock/PROMISED", json!({"sku": "PROMISED", "on_hand": 0, "backorders": "allow",
+            "backordered": 5, "incoming": [{"id": "PO-1", "quantity": 40, "expected": in_days(65)}]})).await,
+        200
+    );
+    let emails = maildev.wait_for(4).await;
+    let delayed = find(&emails, "ana@example.com", "will ship later");
+    assert!(
+        text(delayed).contains("there is nothing to do"),
+        "{}",
+        text(delayed)
+    );
+    let frage = find(&emails, "ben@example.com", "Bitte bestätigen");
+    assert!(
+        text(frage).contains("bestätigen Sie bis"),
+        "{}",
+        text(frage)
+    );
+
+    // The link opens the shopper's page; a GET (a mail scanner) changes nothing.
+    let link = page_link(frage);
+    assert!(
+        link.contains("/reservations/bo_") && link.contains("lang=de"),
+        "{link}"
+    );
+    let path = &link[link.find("/reservations").expect("a path")..];
+    let page = server.get(path).await;
+    assert_eq!(page.status, 200);
+    assert!(page.text.contains("Reservierung behalten"), "{}", page.text);
+    assert_eq!(server.get(path).await.status, 200);
+    let (id, token) = {
+        let rest = path.trim_start_matches("/reservations/");
+        let (id, query) = rest.split_once('?').expect("a query");
+        let token = query
+            .split('&')
+            .find_map(|pair| pair.strip_prefix("token="))
+            .expect("a token");
+        (id.to_owned(), token.to_owned())
+    };
+    let status = server
+        .send(
+            server
+                .client
+                .get(server.url(&format!("/api/backorders/{id}")))
+                .bearer_auth(&token),
+        )
+        .await
+        .json();
+    assert_eq!(
+        status["needs_consent"], true,
+        "following the link kept nothing"
+    );
+    let kept = server
+        .send(
+            server
+                .client
+                .post(server.url(&format!("/reservations/{id}/keep")))
+                .form(&[("token", token.as_str()), ("lang", "de")]),
+        )
+        .await;
+    assert_eq!(kept.status, 200, "the button's POST, then its page");
+    assert!(
+        kept.text.contains("Ihre Reservierung bleibt bestehen"),
+        "{}",
+        kept.text
+    );
+
+    // Ready, cancelled (the receipt, with date and time), back in stock.
+    let receipt = server
+        .send(
+            server
+                .client
+                .post(server.url("/api/stock/CAP-10/receipts"))
+                .bearer_auth(ADMIN_TOKEN)
+                .json(&json!({"batch": "PO-1", "quantity": 10})),
+        )
+        .await;
+    assert_eq!(receipt.status, 200, "{receipt:?}");
+    let ana = ana.json();
+    let cancelled = server
+        .send(
+            server
+                .client
+                .delete(server.url(&format!(
+                    "/api/backorders/{}",
+                    ana["id"].as_str().expect("an id")
+                )))
+                .bearer_auth(ana["cancel_token"].as_str().expect("a token")),
+        )
+        .await;
+    assert_eq!(cancelled.status, 200);
+    let mut fan = request("notify", "GONE", 1);
+    fan["email"] = json!("fan@example.com");
+    fan["locale"] = json!("de");
+    assert_eq!(server.post("key-mail-0003", &fan).await.status, 201);
+    assert_eq!(
+        put(
+            &server,
+            "/api/stock/GONE",
+            json!({"sku": "GONE", "on_hand": 3})
+        )
+        .await,
+        200
+    );
+    let emails = maildev.wait_for(8).await;
+    find(&emails, "ana@example.com", "is ready to ship");
+    let receipt = find(&emails, "ana@example.com", "Cancelled");
+    assert!(
+        text(receipt).contains("at your request"),
+        "{}",
+        text(receipt)
+    );
+    assert!(
+        text(receipt).contains(" UTC"),
+        "a time with its zone: {}",
+        text(receipt)
+    );
+    find(&emails, "fan@example.com", "Wir sagen Ihnen Bescheid");
+    let back = find(&emails, "fan@example.com", "ist wieder da");
+    let headers = &back["headers"];
+    assert!(
+        headers["list-unsubscribe"]
+            .as_str()
+            .is_some_and(|value| value.contains("/unsubscribe?token=")),
+        "{headers}"
+    );
+    assert_eq!(
+        headers["list-unsubscribe-post"],
+        "List-Unsubscribe=One-Click"
+    );
+    for email in &emails {
+        assert!(
+            email["html"]
+                .as_str()
+                .is_some_and(|html| html.starts_with("<!doctype html>")),
+            "{email}"
+        );
+    }
+}
