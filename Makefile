@@ -15,8 +15,18 @@ SIZE_BUDGET ?= 77312
 
 .PHONY: demo test tools build check fmt clippy test-native test-browser test-e2e size size-report bench clean
 
+# The demo's mailbox: MailDev catches every email the endpoint sends; read them at
+# http://127.0.0.1:1080. It stops with the server.
+DEMO_SMTP_PORT ?= 1025
+DEMO_MAIL_PORT ?= 1080
+
 demo: build ## Builds the widget and serves the demo storefront with the reference endpoint.
-	cargo run --release --features server --bin backorder-server
+	cargo build --release --features server --bin backorder-server
+	target/tools/node_modules/.bin/maildev --smtp $(DEMO_SMTP_PORT) --web $(DEMO_MAIL_PORT) \
+	  --ip 127.0.0.1 --silent & maildev=$$!; trap "kill $$maildev 2>/dev/null" EXIT; \
+	  echo "demo: the shopper's emails arrive at http://127.0.0.1:$(DEMO_MAIL_PORT)"; \
+	  target/release/backorder-server --smtp-url smtp://127.0.0.1:$(DEMO_SMTP_PORT) \
+	    --mail-from "Demo Shop <shop@demo.invalid>"
 
 test: tools check test-native build size test-browser test-e2e ## Installs what is missing, then runs every check.
 	@echo "make test: every check passed"
