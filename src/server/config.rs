@@ -48,6 +48,9 @@ and an empty variable counts as unset.
                                                       (needed with the SMTP URL)
   --public-url URL         BACKORDER_PUBLIC_URL       where the emails' links lead
                                                       [http://LISTEN]
+  --double-opt-in          BACKORDER_DOUBLE_OPT_IN    (no value; the variable: 1) only sign-ups
+                                                      confirmed from their email hear an item is
+                                                      back (needs --smtp-url)
   --notify-factor N        BACKORDER_NOTIFY_FACTOR    back-in-stock waves tell N sign-ups per unit
                                                       that arrived and can be had [2]
   --durability MODE        BACKORDER_DURABILITY       full: an answered request survives a power
@@ -87,6 +90,8 @@ pub struct Config {
     pub notify_factor: u32,
     /// The shopper's emails, if an SMTP server is given.
     pub mail: Option<MailConfig>,
+    /// Notify sign-ups count only once confirmed from their email.
+    pub double_opt_in: bool,
     /// Timeouts and the shutdown deadline (no flags: the defaults suit every shop; tests
     /// shorten them).
     pub timeouts: Timeouts,
@@ -112,6 +117,7 @@ impl Default for Config {
             webhook: None,
             notify_factor: crate::domain::DEFAULT_WAVE_FACTOR,
             mail: None,
+            double_opt_in: false,
             timeouts: Timeouts::default(),
             sweep_route: false,
         }
@@ -181,7 +187,7 @@ impl fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 /// Each setting: its flag, its environment variable.
-const SETTINGS: [(&str, &str); 17] = [
+const SETTINGS: [(&str, &str); 18] = [
     ("--listen", "BACKORDER_LISTEN"),
     ("--database", "BACKORDER_DATABASE"),
     ("--catalog", "BACKORDER_CATALOG"),
@@ -199,7 +205,11 @@ const SETTINGS: [(&str, &str); 17] = [
     ("--smtp-url", "BACKORDER_SMTP_URL"),
     ("--mail-from", "BACKORDER_MAIL_FROM"),
     ("--public-url", "BACKORDER_PUBLIC_URL"),
+    ("--double-opt-in", "BACKORDER_DOUBLE_OPT_IN"),
 ];
+
+/// Settings that are switches: present means on, and take no value.
+const SWITCHES: [&str; 1] = ["--double-opt-in"];
 
 impl Command {
     /// Reads the process's own arguments (without the program name) and environment.
@@ -226,6 +236,10 @@ impl Command {
             let Some(index) = SETTINGS.iter().position(|(name, _)| *name == flag) else {
                 return Err(ConfigError(format!("unknown argument {arg:?}")));
             };
+            if SWITCHES.contains(&flag) && inline_value.is_none() {
+                flags[index] = Some("1".to_owned());
+                continue;
+            }
             let value = match inline_value.or_else(|| args.next()) {
                 Some(value) => value,
                 None => return Err(ConfigError(format!("{flag} needs a value"))),
@@ -351,6 +365,7 @@ impl Command {
                 None => defaults.max_per_client,
             },
             mail: None,
+            double_opt_in: false,
             timeouts: defaults.timeouts,
             sweep_route: false,
         };
@@ -378,6 +393,21 @@ impl Command {
                     "{source}: emails need both --smtp-url and --mail-from"
                 )));
             }
+        };
+        config.double_opt_in = match next() {
+            Some((text, source)) => match text.trim() {
+                "1" | "true" | "on" | "yes" if config.mail.is_some() => true,
+                "1" | "true" | "on" | "yes" => {
+                    return Err(ConfigError(format!(
+                        "{source} confirms sign-ups by email, which needs --smtp-url"
+                    )));
+                }
+                "0" | "false" | "off" | "no" => false,
+                _ => {
+                    return Err(ConfigError(format!("{source}: {text:?} is not 1 or 0")));
+                }
+            },
+            None => false,
         };
         Ok(Self::Serve(Box::new(config)))
     }

@@ -89,6 +89,7 @@ pub struct AppState {
     sweep_route: bool,
     webhook: Option<Arc<webhooks::Webhook>>,
     mailer: Option<Arc<mail::Mailer>>,
+    double_opt_in: bool,
 }
 
 impl AppState {
@@ -102,9 +103,13 @@ impl AppState {
             None => None,
         };
         let mailer = match &config.mail {
-            Some(mail) => Some(Arc::new(
-                mail::Mailer::new(mail.clone()).map_err(StartError::Mail)?,
-            )),
+            Some(mail) => {
+                let mail = mail::MailConfig {
+                    double_opt_in: config.double_opt_in,
+                    ..mail.clone()
+                };
+                Some(Arc::new(mail::Mailer::new(mail).map_err(StartError::Mail)?))
+            }
             None => None,
         };
         let mut store = Store::open_with(&config.database, config.durability)?
@@ -114,6 +119,9 @@ impl AppState {
         }
         if mailer.is_some() {
             store = store.with_mails();
+        }
+        if config.double_opt_in {
+            store = store.with_double_opt_in();
         }
         let now = clock::now();
         let (catalog, origin) = catalog::at_start_up(
@@ -154,6 +162,7 @@ impl AppState {
             sweep_route: config.sweep_route,
             webhook,
             mailer,
+            double_opt_in: config.double_opt_in,
         })
     }
 
@@ -275,6 +284,7 @@ pub fn router(state: AppState, timeouts: Timeouts) -> Router {
         .route("/reservations/{id}", get(reservations::show))
         .route("/reservations/{id}/keep", post(reservations::keep))
         .route("/reservations/{id}/cancel", post(reservations::cancel))
+        .route("/reservations/{id}/confirm", post(reservations::confirm))
         .route(
             "/reservations/{id}/unsubscribe",
             post(reservations::unsubscribe),

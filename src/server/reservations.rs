@@ -45,6 +45,7 @@ struct Page<'a> {
     deadline: Option<String>,
     can_keep: bool,
     can_cancel: bool,
+    can_confirm: bool,
 }
 
 fn not_found() -> Response {
@@ -79,6 +80,7 @@ pub async fn show(
     let done = match link.done.as_deref() {
         Some("kept") => Some(words.kept),
         Some("cancelled") => Some(words.cancelled),
+        Some("confirmed") => Some(words.confirmed),
         _ => None,
     };
     let page = Page {
@@ -95,6 +97,7 @@ pub async fn show(
         deadline: date_words(&status.consent_by),
         can_keep: active && status.needs_consent,
         can_cancel: active,
+        can_confirm: active && state.double_opt_in && status.kind == "notify",
     };
     match page.render() {
         Ok(html) => (
@@ -133,6 +136,25 @@ pub async fn keep(
             back(&id, &button.token, button.lang.as_deref(), "cancelled")
         }
         Ok(Some(_)) => back(&id, &button.token, button.lang.as_deref(), "kept"),
+        Ok(None) => not_found(),
+        Err(error) => error.into_response(),
+    }
+}
+
+/// `POST /reservations/{id}/confirm`: the shopper confirms a notify sign-up (double opt-in).
+pub async fn confirm(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Form(button): Form<Button>,
+) -> Response {
+    let confirmed = {
+        let (id, token) = (id.clone(), button.token.clone());
+        state
+            .with_store(move |store| store.confirm(&id, &token, clock::now()))
+            .await
+    };
+    match confirmed {
+        Ok(Some(())) => back(&id, &button.token, button.lang.as_deref(), "confirmed"),
         Ok(None) => not_found(),
         Err(error) => error.into_response(),
     }

@@ -333,3 +333,79 @@ async fn every_email_arrives_in_the_shoppers_language_with_links_that_act_only_o
         );
     }
 }
+
+/// With double opt-in, a sign-up counts only once its shopper confirmed it from the email: the
+/// back-in-stock wave passes over the one who did not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_double_opt_in_only_confirmed_sign_ups_hear_it_is_back() {
+    let maildev = MailDev::start().await;
+    let smtp = format!("smtp://127.0.0.1:{}", maildev.smtp);
+    let server = start(|config| {
+        let mut mail = MailConfig::new(
+            smtp,
+            "Test Shop <shop@example.com>".to_owned(),
+            "https://shop.example".to_owned(),
+        );
+        mail.poll = Duration::from_millis(50);
+        config.mail = Some(mail);
+        config.double_opt_in = true;
+    })
+    .await;
+    for (n, who) in ["first@example.com", "second@example.com"]
+        .iter()
+        .enumerate()
+    {
+        let mut body = request("notify", "GONE", 1);
+        body["email"] = json!(who);
+        assert_eq!(
+            server
+                .post(&format!("key-optin-{n:04}"), &body)
+                .await
+                .status,
+            201
+        );
+    }
+    let emails = maildev.wait_for(2).await;
+    // The second confirms; the first never does.
+    let asked = find(&emails, "second@example.com", "We will tell you");
+    assert!(text(asked).contains("Please confirm"), "{}", text(asked));
+    let link = page_link(asked);
+    let path = &link[link.find("/reservations").expect("a path")..];
+    let page = server.get(path).await;
+    assert!(page.text.contains("Confirm my sign-up"), "{}", page.text);
+    let (id, query) = path
+        .trim_start_matches("/reservations/")
+        .split_once('?')
+        .expect("a query");
+    let token = query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("token="))
+        .expect("a token");
+    let confirmed = server
+        .send(
+            server
+                .client
+                .post(server.url(&format!("/reservations/{id}/confirm")))
+                .form(&[("token", token), ("lang", "en")]),
+        )
+        .await;
+    assert!(
+        confirmed.text.contains("you will hear when it is back"),
+        "{}",
+        confirmed.text
+    );
+    assert_eq!(
+        put(
+            &server,
+            "/api/stock/GONE",
+            json!({"sku": "GONE", "on_hand": 1})
+        )
+        .await,
+        200
+    );
+    let emails = maildev.wait_for(3).await;
+    find(&emails, "second@example.com", "is back");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let emails = maildev.emails().await.unwrap_or_default();
+    assert_eq!(emails.len(), 3, "the first, unconfirmed, hears nothing");
+}

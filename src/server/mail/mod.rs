@@ -43,6 +43,8 @@ pub struct MailConfig {
     pub public_url: String,
     pub retry: RetryPolicy,
     pub poll: Duration,
+    /// A sign-up's confirmation asks the shopper to confirm it (`--double-opt-in`).
+    pub double_opt_in: bool,
 }
 
 impl MailConfig {
@@ -57,6 +59,7 @@ impl MailConfig {
                 expiry_ms: 3 * 24 * 60 * 60_000,
             },
             poll: Duration::from_secs(1),
+            double_opt_in: false,
         }
     }
 }
@@ -162,6 +165,7 @@ pub fn facts(mail: Mail, lang: Lang, data: &Value, page: String) -> Facts {
         refund_due: date_in(lang, data, "refund_due"),
         page,
         product_page: data["page"].as_str().map(str::to_owned),
+        confirm: false,
     }
 }
 
@@ -176,7 +180,9 @@ impl Mailer {
             due.request_id,
             lang.code()
         );
-        let letter = letter(mail, lang, &facts(mail, lang, &due.data, page.clone()));
+        let mut facts = facts(mail, lang, &due.data, page.clone());
+        facts.confirm = self.config.double_opt_in;
+        let letter = letter(mail, lang, &facts);
         let shop = self.from.name.as_deref().unwrap_or(&self.config.public_url);
         let text = Text {
             letter: &letter,

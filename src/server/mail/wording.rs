@@ -99,6 +99,8 @@ pub struct Facts {
     pub page: String,
     /// The product page the request came from, if known.
     pub product_page: Option<String>,
+    /// A sign-up must be confirmed from this email before it counts (double opt-in).
+    pub confirm: bool,
 }
 
 /// `template` with `{name}` replaced by each value.
@@ -122,6 +124,8 @@ struct Words {
     preorder: &'static str,
     notify_subject: &'static str,
     notify: &'static str,
+    confirm: &'static str,
+    confirm_action: &'static str,
     delayed_subject: &'static str,
     delayed: &'static str,
     delayed_silence: &'static str,
@@ -156,6 +160,8 @@ const EN: Words = Words {
     preorder: "The shop has your pre-order of {quantity} × {item}. It ships by {date}.",
     notify_subject: "We will tell you when {item} is back",
     notify: "We will email you when {item} is back in stock.",
+    confirm: "Please confirm that you want this email: until you do, you will not hear from us.",
+    confirm_action: "Confirm my sign-up",
     delayed_subject: "{item} will ship later: by {date}",
     delayed: "Your reservation of {quantity} × {item} will now ship by {date}, not {previous}.",
     delayed_silence: "If that suits you, there is nothing to do. You may cancel it instead, and any payment is refunded.",
@@ -190,6 +196,8 @@ const DE: Words = Words {
     preorder: "Der Shop hat Ihre Vorbestellung von {quantity} × {item}. Versand bis {date}.",
     notify_subject: "Wir sagen Ihnen Bescheid, wenn {item} wieder da ist",
     notify: "Wir schreiben Ihnen, sobald {item} wieder vorrätig ist.",
+    confirm: "Bitte bestätigen Sie, dass Sie diese E-Mail möchten: vorher schreiben wir Ihnen nicht.",
+    confirm_action: "Anmeldung bestätigen",
     delayed_subject: "{item} wird später versandt: bis {date}",
     delayed: "Ihre Reservierung von {quantity} × {item} wird jetzt bis {date} versandt, nicht bis {previous}.",
     delayed_silence: "Wenn Ihnen das recht ist, müssen Sie nichts tun. Sie können stattdessen stornieren; eine Zahlung wird erstattet.",
@@ -224,6 +232,8 @@ const FR: Words = Words {
     preorder: "La boutique a bien votre précommande de {quantity} × {item}. Expédition d'ici le {date}.",
     notify_subject: "Nous vous préviendrons du retour de {item}",
     notify: "Nous vous écrirons dès que {item} sera de nouveau en stock.",
+    confirm: "Merci de confirmer que vous souhaitez cet e-mail : sans confirmation, nous ne vous écrirons pas.",
+    confirm_action: "Confirmer mon inscription",
     delayed_subject: "{item} sera expédié plus tard : d'ici le {date}",
     delayed: "Votre réservation de {quantity} × {item} sera expédiée d'ici le {date}, et non le {previous}.",
     delayed_silence: "Si cela vous convient, vous n'avez rien à faire. Vous pouvez aussi l'annuler ; tout paiement sera remboursé.",
@@ -258,6 +268,8 @@ const ES: Words = Words {
     preorder: "La tienda tiene su reserva anticipada de {quantity} × {item}. Se envía antes del {date}.",
     notify_subject: "Le avisaremos cuando vuelva {item}",
     notify: "Le escribiremos cuando {item} vuelva a estar disponible.",
+    confirm: "Confirme que desea este correo: hasta entonces no le escribiremos.",
+    confirm_action: "Confirmar mi suscripción",
     delayed_subject: "{item} se enviará más tarde: antes del {date}",
     delayed: "Su reserva de {quantity} × {item} se enviará ahora antes del {date}, no del {previous}.",
     delayed_silence: "Si le parece bien, no tiene que hacer nada. También puede cancelarla; se reembolsará cualquier pago.",
@@ -292,6 +304,8 @@ const JA: Words = Words {
     preorder: "{item} × {quantity} のご予約注文を承りました。{date}までに発送します。",
     notify_subject: "{item} の再入荷をお知らせします",
     notify: "{item} が再入荷したらメールでお知らせします。",
+    confirm: "このメールを希望されることをご確認ください。ご確認いただくまでお知らせは届きません。",
+    confirm_action: "登録を確認する",
     delayed_subject: "{item} の発送が遅れます: {date}まで",
     delayed: "{item} × {quantity} のご予約は、{previous}ではなく{date}までの発送となります。",
     delayed_silence: "このままでよろしければ、何もする必要はありません。キャンセルすることもでき、お支払いは返金されます。",
@@ -345,6 +359,11 @@ pub fn letter(mail: Mail, lang: Lang, facts: &Facts) -> Letter {
     let see = (w.see.to_owned(), facts.page.clone());
     let cancel = (w.cancel.to_owned(), facts.page.clone());
     let (subject, paragraphs, actions) = match mail {
+        Mail::Confirmation if facts.notify && facts.confirm => (
+            say(w.notify_subject),
+            vec![say(w.notify), w.confirm.to_owned()],
+            vec![(w.confirm_action.to_owned(), facts.page.clone())],
+        ),
         Mail::Confirmation if facts.notify => (
             say(w.notify_subject),
             vec![say(w.notify)],
@@ -425,6 +444,8 @@ pub struct PageWords {
     pub cancel: &'static str,
     pub kept: &'static str,
     pub cancelled: &'static str,
+    pub confirm: &'static str,
+    pub confirmed: &'static str,
     /// waiting, ready, delayed, shipped, cancelled.
     pub statuses: [&'static str; 5],
 }
@@ -454,6 +475,8 @@ pub fn page_words(lang: Lang) -> &'static PageWords {
             keep: "Keep my reservation",
             cancel: "Cancel my reservation",
             kept: "Thank you: your reservation is kept.",
+            confirm: "Confirm my sign-up",
+            confirmed: "Thank you: you will hear when it is back.",
             cancelled: "Your reservation is cancelled.",
             statuses: [
                 "Waiting for stock",
@@ -473,6 +496,8 @@ pub fn page_words(lang: Lang) -> &'static PageWords {
             keep: "Reservierung behalten",
             cancel: "Reservierung stornieren",
             kept: "Danke: Ihre Reservierung bleibt bestehen.",
+            confirm: "Anmeldung bestätigen",
+            confirmed: "Danke: Sie hören von uns, wenn es wieder da ist.",
             cancelled: "Ihre Reservierung ist storniert.",
             statuses: [
                 "Wartet auf Ware",
@@ -492,6 +517,8 @@ pub fn page_words(lang: Lang) -> &'static PageWords {
             keep: "Garder ma réservation",
             cancel: "Annuler ma réservation",
             kept: "Merci : votre réservation est maintenue.",
+            confirm: "Confirmer mon inscription",
+            confirmed: "Merci : vous serez prévenu de son retour.",
             cancelled: "Votre réservation est annulée.",
             statuses: [
                 "En attente de stock",
@@ -511,6 +538,8 @@ pub fn page_words(lang: Lang) -> &'static PageWords {
             keep: "Mantener mi reserva",
             cancel: "Cancelar mi reserva",
             kept: "Gracias: su reserva se mantiene.",
+            confirm: "Confirmar mi suscripción",
+            confirmed: "Gracias: le avisaremos cuando vuelva.",
             cancelled: "Su reserva está cancelada.",
             statuses: [
                 "Esperando existencias",
@@ -530,6 +559,8 @@ pub fn page_words(lang: Lang) -> &'static PageWords {
             keep: "予約を続ける",
             cancel: "予約をキャンセルする",
             kept: "ありがとうございます。ご予約は継続されます。",
+            confirm: "登録を確認する",
+            confirmed: "ありがとうございます。再入荷時にお知らせします。",
             cancelled: "ご予約はキャンセルされました。",
             statuses: [
                 "入荷待ち",
@@ -562,6 +593,7 @@ mod tests {
             refund_due: Some("40".to_owned()),
             page: "https://shop.example/reservations/bo_1?token=t".to_owned(),
             product_page: Some("https://shop.example/scarf".to_owned()),
+            confirm: notify,
         };
         let mails = [
             Mail::Confirmation,

@@ -63,6 +63,8 @@ pub struct Store {
     wave_factor: u32,
     /// Whether changes write the shopper's emails (only with an SMTP server to send them).
     mails: bool,
+    /// Whether only sign-ups confirmed from their email hear that an item is back.
+    double_opt_in: bool,
 }
 
 impl Store {
@@ -145,6 +147,7 @@ impl Store {
             events: false,
             wave_factor: crate::domain::DEFAULT_WAVE_FACTOR,
             mails: false,
+            double_opt_in: false,
         })
     }
 

@@ -161,7 +161,7 @@ ALTER TABLE requests ADD COLUMN notified_at TEXT;
 ";
 
 /// The schema version this binary writes: the number of migrations.
-pub const VERSION: i64 = 8;
+pub const VERSION: i64 = 9;
 
 /// Version 8: the email outbox (`store::mails`): each email's facts, written in its change's
 /// transaction, and its sending.
@@ -181,6 +181,11 @@ CREATE TABLE mails (
     gave_up_at TEXT
 );
 CREATE INDEX mails_due ON mails (next_attempt_at, seq) WHERE sent_at IS NULL AND gave_up_at IS NULL;
+";
+
+/// Version 9: when a notify sign-up was confirmed from its email (`--double-opt-in`).
+const DOUBLE_OPT_IN: &str = "
+ALTER TABLE requests ADD COLUMN confirmed_at TEXT;
 ";
 
 /// Every migration, oldest first. Append only: a released migration never changes.
@@ -206,6 +211,7 @@ fn all() -> Vec<M<'static>> {
         M::up(EVENT_OUTBOX),
         M::up(BACK_IN_STOCK),
         M::up(MAIL_OUTBOX),
+        M::up(DOUBLE_OPT_IN),
     ]
 }
 

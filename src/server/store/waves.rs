@@ -12,6 +12,34 @@ use crate::domain::{Event, Stock, StockRecord, units_brought, units_for_new_shop
 use crate::server::clock;
 
 impl Store {
+    /// Only sign-ups confirmed from their email (`Store::confirm`) hear an item is back.
+    pub fn with_double_opt_in(mut self) -> Self {
+        self.double_opt_in = true;
+        self
+    }
+
+    /// Confirms notify sign-up `id` if `token` is its cancel token: its shopper followed the
+    /// email's link and pressed the button. `None`: no such sign-up.
+    pub fn confirm(
+        &self,
+        id: &str,
+        token: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<()>, StoreError> {
+        let connection = self.lock();
+        let Some(found) = super::requests::find(&connection, id, Some(token))? else {
+            return Ok(None);
+        };
+        if found.kind != "notify" {
+            return Ok(None);
+        }
+        connection.execute(
+            "UPDATE requests SET confirmed_at = COALESCE(confirmed_at, ?2) WHERE id = ?1",
+            params![id, clock::stamp(now)],
+        )?;
+        Ok(Some(()))
+    }
+
     /// Each wave tells up to the units that arrived, and can be had, times `factor`.
     pub fn with_wave_factor(mut self, factor: u32) -> Self {
         self.wave_factor = factor;
@@ -70,13 +98,15 @@ impl Store {
         if size == 0 {
             return Ok(0);
         }
+        // With double opt-in, only sign-ups confirmed from their email are told.
         let told: Vec<String> = transaction
             .prepare_cached(
                 "SELECT id FROM requests
                  WHERE sku = ?1 AND kind = 'notify' AND status = 'waiting' AND notified_at IS NULL
+                     AND (?3 = 0 OR confirmed_at IS NOT NULL)
                  ORDER BY seq LIMIT ?2",
             )?
-            .query_map(params![sku, size], |row| row.get(0))?
+            .query_map(params![sku, size, self.double_opt_in], |row| row.get(0))?
             .collect::<Result<_, _>>()?;
         let at = clock::stamp(now);
         for id in &told {
