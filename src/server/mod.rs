@@ -196,8 +196,9 @@ impl AppState {
     }
 
     /// The periodic work, until the returned handles are aborted: the sweep, forgetting idle
-    /// clients of the rate limits, and delivering the webhook's events.
-    fn housekeeping(&self) -> Vec<JoinHandle<()>> {
+    /// clients of the rate limits, and delivering the webhook's events and the emails. A harness
+    /// that serves [`router`] itself starts it with this.
+    pub fn housekeeping(&self) -> Vec<JoinHandle<()>> {
         let limits = Arc::clone(&self.limits);
         let forgetting = tokio::spawn(async move {
             let mut ticks = tokio::time::interval(rate_limit::FORGET_EVERY);

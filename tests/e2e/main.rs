@@ -17,6 +17,9 @@ mod appearance;
 mod chrome;
 mod delivery;
 mod hostile;
+#[path = "../support/outside.rs"]
+mod outside;
 mod promise;
 mod shopping;
 mod site;
+mod told;

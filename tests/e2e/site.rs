@@ -90,6 +90,8 @@ pub struct Site {
     pub faults: Arc<Faults>,
     folder: PathBuf,
     running: Option<(oneshot::Sender<()>, JoinHandle<()>)>,
+    /// The server's own periodic work: the sweep, the webhook and email workers.
+    background: Vec<JoinHandle<()>>,
 }
 
 impl Site {
@@ -118,6 +120,7 @@ impl Site {
             faults: Arc::default(),
             folder,
             running: None,
+            background: Vec::new(),
         };
         site.restart().await;
         site
@@ -156,6 +159,7 @@ impl Site {
             config.listen = self.addr;
         }
         let state = AppState::new(&config).unwrap();
+        self.background = state.housekeeping();
         let app = server::router(state, config.timeouts)
             .layer(from_fn_with_state(self.faults.clone(), inject_faults));
         let listener = tokio::net::TcpListener::bind(config.listen).await.unwrap();
@@ -174,6 +178,9 @@ impl Site {
 
     /// Stops listening: the endpoint is down, as if its machine went away.
     pub async fn stop(&mut self) {
+        for task in self.background.drain(..) {
+            task.abort();
+        }
         if let Some((stop, task)) = self.running.take() {
             let _ = stop.send(());
             // Idle keep-alive connections from the browser must not keep it up.
@@ -274,6 +281,9 @@ pub fn link_widget(pages: &Path) {
 
 impl Drop for Site {
     fn drop(&mut self) {
+        for task in &self.background {
+            task.abort();
+        }
         let _ = std::fs::remove_dir_all(&self.folder);
     }
 }

@@ -2,126 +2,13 @@
 //! read back from its API: every email in English and in German, with text and HTML parts,
 //! links to the shopper's page that change nothing on a GET, and one-click unsubscribe.
 
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use backorder_widget::server::mail::MailConfig;
 use serde_json::{Value, json};
 
+use crate::support::outside::{MailDev, find, page_link, text};
 use crate::support::{ADMIN_TOKEN, TestServer, backorder, in_days, request, start};
-
-/// MailDev on free ports; stopped on drop.
-struct MailDev {
-    child: Child,
-    smtp: u16,
-    web: u16,
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .expect("a free port")
-        .port()
-}
-
-impl MailDev {
-    async fn start() -> Self {
-        let binary = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/target/tools/node_modules/.bin/maildev"
-        );
-        let (smtp, web) = (free_port(), free_port());
-        let child = Command::new(binary)
-            .args(["--smtp", &smtp.to_string(), "--web", &web.to_string()])
-            .args(["--ip", "127.0.0.1", "--silent"])
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|error| {
-                panic!("MailDev ({binary}) runs; `make tools` installs it: {error}")
-            });
-        let maildev = Self { child, smtp, web };
-        let started = Instant::now();
-        while maildev.emails().await.is_none() {
-            assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "MailDev never answered"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        maildev
-    }
-
-    async fn emails(&self) -> Option<Vec<Value>> {
-        let reply = reqwest::get(format!("http://127.0.0.1:{}/email", self.web))
-            .await
-            .ok()?;
-        reply.json::<Vec<Value>>().await.ok()
-    }
-
-    /// Waits until `count` emails have arrived, and returns them all.
-    async fn wait_for(&self, count: usize) -> Vec<Value> {
-        let started = Instant::now();
-        loop {
-            let emails = self.emails().await.unwrap_or_default();
-            if emails.len() >= count {
-                return emails;
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "{} of {count} emails arrived: {:?}",
-                emails.len(),
-                emails
-                    .iter()
-                    .map(|email| &email["subject"])
-                    .collect::<Vec<_>>()
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-}
-
-impl Drop for MailDev {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// The email to `to` whose subject contains `subject`.
-fn find<'a>(emails: &'a [Value], to: &str, subject: &str) -> &'a Value {
-    emails
-        .iter()
-        .find(|email| {
-            email["to"][0]["address"] == to
-                && email["subject"]
-                    .as_str()
-                    .is_some_and(|text| text.contains(subject))
-        })
-        .unwrap_or_else(|| {
-            let seen: Vec<_> = emails
-                .iter()
-                .map(|email| (&email["to"][0]["address"], &email["subject"]))
-                .collect();
-            panic!("no email to {to} about {subject:?}; got {seen:?}")
-        })
-}
-
-fn text(email: &Value) -> &str {
-    email["text"].as_str().expect("a plain-text part")
-}
-
-/// The link to the shopper's page in an email's text.
-fn page_link(email: &Value) -> String {
-    let text = text(email);
-    let start = text
-        .find("https://shop.example/")
-        .unwrap_or_else(|| panic!("a link in {text:?}"));
-    text[start..]
-        .split_whitespace()
-        .next()
-        .expect("a link")
-        .to_owned()
-}
 
 async fn put(server: &TestServer, path: &str, body: Value) -> u16 {
     server

@@ -1,152 +1,15 @@
 //! Signed webhooks from the durable outbox, against a real HTTP receiver that checks every
 //! signature with the documented algorithm and is stopped and started mid-run.
 
-use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU16, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use axum::Router;
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::IntoResponse;
-use axum::routing::post;
 use backorder_widget::outbox::RetryPolicy;
 use backorder_widget::server::webhooks::WebhookConfig;
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD as BASE64;
-use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
-use sha2::Sha256;
-use tokio::sync::oneshot;
 
+use crate::support::outside::{Receiver, SECRET};
 use crate::support::{ADMIN_TOKEN, TestServer, backorder, start};
-
-/// A secret of 32 bytes, as Standard Webhooks writes it.
-const SECRET: &str = "whsec_c2VjcmV0LWZvci10aGUtd2ViaG9vay10ZXN0cy0xMjM=";
-
-/// One delivery as the receiver saw it.
-#[derive(Debug, Clone)]
-struct Received {
-    id: String,
-    body: Value,
-    at: Instant,
-    /// What the receiver answered.
-    status: u16,
-}
-
-/// What the receiver does and what it saw.
-#[derive(Debug, Default)]
-struct Log {
-    deliveries: Mutex<Vec<Received>>,
-    /// The status to answer with; 0 is 200.
-    answer: AtomicU16,
-}
-
-/// A webhook receiver on a fixed port, which can be stopped and started again.
-struct Receiver {
-    addr: SocketAddr,
-    log: Arc<Log>,
-    running: Option<(oneshot::Sender<()>, tokio::task::JoinHandle<()>)>,
-}
-
-impl Receiver {
-    async fn start() -> Self {
-        let mut receiver = Self {
-            addr: "127.0.0.1:0".parse().expect("an address"),
-            log: Arc::new(Log::default()),
-            running: None,
-        };
-        receiver.up().await;
-        receiver
-    }
-
-    async fn up(&mut self) {
-        let listener = tokio::net::TcpListener::bind(self.addr)
-            .await
-            .expect("binds");
-        self.addr = listener.local_addr().expect("an address");
-        let app = Router::new()
-            .route("/hook", post(receive))
-            .with_state(Arc::clone(&self.log));
-        let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await;
-        });
-        self.running = Some((stop, task));
-    }
-
-    async fn down(&mut self) {
-        if let Some((stop, task)) = self.running.take() {
-            let _ = stop.send(());
-            let _ = tokio::time::timeout(Duration::from_secs(5), task).await;
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("http://{}/hook", self.addr)
-    }
-
-    fn acknowledged(&self) -> Vec<Received> {
-        let deliveries = self.log.deliveries.lock().expect("the log");
-        deliveries
-            .iter()
-            .filter(|received| received.status == 200)
-            .cloned()
-            .collect()
-    }
-}
-
-/// Checks the signature as Standard Webhooks documents it, written here independently of the
-/// server's code: base64 HMAC-SHA256 of `id.timestamp.body` with the decoded secret, `v1,` first.
-fn signed(headers: &HeaderMap, body: &[u8]) -> Option<String> {
-    let header = |name: &str| headers.get(name)?.to_str().ok().map(str::to_owned);
-    let id = header("webhook-id")?;
-    let timestamp = header("webhook-timestamp")?;
-    let age = chrono::Utc::now().timestamp() - timestamp.parse::<i64>().ok()?;
-    if age.abs() > 300 {
-        return None;
-    }
-    let key = BASE64.decode(SECRET.strip_prefix("whsec_")?).ok()?;
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&key).ok()?;
-    mac.update(id.as_bytes());
-    mac.update(b".");
-    mac.update(timestamp.as_bytes());
-    mac.update(b".");
-    mac.update(body);
-    let expected = format!("v1,{}", BASE64.encode(mac.finalize().into_bytes()));
-    header("webhook-signature")?
-        .split(' ')
-        .any(|signature| signature == expected)
-        .then_some(id)
-}
-
-async fn receive(
-    State(log): State<Arc<Log>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> impl IntoResponse {
-    let Some(id) = signed(&headers, &body) else {
-        return (StatusCode::UNAUTHORIZED, [("retry-after", "0")]).into_response();
-    };
-    let status = match log.answer.load(Ordering::SeqCst) {
-        0 => 200,
-        status => status,
-    };
-    log.deliveries.lock().expect("the log").push(Received {
-        id,
-        body: serde_json::from_slice(&body).unwrap_or(Value::Null),
-        at: Instant::now(),
-        status,
-    });
-    let status = StatusCode::from_u16(status).expect("a status");
-    (status, [("retry-after", "1")]).into_response()
-}
 
 fn fast(url: String) -> WebhookConfig {
     WebhookConfig {

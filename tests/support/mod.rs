@@ -1,5 +1,7 @@
 //! The test harness: a real server on a free port with its own folder, an HTTP client, and
-//! request bodies.
+//! request bodies; and the outside parts it talks to (`outside`).
+
+pub mod outside;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -1,0 +1,158 @@
+//! People are told, end to end: a shopper reserves in the real browser, the merchant moves the
+//! batch 45 days, the question arrives by email (a real MailDev), the shopper follows its link
+//! in the browser and keeps the reservation; the database's history and the webhook's log (a
+//! real receiver) both say so.
+
+use std::time::{Duration, Instant};
+
+use backorder_widget::server::mail::MailConfig;
+use backorder_widget::server::webhooks::WebhookConfig;
+use serde_json::json;
+
+use crate::chrome::Chrome;
+use crate::outside::{MailDev, Receiver, SECRET, find, page_link, text};
+use crate::site::Site;
+
+const SCARF: &str = r#"backorder-status[sku="SCARF-GREY"]"#;
+const ADMIN: &str = "e2e-admin-token-0123456789abcdef";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_delay_email_link_keeps_the_reservation_in_the_browser() {
+    let maildev = MailDev::start().await;
+    let receiver = Receiver::start().await;
+    let mut site = Site::start(|config| {
+        let mut webhook = WebhookConfig::new(receiver.url(), SECRET.to_owned());
+        webhook.poll = Duration::from_millis(50);
+        config.webhook = Some(webhook);
+    })
+    .await;
+    // The emails' links lead to this server: its address is known once it listens.
+    let mut mail = MailConfig::new(
+        format!("smtp://127.0.0.1:{}", maildev.smtp),
+        "Demo Shop <shop@demo.invalid>".to_owned(),
+        site.url(""),
+    );
+    mail.poll = Duration::from_millis(50);
+    site.config.mail = Some(mail);
+    site.config.listen = site.addr;
+    site.stop().await;
+    site.restart().await;
+
+    let chrome = Chrome::start().await;
+    chrome.goto(&site.url("/")).await;
+    chrome.status(SCARF).await;
+    chrome
+        .type_into(SCARF, "input[name=email]", "ana@example.com")
+        .await;
+    chrome.type_into(SCARF, "input[name=quantity]", "2").await;
+    chrome.click(SCARF, "input[name=consent]").await;
+    chrome.click(SCARF, "button[type=submit]").await;
+    let confirmation = chrome
+        .wait_text(SCARF, ".confirmation", |text| text.contains("reserved"))
+        .await;
+    assert!(
+        confirmation.contains("email"),
+        "the endpoint emails now: {confirmation}"
+    );
+    maildev.wait_for(1).await;
+
+    // The merchant moves the scarf's batch 45 days: a yes is needed.
+    let client = reqwest::Client::new();
+    let listing: serde_json::Value = client
+        .get(site.url("/api/stock"))
+        .bearer_auth(ADMIN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut record = listing["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|item| item["sku"] == "SCARF-GREY")
+        .unwrap()
+        .clone();
+    record.as_object_mut().unwrap().remove("line");
+    for batch in record["incoming"].as_array_mut().unwrap() {
+        let expected =
+            chrono::NaiveDate::parse_from_str(batch["expected"].as_str().unwrap(), "%Y-%m-%d")
+                .unwrap();
+        batch["expected"] = json!((expected + chrono::TimeDelta::days(45)).to_string());
+    }
+    let moved = client
+        .put(site.url("/api/stock/SCARF-GREY"))
+        .bearer_auth(ADMIN)
+        .json(&record)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(moved.status(), 200);
+
+    let emails = maildev.wait_for(2).await;
+    let question = find(&emails, "ana@example.com", "Please confirm");
+    assert!(text(question).contains("confirm by"), "{}", text(question));
+    let link = page_link(question);
+    assert!(link.starts_with(&site.url("/reservations/")), "{link}");
+
+    // The shopper follows the link in the browser and presses Keep.
+    chrome.goto(&link).await;
+    let page = chrome.eval("return document.body.textContent").await;
+    assert!(
+        page.as_str().unwrap().contains("Keep my reservation"),
+        "{page}"
+    );
+    let lifecycle = site.lifecycle();
+    let id = lifecycle[0].id.clone();
+    assert_eq!(
+        site.history(&id).last().map(String::as_str),
+        Some("consent_needed"),
+        "opening the link kept nothing"
+    );
+    chrome
+        .eval(r#"document.querySelector('form[action$="/keep"] button').click(); return true"#)
+        .await;
+    let started = Instant::now();
+    loop {
+        let text = chrome.eval("return document.body.textContent").await;
+        if text
+            .as_str()
+            .unwrap_or_default()
+            .contains("your reservation is kept")
+        {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "{text}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        site.history(&id),
+        ["created", "date_changed", "consent_needed", "consented"],
+        "reserved, moved, asked, kept"
+    );
+
+    // The shop's tool heard every step, signed.
+    let started = Instant::now();
+    let types = loop {
+        let types: Vec<String> = receiver
+            .acknowledged()
+            .iter()
+            .filter(|received| received.body["data"]["request_id"] == id.as_str())
+            .map(|received| received.body["type"].as_str().unwrap().to_owned())
+            .collect();
+        if types.len() >= 3 || started.elapsed() > Duration::from_secs(10) {
+            break types;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(
+        types,
+        [
+            "backorder.created",
+            "backorder.consent_needed",
+            "backorder.consented"
+        ]
+    );
+    chrome.close().await;
+}
