@@ -106,6 +106,7 @@ impl AppState {
             Some(mail) => {
                 let mail = mail::MailConfig {
                     double_opt_in: config.double_opt_in,
+                    link_origins: config.allowed_origins.clone(),
                     ..mail.clone()
                 };
                 Some(Arc::new(mail::Mailer::new(mail).map_err(StartError::Mail)?))
@@ -292,6 +293,12 @@ pub fn router(state: AppState, timeouts: Timeouts) -> Router {
         )
         .layer(from_fn_with_state(state.clone(), rate_limit::limit))
         .layer(DefaultBodyLimit::max(4 * 1024))
+        .layer(RequestBodyLimitLayer::new(4 * 1024))
+        .layer(RequestBodyTimeoutLayer::new(timeouts.header))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            timeouts.request,
+        ))
         .with_state(state.clone());
     // Inside CORS and the header layers, so its `414` carries them like every answer.
     let mut app = api

@@ -174,6 +174,10 @@ pub async fn cancel(
     };
     match cancelled {
         Ok(super::store::Cancellation::NotFound) => not_found(),
+        // It shipped first: the page shows that, and says nothing was cancelled.
+        Ok(super::store::Cancellation::Shipped) => {
+            back(&id, &button.token, button.lang.as_deref(), "none")
+        }
         Ok(_) => back(&id, &button.token, button.lang.as_deref(), "cancelled"),
         Err(error) => error.into_response(),
     }
@@ -186,6 +190,12 @@ pub async fn unsubscribe(
     Path(id): Path<String>,
     Query(link): Query<Link>,
 ) -> Response {
+    // Only a sign-up is unsubscribed: the same token must never cancel a reservation.
+    match state.store().status(id.clone(), link.token.clone()).await {
+        Ok(Some(status)) if status.kind == "notify" => {}
+        Ok(_) => return not_found(),
+        Err(error) => return super::errors::ApiError::internal(error).into_response(),
+    }
     let cancelled = state
         .with_store(move |store| store.cancel(&id, Some(&link.token), clock::now()))
         .await;

@@ -147,6 +147,16 @@ async fn every_email_arrives_in_the_shoppers_language_with_links_that_act_only_o
         "{}",
         kept.text
     );
+    // A sign-up's one-click unsubscribe never cancels a reservation, though it has a token.
+    let unsubscribe = server
+        .send(
+            server
+                .client
+                .post(server.url(&format!("/reservations/{id}/unsubscribe?token={token}")))
+                .body("List-Unsubscribe=One-Click"),
+        )
+        .await;
+    assert_eq!(unsubscribe.status, 404, "{unsubscribe:?}");
 
     // Ready, cancelled (the receipt, with date and time), back in stock.
     let receipt = server
@@ -175,6 +185,8 @@ async fn every_email_arrives_in_the_shoppers_language_with_links_that_act_only_o
     let mut fan = request("notify", "GONE", 1);
     fan["email"] = json!("fan@example.com");
     fan["locale"] = json!("de");
+    // The product page is the shopper's word: a page elsewhere is never linked from the shop.
+    fan["page"] = json!("https://evil.example/login");
     assert_eq!(server.post("key-mail-0003", &fan).await.status, 201);
     assert_eq!(
         put(
@@ -200,6 +212,7 @@ async fn every_email_arrives_in_the_shoppers_language_with_links_that_act_only_o
     );
     find(&emails, "fan@example.com", "Wir sagen Ihnen Bescheid");
     let back = find(&emails, "fan@example.com", "ist wieder da");
+    assert!(!text(back).contains("evil.example"), "{}", text(back));
     let headers = &back["headers"];
     assert!(
         headers["list-unsubscribe"]

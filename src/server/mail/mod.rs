@@ -45,6 +45,10 @@ pub struct MailConfig {
     pub poll: Duration,
     /// A sign-up's confirmation asks the shopper to confirm it (`--double-opt-in`).
     pub double_opt_in: bool,
+    /// Origins whose pages an email may link to (the shop's, from `--allowed-origins`, and
+    /// `public_url`'s): the product page a request names is the shopper's word, and a link in the
+    /// shop's own email to anywhere else would lend it the shop's name.
+    pub link_origins: Vec<String>,
 }
 
 impl MailConfig {
@@ -60,6 +64,7 @@ impl MailConfig {
             },
             poll: Duration::from_secs(1),
             double_opt_in: false,
+            link_origins: Vec::new(),
         }
     }
 }
@@ -98,6 +103,56 @@ impl Mailer {
 
     pub fn public_url(&self) -> &str {
         &self.config.public_url
+    }
+
+    /// Whether `link` is a page of the shop's own: on the public URL's origin or an allowed one.
+    fn may_link(&self, link: &str) -> bool {
+        let public = origin_of(&self.config.public_url);
+        std::iter::once(public)
+            .chain(
+                self.config
+                    .link_origins
+                    .iter()
+                    .map(|origin| origin_of(origin)),
+            )
+            .filter(|origin| !origin.is_empty())
+            .any(|origin| link == origin || link.starts_with(&format!("{origin}/")))
+    }
+}
+
+/// `https://shop.example` of `https://shop.example/any/path`.
+fn origin_of(url: &str) -> &str {
+    let after_scheme = url.find("://").map_or(0, |at| at + 3);
+    match url[after_scheme..].find('/') {
+        Some(slash) => &url[..after_scheme + slash],
+        None => url,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_link_only_to_the_shops_own_pages() {
+        let mut config = MailConfig::new(
+            "smtp://127.0.0.1:1025".to_owned(),
+            "Shop <shop@example.com>".to_owned(),
+            "https://api.shop.example/".to_owned(),
+        );
+        config.link_origins = vec!["https://shop.example".to_owned()];
+        let mailer = Mailer::new(config).expect("a mailer");
+        for (link, linked) in [
+            ("https://shop.example/products/scarf", true),
+            ("https://shop.example", true),
+            ("https://api.shop.example/product.html", true),
+            ("https://shop.example.evil.example/login", false),
+            ("https://evil.example/?https://shop.example/", false),
+            ("javascript:alert(1)", false),
+            ("http://shop.example/products/scarf", false),
+        ] {
+            assert_eq!(mailer.may_link(link), linked, "{link}");
+        }
     }
 }
 
@@ -182,6 +237,7 @@ impl Mailer {
         );
         let mut facts = facts(mail, lang, &due.data, page.clone());
         facts.confirm = self.config.double_opt_in;
+        facts.product_page = facts.product_page.filter(|link| self.may_link(link));
         let letter = letter(mail, lang, &facts);
         let shop = self.from.name.as_deref().unwrap_or(&self.config.public_url);
         let text = Text {

@@ -13,7 +13,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::{Store, StoreError};
-use crate::domain::{mail_for, webhook_type};
+use crate::domain::{Mail, mail_for, webhook_type};
 use crate::server::{clock, secrets};
 
 /// An event due for delivery, as the worker sends it.
@@ -130,9 +130,10 @@ impl Store {
             let mut due = Vec::new();
             for row in rows {
                 let (id, body, attempts, created_at) = row?;
+                // An unreadable time (never written by this server) must not stop the outbox:
+                // the event counts as new.
                 let created_at = DateTime::parse_from_rfc3339(&created_at)
-                    .map_err(|error| StoreError::Corrupt(format!("event {id}: {error}")))?
-                    .with_timezone(&Utc);
+                    .map_or_else(|_| Utc::now(), |at| at.with_timezone(&Utc));
                 due.push(DueEvent {
                     id,
                     body,
@@ -251,21 +252,30 @@ impl Store {
                 Ok((row.get(0)?, what, change))
             })?
             .collect::<Result<_, _>>()?;
-        for (request_id, what, change) in rows {
-            let kind = webhook_type(&what).filter(|_| self.events);
-            let mail = mail_for(&what).filter(|_| self.mails);
+        for (index, (request_id, what, change)) in rows.iter().enumerate() {
+            let kind = webhook_type(what).filter(|_| self.events);
+            // A question or a notice the same change then made moot (the request was cancelled
+            // in it) is not mailed: its links would lead to a request that is gone.
+            let cancelled_later = rows[index + 1..]
+                .iter()
+                .any(|(later, what, _)| later == request_id && what == "cancelled");
+            let mail = mail_for(what)
+                .filter(|_| self.mails)
+                .filter(|mail| *mail == Mail::Cancelled || !cancelled_later);
             if kind.is_none() && mail.is_none() {
                 continue;
             }
-            let Some(mut data) = request_data(transaction, &request_id)? else {
+            let Some(mut data) = request_data(transaction, request_id)? else {
                 continue;
             };
-            data["change"] = change;
+            // A sign-up that ends (unsubscribed, cancelled) gets no "reservation cancelled" mail.
+            let mail = mail.filter(|mail| !(*mail == Mail::Cancelled && data["kind"] == "notify"));
+            data["change"] = change.clone();
             if let Some(kind) = kind {
-                insert(transaction, kind, Some(&request_id), data.clone(), now)?;
+                insert(transaction, kind, Some(request_id), data.clone(), now)?;
             }
             if let Some(mail) = mail {
-                super::mails::enqueue(transaction, mail, &request_id, data, now)?;
+                super::mails::enqueue(transaction, mail, request_id, data, now)?;
             }
         }
         Ok(())

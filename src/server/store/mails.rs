@@ -99,15 +99,16 @@ impl Store {
             let mut due = Vec::new();
             for row in rows {
                 let (id, request_id, kind, to, data, attempts, created_at) = row?;
+                // An unreadable row must not stop the outbox: it is tried, fails to render and
+                // is kept as given up.
                 let created_at = DateTime::parse_from_rfc3339(&created_at)
-                    .map_err(|error| StoreError::Corrupt(format!("mail {id}: {error}")))?
-                    .with_timezone(&Utc);
+                    .map_or_else(|_| Utc::now(), |at| at.with_timezone(&Utc));
                 due.push(DueMail {
                     id,
                     request_id,
                     kind,
                     to,
-                    data: serde_json::from_str(&data)?,
+                    data: serde_json::from_str(&data).unwrap_or(Value::Null),
                     attempts,
                     created_at,
                 });
