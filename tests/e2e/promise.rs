@@ -10,7 +10,7 @@ use crate::site::Site;
 const SCARF: &str = r#"backorder-status[sku="SCARF-GREY"]"#;
 const ADMIN: &str = "e2e-admin-token-0123456789abcdef";
 
-async fn admin(
+pub(crate) async fn admin(
     site: &Site,
     method: reqwest::Method,
     path: &str,
@@ -28,7 +28,7 @@ async fn admin(
 }
 
 /// The scarf as stored, without its line's counters (what a PUT takes back).
-async fn scarf(site: &Site) -> Value {
+pub(crate) async fn scarf(site: &Site) -> Value {
     let (_, listing) = admin(site, reqwest::Method::GET, "/api/stock", None).await;
     let mut record = listing["items"]
         .as_array()
@@ -41,7 +41,7 @@ async fn scarf(site: &Site) -> Value {
     record
 }
 
-async fn put_scarf(site: &Site, record: &Value) {
+pub(crate) async fn put_scarf(site: &Site, record: &Value) {
     let (status, body) = admin(
         site,
         reqwest::Method::PUT,
@@ -64,7 +64,7 @@ async fn move_first_batch(site: &Site, days: i64) {
 }
 
 /// Reserves `quantity` scarves in the browser, as a shopper does.
-async fn reserve(chrome: &Chrome, email: &str, quantity: &str) -> String {
+pub(crate) async fn reserve(chrome: &Chrome, email: &str, quantity: &str) -> String {
     chrome.status(SCARF).await;
     chrome.type_into(SCARF, "input[name=email]", email).await;
     chrome

@@ -11,10 +11,8 @@ use serde_json::json;
 
 use crate::chrome::Chrome;
 use crate::outside::{MailDev, Receiver, SECRET, find, page_link, text};
+use crate::promise::{put_scarf, reserve, scarf};
 use crate::site::Site;
-
-const SCARF: &str = r#"backorder-status[sku="SCARF-GREY"]"#;
-const ADMIN: &str = "e2e-admin-token-0123456789abcdef";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_delay_email_link_keeps_the_reservation_in_the_browser() {
@@ -40,55 +38,22 @@ async fn the_delay_email_link_keeps_the_reservation_in_the_browser() {
 
     let chrome = Chrome::start().await;
     chrome.goto(&site.url("/")).await;
-    chrome.status(SCARF).await;
-    chrome
-        .type_into(SCARF, "input[name=email]", "ana@example.com")
-        .await;
-    chrome.type_into(SCARF, "input[name=quantity]", "2").await;
-    chrome.click(SCARF, "input[name=consent]").await;
-    chrome.click(SCARF, "button[type=submit]").await;
-    let confirmation = chrome
-        .wait_text(SCARF, ".confirmation", |text| text.contains("reserved"))
-        .await;
+    let confirmation = reserve(&chrome, "ana@example.com", "2").await;
     assert!(
         confirmation.contains("email"),
         "the endpoint emails now: {confirmation}"
     );
     maildev.wait_for(1).await;
 
-    // The merchant moves the scarf's batch 45 days: a yes is needed.
-    let client = reqwest::Client::new();
-    let listing: serde_json::Value = client
-        .get(site.url("/api/stock"))
-        .bearer_auth(ADMIN)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let mut record = listing["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|item| item["sku"] == "SCARF-GREY")
-        .unwrap()
-        .clone();
-    record.as_object_mut().unwrap().remove("line");
+    // The merchant moves every batch of the scarf 45 days: a yes is needed.
+    let mut record = scarf(&site).await;
     for batch in record["incoming"].as_array_mut().unwrap() {
         let expected =
             chrono::NaiveDate::parse_from_str(batch["expected"].as_str().unwrap(), "%Y-%m-%d")
                 .unwrap();
         batch["expected"] = json!((expected + chrono::TimeDelta::days(45)).to_string());
     }
-    let moved = client
-        .put(site.url("/api/stock/SCARF-GREY"))
-        .bearer_auth(ADMIN)
-        .json(&record)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(moved.status(), 200);
+    put_scarf(&site, &record).await;
 
     let emails = maildev.wait_for(2).await;
     let question = find(&emails, "ana@example.com", "Please confirm");

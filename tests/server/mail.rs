@@ -23,21 +23,22 @@ async fn put(server: &TestServer, path: &str, body: Value) -> u16 {
         .status
 }
 
+/// Emails to `maildev`, from a shop on `https://shop.example`, read from the outbox every 50 ms.
+fn mail_to(maildev: &MailDev) -> MailConfig {
+    let mut mail = MailConfig::new(
+        format!("smtp://127.0.0.1:{}", maildev.smtp),
+        "Test Shop <shop@example.com>".to_owned(),
+        "https://shop.example/".to_owned(),
+    );
+    mail.poll = Duration::from_millis(50);
+    mail.retry.first_delay_ms = 100;
+    mail
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_email_arrives_in_the_shoppers_language_with_links_that_act_only_on_post() {
     let maildev = MailDev::start().await;
-    let smtp = format!("smtp://127.0.0.1:{}", maildev.smtp);
-    let server = start(|config| {
-        let mut mail = MailConfig::new(
-            smtp,
-            "Test Shop <shop@example.com>".to_owned(),
-            "https://shop.example/".to_owned(),
-        );
-        mail.poll = Duration::from_millis(50);
-        mail.retry.first_delay_ms = 100;
-        config.mail = Some(mail);
-    })
-    .await;
+    let server = start(|config| config.mail = Some(mail_to(&maildev))).await;
     let ana = server.post("key-mail-0001", &backorder("CAP-10", 2)).await;
     assert_eq!(ana.status, 201);
     assert_eq!(ana.json()["notifies"], true, "the endpoint emails now");
@@ -239,15 +240,8 @@ async fn every_email_arrives_in_the_shoppers_language_with_links_that_act_only_o
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_double_opt_in_only_confirmed_sign_ups_hear_it_is_back() {
     let maildev = MailDev::start().await;
-    let smtp = format!("smtp://127.0.0.1:{}", maildev.smtp);
     let server = start(|config| {
-        let mut mail = MailConfig::new(
-            smtp,
-            "Test Shop <shop@example.com>".to_owned(),
-            "https://shop.example".to_owned(),
-        );
-        mail.poll = Duration::from_millis(50);
-        config.mail = Some(mail);
+        config.mail = Some(mail_to(&maildev));
         config.double_opt_in = true;
     })
     .await;
