@@ -7,8 +7,8 @@ export WASM_BINDGEN_TEST_WEBDRIVER_JSON ?= $(CURDIR)/webdriver.json
 export WASM_BINDGEN_TEST_TIMEOUT ?= 120
 
 PKG := www/pkg
-# The gzip budget of everything the browser loads for the widget (bytes): 75.5 KiB, about 0.5 KB
-# above the 76,848 measured on 2026-12-01. It rose from 64,000 by what the truthful-display and
+# The gzip budget of everything the browser loads for the widget (bytes): 75.5 KiB, about 0.1 KB
+# above the 77,204 measured on 2026-12-02. It rose from 64,000 by what the truthful-display and
 # keeping-the-promise issues measured their features at (README, Performance); lower it as size
 # work lands, and raise it only by a measured cost written down there.
 SIZE_BUDGET ?= 77312

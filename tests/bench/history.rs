@@ -91,7 +91,7 @@ fn store_history(database: &std::path::Path) -> Result<(), String> {
             .prepare(
                 "INSERT INTO requests (id, sku, kind, holds_units, quantity, email, consent_text,
                      consent_given, expected_date, idempotency_key, request_hash, response_json,
-                     cancel_token, received_at, status, allocated, ships_by, promise_date)
+                     cancel_token_hash, received_at, status, allocated, ships_by, promise_date)
                  VALUES (?1, ?2, 'backorder', 1, 1, 'history@example.com', 'Yes', 1, '2099-01-01',
                      ?3, 'h', '{}', 't', '2026-01-01T00:00:00Z', ?4, 0, '2099-01-01', '2099-01-01')",
             )
