@@ -44,7 +44,7 @@ pub enum Attempt {
 
 /// The outbox as the admin listing shows it.
 #[derive(Debug, Clone, Serialize)]
-pub struct Outbox {
+pub struct OutboxListing {
     pub pending: i64,
     pub delivered: i64,
     pub failed: i64,
@@ -65,6 +65,59 @@ pub struct FailingEvent {
     pub last_error: Option<String>,
     pub next_attempt_at: Option<String>,
     pub gave_up_at: Option<String>,
+}
+
+/// The two outboxes, kept alike: the shop's tools' events and the shopper's emails.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Outbox {
+    Events,
+    Mails,
+}
+
+/// Records what became of an attempt to deliver row `id` of `outbox` at `now`.
+pub(super) fn record_attempt(
+    connection: &Connection,
+    outbox: Outbox,
+    id: &str,
+    attempt: &Attempt,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let table = match outbox {
+        Outbox::Events => "events",
+        Outbox::Mails => "mails",
+    };
+    let (set, when, status, error) = match attempt {
+        Attempt::Delivered => (
+            "delivered_at = ?2, last_status = NULL, last_error = NULL",
+            now,
+            None,
+            None,
+        ),
+        Attempt::Retry {
+            next,
+            status,
+            error,
+        } => (
+            "next_attempt_at = ?2, last_status = ?3, last_error = ?4",
+            *next,
+            *status,
+            Some(error.as_str()),
+        ),
+        Attempt::GaveUp { status, error } => (
+            "gave_up_at = ?2, last_status = ?3, last_error = ?4",
+            now,
+            *status,
+            Some(error.as_str()),
+        ),
+    };
+    let sql = format!("UPDATE {table} SET attempts = attempts + 1, {set} WHERE id = ?1");
+    let mut statement = connection.prepare_cached(&sql)?;
+    let at = clock::stamp(when);
+    match attempt {
+        Attempt::Delivered => statement.execute(params![id, at])?,
+        _ => statement.execute(params![id, at, status, error])?,
+    };
+    Ok(())
 }
 
 /// Where a change's history starts: the history rows after this mark are the change's own.
@@ -153,34 +206,11 @@ impl Store {
         attempt: &Attempt,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let at = clock::stamp(now);
-        let connection = self.lock();
-        match attempt {
-            Attempt::Delivered => connection.execute(
-                "UPDATE events SET attempts = attempts + 1, delivered_at = ?2, last_status = NULL,
-                     last_error = NULL WHERE id = ?1",
-                params![id, at],
-            )?,
-            Attempt::Retry {
-                next,
-                status,
-                error,
-            } => connection.execute(
-                "UPDATE events SET attempts = attempts + 1, next_attempt_at = ?2,
-                     last_status = ?3, last_error = ?4 WHERE id = ?1",
-                params![id, clock::stamp(*next), status, error],
-            )?,
-            Attempt::GaveUp { status, error } => connection.execute(
-                "UPDATE events SET attempts = attempts + 1, gave_up_at = ?2, last_status = ?3,
-                     last_error = ?4 WHERE id = ?1",
-                params![id, at, status, error],
-            )?,
-        };
-        Ok(())
+        record_attempt(&self.lock(), Outbox::Events, id, attempt, now)
     }
 
     /// The outbox's counts and its failing events.
-    pub async fn outbox(&self) -> Result<Outbox, StoreError> {
+    pub async fn outbox(&self) -> Result<OutboxListing, StoreError> {
         self.read(|connection| {
             let count = |condition: &str| -> Result<i64, StoreError> {
                 Ok(connection.query_row(
@@ -213,7 +243,7 @@ impl Store {
                     })
                 })?
                 .collect::<Result<_, _>>()?;
-            Ok(Outbox {
+            Ok(OutboxListing {
                 pending: count("delivered_at IS NULL AND gave_up_at IS NULL")?,
                 delivered: count("delivered_at IS NOT NULL")?,
                 failed: count("gave_up_at IS NOT NULL")?,

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Transaction, params};
 use serde_json::Value;
 
-use super::events::Attempt;
+use super::events::{Attempt, Outbox, record_attempt};
 use super::stock::{calendar_of, record_of};
 use super::{Store, StoreError};
 use crate::domain::Mail;
@@ -81,7 +81,7 @@ impl Store {
         self.read(move |connection| {
             let mut statement = connection.prepare_cached(
                 "SELECT id, request_id, kind, to_address, data, attempts, created_at FROM mails
-                 WHERE sent_at IS NULL AND gave_up_at IS NULL AND next_attempt_at <= ?1
+                 WHERE delivered_at IS NULL AND gave_up_at IS NULL AND next_attempt_at <= ?1
                  ORDER BY seq LIMIT ?2",
             )?;
             let limit = i64::try_from(limit).unwrap_or(i64::MAX);
@@ -125,25 +125,6 @@ impl Store {
         attempt: &Attempt,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let at = clock::stamp(now);
-        let connection = self.lock();
-        match attempt {
-            Attempt::Delivered => connection.execute(
-                "UPDATE mails SET attempts = attempts + 1, sent_at = ?2, last_error = NULL
-                 WHERE id = ?1",
-                params![id, at],
-            )?,
-            Attempt::Retry { next, error, .. } => connection.execute(
-                "UPDATE mails SET attempts = attempts + 1, next_attempt_at = ?2, last_error = ?3
-                 WHERE id = ?1",
-                params![id, clock::stamp(*next), error],
-            )?,
-            Attempt::GaveUp { error, .. } => connection.execute(
-                "UPDATE mails SET attempts = attempts + 1, gave_up_at = ?2, last_error = ?3
-                 WHERE id = ?1",
-                params![id, at, error],
-            )?,
-        };
-        Ok(())
+        record_attempt(&self.lock(), Outbox::Mails, id, attempt, now)
     }
 }

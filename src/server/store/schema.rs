@@ -164,7 +164,7 @@ ALTER TABLE requests ADD COLUMN notified_at TEXT;
 pub const VERSION: i64 = 9;
 
 /// Version 8: the email outbox (`store::mails`): each email's facts, written in its change's
-/// transaction, and its sending.
+/// transaction, and its sending, kept in the same columns as the events' delivery.
 const MAIL_OUTBOX: &str = "
 CREATE TABLE mails (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -176,11 +176,13 @@ CREATE TABLE mails (
     created_at TEXT NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0,
     next_attempt_at TEXT NOT NULL,
+    last_status INTEGER,
     last_error TEXT,
-    sent_at TEXT,
+    delivered_at TEXT,
     gave_up_at TEXT
 );
-CREATE INDEX mails_due ON mails (next_attempt_at, seq) WHERE sent_at IS NULL AND gave_up_at IS NULL;
+CREATE INDEX mails_due ON mails (next_attempt_at, seq)
+    WHERE delivered_at IS NULL AND gave_up_at IS NULL;
 ";
 
 /// Version 9: when a notify sign-up was confirmed from its email (`--double-opt-in`).
