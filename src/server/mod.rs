@@ -429,20 +429,39 @@ pub async fn start(config: Config) -> Result<Server, StartError> {
 }
 
 /// Runs the server until Ctrl-C or SIGTERM. What `backorder-server` does.
-pub async fn serve(config: Config) -> Result<(), StartError> {
-    let generated_token = config.admin_token.is_none();
+pub async fn serve(mut config: Config) -> Result<(), StartError> {
     if !config.www.is_dir() {
         eprintln!(
             "warning: the static folder {} does not exist; only the API is served",
             config.www.display()
         );
     }
-    let token_file = admin_token_path(&config.database);
+    // A generated token is told (and its file written) before the port opens, so a script that
+    // reads the file once the server answers never reads the previous run's.
+    if config.admin_token.is_none() {
+        let token = secrets::random_token(32);
+        if let Some(folder) = config
+            .database
+            .parent()
+            .filter(|folder| !folder.as_os_str().is_empty())
+        {
+            // The database's own folder, created as `Store::open` would (0700), holds the file.
+            let mut builder = std::fs::DirBuilder::new();
+            builder.recursive(true);
+            #[cfg(unix)]
+            std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+            builder.create(folder).map_err(|error| {
+                StartError::Serve(std::io::Error::other(format!(
+                    "{}: {error}",
+                    folder.display()
+                )))
+            })?;
+        }
+        tell_admin_token(&token, &admin_token_path(&config.database))?;
+        config.admin_token = Some(token);
+    }
     let server = start(config).await?;
     eprintln!("backorder-server listening on http://{}", server.addr());
-    if generated_token {
-        tell_admin_token(server.admin_token(), &token_file)?;
-    }
     shutdown_signal().await;
     eprintln!("shutting down");
     server.stop().await

@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 
 use crate::support::backorder;
 
-/// The binary, started on a free port with its database at `database`; returns once it
-/// listens and has said where its admin token is, with what stderr said so far.
+/// The binary, started on a free port with its database at `database`; returns once it has
+/// said where its admin token is and that it listens, with what stderr said so far.
 fn spawn(database: &Path) -> (Child, SocketAddr, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_backorder-server"))
         .args(["--listen", "127.0.0.1:0", "--rate-limit", "0", "--database"])
@@ -23,7 +23,7 @@ fn spawn(database: &Path) -> (Child, SocketAddr, String) {
     let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
     let mut log = String::new();
     let mut addr: Option<SocketAddr> = None;
-    while !log.contains("admin token") {
+    while addr.is_none() || !log.contains("admin token") {
         let mut line = String::new();
         assert!(
             stderr.read_line(&mut line).expect("stderr reads") > 0,
@@ -79,6 +79,10 @@ fn sigterm_stops_within_the_deadline_and_the_admin_token_stays_out_of_the_log() 
     let (mut child, addr, log) = spawn(&database);
     let token_file = PathBuf::from(format!("{}.admin-token", database.display()));
     assert!(log.contains(&token_file.display().to_string()), "{log}");
+    assert!(
+        log.find("admin token") < log.find("listening on"),
+        "the token file is written before the port opens: {log}"
+    );
     let token = std::fs::read_to_string(&token_file).expect("the token file");
     assert_eq!(token.trim().len(), 32);
     assert!(
