@@ -74,6 +74,42 @@ pub(super) enum Outbox {
     Mails,
 }
 
+impl Outbox {
+    fn table(self) -> &'static str {
+        match self {
+            Self::Events => "events",
+            Self::Mails => "mails",
+        }
+    }
+}
+
+/// Up to `limit` rows of `outbox` due at `now`, oldest first, each read by `read` from the
+/// `columns` named.
+pub(super) fn due_rows<T>(
+    connection: &Connection,
+    outbox: Outbox,
+    columns: &str,
+    now: DateTime<Utc>,
+    limit: usize,
+    read: impl FnMut(&rusqlite::Row) -> rusqlite::Result<T>,
+) -> Result<Vec<T>, StoreError> {
+    let mut statement = connection.prepare_cached(&format!(
+        "SELECT {columns} FROM {}
+         WHERE delivered_at IS NULL AND gave_up_at IS NULL AND next_attempt_at <= ?1
+         ORDER BY seq LIMIT ?2",
+        outbox.table()
+    ))?;
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let rows = statement.query_map(params![clock::stamp(now), limit], read)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// When an outbox row was written. An unreadable time (never written by this server) must not
+/// stop the outbox: the row counts as new.
+pub(super) fn created_at(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text).map_or_else(|_| Utc::now(), |at| at.with_timezone(&Utc))
+}
+
 /// Records what became of an attempt to deliver row `id` of `outbox` at `now`.
 pub(super) fn record_attempt(
     connection: &Connection,
@@ -82,10 +118,7 @@ pub(super) fn record_attempt(
     attempt: &Attempt,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let table = match outbox {
-        Outbox::Events => "events",
-        Outbox::Mails => "mails",
-    };
+    let table = outbox.table();
     let (set, when, status, error) = match attempt {
         Attempt::Delivered => (
             "delivered_at = ?2, last_status = NULL, last_error = NULL",
@@ -164,37 +197,22 @@ impl Store {
         now: DateTime<Utc>,
         limit: usize,
     ) -> Result<Vec<DueEvent>, StoreError> {
-        let now = clock::stamp(now);
         self.read(move |connection| {
-            let mut statement = connection.prepare_cached(
-                "SELECT id, body, attempts, created_at FROM events
-                 WHERE delivered_at IS NULL AND gave_up_at IS NULL AND next_attempt_at <= ?1
-                 ORDER BY seq LIMIT ?2",
-            )?;
-            let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-            let rows = statement.query_map(params![now, limit], |row| {
-                Ok((
-                    row.get(0)?,
-                    row.get(1)?,
-                    row.get(2)?,
-                    row.get::<_, String>(3)?,
-                ))
-            })?;
-            let mut due = Vec::new();
-            for row in rows {
-                let (id, body, attempts, created_at) = row?;
-                // An unreadable time (never written by this server) must not stop the outbox:
-                // the event counts as new.
-                let created_at = DateTime::parse_from_rfc3339(&created_at)
-                    .map_or_else(|_| Utc::now(), |at| at.with_timezone(&Utc));
-                due.push(DueEvent {
-                    id,
-                    body,
-                    attempts,
-                    created_at,
-                });
-            }
-            Ok(due)
+            due_rows(
+                connection,
+                Outbox::Events,
+                "id, body, attempts, created_at",
+                now,
+                limit,
+                |row| {
+                    Ok(DueEvent {
+                        id: row.get(0)?,
+                        body: row.get(1)?,
+                        attempts: row.get(2)?,
+                        created_at: created_at(&row.get::<_, String>(3)?),
+                    })
+                },
+            )
         })
         .await
     }

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Transaction, params};
 use serde_json::Value;
 
-use super::events::{Attempt, Outbox, record_attempt};
+use super::events::{Attempt, Outbox, created_at, due_rows, record_attempt};
 use super::stock::{calendar_of, record_of};
 use super::{Store, StoreError};
 use crate::domain::Mail;
@@ -71,49 +71,33 @@ impl Store {
         self.tokens.cancel_token(id)
     }
 
-    /// Up to `limit` emails due at `now`, oldest first.
+    /// Up to `limit` emails due at `now`, oldest first. An unreadable row does not stop the
+    /// outbox: it is tried, fails to render and is kept as given up.
     pub async fn due_mails(
         &self,
         now: DateTime<Utc>,
         limit: usize,
     ) -> Result<Vec<DueMail>, StoreError> {
-        let now = clock::stamp(now);
         self.read(move |connection| {
-            let mut statement = connection.prepare_cached(
-                "SELECT id, request_id, kind, to_address, data, attempts, created_at FROM mails
-                 WHERE delivered_at IS NULL AND gave_up_at IS NULL AND next_attempt_at <= ?1
-                 ORDER BY seq LIMIT ?2",
-            )?;
-            let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-            let rows = statement.query_map(params![now, limit], |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, String>(2)?,
-                    row.get::<_, String>(3)?,
-                    row.get::<_, String>(4)?,
-                    row.get::<_, u32>(5)?,
-                    row.get::<_, String>(6)?,
-                ))
-            })?;
-            let mut due = Vec::new();
-            for row in rows {
-                let (id, request_id, kind, to, data, attempts, created_at) = row?;
-                // An unreadable row must not stop the outbox: it is tried, fails to render and
-                // is kept as given up.
-                let created_at = DateTime::parse_from_rfc3339(&created_at)
-                    .map_or_else(|_| Utc::now(), |at| at.with_timezone(&Utc));
-                due.push(DueMail {
-                    id,
-                    request_id,
-                    kind,
-                    to,
-                    data: serde_json::from_str(&data).unwrap_or(Value::Null),
-                    attempts,
-                    created_at,
-                });
-            }
-            Ok(due)
+            due_rows(
+                connection,
+                Outbox::Mails,
+                "id, request_id, kind, to_address, data, attempts, created_at",
+                now,
+                limit,
+                |row| {
+                    Ok(DueMail {
+                        id: row.get(0)?,
+                        request_id: row.get(1)?,
+                        kind: row.get(2)?,
+                        to: row.get(3)?,
+                        data: serde_json::from_str(&row.get::<_, String>(4)?)
+                            .unwrap_or(Value::Null),
+                        attempts: row.get(5)?,
+                        created_at: created_at(&row.get::<_, String>(6)?),
+                    })
+                },
+            )
         })
         .await
     }
