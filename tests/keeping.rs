@@ -12,7 +12,7 @@
 mod support;
 
 use serde_json::{Value, json};
-use support::{Reply, TestServer, backorder, start, today};
+use support::{Reply, TestServer, backorder, in_days, start};
 
 const ADMIN: &str = support::ADMIN_TOKEN;
 
@@ -37,20 +37,6 @@ impl TestServer {
             .body(csv);
         self.send(request).await
     }
-
-    async fn status_of(&self, accepted: &Value) -> Reply {
-        let path = format!(
-            "/api/backorders/{}",
-            accepted["id"].as_str().expect("an id")
-        );
-        let token = accepted["cancel_token"].as_str().expect("a token");
-        self.send(self.client.get(self.url(&path)).bearer_auth(token))
-            .await
-    }
-}
-
-fn in_days(days: i64) -> String {
-    (today() + chrono::TimeDelta::days(days)).to_string()
 }
 
 #[tokio::test]

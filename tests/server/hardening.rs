@@ -238,14 +238,7 @@ async fn cancel_tokens_are_kept_only_as_hashes_in_private_files() {
         }
     }
     let id = first.json()["id"].as_str().expect("an id").to_owned();
-    let status = server
-        .send(
-            server
-                .client
-                .get(server.url(&format!("/api/backorders/{id}")))
-                .bearer_auth(&token),
-        )
-        .await;
+    let status = server.status_with(&id, &token).await;
     assert_eq!(status.status, 200, "the token still opens the request");
 }
 

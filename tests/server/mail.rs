@@ -121,15 +121,7 @@ async fn every_email_arrives_in_the_shoppers_language_with_links_that_act_only_o
             .expect("a token");
         (id.to_owned(), token.to_owned())
     };
-    let status = server
-        .send(
-            server
-                .client
-                .get(server.url(&format!("/api/backorders/{id}")))
-                .bearer_auth(&token),
-        )
-        .await
-        .json();
+    let status = server.status_with(&id, &token).await.json();
     assert_eq!(
         status["needs_consent"], true,
         "following the link kept nothing"
@@ -171,17 +163,7 @@ async fn every_email_arrives_in_the_shoppers_language_with_links_that_act_only_o
         .await;
     assert_eq!(receipt.status, 200, "{receipt:?}");
     let ana = ana.json();
-    let cancelled = server
-        .send(
-            server
-                .client
-                .delete(server.url(&format!(
-                    "/api/backorders/{}",
-                    ana["id"].as_str().expect("an id")
-                )))
-                .bearer_auth(ana["cancel_token"].as_str().expect("a token")),
-        )
-        .await;
+    let cancelled = server.cancel_as_shopper(&ana).await;
     assert_eq!(cancelled.status, 200);
     let mut fan = request("notify", "GONE", 1);
     fan["email"] = json!("fan@example.com");

@@ -65,17 +65,7 @@ async fn every_event_arrives_signed_once_through_an_outage_and_a_restart() {
     let second = server.post("key-hook-0002", &ben).await;
     assert_eq!(second.status, 201);
     let first = first.json();
-    let cancel = server
-        .send(
-            server
-                .client
-                .delete(server.url(&format!(
-                    "/api/backorders/{}",
-                    first["id"].as_str().expect("an id")
-                )))
-                .bearer_auth(first["cancel_token"].as_str().expect("a token")),
-        )
-        .await;
+    let cancel = server.cancel_as_shopper(&first).await;
     assert_eq!(cancel.status, 200);
     let receipt = server
         .send(

@@ -195,6 +195,39 @@ impl TestServer {
             .clone()
     }
 
+    /// `GET /api/backorders/{id}` of the request a `201` body `accepted` describes, with its
+    /// own cancel token.
+    #[allow(dead_code, reason = "not every test binary reads a status")]
+    pub async fn status_of(&self, accepted: &Value) -> Reply {
+        let id = accepted["id"].as_str().expect("an id");
+        let token = accepted["cancel_token"].as_str().expect("a cancel token");
+        self.status_with(id, token).await
+    }
+
+    /// `GET /api/backorders/{id}` with `token`, as the shopper holding it asks.
+    #[allow(dead_code, reason = "not every test binary reads a status")]
+    pub async fn status_with(&self, id: &str, token: &str) -> Reply {
+        self.send(
+            self.client
+                .get(self.url(&format!("/api/backorders/{id}")))
+                .bearer_auth(token),
+        )
+        .await
+    }
+
+    /// Cancels the request a `201` body `accepted` describes, with its own cancel token.
+    #[allow(dead_code, reason = "not every test binary cancels")]
+    pub async fn cancel_as_shopper(&self, accepted: &Value) -> Reply {
+        let id = accepted["id"].as_str().expect("an id");
+        let token = accepted["cancel_token"].as_str().expect("a cancel token");
+        self.send(
+            self.client
+                .delete(self.url(&format!("/api/backorders/{id}")))
+                .bearer_auth(token),
+        )
+        .await
+    }
+
     /// The server's database file.
     pub fn database(&self) -> PathBuf {
         self.folder.join("db").join("backorders.sqlite3")
