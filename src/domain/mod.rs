@@ -3,6 +3,7 @@
 //! Nothing in here knows it may run in a browser: no `wasm_bindgen`, `web_sys` or `js_sys`, and no
 //! clock. *Today* is always a parameter, so every rule is testable natively with fixed dates.
 
+mod attention;
 mod availability;
 mod calendar;
 mod date;
@@ -15,6 +16,9 @@ mod request;
 mod stock;
 mod waves;
 
+pub use attention::{
+    LineChange, PAST_DAYS_SHOWN, SOON_DAYS, Standing, Urgency, line_change, shown_from, urgency,
+};
 pub use availability::{Availability, Evaluation, NoDateReason, evaluate, per_order_cap};
 pub use calendar::{
     DEFAULT_PREORDER_LIMIT, DelayRule, LAST_DAY, Payment, ShopCalendar, ShopConfig, ShopDay,
