@@ -12,6 +12,7 @@
 //!
 //! Writes block; async code calls them through `AppState::with_store`. Reads are async.
 
+mod desk;
 mod events;
 mod line;
 mod mails;
@@ -19,6 +20,7 @@ mod read;
 mod records;
 mod requests;
 mod schema;
+mod sessions;
 mod stock;
 mod waves;
 
@@ -32,14 +34,16 @@ use rusqlite::Connection;
 use super::config::Durability;
 use super::secrets::{self, TokenKey};
 
-pub use events::{Attempt, DueEvent};
+pub use desk::{Attention, BatchChange, BatchRefusal, Deadline, LineEntry, MailState, Notice};
+pub use events::{Attempt, DueEvent, OutboxListing};
 pub use mails::DueMail;
 pub use read::Cursor;
 pub use records::{
-    Cancellation, Granted, Import, NewRequest, Origin, ReceiptRefusal, RequestRow, Shipment,
-    StockItem, StoreError, Submission,
+    Cancellation, Granted, HistoryRow, Import, NewRequest, Origin, Receipt, ReceiptRefusal,
+    RequestRow, Shipment, StockItem, StoreError, Submission,
 };
 pub use requests::Offered;
+pub use sessions::Session;
 
 /// Requests in line: they hold or wait for units (SQL, in step with `Status::is_active`).
 const IN_LINE: &str = "holds_units = 1 AND status IN ('waiting', 'ready', 'delayed')";

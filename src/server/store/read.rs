@@ -158,7 +158,7 @@ pub struct Cursor {
     in_line: HashMap<String, u32>,
 }
 
-fn history_of(connection: &Connection, id: &str) -> Result<Vec<HistoryRow>, StoreError> {
+pub(super) fn history_of(connection: &Connection, id: &str) -> Result<Vec<HistoryRow>, StoreError> {
     let mut statement = connection.prepare_cached(
         "SELECT at, what, old_date, new_date, notice, due, units FROM history
          WHERE request_id = ?1 ORDER BY seq",

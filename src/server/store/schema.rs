@@ -161,7 +161,7 @@ ALTER TABLE requests ADD COLUMN notified_at TEXT;
 ";
 
 /// The schema version this binary writes: the number of migrations.
-pub const VERSION: i64 = 9;
+pub const VERSION: i64 = 10;
 
 /// Version 8: the email outbox (`store::mails`): each email's facts, written in its change's
 /// transaction, and its sending, kept in the same columns as the events' delivery.
@@ -190,6 +190,19 @@ const DOUBLE_OPT_IN: &str = "
 ALTER TABLE requests ADD COLUMN confirmed_at TEXT;
 ";
 
+/// Version 10: the merchant's page's log-ins (`store::sessions`). A session is found by the
+/// hash of its cookie, so the table alone opens nothing; each carries its form token (CSRF),
+/// its end, and the one message the next page shows ("2 requests are ready").
+const SESSIONS: &str = "
+CREATE TABLE sessions (
+    id_hash TEXT PRIMARY KEY,
+    csrf TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    flash TEXT
+);
+";
+
 /// Every migration, oldest first. Append only: a released migration never changes.
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(all())
@@ -214,6 +227,7 @@ fn all() -> Vec<M<'static>> {
         M::up(BACK_IN_STOCK),
         M::up(MAIL_OUTBOX),
         M::up(DOUBLE_OPT_IN),
+        M::up(SESSIONS),
     ]
 }
 

@@ -322,7 +322,7 @@ fn put_shop(
 }
 
 /// The stock API changed the stock: the database holds the merchant's truth from now on.
-fn mark_changed(transaction: &Transaction) -> Result<(), StoreError> {
+pub(super) fn mark_changed(transaction: &Transaction) -> Result<(), StoreError> {
     transaction.execute(
         "INSERT INTO shop (id, config_json, origin) VALUES (1, ?1, 'api')
          ON CONFLICT (id) DO UPDATE SET origin = 'api'",
