@@ -87,28 +87,73 @@ pub async fn upload(
 ) -> Result<Json<Value>, ApiError> {
     admin::require_admin(&state, &headers)?;
     let body = body.map_err(body_rejected)?;
-    let (upload, positions) = match media_type(&headers).as_str() {
-        "application/json" => {
-            let upload: StockUpload = serde_json::from_slice(&body).map_err(|error| {
-                unreadable("invalid_upload", "{\"items\": [stock records]}", &error)
-            })?;
-            (upload, None)
-        }
-        "text/csv" => {
-            let (items, positions) = stock_csv::records(&body).map_err(invalid)?;
-            (StockUpload { shop: None, items }, Some(positions))
-        }
-        _ => return Err(unsupported_media_type("application/json or text/csv")),
+    let upload = match Upload::of(&media_type(&headers)) {
+        Some(format) => format.read(&body),
+        None => return Err(unsupported_media_type("application/json or text/csv")),
     };
-    if let Some(shop) = &upload.shop {
-        check_shop(shop).map_err(|problem| invalid(vec![problem]))?;
+    let upload = upload.map_err(|refusal| match refusal {
+        UploadRefusal::Unreadable(error) => {
+            unreadable("invalid_upload", "{\"items\": [stock records]}", &error)
+        }
+        UploadRefusal::Invalid(problems) => invalid(problems),
+    })?;
+    Ok(Json(json!({"imported": import(&state, upload).await?})))
+}
+
+/// The two ways a stock upload is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upload {
+    Json,
+    Csv,
+}
+
+/// Why an upload changed nothing.
+#[derive(Debug)]
+pub enum UploadRefusal {
+    /// JSON that is not `{"items": [...]}`.
+    Unreadable(serde_json::Error),
+    /// Records (or a calendar) the rules refuse, every problem named.
+    Invalid(Vec<RecordProblem>),
+}
+
+impl Upload {
+    /// The format of a body of media type `media_type`.
+    pub fn of(media_type: &str) -> Option<Self> {
+        match media_type {
+            "application/json" => Some(Self::Json),
+            "text/csv" => Some(Self::Csv),
+            _ => None,
+        }
     }
-    check_records(&upload.items, positions.as_deref()).map_err(invalid)?;
+
+    /// Reads `body` and checks all of it: the upload to store, or every reason not to.
+    pub fn read(self, body: &[u8]) -> Result<StockUpload, UploadRefusal> {
+        let (upload, positions) = match self {
+            Self::Json => (
+                serde_json::from_slice(body).map_err(UploadRefusal::Unreadable)?,
+                None,
+            ),
+            Self::Csv => {
+                let (items, positions) =
+                    stock_csv::records(body).map_err(UploadRefusal::Invalid)?;
+                (StockUpload { shop: None, items }, Some(positions))
+            }
+        };
+        if let Some(shop) = &upload.shop {
+            check_shop(shop).map_err(|problem| UploadRefusal::Invalid(vec![problem]))?;
+        }
+        check_records(&upload.items, positions.as_deref()).map_err(UploadRefusal::Invalid)?;
+        Ok(upload)
+    }
+}
+
+/// Stores a checked upload in one transaction; returns how many records it held.
+pub async fn import(state: &AppState, upload: StockUpload) -> Result<usize, ApiError> {
     let count = upload.items.len();
     state
         .with_store(move |store| store.put_stock(upload.shop.as_ref(), &upload.items, clock::now()))
         .await?;
-    Ok(Json(json!({"imported": count})))
+    Ok(count)
 }
 
 #[derive(Debug, Deserialize)]
@@ -136,16 +181,13 @@ pub async fn receive(
             &error,
         )
     })?;
-    let quantity = u32::try_from(receipt.quantity)
-        .ok()
-        .filter(|&quantity| quantity <= MAX_QUANTITY)
-        .ok_or_else(|| {
-            ApiError::field(
-                "quantity",
-                "invalid_quantity",
-                format!("quantity must be a whole number from 0 to {MAX_QUANTITY}"),
-            )
-        })?;
+    let quantity = received_quantity(receipt.quantity).ok_or_else(|| {
+        ApiError::field(
+            "quantity",
+            "invalid_quantity",
+            format!("quantity must be a whole number from 0 to {MAX_QUANTITY}"),
+        )
+    })?;
     let batch = receipt
         .batch
         .map(|batch| batch.trim().to_owned())
@@ -173,6 +215,13 @@ pub async fn receive(
             ),
         )),
     }
+}
+
+/// A delivery's unit count, if it is one: a whole number from 0 to `MAX_QUANTITY`.
+pub fn received_quantity(quantity: i64) -> Option<u32> {
+    u32::try_from(quantity)
+        .ok()
+        .filter(|&quantity| quantity <= MAX_QUANTITY)
 }
 
 /// `422` naming every record and field in error.
