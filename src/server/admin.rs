@@ -140,6 +140,11 @@ fn export(state: AppState, format: Format) -> Body {
     Body::from_stream(pieces)
 }
 
+/// Every request as CSV, streamed as [`export`] does (the merchant's page's download).
+pub fn csv_export(state: AppState) -> Body {
+    export(state, Format::Csv)
+}
+
 /// `POST /api/backorders/{id}/ship`: the shop handed a ready request to the carrier.
 pub async fn ship(
     State(state): State<AppState>,

@@ -30,6 +30,7 @@ mod connections;
 mod demo;
 mod errors;
 pub mod mail;
+mod merchant;
 mod page;
 mod rate_limit;
 mod reservations;
@@ -303,6 +304,7 @@ pub fn router(state: AppState, timeouts: Timeouts) -> Router {
     // Inside CORS and the header layers, so its `414` carries them like every answer.
     let mut app = api
         .merge(reservations)
+        .merge(merchant::router(state.clone(), timeouts))
         .merge(site)
         .layer(from_fn(errors::uri_limit));
     if !state.allowed_origins.is_empty() {
@@ -462,6 +464,10 @@ pub async fn serve(mut config: Config) -> Result<(), StartError> {
     }
     let server = start(config).await?;
     eprintln!("backorder-server listening on http://{}", server.addr());
+    eprintln!(
+        "the merchant's page: http://{}/admin (log in with the admin token)",
+        server.addr()
+    );
     shutdown_signal().await;
     eprintln!("shutting down");
     server.stop().await

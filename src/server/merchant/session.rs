@@ -1,0 +1,150 @@
+//! Logging in to the merchant's page, and what every later request of it must carry.
+//!
+//! - The admin token is typed once. It opens a session kept in the database; the browser holds
+//!   only its random id, in a cookie that scripts cannot read (`HttpOnly`), that no other site's
+//!   page sends (`SameSite=Strict`), limited to `/admin`, ending after [`LIFETIME`], and
+//!   `Secure` unless the page is on this machine (`localhost`, a loopback address).
+//! - Every form carries the session's own token, and a `POST` without the right one changes
+//!   nothing (CSRF). The log-in form itself, before any session, carries a token that must match
+//!   a cookie set with the form (a double-submit token), so no other site can log a browser in.
+//! - Failed log-ins count against the same lock-out as the API's wrong admin tokens.
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::ConnectInfo;
+use axum::http::{Extensions, HeaderMap, header};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use chrono::{DateTime, TimeDelta, Utc};
+
+use crate::server::store::Session;
+use crate::server::{AppState, secrets};
+
+/// How long a log-in lasts: a working day, so a shared computer left open closes by itself.
+pub const LIFETIME: TimeDelta = TimeDelta::hours(12);
+
+/// The session cookie.
+pub const SESSION_COOKIE: &str = "backorder_admin";
+
+/// The log-in form's double-submit cookie.
+pub const LOGIN_COOKIE: &str = "backorder_login";
+
+/// Where the cookies are sent: the merchant's page only, never the storefront or the API.
+const PATH: &str = "/admin";
+
+/// The session a request's cookie names, if it is live at `now`.
+pub async fn current(
+    state: &AppState,
+    jar: &CookieJar,
+    now: DateTime<Utc>,
+) -> Option<Result<Session, crate::server::store::StoreError>> {
+    let id = jar.get(SESSION_COOKIE)?.value().to_owned();
+    // A cookie that is not one of ours is no session; it is not worth a database read.
+    if id.len() != 32 || !id.bytes().all(|byte| byte.is_ascii_alphanumeric()) {
+        return None;
+    }
+    state.store().session(id, now).await.transpose()
+}
+
+/// Whether the form token `given` is the session's.
+pub fn form_token_matches(session: &Session, given: Option<&str>) -> bool {
+    given.is_some_and(|given| secrets::secrets_match(given, &session.csrf))
+}
+
+/// The session cookie for a log-in that ends at `expires_at`.
+pub fn session_cookie(
+    id: String,
+    expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+    headers: &HeaderMap,
+) -> Cookie<'static> {
+    let seconds = (expires_at - now).num_seconds().max(0);
+    cookie(SESSION_COOKIE, id, headers)
+        .max_age(cookie::time::Duration::seconds(seconds))
+        .build()
+}
+
+/// The log-in form's cookie: it lives as long as the browser does.
+pub fn login_cookie(token: String, headers: &HeaderMap) -> Cookie<'static> {
+    cookie(LOGIN_COOKIE, token, headers).build()
+}
+
+/// A cookie named `name` as `removal` expects it (the same path).
+pub fn removal(name: &'static str) -> Cookie<'static> {
+    Cookie::build((name, "")).path(PATH).build()
+}
+
+fn cookie(
+    name: &'static str,
+    value: String,
+    headers: &HeaderMap,
+) -> cookie::CookieBuilder<'static> {
+    Cookie::build((name, value))
+        .path(PATH)
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(!on_this_machine(headers))
+}
+
+/// Whether the page was asked for by a name of this machine: only there may a session travel
+/// over plain HTTP (the demo, a developer's laptop). Anywhere else the cookie is `Secure`, so a
+/// browser sends it over HTTPS only.
+pub fn on_this_machine(headers: &HeaderMap) -> bool {
+    let Some(host) = headers
+        .get(header::HOST)
+        .and_then(|value| value.to_str().ok())
+    else {
+        return false;
+    };
+    // `[::1]:8080`, `127.0.0.1:8080`, `localhost:8080`, `shop.localhost`.
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or_default(),
+        None => host.rsplit_once(':').map_or(host, |(name, _)| name),
+    };
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    name == "localhost"
+        || name.ends_with(".localhost")
+        || name
+            .parse::<IpAddr>()
+            .is_ok_and(|address| address.is_loopback())
+}
+
+/// The client a request came from, as the rate limits count it.
+pub fn client(state: &AppState, extensions: &Extensions, headers: &HeaderMap) -> IpAddr {
+    let peer = extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::from([0, 0, 0, 0]), |info| info.0.ip());
+    state.limits().client(peer, headers)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_names_of_this_machine_go_without_secure() {
+        for (host, here) in [
+            ("localhost:8080", true),
+            ("LOCALHOST", true),
+            ("shop.localhost:8080", true),
+            ("127.0.0.1:8080", true),
+            ("127.8.9.1", true),
+            ("[::1]:8080", true),
+            ("[::1]", true),
+            ("shop.example", false),
+            ("shop.example:443", false),
+            ("192.168.1.20:8080", false),
+            ("[2001:db8::1]:8080", false),
+            ("localhost.example.com", false),
+            ("", false),
+        ] {
+            let mut headers = HeaderMap::new();
+            if !host.is_empty() {
+                headers.insert(
+                    header::HOST,
+                    host.parse().unwrap_or_else(|_| unreachable!()),
+                );
+            }
+            assert_eq!(on_this_machine(&headers), here, "{host:?}");
+        }
+    }
+}
