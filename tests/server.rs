@@ -17,6 +17,8 @@ use support::{ADMIN_TOKEN, RACE_UNITS, backorder, request, start, today};
 mod hardening;
 #[path = "server/mail.rs"]
 mod mail;
+#[path = "server/merchant.rs"]
+mod merchant;
 #[path = "server/process.rs"]
 mod process;
 #[path = "server/slow_clients.rs"]

@@ -183,6 +183,32 @@ impl Chrome {
             .unwrap();
     }
 
+    /// Lays the page out as a screen `width` × `height` CSS pixels wide would (a phone at 390),
+    /// as DevTools' device mode does.
+    pub async fn set_viewport(&self, width: u32, height: u32) {
+        self.client
+            .issue_cmd(Cdp {
+                command: "Emulation.setDeviceMetricsOverride",
+                params: json!({
+                    "width": width, "height": height, "deviceScaleFactor": 1,
+                    "mobile": width < 600
+                }),
+            })
+            .await
+            .unwrap();
+    }
+
+    /// Saves what the pages download into `folder`.
+    pub async fn allow_downloads(&self, folder: &std::path::Path) {
+        self.client
+            .issue_cmd(Cdp {
+                command: "Browser.setDownloadBehavior",
+                params: json!({"behavior": "allow", "downloadPath": folder}),
+            })
+            .await
+            .unwrap();
+    }
+
     pub async fn close(self) {
         let Self { client, mut driver } = self;
         let _ = client.close().await;

@@ -13,6 +13,7 @@
 )]
 
 mod accessibility;
+mod admin;
 mod appearance;
 mod chrome;
 mod delivery;

@@ -1,0 +1,304 @@
+//! The merchant's page in the real browser against the real server: logging in, the forms'
+//! tokens, a delivery and a moved date entered on the page and seen through the API and the
+//! shopper's widget, a stock file with a bad row, the export, axe on every page, and
+//! screenshots at desktop and phone widths (`target/screenshots/admin-*.png`).
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use fantoccini::Locator;
+use serde_json::json;
+
+use crate::accessibility::violations;
+use crate::chrome::Chrome;
+use crate::promise::{admin, reserve};
+use crate::site::Site;
+
+const TOKEN: &str = "e2e-admin-token-0123456789abcdef";
+const SCARF: &str = r#"backorder-status[sku="SCARF-GREY"]"#;
+
+/// The text of the page's `<main>`.
+async fn main_text(chrome: &Chrome) -> String {
+    chrome
+        .eval("return document.querySelector('main').innerText;")
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Waits (up to 15 s) until the page's `<main>` says `what`.
+async fn wait_main(chrome: &Chrome, what: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let text = main_text(chrome).await;
+        if text.contains(what) {
+            return text;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the page never said {what:?}: {text}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn click(chrome: &Chrome, selector: &str) {
+    chrome
+        .client
+        .find(Locator::Css(selector))
+        .await
+        .unwrap_or_else(|error| panic!("{selector}: {error}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn type_into(chrome: &Chrome, selector: &str, text: &str) {
+    let field = chrome.client.find(Locator::Css(selector)).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+async fn log_in(chrome: &Chrome, site: &Site, token: &str) {
+    chrome.goto(&site.url("/admin")).await;
+    wait_main(chrome, "Admin token").await;
+    type_into(chrome, "#token", token).await;
+    click(chrome, "form.login button[type=submit]").await;
+}
+
+/// Axe finds nothing on the page at desktop width and at 390 px, the page itself never
+/// scrolls sideways at 390 px (wide tables scroll in their own region), and both are saved.
+async fn audit(chrome: &Chrome, name: &str) {
+    let folder = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    std::fs::create_dir_all(&folder).unwrap();
+    for (width, height, label) in [(1280, 900, "desktop"), (390, 844, "phone")] {
+        chrome.set_viewport(width, height).await;
+        let found = violations(chrome).await;
+        assert!(found.is_empty(), "{name} at {label}: {found:#?}");
+        let overflow = chrome
+            .eval("return document.documentElement.scrollWidth - window.innerWidth;")
+            .await;
+        assert!(
+            overflow.as_i64().unwrap() <= 0,
+            "{name} at {label} is {overflow} px wider than the screen"
+        );
+        let png = chrome.client.screenshot().await.unwrap();
+        std::fs::write(folder.join(format!("admin-{name}-{label}.png")), png).unwrap();
+    }
+    chrome.set_viewport(1280, 900).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_token_is_refused_and_a_form_without_its_token_changes_nothing() {
+    let site = Site::start(|_| {}).await;
+    let chrome = Chrome::start().await;
+
+    log_in(&chrome, &site, "not-the-token-of-this-shop-at-all").await;
+    wait_main(&chrome, "That is not the admin token").await;
+    audit(&chrome, "login-refused").await;
+    // Still outside: the overview sends the browser back to the log-in.
+    chrome.goto(&site.url("/admin")).await;
+    wait_main(&chrome, "Admin token").await;
+
+    log_in(&chrome, &site, TOKEN).await;
+    wait_main(&chrome, "Needs attention").await;
+    chrome.goto(&site.url("/admin/sku/SCARF-GREY")).await;
+    wait_main(&chrome, "Batch PO-1").await;
+    let before = site.stock_row("SCARF-GREY");
+    // A forged form: the page's own receive form, without the session's token.
+    chrome
+        .eval(
+            "const form = document.querySelector('form[action$=\"/receive\"]');
+             form.querySelector('input[name=csrf]').remove();
+             form.submit();
+             return true;",
+        )
+        .await;
+    let refused = wait_main(&chrome, "nothing was changed").await;
+    assert!(
+        refused.contains("did not come from your open merchant"),
+        "{refused}"
+    );
+    assert_eq!(
+        site.stock_row("SCARF-GREY"),
+        before,
+        "the receipt was refused"
+    );
+
+    // And a log-out ends the session.
+    chrome.goto(&site.url("/admin")).await;
+    click(&chrome, "form.logout button").await;
+    wait_main(&chrome, "Admin token").await;
+    chrome.goto(&site.url("/admin")).await;
+    wait_main(&chrome, "Admin token").await;
+    chrome.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_moved_date_and_a_receipt_entered_on_the_page_reach_the_line_and_the_shopper() {
+    let site = Site::start(|_| {}).await;
+    let chrome = Chrome::start().await;
+    chrome.goto(&site.url("/")).await;
+    reserve(&chrome, "ana@example.com", "2").await;
+
+    log_in(&chrome, &site, TOKEN).await;
+    wait_main(&chrome, "Stock and lines").await;
+    audit(&chrome, "overview").await;
+    click(&chrome, r#"a[href="/admin/sku/SCARF-GREY"]"#).await;
+    wait_main(&chrome, "The line").await;
+    audit(&chrome, "product").await;
+
+    // PO-1 comes 10 days later than promised: Ana's request is delayed, with a notice due.
+    let (_, listing) = admin(&site, reqwest::Method::GET, "/api/stock", None).await;
+    let scarf = listing["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|item| item["sku"] == "SCARF-GREY")
+        .unwrap()
+        .clone();
+    let expected: chrono::NaiveDate = scarf["incoming"][0]["expected"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let later = expected + chrono::TimeDelta::days(10);
+    // A date field takes typed digits in the browser's own order (en-US: month, day, year).
+    let field = chrome.client.find(Locator::Css("#move-1")).await.unwrap();
+    field
+        .send_keys(&later.format("%m%d%Y").to_string())
+        .await
+        .unwrap();
+    click(&chrome, "#move-1 ~ button").await;
+    let moved = wait_main(&chrome, "Now delayed").await;
+    let id = site.lifecycle()[0].id.clone();
+    assert!(moved.contains(&id), "the delayed request is named: {moved}");
+    let row = chrome
+        .eval(&format!(
+            "return document.getElementById({id:?}).innerText;"
+        ))
+        .await;
+    let row = row.as_str().unwrap();
+    assert!(row.contains("Delayed"), "{row}");
+    assert!(row.contains("Delay notice, due by"), "{row}");
+    assert_eq!(
+        admin(&site, reqwest::Method::GET, "/api/backorders", None)
+            .await
+            .1["requests"][0]["status"],
+        "delayed"
+    );
+    chrome.goto(&site.url("/admin")).await;
+    let overview = wait_main(&chrome, "Tell the shopper").await;
+    assert!(overview.contains(&id), "{overview}");
+    audit(&chrome, "overview-attention").await;
+    chrome.goto(&site.url("/admin/notices")).await;
+    wait_main(&chrome, "tell the shopper yourself").await;
+    audit(&chrome, "notices").await;
+
+    // PO-1 arrives in full (the field starts at what the batch promised). Orders from other
+    // channels are served first, then Ana, the first in line here.
+    chrome.goto(&site.url("/admin/sku/SCARF-GREY")).await;
+    wait_main(&chrome, "The line").await;
+    click(&chrome, "#receive-1 ~ button").await;
+    let received = wait_main(&chrome, "Received 20 units of batch PO-1").await;
+    assert!(
+        received.contains("1 request is ready"),
+        "what the receipt did: {received}"
+    );
+    assert_eq!(
+        admin(&site, reqwest::Method::GET, "/api/backorders", None)
+            .await
+            .1["requests"][0]["status"],
+        "ready"
+    );
+    audit(&chrome, "product-received").await;
+
+    // The shopper's widget says so after a reload.
+    chrome.goto(&site.url("/")).await;
+    chrome
+        .wait_text(SCARF, ".confirmation", |text| {
+            text.contains("Ready to ship")
+        })
+        .await;
+
+    // Shipped from the page: the line is empty.
+    chrome.goto(&site.url("/admin/sku/SCARF-GREY")).await;
+    wait_main(&chrome, "The line").await;
+    click(&chrome, ".actions form button").await;
+    wait_main(&chrome, "is marked shipped").await;
+    assert_eq!(site.lifecycle()[0].status, "shipped");
+    chrome.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stock_file_with_a_bad_row_names_it_and_the_export_downloads() {
+    let site = Site::start(|_| {}).await;
+    let chrome = Chrome::start().await;
+    let downloads = site.scratch("downloads");
+    chrome.allow_downloads(&downloads).await;
+    let reserved = reqwest::Client::new()
+        .post(site.url("/api/backorders"))
+        .header("idempotency-key", "admin-page-export-0001")
+        .json(&json!({
+            "kind": "backorder", "sku": "SCARF-GREY", "quantity": 1,
+            "email": "ben@example.com", "consent": {"text": "Email me about it.", "given": true}
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reserved.status().as_u16(), 201);
+
+    log_in(&chrome, &site, TOKEN).await;
+    wait_main(&chrome, "Needs attention").await;
+    chrome.goto(&site.url("/admin/stock")).await;
+    wait_main(&chrome, "Upload the stock").await;
+    audit(&chrome, "stock").await;
+
+    let before = site.stock_row("SCARF-GREY");
+    let file = site.scratch("upload").join("stock.csv");
+    std::fs::write(
+        &file,
+        "sku,on_hand,backorders\nSCARF-GREY,7,allow\nMUG-SAND,three,deny\n",
+    )
+    .unwrap();
+    let input = chrome.client.find(Locator::Css("#file")).await.unwrap();
+    input.send_keys(file.to_str().unwrap()).await.unwrap();
+    click(&chrome, "form.card button[type=submit]").await;
+    wait_main(&chrome, "problems to fix").await;
+    let problem = chrome
+        .eval("return document.querySelector('table.problems tbody tr').innerText;")
+        .await;
+    let problem = problem.as_str().unwrap();
+    assert!(
+        problem.starts_with('3'),
+        "the CSV's line 3 is named: {problem}"
+    );
+    assert!(
+        problem.contains("MUG-SAND") && problem.contains("on_hand"),
+        "{problem}"
+    );
+    assert_eq!(site.stock_row("SCARF-GREY"), before, "nothing was imported");
+    audit(&chrome, "stock-problems").await;
+
+    click(&chrome, r#"a[href="/admin/export.csv"]"#).await;
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let csv = loop {
+        let saved = std::fs::read_dir(&downloads)
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .find(|path| path.extension().is_some_and(|extension| extension == "csv"));
+        if let Some(path) = saved {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            assert!(name.starts_with("backorders-"), "{name}");
+            break std::fs::read_to_string(path).unwrap();
+        }
+        assert!(Instant::now() < deadline, "no export was downloaded");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let mut lines = csv.lines();
+    assert!(lines.next().unwrap().starts_with("id,"), "{csv}");
+    assert!(lines.next().unwrap().contains("ben@example.com"), "{csv}");
+    chrome.close().await;
+}
