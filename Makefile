@@ -25,8 +25,10 @@ demo: build ## Builds the widget and serves the demo storefront with the referen
 	target/tools/node_modules/.bin/maildev --smtp $(DEMO_SMTP_PORT) --web $(DEMO_MAIL_PORT) \
 	  --ip 127.0.0.1 --silent & maildev=$$!; trap "kill $$maildev 2>/dev/null" EXIT; \
 	  echo "demo: the shopper's emails arrive at http://127.0.0.1:$(DEMO_MAIL_PORT)"; \
+	  token=$$(LC_ALL=C tr -dc 'A-Za-z0-9' </dev/urandom | head -c 40); \
+	  echo "demo: the merchant's page is http://127.0.0.1:8080/admin; log in with the admin token $$token"; \
 	  target/release/backorder-server --smtp-url smtp://127.0.0.1:$(DEMO_SMTP_PORT) \
-	    --mail-from "Demo Shop <shop@demo.invalid>"
+	    --mail-from "Demo Shop <shop@demo.invalid>" --admin-token "$$token"
 
 test: tools check test-native build size test-browser test-e2e ## Installs what is missing, then runs every check.
 	@echo "make test: every check passed"

@@ -52,7 +52,7 @@ pub struct Standing {
 pub struct LineChange {
     /// Set aside in full by it.
     pub ready: Vec<String>,
-    /// Given units, still waiting for more.
+    /// Given units, still waiting for more (whatever its date did).
     pub partly_filled: Vec<String>,
     /// Later than promised because of it (or with no date left).
     pub delayed: Vec<String>,
@@ -88,6 +88,7 @@ pub fn line_change(before: &[Standing], after: &[Standing]) -> LineChange {
             _ => {
                 if now.allocated > was.allocated {
                     change.partly_filled.push(id());
+                    continue;
                 }
                 match (was.date, now.date) {
                     (Some(was), Some(now)) if now > was => change.later.push(id()),
@@ -149,7 +150,7 @@ mod tests {
             (Status, u32, Option<&'static str>),
             fn(&LineChange) -> &Vec<String>,
         );
-        let cases: [Case; 9] = [
+        let cases: [Case; 10] = [
             ("filled", (Waiting, 0, d1), (Ready, 2, None), |c| &c.ready),
             ("topped up", (Delayed, 1, d2), (Ready, 2, None), |c| {
                 &c.ready
@@ -157,6 +158,12 @@ mod tests {
             ("partly", (Waiting, 0, d1), (Waiting, 1, d1), |c| {
                 &c.partly_filled
             }),
+            (
+                "partly and sooner",
+                (Delayed, 0, d2),
+                (Delayed, 1, d1),
+                |c| &c.partly_filled,
+            ),
             ("delayed", (Waiting, 0, d1), (Delayed, 0, d2), |c| {
                 &c.delayed
             }),

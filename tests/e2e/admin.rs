@@ -176,7 +176,7 @@ async fn a_moved_date_and_a_receipt_entered_on_the_page_reach_the_line_and_the_s
     assert!(moved.contains(&id), "the delayed request is named: {moved}");
     let row = chrome
         .eval(&format!(
-            "return document.getElementById({id:?}).innerText;"
+            "return document.getElementById('request-{id}').innerText;"
         ))
         .await;
     let row = row.as_str().unwrap();

@@ -317,5 +317,5 @@ async fn what_shoppers_typed_is_escaped_on_the_page() {
         .unwrap_or_default()
         .to_owned();
     assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
-    assert!(policy.contains("script-src 'self'"), "{policy}");
+    assert!(policy.contains("default-src 'none'"), "{policy}");
 }

@@ -7,9 +7,10 @@
 //!   language (the browser's `Accept-Language`).
 //! - `words`: what an action changed, in a sentence.
 //!
-//! Every action calls the same store methods as the API (`receive`, `put_stock`, `ship`,
-//! `cancel`), whose decisions are the domain's; then the page says what changed and shows the
-//! product again (POST, then 303 to a page that shows the message once).
+//! Every action calls the store methods the API calls (`receive`, `ship`, `cancel`;
+//! `change_batch` is `PUT /api/stock/{sku}` with one batch moved or removed, in one
+//! transaction), whose decisions are the domain's; then the page says what changed and shows
+//! the product again (POST, then 303 to a page that shows the message once).
 
 mod session;
 mod view;
@@ -34,10 +35,10 @@ use super::{AppState, Timeouts, admin, clock, secrets, stock};
 use crate::domain::parse_iso_date;
 use view::{Flash, Layout, Problem};
 
-/// The page's policy: the storefront's, and no framing (a framed form could be clicked blind),
-/// forms that post only here, no `<base>`.
-const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
-     frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+/// The page's policy, stricter than the storefront's: it runs no script at all, loads only its
+/// stylesheet, cannot be framed (a framed form could be clicked blind), posts forms only here.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self'; \
+     form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 const STYLESHEET: &str = include_str!("admin.css");
 
@@ -96,7 +97,7 @@ async fn stylesheet() -> Response {
         .into_response()
 }
 
-/// A page, or the store's failure as a page.
+/// A page, or its template's failure as a page.
 fn render(template: &impl Template, status: StatusCode) -> Response {
     match template.render() {
         Ok(html) => (status, Html(html)).into_response(),
@@ -229,7 +230,12 @@ fn login_form(
     refused: Option<&'static str>,
     status: StatusCode,
 ) -> Response {
-    let token = secrets::random_token(32);
+    // A second tab reuses the first one's token, so both forms stay good.
+    let token = jar
+        .get(session::LOGIN_COOKIE)
+        .map(|cookie| cookie.value().to_owned())
+        .filter(|token| session::looks_like_ours(token))
+        .unwrap_or_else(|| secrets::random_token(32));
     let page = LoginPage {
         layout: Layout::signed_out("Log in"),
         form_token: token.clone(),
@@ -349,18 +355,6 @@ async fn overview(State(state): State<AppState>, jar: CookieJar, headers: Header
         Ok(session) => session,
         Err(response) => return response,
     };
-    let layout = match layout(
-        &state,
-        &session,
-        &headers,
-        "Overview".to_owned(),
-        "overview",
-    )
-    .await
-    {
-        Ok(layout) => layout,
-        Err(response) => return response,
-    };
     let store = state.store();
     let now = clock::now();
     let read = async {
@@ -375,6 +369,19 @@ async fn overview(State(state): State<AppState>, jar: CookieJar, headers: Header
         Ok(read) => read,
         Err(error) => return internal(error),
     };
+    // The message is taken once the page can be shown, so a failed read does not lose it.
+    let layout = match layout(
+        &state,
+        &session,
+        &headers,
+        "Overview".to_owned(),
+        "overview",
+    )
+    .await
+    {
+        Ok(layout) => layout,
+        Err(response) => return response,
+    };
     let dates = &layout.dates;
     let page = OverviewPage {
         attention: view::Attention::new(
@@ -383,7 +390,10 @@ async fn overview(State(state): State<AppState>, jar: CookieJar, headers: Header
             &attention,
             &notices,
             &outbox,
-            state.webhook().is_some(),
+            view::Sending {
+                webhook: state.webhook().is_some(),
+                mails: state.mailer.is_some(),
+            },
         ),
         products: listing
             .items
@@ -540,6 +550,10 @@ async fn upload_stock(
     headers: HeaderMap,
     mut form: Multipart,
 ) -> Response {
+    // Nobody without a session makes the server read a file.
+    if let Err(response) = signed_in(&state, &jar).await {
+        return response;
+    }
     let (mut token, mut file, mut file_name) = (None, Vec::new(), String::new());
     loop {
         match form.next_field().await {
@@ -843,7 +857,8 @@ async fn cancel_request(
     };
     let flash = match outcome {
         Ok(Cancellation::Cancelled { .. }) => Flash::ok(format!(
-            "Request {id} is cancelled for the shopper; its units went to the next in line."
+            "Request {id} is cancelled for the shopper; any units it held went to the next in \
+             line."
         )),
         Ok(Cancellation::AlreadyCancelled { .. }) => {
             Flash::ok(format!("Request {id} was already cancelled."))

@@ -3,7 +3,8 @@
 //! - The admin token is typed once. It opens a session kept in the database; the browser holds
 //!   only its random id, in a cookie that scripts cannot read (`HttpOnly`), that no other site's
 //!   page sends (`SameSite=Strict`), limited to `/admin`, ending after [`LIFETIME`], and
-//!   `Secure` unless the page is on this machine (`localhost`, a loopback address).
+//!   `Secure` unless a browser on this machine asked for it directly (`localhost`, a loopback
+//!   address, and no proxy's forwarding header).
 //! - Every form carries the session's own token, and a `POST` without the right one changes
 //!   nothing (CSRF). The log-in form itself, before any session, carries a token that must match
 //!   a cookie set with the form (a double-submit token), so no other site can log a browser in.
@@ -39,10 +40,15 @@ pub async fn current(
 ) -> Option<Result<Session, crate::server::store::StoreError>> {
     let id = jar.get(SESSION_COOKIE)?.value().to_owned();
     // A cookie that is not one of ours is no session; it is not worth a database read.
-    if id.len() != 32 || !id.bytes().all(|byte| byte.is_ascii_alphanumeric()) {
+    if !looks_like_ours(&id) {
         return None;
     }
     state.store().session(id, now).await.transpose()
+}
+
+/// Whether `value` has the shape of the tokens this module makes (32 letters and digits).
+pub fn looks_like_ours(value: &str) -> bool {
+    value.len() == 32 && value.bytes().all(|byte| byte.is_ascii_alphanumeric())
 }
 
 /// Whether the form token `given` is the session's.
@@ -85,10 +91,21 @@ fn cookie(
         .secure(!on_this_machine(headers))
 }
 
-/// Whether the page was asked for by a name of this machine: only there may a session travel
-/// over plain HTTP (the demo, a developer's laptop). Anywhere else the cookie is `Secure`, so a
-/// browser sends it over HTTPS only.
+/// Whether a browser on this machine asked for the page directly, by a name of this machine:
+/// only then may a session travel over plain HTTP (the demo, a developer's laptop). Anywhere
+/// else the cookie is `Secure`, so a browser sends it over HTTPS only. A reverse proxy on this
+/// machine often passes `Host: 127.0.0.1`; the forwarding header it adds (`Forwarded`,
+/// `X-Forwarded-*`) says a browser elsewhere is behind it.
 pub fn on_this_machine(headers: &HeaderMap) -> bool {
+    let forwarded = [
+        "forwarded",
+        "x-forwarded-for",
+        "x-forwarded-proto",
+        "x-forwarded-host",
+    ];
+    if forwarded.iter().any(|name| headers.contains_key(*name)) {
+        return false;
+    }
     let Some(host) = headers
         .get(header::HOST)
         .and_then(|value| value.to_str().ok())
@@ -146,5 +163,16 @@ mod tests {
             }
             assert_eq!(on_this_machine(&headers), here, "{host:?}");
         }
+        // A proxy on this machine that says whom it forwards for: a browser elsewhere.
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::HOST,
+            axum::http::HeaderValue::from_static("127.0.0.1:8080"),
+        );
+        headers.insert(
+            "x-forwarded-proto",
+            axum::http::HeaderValue::from_static("https"),
+        );
+        assert!(!on_this_machine(&headers));
     }
 }

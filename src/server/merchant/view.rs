@@ -91,13 +91,14 @@ impl Dates {
             .get(header::ACCEPT_LANGUAGE)
             .and_then(|value| value.to_str().ok())
             .unwrap_or_default();
-        let first = languages
+        // In the browser's order (a `q` weight is taken as given by that order).
+        let lang = languages
             .split(',')
             .map(|tag| tag.split(';').next().unwrap_or_default().trim())
-            .find(|tag| !tag.is_empty() && *tag != "*");
-        Self {
-            lang: Lang::of(first),
-        }
+            .map(|tag| (tag, Lang::of(Some(tag))))
+            .find(|(tag, lang)| *lang != Lang::En || tag.to_ascii_lowercase().starts_with("en"))
+            .map_or(Lang::En, |(_, lang)| lang);
+        Self { lang }
     }
 
     pub fn day(&self, date: NaiveDate) -> Day {
@@ -288,6 +289,13 @@ impl Item {
     }
 }
 
+/// What this endpoint sends itself.
+#[derive(Debug, Clone, Copy)]
+pub struct Sending {
+    pub webhook: bool,
+    pub mails: bool,
+}
+
 /// What needs the team first, on the overview.
 #[derive(Debug)]
 pub struct Attention {
@@ -307,7 +315,7 @@ impl Attention {
         attention: &store::Attention,
         notices: &[Notice],
         outbox: &OutboxListing,
-        webhook: bool,
+        sending: Sending,
     ) -> Self {
         let from = shown_from(today);
         let items = |deadlines: &[store::Deadline]| {
@@ -318,8 +326,13 @@ impl Attention {
         };
         let notices_due = notices
             .iter()
-            .filter(|notice| notice.due.is_none_or(|due| due >= from))
-            .filter(|notice| needs_telling(notice))
+            .filter(|notice| {
+                notice
+                    .due
+                    .or_else(|| day_of(&notice.at))
+                    .is_some_and(|day| day >= from)
+            })
+            .filter(|notice| needs_telling(notice, sending.mails))
             .map(|notice| {
                 let mut item = Item::new(
                     dates,
@@ -336,18 +349,23 @@ impl Attention {
             })
             .collect();
         let mut failing = Vec::new();
-        if webhook && !outbox.failing.is_empty() {
+        if sending.webhook && !outbox.failing.is_empty() {
+            // The listing names at most 100 failing events.
+            let count = match outbox.failing.len() {
+                100 => "100 or more webhook events are".to_owned(),
+                1 => "1 webhook event is".to_owned(),
+                count => format!("{count} webhook events are"),
+            };
             failing.push(format!(
-                "{} webhook events are failing to reach the shop's tools ({} given up).",
-                outbox.failing.len(),
+                "{count} failing to reach the shop's tools ({} given up).",
                 outbox.failed
             ));
         }
         if attention.failing_mails > 0 {
-            failing.push(format!(
-                "{} emails to shoppers are failing; see Notices.",
-                attention.failing_mails
-            ));
+            failing.push(match attention.failing_mails {
+                1 => "1 email to a shopper is failing; see Notices.".to_owned(),
+                count => format!("{count} emails to shoppers are failing; see Notices."),
+            });
         }
         Self {
             notices_due,
@@ -367,13 +385,21 @@ impl Attention {
     }
 }
 
-/// Whether the shop must give `notice` itself: no email of this endpoint gives it, or the
-/// email was given up on.
-fn needs_telling(notice: &Notice) -> bool {
+/// Whether the shop must give `notice` itself: this endpoint sends no email (`mails_sent_here`
+/// false), or its email was given up on. With emails sent here, a notice without one was made
+/// moot by a later step of the same change.
+fn needs_telling(notice: &Notice, mails_sent_here: bool) -> bool {
     match &notice.mail {
-        None => true,
+        None => !mails_sent_here,
         Some(mail) => mail.delivered_at.is_none() && mail.gave_up_at.is_some(),
     }
+}
+
+/// The date of a stored instant.
+fn day_of(stamp: &str) -> Option<NaiveDate> {
+    DateTime::parse_from_rfc3339(stamp)
+        .ok()
+        .map(|at| at.date_naive())
 }
 
 /// A notice on the notices page.
@@ -397,7 +423,7 @@ impl NoticeRow {
             None if sent_here => "No email: a later change made it moot".to_owned(),
             None => "Not sent by this endpoint: tell the shopper yourself".to_owned(),
         };
-        let pending = needs_telling(notice) && !(sent_here && notice.mail.is_none());
+        let pending = needs_telling(notice, sent_here);
         let urgency = match (pending, notice.due.map(|due| urgency(today, due))) {
             (true, Some(Urgency::Overdue)) => "overdue",
             (true, Some(Urgency::Today)) => "today",
@@ -623,6 +649,8 @@ mod tests {
             ("*", Lang::En),
             ("", Lang::En),
             ("pt-BR,pt;q=0.9", Lang::En),
+            ("pt-BR,de;q=0.8", Lang::De),
+            ("en-GB,de;q=0.8", Lang::En),
         ] {
             let mut headers = HeaderMap::new();
             headers.insert(

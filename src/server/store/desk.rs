@@ -14,7 +14,7 @@ use super::{IN_LINE, Store, StoreError, date};
 use crate::domain::{LineChange, Standing, Stock, line_change, mail_for};
 use crate::server::clock;
 
-/// Requests of one line the page shows at most (a line longer than this is read by export).
+/// Requests of one line the page shows at most; the export has every one.
 const LINE_ROWS: i64 = 500;
 
 /// Notices and emails the page lists at most, newest first.
