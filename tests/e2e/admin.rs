@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use fantoccini::Locator;
+use fantoccini::key::Key;
 use serde_json::json;
 
 use crate::accessibility::violations;
@@ -60,11 +61,16 @@ async fn type_into(chrome: &Chrome, selector: &str, text: &str) {
     field.send_keys(text).await.unwrap();
 }
 
+/// Logs in by keyboard: the token typed, then Enter.
 async fn log_in(chrome: &Chrome, site: &Site, token: &str) {
     chrome.goto(&site.url("/admin")).await;
     wait_main(chrome, "Admin token").await;
-    type_into(chrome, "#token", token).await;
-    click(chrome, "form.login button[type=submit]").await;
+    type_into(
+        chrome,
+        "#token",
+        &(token.to_owned() + &Key::Enter.to_string()),
+    )
+    .await;
 }
 
 /// Axe finds nothing on the page at desktop width and at 390 px, the page itself never
@@ -198,9 +204,15 @@ async fn a_moved_date_and_a_receipt_entered_on_the_page_reach_the_line_and_the_s
 
     // PO-1 arrives in full (the field starts at what the batch promised). Orders from other
     // channels are served first, then Ana, the first in line here.
+    // By keyboard: Enter in the field sends its form.
     chrome.goto(&site.url("/admin/sku/SCARF-GREY")).await;
     wait_main(&chrome, "The line").await;
-    click(&chrome, "#receive-1 ~ button").await;
+    let field = chrome
+        .client
+        .find(Locator::Css("#receive-1"))
+        .await
+        .unwrap();
+    field.send_keys(&Key::Enter.to_string()).await.unwrap();
     let received = wait_main(&chrome, "Received 20 units of batch PO-1").await;
     assert!(
         received.contains("1 request is ready"),

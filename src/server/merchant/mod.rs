@@ -652,11 +652,6 @@ async fn export(State(state): State<AppState>, jar: CookieJar) -> Response {
 
 // ---- Actions on a product ----
 
-/// Where a product's page is.
-fn product_path(sku: &str) -> String {
-    format!("/admin/sku/{}", view::path_segment(sku))
-}
-
 #[derive(Debug, Deserialize)]
 struct Receive {
     csrf: Option<String>,
@@ -677,7 +672,7 @@ async fn receive(
         Ok(session) => session,
         Err(response) => return response,
     };
-    let back = product_path(&sku);
+    let back = view::product_path(&sku);
     let quantity = form
         .quantity
         .trim()
@@ -742,7 +737,7 @@ async fn move_batch(
                     form.batch.trim(),
                     form.expected.trim()
                 ));
-                done(&state, &session, flash, &product_path(&sku)).await
+                done(&state, &session, flash, &view::product_path(&sku)).await
             }
             Err(response) => response,
         };
@@ -795,7 +790,7 @@ async fn change_batch(
         Ok(Err(BatchRefusal::Invalid(why))) => Flash::error(format!("Nothing was changed: {why}.")),
         Err(error) => return failed(error),
     };
-    done(&state, &session, flash, &product_path(&sku)).await
+    done(&state, &session, flash, &view::product_path(&sku)).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -805,6 +800,13 @@ struct RequestForm {
     request: String,
 }
 
+/// What the merchant does to one request from its product's page.
+#[derive(Debug, Clone, Copy)]
+enum RequestAction {
+    Ship,
+    Cancel,
+}
+
 /// `POST /admin/sku/{sku}/ship`: a ready request went to the carrier.
 async fn ship(
     State(state): State<AppState>,
@@ -812,28 +814,7 @@ async fn ship(
     jar: CookieJar,
     axum::Form(form): axum::Form<RequestForm>,
 ) -> Response {
-    let session = match checked(&state, &jar, form.csrf.as_deref()).await {
-        Ok(session) => session,
-        Err(response) => return response,
-    };
-    let id = form.request.trim().to_owned();
-    let outcome = {
-        let id = id.clone();
-        state
-            .with_store(move |store| store.ship(&id, clock::now()))
-            .await
-    };
-    let flash = match outcome {
-        Ok(Shipment::Shipped { .. }) => Flash::ok(format!("Request {id} is marked shipped.")),
-        Ok(Shipment::NotReady { status }) => Flash::error(format!(
-            "Request {id} was not marked shipped: it is {}, and only a request with all its \
-             units set aside can ship.",
-            view::status_words(&status).to_lowercase()
-        )),
-        Ok(Shipment::NotFound) => Flash::error(format!("There is no request {id}.")),
-        Err(error) => return failed(error),
-    };
-    done(&state, &session, flash, &product_path(&sku)).await
+    on_request(state, sku, jar, form, RequestAction::Ship).await
 }
 
 /// `POST /admin/sku/{sku}/cancel`: cancels a request on its shopper's behalf; what it held goes
@@ -844,6 +825,22 @@ async fn cancel_request(
     jar: CookieJar,
     axum::Form(form): axum::Form<RequestForm>,
 ) -> Response {
+    on_request(state, sku, jar, form, RequestAction::Cancel).await
+}
+
+/// What the store did with a [`RequestAction`].
+enum Done {
+    Ship(Shipment),
+    Cancel(Cancellation),
+}
+
+async fn on_request(
+    state: AppState,
+    sku: String,
+    jar: CookieJar,
+    form: RequestForm,
+    action: RequestAction,
+) -> Response {
     let session = match checked(&state, &jar, form.csrf.as_deref()).await {
         Ok(session) => session,
         Err(response) => return response,
@@ -852,22 +849,37 @@ async fn cancel_request(
     let outcome = {
         let id = id.clone();
         state
-            .with_store(move |store| store.cancel(&id, None, clock::now()))
+            .with_store(move |store| {
+                Ok(match action {
+                    RequestAction::Ship => Done::Ship(store.ship(&id, clock::now())?),
+                    RequestAction::Cancel => Done::Cancel(store.cancel(&id, None, clock::now())?),
+                })
+            })
             .await
     };
     let flash = match outcome {
-        Ok(Cancellation::Cancelled { .. }) => Flash::ok(format!(
+        Ok(Done::Ship(Shipment::Shipped { .. })) => {
+            Flash::ok(format!("Request {id} is marked shipped."))
+        }
+        Ok(Done::Ship(Shipment::NotReady { status })) => Flash::error(format!(
+            "Request {id} was not marked shipped: it is {}, and only a request with all its \
+             units set aside can ship.",
+            view::status_words(&status).to_lowercase()
+        )),
+        Ok(Done::Cancel(Cancellation::Cancelled { .. })) => Flash::ok(format!(
             "Request {id} is cancelled for the shopper; any units it held went to the next in \
              line."
         )),
-        Ok(Cancellation::AlreadyCancelled { .. }) => {
+        Ok(Done::Cancel(Cancellation::AlreadyCancelled { .. })) => {
             Flash::ok(format!("Request {id} was already cancelled."))
         }
-        Ok(Cancellation::Shipped) => {
+        Ok(Done::Cancel(Cancellation::Shipped)) => {
             Flash::error(format!("Request {id} was not cancelled: it has shipped."))
         }
-        Ok(Cancellation::NotFound) => Flash::error(format!("There is no request {id}.")),
+        Ok(Done::Ship(Shipment::NotFound) | Done::Cancel(Cancellation::NotFound)) => {
+            Flash::error(format!("There is no request {id}."))
+        }
         Err(error) => return failed(error),
     };
-    done(&state, &session, flash, &product_path(&sku)).await
+    done(&state, &session, flash, &view::product_path(&sku)).await
 }

@@ -168,7 +168,7 @@ impl Product {
             .min()
             .map(|date| dates.day(date));
         Self {
-            path: format!("/admin/sku/{}", path_segment(&sku)),
+            path: product_path(&sku),
             name: item.record.name.clone(),
             on_hand: item.record.on_hand.unwrap_or(0),
             set_aside: item.set_aside,
@@ -279,7 +279,7 @@ impl Item {
         };
         Self {
             request_id: deadline.request_id.clone(),
-            path: format!("/admin/sku/{}", path_segment(&deadline.sku)),
+            path: product_path(&deadline.sku),
             sku: deadline.sku.clone(),
             email: deadline.email.clone(),
             date: deadline.date.map(|date| dates.day(date)),
@@ -432,7 +432,7 @@ impl NoticeRow {
         };
         Self {
             request_id: notice.request_id.clone(),
-            path: format!("/admin/sku/{}", path_segment(&notice.sku)),
+            path: product_path(&notice.sku),
             sku: notice.sku.clone(),
             email: notice.email.clone(),
             notice: notice_words(&notice.notice),
@@ -518,6 +518,11 @@ pub fn format_of(file_name: &str, body: &[u8]) -> Upload {
         Some(b'{') => Upload::Json,
         _ => Upload::Csv,
     }
+}
+
+/// Where a product's page is.
+pub fn product_path(sku: &str) -> String {
+    format!("/admin/sku/{}", path_segment(sku))
 }
 
 /// `text` as one percent-encoded path segment (a SKU may hold any character).
