@@ -197,13 +197,12 @@ async fn layout(
 /// Leaves `flash` for the next page and goes to `to`.
 async fn done(state: &AppState, session: &Session, flash: Flash, to: &str) -> Response {
     let (id, text) = (session.id.clone(), flash.write());
-    match state
+    // The action is done whatever becomes of its message: a lost message (`with_store` logged
+    // why) must not make the page say that nothing changed.
+    let _ = state
         .with_store(move |store| store.set_flash(&id, &text))
-        .await
-    {
-        Ok(()) => Redirect::to(to).into_response(),
-        Err(error) => failed(error),
-    }
+        .await;
+    Redirect::to(to).into_response()
 }
 
 // ---- Log-in ----
@@ -475,10 +474,6 @@ async fn notices(State(state): State<AppState>, jar: CookieJar, headers: HeaderM
         Ok(session) => session,
         Err(response) => return response,
     };
-    let layout = match layout(&state, &session, &headers, "Notices".to_owned(), "notices").await {
-        Ok(layout) => layout,
-        Err(response) => return response,
-    };
     let store = state.store();
     let read = async {
         let today = store.today(clock::now()).await?;
@@ -487,6 +482,11 @@ async fn notices(State(state): State<AppState>, jar: CookieJar, headers: HeaderM
     let (today, notices, mails) = match read.await {
         Ok(read) => read,
         Err(error) => return internal(error),
+    };
+    // As on every page, the message is taken once the page can be shown.
+    let layout = match layout(&state, &session, &headers, "Notices".to_owned(), "notices").await {
+        Ok(layout) => layout,
+        Err(response) => return response,
     };
     let mails_sent_here = state.mailer.is_some();
     let page = NoticesPage {
