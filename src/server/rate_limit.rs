@@ -16,7 +16,7 @@ use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::http::{Extensions, HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock, Reference};
@@ -217,16 +217,20 @@ pub struct Client(pub IpAddr);
 #[derive(Debug, Clone, Copy)]
 pub struct AdminRefused;
 
+/// The client of a request, from the connection's peer and its headers (see [`Limits::client`]).
+/// Without connection info (a router used in-process) all callers are one client.
+pub fn client_of(limits: &Limits, extensions: &Extensions, headers: &HeaderMap) -> IpAddr {
+    let peer = extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::from([0, 0, 0, 0]), |info| info.0.ip());
+    limits.client(peer, headers)
+}
+
 /// Middleware: `429` with `Retry-After` when a client writes too fast, or when it made too many
 /// failed admin logins and tries again. Reads pass freely.
 pub async fn limit(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let limits = state.limits();
-    // Without connection info (a router used in-process) all callers share one bucket.
-    let peer = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::from([0, 0, 0, 0]), |info| info.0.ip());
-    let client = limits.client(peer, request.headers());
+    let client = client_of(limits, request.extensions(), request.headers());
     request.extensions_mut().insert(Client(client));
     let guarded = request.headers().contains_key(header::AUTHORIZATION)
         && takes_admin_token(request.method(), request.uri().path());

@@ -18,12 +18,16 @@ mod words;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::extract::{
+    DefaultBodyLimit, FromRequest, FromRequestParts, Multipart, Path, Request, State,
+};
+use axum::http::request::Parts;
 use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
@@ -31,7 +35,7 @@ use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 use super::errors::ApiError;
 use super::stock::UploadRefusal;
 use super::store::{BatchChange, BatchRefusal, Cancellation, ReceiptRefusal, Session, Shipment};
-use super::{AppState, Timeouts, admin, clock, secrets, stock};
+use super::{AppState, Timeouts, admin, clock, rate_limit, secrets, stock};
 use crate::domain::parse_iso_date;
 use view::{Flash, Layout, Problem};
 
@@ -158,16 +162,42 @@ async fn signed_in(state: &AppState, jar: &CookieJar) -> Result<Session, Respons
     }
 }
 
-/// The live session, if the form carries its token.
-async fn checked(
-    state: &AppState,
-    jar: &CookieJar,
-    token: Option<&str>,
-) -> Result<Session, Response> {
-    let session = signed_in(state, jar).await?;
-    match session::form_token_matches(&session, token) {
-        true => Ok(session),
-        false => Err(forged()),
+/// A page's request with a live session; without one, the browser goes to the log-in.
+struct SignedIn(Session);
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        signed_in(state, &CookieJar::from_headers(&parts.headers))
+            .await
+            .map(Self)
+    }
+}
+
+/// A form that carries its session's token in a `csrf` field.
+trait Tokened {
+    fn csrf(&self) -> Option<&str>;
+}
+
+/// A form posted with a live session and that session's token: both, or an answer that
+/// changed nothing (no session: to the log-in; a missing or wrong token: `403`).
+struct Checked<T>(Session, T);
+
+impl<T: Tokened + DeserializeOwned + Send> FromRequest<AppState> for Checked<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = request.into_parts();
+        let SignedIn(session) = SignedIn::from_request_parts(&mut parts, state).await?;
+        let axum::Form(form) =
+            axum::Form::<T>::from_request(Request::from_parts(parts, body), state)
+                .await
+                .map_err(IntoResponse::into_response)?;
+        match session::form_token_matches(&session, form.csrf()) {
+            true => Ok(Self(session, form)),
+            false => Err(forged()),
+        }
     }
 }
 
@@ -269,7 +299,7 @@ async fn log_in(
     if !same {
         return forged();
     }
-    let client = session::client(&state, &extensions, &headers);
+    let client = rate_limit::client_of(state.limits(), &extensions, &headers);
     if let Err(seconds) = state.limits().admin_allowed(client) {
         return locked_out(seconds);
     }
@@ -317,16 +347,18 @@ struct Button {
     csrf: Option<String>,
 }
 
+impl Tokened for Button {
+    fn csrf(&self) -> Option<&str> {
+        self.csrf.as_deref()
+    }
+}
+
 /// `POST /admin/logout`: ends the session here and everywhere its cookie went.
 async fn log_out(
     State(state): State<AppState>,
     jar: CookieJar,
-    axum::Form(form): axum::Form<Button>,
+    Checked(session, _): Checked<Button>,
 ) -> Response {
-    let session = match checked(&state, &jar, form.csrf.as_deref()).await {
-        Ok(session) => session,
-        Err(response) => return response,
-    };
     let id = session.id.clone();
     if let Err(error) = state
         .with_store(move |store| store.close_session(&id))
@@ -349,11 +381,11 @@ struct OverviewPage {
 }
 
 /// `GET /admin`: what needs the team first, then every product's stock and line.
-async fn overview(State(state): State<AppState>, jar: CookieJar, headers: HeaderMap) -> Response {
-    let session = match signed_in(&state, &jar).await {
-        Ok(session) => session,
-        Err(response) => return response,
-    };
+async fn overview(
+    State(state): State<AppState>,
+    SignedIn(session): SignedIn,
+    headers: HeaderMap,
+) -> Response {
     let store = state.store();
     let now = clock::now();
     let read = async {
@@ -417,26 +449,18 @@ struct ProductPage {
 async fn product(
     State(state): State<AppState>,
     Path(sku): Path<String>,
-    jar: CookieJar,
+    SignedIn(session): SignedIn,
     headers: HeaderMap,
 ) -> Response {
-    let session = match signed_in(&state, &jar).await {
-        Ok(session) => session,
-        Err(response) => return response,
-    };
-    let listing = match state.store().stock_listing().await {
-        Ok(listing) => listing,
+    let item = match state.store().stock_item(sku.clone()).await {
+        Ok(Some(item)) => item,
+        Ok(None) => {
+            return page_error(
+                StatusCode::NOT_FOUND,
+                "The shop has no product with this SKU.",
+            );
+        }
         Err(error) => return internal(error),
-    };
-    let Some(item) = listing
-        .items
-        .iter()
-        .find(|item| item.record.sku.as_deref() == Some(sku.as_str()))
-    else {
-        return page_error(
-            StatusCode::NOT_FOUND,
-            "The shop has no product with this SKU.",
-        );
     };
     let (line, sign_ups) = match state.store().line(sku.clone()).await {
         Ok(line) => line,
@@ -447,7 +471,7 @@ async fn product(
         Err(response) => return response,
     };
     let page = ProductPage {
-        product: view::Product::new(&layout.dates, item),
+        product: view::Product::new(&layout.dates, &item),
         line: line
             .iter()
             .enumerate()
@@ -469,11 +493,11 @@ struct NoticesPage {
 }
 
 /// `GET /admin/notices`: each notice the rule made due and what became of it; every email.
-async fn notices(State(state): State<AppState>, jar: CookieJar, headers: HeaderMap) -> Response {
-    let session = match signed_in(&state, &jar).await {
-        Ok(session) => session,
-        Err(response) => return response,
-    };
+async fn notices(
+    State(state): State<AppState>,
+    SignedIn(session): SignedIn,
+    headers: HeaderMap,
+) -> Response {
     let store = state.store();
     let read = async {
         let today = store.today(clock::now()).await?;
@@ -516,44 +540,48 @@ struct StockPage {
 }
 
 /// `GET /admin/stock`: the upload form.
-async fn stock_page(State(state): State<AppState>, jar: CookieJar, headers: HeaderMap) -> Response {
-    let session = match signed_in(&state, &jar).await {
-        Ok(session) => session,
-        Err(response) => return response,
+async fn stock_page(
+    State(state): State<AppState>,
+    SignedIn(session): SignedIn,
+    headers: HeaderMap,
+) -> Response {
+    stock_form(&state, &session, &headers, Vec::new(), None).await
+}
+
+/// The upload form, with what was wrong with the last file when something was.
+async fn stock_form(
+    state: &AppState,
+    session: &Session,
+    headers: &HeaderMap,
+    problems: Vec<Problem>,
+    unreadable: Option<String>,
+) -> Response {
+    let status = match problems.is_empty() && unreadable.is_none() {
+        true => StatusCode::OK,
+        false => StatusCode::UNPROCESSABLE_ENTITY,
     };
-    match layout(
-        &state,
-        &session,
-        &headers,
-        "Stock upload".to_owned(),
-        "stock",
-    )
-    .await
-    {
+    match layout(state, session, headers, "Stock upload".to_owned(), "stock").await {
         Ok(layout) => render(
             &StockPage {
                 layout,
-                problems: Vec::new(),
-                unreadable: None,
+                problems,
+                unreadable,
             },
-            StatusCode::OK,
+            status,
         ),
         Err(response) => response,
     }
 }
 
 /// `POST /admin/stock` (a form with a file): the stock API's upload, all or nothing. Problems
-/// are listed row by row on the form again; nothing is stored then.
+/// are listed row by row on the form again; nothing is stored then. The session comes first:
+/// nobody without one makes the server read a file.
 async fn upload_stock(
     State(state): State<AppState>,
-    jar: CookieJar,
+    SignedIn(session): SignedIn,
     headers: HeaderMap,
     mut form: Multipart,
 ) -> Response {
-    // Nobody without a session makes the server read a file.
-    if let Err(response) = signed_in(&state, &jar).await {
-        return response;
-    }
     let (mut token, mut file, mut file_name) = (None, Vec::new(), String::new());
     loop {
         match form.next_field().await {
@@ -574,31 +602,10 @@ async fn upload_stock(
             Err(error) => return page_error(error.status(), &error.body_text()),
         }
     }
-    let session = match checked(&state, &jar, token.as_deref()).await {
-        Ok(session) => session,
-        Err(response) => return response,
-    };
-    let again = |problems: Vec<Problem>, unreadable: Option<String>| async {
-        match layout(
-            &state,
-            &session,
-            &headers,
-            "Stock upload".to_owned(),
-            "stock",
-        )
-        .await
-        {
-            Ok(layout) => render(
-                &StockPage {
-                    layout,
-                    problems,
-                    unreadable,
-                },
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ),
-            Err(response) => response,
-        }
-    };
+    if !session::form_token_matches(&session, token.as_deref()) {
+        return forged();
+    }
+    let again = |problems, unreadable| stock_form(&state, &session, &headers, problems, unreadable);
     if file.iter().all(u8::is_ascii_whitespace) {
         return again(
             Vec::new(),
@@ -627,10 +634,7 @@ async fn upload_stock(
 }
 
 /// `GET /admin/export.csv`: every request, as the API's CSV export streams it, to save.
-async fn export(State(state): State<AppState>, jar: CookieJar) -> Response {
-    if let Err(response) = signed_in(&state, &jar).await {
-        return response;
-    }
+async fn export(State(state): State<AppState>, _: SignedIn) -> Response {
     let name = format!(
         "attachment; filename=\"backorders-{}.csv\"",
         clock::now().format("%Y-%m-%d")
@@ -661,17 +665,18 @@ struct Receive {
     quantity: String,
 }
 
+impl Tokened for Receive {
+    fn csrf(&self) -> Option<&str> {
+        self.csrf.as_deref()
+    }
+}
+
 /// `POST /admin/sku/{sku}/receive`: a delivery arrived, of a batch or from elsewhere.
 async fn receive(
     State(state): State<AppState>,
     Path(sku): Path<String>,
-    jar: CookieJar,
-    axum::Form(form): axum::Form<Receive>,
+    Checked(session, form): Checked<Receive>,
 ) -> Response {
-    let session = match checked(&state, &jar, form.csrf.as_deref()).await {
-        Ok(session) => session,
-        Err(response) => return response,
-    };
     let back = view::product_path(&sku);
     let quantity = form
         .quantity
@@ -721,53 +726,48 @@ struct BatchForm {
     expected: String,
 }
 
+impl Tokened for BatchForm {
+    fn csrf(&self) -> Option<&str> {
+        self.csrf.as_deref()
+    }
+}
+
 /// `POST /admin/sku/{sku}/move`: a batch is now expected on another date.
 async fn move_batch(
     State(state): State<AppState>,
     Path(sku): Path<String>,
-    jar: CookieJar,
     headers: HeaderMap,
-    axum::Form(form): axum::Form<BatchForm>,
+    Checked(session, form): Checked<BatchForm>,
 ) -> Response {
     let Some(date) = parse_iso_date(form.expected.trim()) else {
-        return match checked(&state, &jar, form.csrf.as_deref()).await {
-            Ok(session) => {
-                let flash = Flash::error(format!(
-                    "The date of {} was not moved: “{}” is not a date.",
-                    form.batch.trim(),
-                    form.expected.trim()
-                ));
-                done(&state, &session, flash, &view::product_path(&sku)).await
-            }
-            Err(response) => response,
-        };
+        let flash = Flash::error(format!(
+            "The date of {} was not moved: “{}” is not a date.",
+            form.batch.trim(),
+            form.expected.trim()
+        ));
+        return done(&state, &session, flash, &view::product_path(&sku)).await;
     };
-    change_batch(state, sku, jar, headers, form, BatchChange::Move(date)).await
+    change_batch(state, sku, session, headers, form, BatchChange::Move(date)).await
 }
 
 /// `POST /admin/sku/{sku}/cancel-batch`: a batch is not coming.
 async fn cancel_batch(
     State(state): State<AppState>,
     Path(sku): Path<String>,
-    jar: CookieJar,
     headers: HeaderMap,
-    axum::Form(form): axum::Form<BatchForm>,
+    Checked(session, form): Checked<BatchForm>,
 ) -> Response {
-    change_batch(state, sku, jar, headers, form, BatchChange::Cancel).await
+    change_batch(state, sku, session, headers, form, BatchChange::Cancel).await
 }
 
 async fn change_batch(
     state: AppState,
     sku: String,
-    jar: CookieJar,
+    session: Session,
     headers: HeaderMap,
     form: BatchForm,
     change: BatchChange,
 ) -> Response {
-    let session = match checked(&state, &jar, form.csrf.as_deref()).await {
-        Ok(session) => session,
-        Err(response) => return response,
-    };
     let batch = form.batch.trim().to_owned();
     let outcome = {
         let (sku, batch) = (sku.clone(), batch.clone());
@@ -800,6 +800,12 @@ struct RequestForm {
     request: String,
 }
 
+impl Tokened for RequestForm {
+    fn csrf(&self) -> Option<&str> {
+        self.csrf.as_deref()
+    }
+}
+
 /// What the merchant does to one request from its product's page.
 #[derive(Debug, Clone, Copy)]
 enum RequestAction {
@@ -811,10 +817,9 @@ enum RequestAction {
 async fn ship(
     State(state): State<AppState>,
     Path(sku): Path<String>,
-    jar: CookieJar,
-    axum::Form(form): axum::Form<RequestForm>,
+    Checked(session, form): Checked<RequestForm>,
 ) -> Response {
-    on_request(state, sku, jar, form, RequestAction::Ship).await
+    on_request(state, sku, session, form, RequestAction::Ship).await
 }
 
 /// `POST /admin/sku/{sku}/cancel`: cancels a request on its shopper's behalf; what it held goes
@@ -822,10 +827,9 @@ async fn ship(
 async fn cancel_request(
     State(state): State<AppState>,
     Path(sku): Path<String>,
-    jar: CookieJar,
-    axum::Form(form): axum::Form<RequestForm>,
+    Checked(session, form): Checked<RequestForm>,
 ) -> Response {
-    on_request(state, sku, jar, form, RequestAction::Cancel).await
+    on_request(state, sku, session, form, RequestAction::Cancel).await
 }
 
 /// What the store did with a [`RequestAction`].
@@ -837,14 +841,10 @@ enum Done {
 async fn on_request(
     state: AppState,
     sku: String,
-    jar: CookieJar,
+    session: Session,
     form: RequestForm,
     action: RequestAction,
 ) -> Response {
-    let session = match checked(&state, &jar, form.csrf.as_deref()).await {
-        Ok(session) => session,
-        Err(response) => return response,
-    };
     let id = form.request.trim().to_owned();
     let outcome = {
         let id = id.clone();

@@ -10,10 +10,9 @@
 //!   a cookie set with the form (a double-submit token), so no other site can log a browser in.
 //! - Failed log-ins count against the same lock-out as the API's wrong admin tokens.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 
-use axum::extract::ConnectInfo;
-use axum::http::{Extensions, HeaderMap, header};
+use axum::http::{HeaderMap, header};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use chrono::{DateTime, TimeDelta, Utc};
 
@@ -123,14 +122,6 @@ pub fn on_this_machine(headers: &HeaderMap) -> bool {
         || name
             .parse::<IpAddr>()
             .is_ok_and(|address| address.is_loopback())
-}
-
-/// The client a request came from, as the rate limits count it.
-pub fn client(state: &AppState, extensions: &Extensions, headers: &HeaderMap) -> IpAddr {
-    let peer = extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::from([0, 0, 0, 0]), |info| info.0.ip());
-    state.limits().client(peer, headers)
 }
 
 #[cfg(test)]

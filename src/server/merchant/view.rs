@@ -569,17 +569,7 @@ fn notice_words(notice: &str) -> &'static str {
 }
 
 fn mail_words(kind: &str) -> &'static str {
-    [
-        Mail::Confirmation,
-        Mail::Delayed,
-        Mail::ConsentNeeded,
-        Mail::Ready,
-        Mail::Cancelled,
-        Mail::BackInStock,
-    ]
-    .into_iter()
-    .find(|mail| mail.as_str() == kind)
-    .map_or("Email", |mail| match mail {
+    Mail::parse(kind).map_or("Email", |mail| match mail {
         Mail::Confirmation => "Confirmation",
         Mail::Delayed => "Delay notice",
         Mail::ConsentNeeded => "Delay, asking for a yes",

@@ -243,31 +243,47 @@ impl Store {
     pub async fn stock_listing(&self) -> Result<StockListing, StoreError> {
         self.read(|connection| {
             let shop = shop_of(connection)?;
-            let mut statement = connection.prepare_cached(
-                "SELECT record_json, set_aside, waiting, in_line FROM stock ORDER BY position",
-            )?;
-            let rows = statement.query_map([], |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    row.get(1)?,
-                    row.get(2)?,
-                    row.get(3)?,
-                ))
-            })?;
-            let mut items = Vec::new();
-            for row in rows {
-                let (json, set_aside, waiting, in_line) = row?;
-                items.push(StockItem {
-                    record: serde_json::from_str(&json)?,
-                    set_aside,
-                    waiting,
-                    in_line,
-                });
-            }
+            let items = stock_items(connection, "ORDER BY position", [])?;
             Ok(StockListing { shop, items })
         })
         .await
     }
+
+    /// One product as stored, with its line's counters (`None`: no such SKU).
+    pub async fn stock_item(&self, sku: String) -> Result<Option<StockItem>, StoreError> {
+        self.read(move |connection| Ok(stock_items(connection, "WHERE sku = ?1", [sku])?.pop()))
+            .await
+    }
+}
+
+/// The products `tail` (a `WHERE` or `ORDER BY` clause) selects, each with its counters.
+fn stock_items(
+    connection: &Connection,
+    tail: &str,
+    values: impl rusqlite::Params,
+) -> Result<Vec<StockItem>, StoreError> {
+    let mut statement = connection.prepare_cached(&format!(
+        "SELECT record_json, set_aside, waiting, in_line FROM stock {tail}"
+    ))?;
+    let rows = statement.query_map(values, |row| {
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get(1)?,
+            row.get(2)?,
+            row.get(3)?,
+        ))
+    })?;
+    let mut items = Vec::new();
+    for row in rows {
+        let (json, set_aside, waiting, in_line) = row?;
+        items.push(StockItem {
+            record: serde_json::from_str(&json)?,
+            set_aside,
+            waiting,
+            in_line,
+        });
+    }
+    Ok(items)
 }
 
 /// The record as a shopper's page evaluates it: units the line waits for count as promised,
