@@ -264,19 +264,17 @@ pub struct Item {
     pub path: String,
     pub email: String,
     pub date: Option<Day>,
-    /// `overdue`, `today`, `soon` or `later`: the class that colours it, and its words.
+    /// `overdue`, `today`, `soon` or `later`: the class that colours it.
     pub urgency: &'static str,
+    /// The same in words ("Overdue"; nothing when later), so colour is never all that says it.
     pub urgency_words: &'static str,
+    /// For a notice to give, which notice.
+    pub notice: &'static str,
 }
 
 impl Item {
     fn new(dates: &Dates, today: NaiveDate, deadline: &store::Deadline) -> Self {
-        let (urgency, urgency_words) = match deadline.date.map(|date| urgency(today, date)) {
-            Some(Urgency::Overdue) => ("overdue", "Overdue"),
-            Some(Urgency::Today) => ("today", "Today"),
-            Some(Urgency::Soon) => ("soon", "Soon"),
-            _ => ("later", ""),
-        };
+        let (urgency, urgency_words) = pressing(today, deadline.date);
         Self {
             request_id: deadline.request_id.clone(),
             path: product_path(&deadline.sku),
@@ -285,7 +283,18 @@ impl Item {
             date: deadline.date.map(|date| dates.day(date)),
             urgency,
             urgency_words,
+            notice: "",
         }
+    }
+}
+
+/// How pressing a day is on `today`: its class and its words (none when it is not soon).
+fn pressing(today: NaiveDate, day: Option<NaiveDate>) -> (&'static str, &'static str) {
+    match day.map(|day| urgency(today, day)) {
+        Some(Urgency::Overdue) => ("overdue", "Overdue"),
+        Some(Urgency::Today) => ("today", "Today"),
+        Some(Urgency::Soon) => ("soon", "Soon"),
+        _ => ("later", ""),
     }
 }
 
@@ -344,7 +353,7 @@ impl Attention {
                         date: notice.due,
                     },
                 );
-                item.urgency_words = notice_words(&notice.notice);
+                item.notice = notice_words(&notice.notice);
                 item
             })
             .collect();
@@ -412,7 +421,9 @@ pub struct NoticeRow {
     pub notice: &'static str,
     pub about: Option<Day>,
     pub due: Option<Day>,
+    /// How pressing it is while the shop still has to give it (see [`Item`]).
     pub urgency: &'static str,
+    pub urgency_words: &'static str,
     pub state: String,
 }
 
@@ -423,12 +434,9 @@ impl NoticeRow {
             None if sent_here => "No email: a later change made it moot".to_owned(),
             None => "Not sent by this endpoint: tell the shopper yourself".to_owned(),
         };
-        let pending = needs_telling(notice, sent_here);
-        let urgency = match (pending, notice.due.map(|due| urgency(today, due))) {
-            (true, Some(Urgency::Overdue)) => "overdue",
-            (true, Some(Urgency::Today)) => "today",
-            (true, Some(Urgency::Soon)) => "soon",
-            _ => "later",
+        let (urgency, urgency_words) = match needs_telling(notice, sent_here) {
+            true => pressing(today, notice.due),
+            false => pressing(today, None),
         };
         Self {
             request_id: notice.request_id.clone(),
@@ -439,6 +447,7 @@ impl NoticeRow {
             about: notice.new_date.map(|date| dates.day(date)),
             due: notice.due.map(|date| dates.day(date)),
             urgency,
+            urgency_words,
             state,
         }
     }
@@ -624,6 +633,17 @@ mod tests {
         assert_eq!(format_of("stock.csv", b"{"), Upload::Csv);
         assert_eq!(format_of("", b"  {\"items\": []}"), Upload::Json);
         assert_eq!(format_of("upload", b"sku,on_hand"), Upload::Csv);
+    }
+
+    #[test]
+    fn what_is_pressing_is_said_in_words_as_well_as_colour() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap_or_default();
+        let day = |offset: i64| Some(today + chrono::TimeDelta::days(offset));
+        assert_eq!(pressing(today, day(-1)), ("overdue", "Overdue"));
+        assert_eq!(pressing(today, day(0)), ("today", "Today"));
+        assert_eq!(pressing(today, day(2)), ("soon", "Soon"));
+        assert_eq!(pressing(today, day(30)), ("later", ""));
+        assert_eq!(pressing(today, None), ("later", ""));
     }
 
     #[test]
