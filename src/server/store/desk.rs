@@ -9,8 +9,8 @@ use super::events::history_mark;
 use super::line::{line_of, review, status_at};
 use super::read::history_of;
 use super::records::HistoryRow;
-use super::stock::{calendar_of, mark_changed, record_of, write_record};
-use super::{IN_LINE, Store, StoreError, date};
+use super::stock::{batch_position, calendar_of, mark_changed, record_of, write_record};
+use super::{IN_LINE, Store, StoreError, WAITING_SIGN_UP, date};
 use crate::domain::{LineChange, Standing, Stock, line_change, mail_for};
 use crate::server::clock;
 
@@ -145,8 +145,7 @@ impl Store {
                 line.push(entry);
             }
             let sign_ups: u32 = connection.query_row(
-                "SELECT COUNT(*) FROM requests WHERE sku = ?1 AND kind = 'notify'
-                     AND status IN ('waiting', 'ready', 'delayed') AND notified_at IS NULL",
+                &format!("SELECT COUNT(*) FROM requests WHERE sku = ?1 AND {WAITING_SIGN_UP}"),
                 [&sku],
                 |row| row.get(0),
             )?;
@@ -262,11 +261,7 @@ impl Store {
             return Ok(Err(BatchRefusal::UnknownSku));
         };
         let mut after = before.clone();
-        let Some(position) = after
-            .incoming
-            .iter()
-            .position(|incoming| incoming.id.as_deref().map(str::trim) == Some(batch))
-        else {
+        let Some(position) = batch_position(&after, batch) else {
             return Ok(Err(BatchRefusal::UnknownBatch));
         };
         match change {

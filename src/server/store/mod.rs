@@ -48,6 +48,9 @@ pub use sessions::Session;
 /// Requests in line: they hold or wait for units (SQL, in step with `Status::is_active`).
 const IN_LINE: &str = "holds_units = 1 AND status IN ('waiting', 'ready', 'delayed')";
 
+/// Notify sign-ups still waiting to hear their item is back (SQL).
+const WAITING_SIGN_UP: &str = "kind = 'notify' AND status = 'waiting' AND notified_at IS NULL";
+
 /// How long a connection waits for another process's lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 

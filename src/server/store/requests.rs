@@ -8,7 +8,7 @@ use super::events::history_mark;
 use super::line::{Counters, PROMISE_COLUMNS, append, promise_at, review, status_at};
 use super::records::{Accepted, Cancellation, Granted, NewRequest, Shipment, Submission};
 use super::stock::{calendar_of, for_shoppers, record_of, write_record};
-use super::{IN_LINE, Store, StoreError, date, text};
+use super::{IN_LINE, Store, StoreError, WAITING_SIGN_UP, date, text};
 use crate::domain::delay::{self, Answer, Promise};
 use crate::domain::{
     CancelledBy, Event, RequestKind, ShopCalendar, ShopDay, Status, Stock, format_iso_date,
@@ -62,9 +62,10 @@ impl Store {
         if request.checked.kind == RequestKind::Notify {
             let signed_up: Option<String> = transaction
                 .query_row(
-                    "SELECT response_json FROM requests
-                     WHERE sku = ?1 AND email = ?2 COLLATE NOCASE AND kind = 'notify'
-                         AND status = 'waiting' AND notified_at IS NULL",
+                    &format!(
+                        "SELECT response_json FROM requests
+                         WHERE sku = ?1 AND email = ?2 COLLATE NOCASE AND {WAITING_SIGN_UP}"
+                    ),
                     [sku, email],
                     |row| row.get(0),
                 )

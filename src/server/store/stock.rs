@@ -130,11 +130,7 @@ impl Store {
         // What the batch promised was already known: only units beyond it are news.
         let mut expected = 0;
         if let Some(batch) = batch {
-            let position = record
-                .incoming
-                .iter()
-                .position(|incoming| incoming.id.as_deref().map(str::trim) == Some(batch));
-            let Some(position) = position else {
+            let Some(position) = batch_position(&record, batch) else {
                 return Ok(Err(ReceiptRefusal::UnknownBatch));
             };
             expected = record.incoming.remove(position).quantity;
@@ -405,6 +401,14 @@ pub(super) fn write_record(
         params![sku, serde_json::to_string(record)?, clock::stamp(now)],
     )?;
     Ok(())
+}
+
+/// Where batch `batch` (its id, trimmed) is among the record's incoming batches.
+pub(super) fn batch_position(record: &StockRecord, batch: &str) -> Option<usize> {
+    record
+        .incoming
+        .iter()
+        .position(|incoming| incoming.id.as_deref().map(str::trim) == Some(batch))
 }
 
 /// The merchant's record for `sku`, as stored.

@@ -7,7 +7,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::line::append;
 use super::stock::{calendar_of, for_shoppers};
-use super::{Store, StoreError};
+use super::{Store, StoreError, WAITING_SIGN_UP};
 use crate::domain::{Event, Stock, StockRecord, units_brought, units_for_new_shoppers, wave_size};
 use crate::server::clock;
 
@@ -100,12 +100,11 @@ impl Store {
         }
         // With double opt-in, only sign-ups confirmed from their email are told.
         let told: Vec<String> = transaction
-            .prepare_cached(
+            .prepare_cached(&format!(
                 "SELECT id FROM requests
-                 WHERE sku = ?1 AND kind = 'notify' AND status = 'waiting' AND notified_at IS NULL
-                     AND (?3 = 0 OR confirmed_at IS NOT NULL)
-                 ORDER BY seq LIMIT ?2",
-            )?
+                 WHERE sku = ?1 AND {WAITING_SIGN_UP} AND (?3 = 0 OR confirmed_at IS NOT NULL)
+                 ORDER BY seq LIMIT ?2"
+            ))?
             .query_map(params![sku, size, self.double_opt_in], |row| row.get(0))?
             .collect::<Result<_, _>>()?;
         let at = clock::stamp(now);
