@@ -325,9 +325,7 @@ async fn log_in(
     };
     let jar = jar
         .remove(session::removal(session::LOGIN_COOKIE))
-        .add(session::session_cookie(
-            opened.id, expires_at, now, &headers,
-        ));
+        .add(session::session_cookie(opened.id, &headers));
     (jar, Redirect::to("/admin")).into_response()
 }
 

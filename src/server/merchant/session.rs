@@ -55,16 +55,10 @@ pub fn form_token_matches(session: &Session, given: Option<&str>) -> bool {
     given.is_some_and(|given| secrets::secrets_match(given, &session.csrf))
 }
 
-/// The session cookie for a log-in that ends at `expires_at`.
-pub fn session_cookie(
-    id: String,
-    expires_at: DateTime<Utc>,
-    now: DateTime<Utc>,
-    headers: &HeaderMap,
-) -> Cookie<'static> {
-    let seconds = (expires_at - now).num_seconds().max(0);
+/// The session cookie: it ends with the session, [`LIFETIME`] from now.
+pub fn session_cookie(id: String, headers: &HeaderMap) -> Cookie<'static> {
     cookie(SESSION_COOKIE, id, headers)
-        .max_age(cookie::time::Duration::seconds(seconds))
+        .max_age(cookie::time::Duration::seconds(LIFETIME.num_seconds()))
         .build()
 }
 

@@ -34,7 +34,6 @@ pub struct LineEntry {
     pub current_date: Option<String>,
     pub needs_consent: bool,
     pub consent_by: Option<String>,
-    pub received_at: String,
     pub history: Vec<HistoryRow>,
 }
 
@@ -117,7 +116,7 @@ impl Store {
         self.read(move |connection| {
             let mut statement = connection.prepare_cached(&format!(
                 "SELECT id, kind, status, quantity, allocated, email, name, expected_date,
-                     ships_by, awaiting_consent, consent_by, received_at
+                     ships_by, awaiting_consent, consent_by
                  FROM requests WHERE sku = ?1 AND {IN_LINE} ORDER BY seq LIMIT ?2"
             ))?;
             let rows = statement
@@ -134,7 +133,6 @@ impl Store {
                         current_date: row.get(8)?,
                         needs_consent: row.get(9)?,
                         consent_by: row.get(10)?,
-                        received_at: row.get(11)?,
                         history: Vec::new(),
                     })
                 })?

@@ -15,7 +15,6 @@ pub struct Session {
     pub id: String,
     /// The token every form of this session carries back (CSRF).
     pub csrf: String,
-    pub expires_at: DateTime<Utc>,
 }
 
 /// A session just opened: the cookie to set, and the first form token.
@@ -60,21 +59,14 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Option<Session>, StoreError> {
         self.read(move |connection| {
-            let found: Option<(String, String)> = connection
+            Ok(connection
                 .query_row(
-                    "SELECT csrf, expires_at FROM sessions WHERE id_hash = ?1 AND expires_at > ?2",
+                    "SELECT csrf FROM sessions WHERE id_hash = ?1 AND expires_at > ?2",
                     params![secrets::sha256_hex(&id), clock::stamp(now)],
-                    |row| Ok((row.get(0)?, row.get(1)?)),
+                    |row| row.get(0),
                 )
-                .optional()?;
-            Ok(found.and_then(|(csrf, expires_at)| {
-                let expires_at = DateTime::parse_from_rfc3339(&expires_at).ok()?.to_utc();
-                Some(Session {
-                    id,
-                    csrf,
-                    expires_at,
-                })
-            }))
+                .optional()?
+                .map(|csrf| Session { id, csrf }))
         })
         .await
     }
