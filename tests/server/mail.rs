@@ -24,7 +24,7 @@ async fn put(server: &TestServer, path: &str, body: Value) -> u16 {
 }
 
 /// Emails to `maildev`, from a shop on `https://shop.example`, read from the outbox every 50 ms.
-fn mail_to(maildev: &MailDev) -> MailConfig {
+pub(crate) fn mail_to(maildev: &MailDev) -> MailConfig {
     let mut mail = MailConfig::new(
         format!("smtp://127.0.0.1:{}", maildev.smtp),
         "Test Shop <shop@example.com>".to_owned(),

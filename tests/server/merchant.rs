@@ -3,7 +3,9 @@
 
 use serde_json::Value;
 
-use crate::support::{ADMIN_TOKEN, TestServer, backorder, start};
+use serde_json::json;
+
+use crate::support::{ADMIN_TOKEN, TestServer, backorder, in_days, start};
 
 /// A browser's cookie jar, kept by hand: name and value of each cookie set so far.
 #[derive(Default)]
@@ -48,6 +50,18 @@ async fn visit(
     path: &str,
     form: Option<&str>,
 ) -> Page {
+    visit_with(server, jar, host, path, form, &[]).await
+}
+
+/// [`visit`] with more request headers (`Accept-Language`, say).
+async fn visit_with(
+    server: &TestServer,
+    jar: &mut Jar,
+    host: Option<&str>,
+    path: &str,
+    form: Option<&str>,
+    headers: &[(&str, &str)],
+) -> Page {
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -64,6 +78,9 @@ async fn visit(
     }
     if !jar.cookies.is_empty() {
         request = request.header("cookie", jar.header());
+    }
+    for (name, value) in headers {
+        request = request.header(*name, *value);
     }
     let response = request.send().await.expect("the server answers");
     jar.keep(&response);
@@ -318,4 +335,219 @@ async fn what_shoppers_typed_is_escaped_on_the_page() {
         .to_owned();
     assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
     assert!(policy.contains("default-src 'none'"), "{policy}");
+}
+
+#[tokio::test]
+async fn a_long_move_a_cancel_and_the_rules_deadline_show_in_what_needs_attention() {
+    let server = start(|config| config.sweep_route = true).await;
+    let first = server
+        .post("key-merchant-0101", &backorder("CAP-10", 2))
+        .await
+        .json();
+    let second = server
+        .post("key-merchant-0102", &backorder("CAP-10", 1))
+        .await
+        .json();
+    let (first_id, second_id) = (
+        first["id"].as_str().unwrap_or_default(),
+        second["id"].as_str().unwrap_or_default(),
+    );
+    let mut jar = Jar::default();
+    log_in(&server, &mut jar, None, ADMIN_TOKEN).await;
+    let product = visit(&server, &mut jar, None, "/admin/sku/CAP-10", None).await;
+    let csrf = hidden(&product.text, "csrf");
+
+    // PO-1 comes 45 days later: past what silence may keep, so a yes is needed.
+    let body = format!("csrf={csrf}&batch=PO-1&expected={}", in_days(65));
+    let moved = visit(
+        &server,
+        &mut jar,
+        None,
+        "/admin/sku/CAP-10/move",
+        Some(&body),
+    )
+    .await;
+    assert_eq!(moved.status, 303);
+    let shown = visit(&server, &mut jar, None, "/admin/sku/CAP-10", None).await;
+    assert!(shown.text.contains("Now delayed"), "{}", shown.text);
+    assert!(
+        shown.text.contains("without a yes"),
+        "the deadline is in the line"
+    );
+    let consent_by = server.status_of(&first).await.json()["consent_by"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(!consent_by.is_empty(), "a yes is needed by a date");
+
+    // The merchant's language writes the dates: German here.
+    let overview = visit_with(
+        &server,
+        &mut jar,
+        None,
+        "/admin",
+        None,
+        &[("accept-language", "de-DE,de;q=0.9")],
+    )
+    .await;
+    assert!(
+        overview.text.contains("Waiting for a yes"),
+        "{}",
+        overview.text
+    );
+    assert!(overview.text.contains(first_id));
+    let months = [
+        "Januar",
+        "Februar",
+        "März",
+        "April",
+        "Mai",
+        "Juni",
+        "Juli",
+        "August",
+        "September",
+        "Oktober",
+        "November",
+        "Dezember",
+    ];
+    assert!(
+        months.iter().any(|month| overview.text.contains(month)),
+        "{}",
+        overview.text
+    );
+
+    // Cancelled for the second shopper, from the page.
+    let body = format!("csrf={csrf}&request={second_id}");
+    assert_eq!(
+        visit(
+            &server,
+            &mut jar,
+            None,
+            "/admin/sku/CAP-10/cancel",
+            Some(&body)
+        )
+        .await
+        .status,
+        303
+    );
+    assert_eq!(
+        server.status_of(&second).await.json()["cancelled_by"],
+        "merchant"
+    );
+    let shown = visit(&server, &mut jar, None, "/admin/sku/CAP-10", None).await;
+    assert!(
+        shown
+            .text
+            .contains(&format!("Request {second_id} is cancelled for the shopper")),
+        "{}",
+        shown.text
+    );
+
+    // No yes by the deadline: the rule cancels, and the refund is due.
+    let day_after = chrono::NaiveDate::parse_from_str(&consent_by, "%Y-%m-%d")
+        .map(|day| day + chrono::TimeDelta::days(1))
+        .unwrap_or_default();
+    let swept = server
+        .send(
+            server
+                .client
+                .post(server.url("/api/sweep"))
+                .bearer_auth(ADMIN_TOKEN)
+                .json(&json!({"today": day_after.to_string()})),
+        )
+        .await;
+    assert_eq!(swept.status, 200, "{swept:?}");
+    assert_eq!(
+        server.status_of(&first).await.json()["cancelled_by"],
+        "no_consent"
+    );
+    let overview = visit(&server, &mut jar, None, "/admin", None).await;
+    assert!(overview.text.contains("Refund due"), "{}", overview.text);
+    assert!(overview.text.contains(first_id));
+
+    // And the batch itself is cancelled from the page: nobody is left in line to change.
+    let body = format!("csrf={csrf}&batch=PO-1");
+    assert_eq!(
+        visit(
+            &server,
+            &mut jar,
+            None,
+            "/admin/sku/CAP-10/cancel-batch",
+            Some(&body)
+        )
+        .await
+        .status,
+        303
+    );
+    let shown = visit(&server, &mut jar, None, "/admin/sku/CAP-10", None).await;
+    assert!(
+        shown.text.contains(
+            "Batch PO-1 is cancelled: it is no longer coming. No request in line changed."
+        ),
+        "{}",
+        shown.text
+    );
+    assert!(
+        !shown.text.contains("Receive batch PO-1"),
+        "the batch is gone from the page"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn notices_say_what_was_sent_when_the_endpoint_emails_through_a_real_smtp_server() {
+    let maildev = crate::support::outside::MailDev::start().await;
+    let server = start(|config| config.mail = Some(crate::mail::mail_to(&maildev))).await;
+    assert_eq!(
+        server
+            .post("key-merchant-0201", &backorder("CAP-10", 2))
+            .await
+            .status,
+        201
+    );
+    let mut jar = Jar::default();
+    log_in(&server, &mut jar, None, ADMIN_TOKEN).await;
+    let product = visit(&server, &mut jar, None, "/admin/sku/CAP-10", None).await;
+    let csrf = hidden(&product.text, "csrf");
+    // Ten days later: a delay notice, which this endpoint emails itself.
+    let body = format!("csrf={csrf}&batch=PO-1&expected={}", in_days(30));
+    assert_eq!(
+        visit(
+            &server,
+            &mut jar,
+            None,
+            "/admin/sku/CAP-10/move",
+            Some(&body)
+        )
+        .await
+        .status,
+        303
+    );
+    maildev.wait_for(2).await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    let notices = loop {
+        let page = visit(&server, &mut jar, None, "/admin/notices", None).await;
+        if page.text.matches("Sent ").count() >= 3 {
+            break page;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the emails were never marked sent: {}",
+            page.text
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert!(
+        notices
+            .text
+            .contains("This endpoint emails the shoppers itself")
+    );
+    assert!(notices.text.contains("Delay notice"), "{}", notices.text);
+    assert!(notices.text.contains("Confirmation"), "{}", notices.text);
+    // Sent by the endpoint: nothing for the shop to give itself.
+    let overview = visit(&server, &mut jar, None, "/admin", None).await;
+    assert!(
+        !overview.text.contains("Tell the shopper"),
+        "{}",
+        overview.text
+    );
 }
