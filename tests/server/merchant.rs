@@ -551,3 +551,53 @@ async fn notices_say_what_was_sent_when_the_endpoint_emails_through_a_real_smtp_
         overview.text
     );
 }
+
+/// Waits (up to 15 s) until the overview's text satisfies `check`.
+async fn overview_until(
+    server: &TestServer,
+    jar: &mut Jar,
+    check: impl Fn(&str) -> bool,
+) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        let page = visit(server, jar, None, "/admin", None).await;
+        if check(&page.text) {
+            return page.text;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the overview never got there: {}",
+            page.text
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_webhook_receiver_that_is_down_shows_as_failing_until_it_is_back() {
+    let mut receiver = crate::support::outside::Receiver::start().await;
+    receiver.down().await;
+    let url = receiver.url();
+    let server = start(|config| config.webhook = Some(crate::webhooks::fast(url))).await;
+    assert_eq!(
+        server
+            .post("key-merchant-0301", &backorder("CAP-10", 1))
+            .await
+            .status,
+        201
+    );
+    let mut jar = Jar::default();
+    log_in(&server, &mut jar, None, ADMIN_TOKEN).await;
+    let failing = overview_until(&server, &mut jar, |text| {
+        text.contains("failing to reach the shop")
+    })
+    .await;
+    assert!(failing.contains("1 webhook event is failing"), "{failing}");
+    receiver.up().await;
+    overview_until(&server, &mut jar, |text| !text.contains("failing to reach")).await;
+    assert_eq!(
+        receiver.acknowledged().len(),
+        1,
+        "the event arrived once it could"
+    );
+}

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use crate::support::outside::{Receiver, SECRET};
 use crate::support::{ADMIN_TOKEN, TestServer, backorder, start};
 
-fn fast(url: String) -> WebhookConfig {
+pub(crate) fn fast(url: String) -> WebhookConfig {
     WebhookConfig {
         retry: RetryPolicy {
             first_delay_ms: 100,

@@ -366,7 +366,8 @@ impl Attention {
                 count => format!("{count} webhook events are"),
             };
             failing.push(format!(
-                "{count} failing to reach the shop's tools ({} given up).",
+                "{count} failing to reach the shop's tools ({} given up); GET /api/webhooks \
+                 lists each with its last error.",
                 outbox.failed
             ));
         }
