@@ -3,6 +3,9 @@
 //! A constructed stylesheet (`adoptedStyleSheets`) is parsed once for all elements and is not an
 //! inline style, so it works under a strict Content-Security-Policy. Merchants theme through the
 //! custom properties below and the `::part` names documented in the README.
+//!
+//! Touch targets: every button and text field is at least 44 px tall, and the consent checkbox
+//! is toggled by its label, at least 44 px tall too (checked in every browser, `tests/e2e`).
 
 use web_sys::CssStyleSheet;
 
@@ -54,15 +57,16 @@ p { margin: 0; }
 .form { display: grid; gap: var(--_gap); min-width: 0; border: 1px solid var(--_border); border-radius: var(--_radius); padding: calc(var(--_gap) * 2); }
 .form-title { font-weight: 600; }
 .field { display: grid; gap: 0.2em; min-width: 0; }
-.field.consent { grid-template-columns: auto minmax(0, 1fr); align-items: start; column-gap: 0.5em; }
+.field.consent { grid-template-columns: auto minmax(0, 1fr); align-items: center; column-gap: 0.5em; }
+.field.consent label { min-height: 44px; display: flex; align-items: center; }
 .field.consent .error { grid-column: 1 / -1; }
 input { font: inherit; color: inherit; min-width: 0; margin: 0; accent-color: var(--_accent); }
-input:not([type="checkbox"]) { box-sizing: border-box; width: 100%; max-width: 24rem; padding: 0.4em 0.5em; border: 1px solid var(--_border); border-radius: var(--_radius); background: transparent; }
-input[type="checkbox"] { width: 1.1em; height: 1.1em; margin-block-start: 0.15em; }
+input:not([type="checkbox"]) { box-sizing: border-box; width: 100%; max-width: 24rem; min-height: 44px; padding: 0.4em 0.5em; border: 1px solid var(--_border); border-radius: var(--_radius); background: transparent; }
+input[type="checkbox"] { width: 1.25em; height: 1.25em; }
 input[aria-invalid="true"] { border-color: var(--_no); }
 .error { color: var(--_no); font-size: 0.9em; }
 .error:empty, .message:empty { display: none; }
-button { font: inherit; cursor: pointer; padding: 0.5em 1em; max-width: 100%; border: 0; border-radius: var(--_radius); background: var(--_accent); color: var(--_on-accent); justify-self: start; transition: opacity 0.15s; }
+button { font: inherit; cursor: pointer; min-height: 44px; min-width: 44px; padding: 0.5em 1em; max-width: 100%; border: 0; border-radius: var(--_radius); background: var(--_accent); color: var(--_on-accent); justify-self: start; transition: opacity 0.15s; }
 button.secondary { background: transparent; color: var(--_accent); border: 1px solid var(--_border); }
 button[disabled] { opacity: 0.6; cursor: progress; }
 :focus-visible { outline: 2px solid var(--_accent); outline-offset: 2px; }
