@@ -17,9 +17,9 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::catalog;
-use crate::chrome::Chrome;
 use crate::site::{Site, link_widget};
 use crate::stats::{Spread, round};
+use crate::webdriver;
 
 /// Warm loads per product page (the issue asks for at least 20).
 const PRODUCT_LOADS: usize = 25;
@@ -118,7 +118,7 @@ fn summarise(loads: &[Load]) -> Result<PageLoads, String> {
 
 /// One cold load and `warm` warm loads of `page` in a fresh browser.
 async fn loads(site: &Site, page: &str, end_mark: &str, warm: usize) -> Result<Vec<Load>, String> {
-    let chrome = Chrome::start().await;
+    let chrome = webdriver::Browser::chromium().await;
     let mut loads = Vec::with_capacity(warm + 1);
     for index in 0..=warm {
         // A new query string each time: a new document, never one restored from the back-forward
@@ -139,7 +139,7 @@ async fn loads(site: &Site, page: &str, end_mark: &str, warm: usize) -> Result<V
 }
 
 /// Waits for `end_mark`, then reads the measure and the availability requests.
-async fn load(chrome: &Chrome, end_mark: &str) -> Result<Load, String> {
+async fn load(chrome: &webdriver::Browser, end_mark: &str) -> Result<Load, String> {
     // A `PerformanceObserver` on buffered marks answers as soon as the mark exists (or at once if
     // it already does) without polling the page while it works.
     let script = r"
@@ -207,7 +207,7 @@ async fn load(chrome: &Chrome, end_mark: &str) -> Result<Load, String> {
 }
 
 /// Elements whose headline shows a status (not empty, not "Checking availability…").
-async fn shown_statuses(chrome: &Chrome) -> u64 {
+async fn shown_statuses(chrome: &webdriver::Browser) -> u64 {
     chrome
         .eval(
             "return [...document.querySelectorAll('backorder-status')].filter((element) => {

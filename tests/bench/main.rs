@@ -20,14 +20,6 @@
 mod browser;
 mod bytes;
 mod catalog;
-#[path = "../e2e/chrome.rs"]
-#[allow(
-    dead_code,
-    clippy::unwrap_used,
-    reason = "the harness is shared with tests/e2e: the bench uses some of its helpers, and a \
-              failed step in it stops loudly"
-)]
-mod chrome;
 mod endpoint;
 mod engine;
 mod history;
@@ -42,6 +34,14 @@ mod server_log;
 )]
 mod site;
 mod stats;
+#[path = "../e2e/browser.rs"]
+#[allow(
+    dead_code,
+    clippy::unwrap_used,
+    reason = "the harness is shared with tests/e2e: the bench uses some of its helpers, and a \
+              failed step in it stops loudly"
+)]
+mod webdriver;
 
 use std::path::Path;
 

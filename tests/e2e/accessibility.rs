@@ -2,23 +2,24 @@
 //! state, with field errors and a confirmation shown, in the default theme and both demo themes.
 //! Any violation fails.
 
+use fantoccini::key::Key;
 use serde_json::Value;
 
-use crate::chrome::Chrome;
+use crate::browser::{Browser, Engine};
 use crate::site::Site;
 
 const SCARF: &str = r#"backorder-status[sku="SCARF-GREY"]"#;
 
 /// Runs axe on the current page and returns one line per violation.
-pub async fn violations(chrome: &Chrome) -> Vec<String> {
+pub async fn violations(browser: &Browser) -> Vec<String> {
     let axe = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("target/tools/node_modules/axe-core/axe.min.js");
     let source =
         std::fs::read_to_string(&axe).expect("axe-core is installed by `make test` (.ci/tools.sh)");
-    chrome
+    browser
         .eval(&format!("{source}\n;return typeof window.axe;"))
         .await;
-    let result = chrome
+    let result = browser
         .client
         .execute_async(
             "const done = arguments[arguments.length - 1];
@@ -40,98 +41,95 @@ pub async fn violations(chrome: &Chrome) -> Vec<String> {
         .collect()
 }
 
-async fn check(chrome: &Chrome, what: &str) {
-    let found = violations(chrome).await;
+async fn check(browser: &Browser, what: &str) {
+    let found = violations(browser).await;
     assert!(found.is_empty(), "{what}: {found:#?}");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_demo_pages_have_no_accessibility_violations() {
+async fn the_demo_pages_have_no_accessibility_violations(engine: Engine) {
     let site = Site::start(|_| {}).await;
-    let chrome = Chrome::start().await;
+    let browser = Browser::start(engine).await;
 
-    chrome.goto(&site.url("/")).await;
-    chrome.status(SCARF).await;
-    check(&chrome, "every state").await;
+    browser.goto(&site.url("/")).await;
+    browser.status(SCARF).await;
+    check(&browser, "every state").await;
     for theme in ["theme-boutique", "theme-terminal"] {
-        chrome
+        browser
             .eval(&format!(
                 "document.body.className = '{theme}'; return true;"
             ))
             .await;
-        check(&chrome, theme).await;
+        check(&browser, theme).await;
     }
-    chrome
+    browser
         .eval("document.body.className = ''; return true;")
         .await;
 
     // Field errors shown and tied to their fields.
-    chrome
+    browser
         .type_into(SCARF, "input[name=email]", "not-an-email")
         .await;
-    chrome.click(SCARF, "button[type=submit]").await;
-    chrome
+    browser.click(SCARF, "button[type=submit]").await;
+    browser
         .wait_text(SCARF, "#email-error", |text| !text.is_empty())
         .await;
-    check(&chrome, "field errors").await;
+    check(&browser, "field errors").await;
 
     // A confirmation with its cancel button.
-    chrome
+    browser
         .type_into(SCARF, "input[name=email]", "ana@example.com")
         .await;
-    chrome.click(SCARF, "input[name=consent]").await;
-    chrome.click(SCARF, "button[type=submit]").await;
-    chrome
+    browser.click(SCARF, "input[name=consent]").await;
+    browser.click(SCARF, "button[type=submit]").await;
+    browser
         .wait_text(SCARF, ".confirmation", |text| text.contains("reserved"))
         .await;
-    check(&chrome, "confirmation").await;
+    check(&browser, "confirmation").await;
 
-    chrome.goto(&site.url("/product.html")).await;
-    chrome.status("#tee-stock").await;
-    check(&chrome, "product page").await;
+    browser.goto(&site.url("/product.html")).await;
+    browser.status("#tee-stock").await;
+    check(&browser, "product page").await;
 
-    chrome.goto(&site.url("/collection.html")).await;
-    chrome.status("li:last-child backorder-status").await;
-    check(&chrome, "collection of badges").await;
+    browser.goto(&site.url("/collection.html")).await;
+    browser.status("li:last-child backorder-status").await;
+    check(&browser, "collection of badges").await;
 
-    chrome.goto(&site.url("/?backorder-preview")).await;
-    chrome
+    browser.goto(&site.url("/?backorder-preview")).await;
+    browser
         .wait_text(SCARF, ".preview", |text| !text.is_empty())
         .await;
-    check(&chrome, "merchant preview").await;
-    chrome.close().await;
+    check(&browser, "merchant preview").await;
+    browser.close().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn everything_works_with_the_keyboard_alone() {
+async fn everything_works_with_the_keyboard_alone(engine: Engine) {
     let site = Site::start(|_| {}).await;
-    let chrome = Chrome::start().await;
-    chrome.goto(&site.url("/")).await;
-    chrome.status(SCARF).await;
-    // Focus the scarf's email field, then only keys: type, Tab through, Space to tick, Enter to send.
-    let email = chrome.inside(SCARF, "input[name=email]").await;
-    email.click().await.unwrap();
-    email.send_keys("ana@example.com").await.unwrap();
-    let client = &chrome.client;
-    let keys = |text: &'static str| async move {
-        client
-            .active_element()
-            .await
-            .unwrap()
-            .send_keys(text)
-            .await
-            .unwrap();
-    };
-    keys("\u{E004}").await; // Tab to the name
-    keys("Ana").await;
-    keys("\u{E004}").await; // Tab to the quantity
-    keys("\u{E004}").await; // Tab to the consent checkbox
-    keys(" ").await; // Space ticks it
-    keys("\u{E007}").await; // Enter submits the form
-    chrome
+    let browser = Browser::start(engine).await;
+    browser.goto(&site.url("/")).await;
+    browser.status(SCARF).await;
+    // Put the caret in the scarf's email field, then only keys, pressed on whatever has the
+    // focus as a keyboard would: type, Tab through, Space to tick, Enter to send.
+    browser
+        .eval(&format!(
+            "document.querySelector({SCARF:?}).shadowRoot.querySelector('input[name=email]').focus(); return true;"
+        ))
+        .await;
+    browser.press("ana@example.com").await;
+    browser.press(&Key::Tab.to_string()).await; // to the name
+    browser.press("Ana").await;
+    browser.press(&Key::Tab.to_string()).await; // to the quantity
+    browser.press(&Key::Tab.to_string()).await; // to the consent checkbox
+    browser.press(" ").await; // Space ticks it
+    browser.press(&Key::Enter.to_string()).await; // Enter submits the form
+    browser
         .wait_text(SCARF, ".confirmation", |text| text.contains("reserved"))
         .await;
     assert_eq!(site.rows().len(), 1);
     assert_eq!(site.rows()[0].name.as_deref(), Some("Ana"));
-    chrome.close().await;
+    browser.close().await;
 }
+
+in_every_browser!(
+    the_demo_pages_have_no_accessibility_violations,
+    everything_works_with_the_keyboard_alone,
+);

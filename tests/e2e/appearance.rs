@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use serde_json::Value;
 
 use crate::accessibility::violations;
-use crate::chrome::Chrome;
+use crate::browser::{Browser, Engine, Screen};
 use crate::site::{Site, link_widget};
 
 const SCARF: &str = r#"backorder-status[sku="SCARF-GREY"]"#;
@@ -47,27 +47,14 @@ async fn serve_pages(site: &mut Site, files: &[(&str, String)]) -> PathBuf {
     pages
 }
 
-async fn wait_for_every_status(chrome: &Chrome) {
-    let count = chrome
-        .eval("return document.querySelectorAll('backorder-status').length;")
-        .await
-        .as_u64()
-        .unwrap();
-    for index in 1..=count {
-        chrome
-            .status(&format!("backorder-status:nth-of-type({index})"))
-            .await;
-    }
-}
-
 /// Waits (up to 5 s) until every widget on the page has taken the `scheme` palette.
-async fn wait_for_scheme(chrome: &Chrome, scheme: &str) {
+async fn wait_for_scheme(browser: &Browser, scheme: &str) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
     let script = format!(
         "return [...document.querySelectorAll('backorder-status')].every((e) => \
          e.shadowRoot.querySelector('.widget').dataset.scheme === '{scheme}');"
     );
-    while chrome.eval(&script).await != Value::Bool(true) {
+    while browser.eval(&script).await != Value::Bool(true) {
         assert!(
             std::time::Instant::now() < deadline,
             "the widgets never took the {scheme} palette"
@@ -77,8 +64,8 @@ async fn wait_for_scheme(chrome: &Chrome, scheme: &str) {
 }
 
 /// Runs the contrast check; fails with every text or border below its ratio.
-async fn check_contrast(chrome: &Chrome, what: &str) {
-    let result = chrome.eval(include_str!("contrast.js")).await;
+async fn check_contrast(browser: &Browser, what: &str) {
+    let result = browser.eval(include_str!("contrast.js")).await;
     let failures: Vec<&str> = result["failures"]
         .as_array()
         .unwrap()
@@ -93,9 +80,9 @@ async fn check_contrast(chrome: &Chrome, what: &str) {
 }
 
 /// Submits the scarf's empty form, so field errors show too.
-async fn show_field_errors(chrome: &Chrome) {
-    chrome.click(SCARF, "button[type=submit]").await;
-    chrome
+async fn show_field_errors(browser: &Browser) {
+    browser.click(SCARF, "button[type=submit]").await;
+    browser
         .wait_text(SCARF, "#email-error", |text| !text.is_empty())
         .await;
 }
@@ -117,18 +104,18 @@ async fn every_text_is_readable_on_light_and_dark_shops_with_the_system_light_or
         ],
     )
     .await;
-    let chrome = Chrome::start().await;
+    let browser = Browser::chromium().await;
     for system_dark in [false, true] {
-        chrome.set_system_dark(system_dark).await;
+        browser.set_system_dark(system_dark).await;
         for (shop, scheme) in [("light", "light"), ("dark", "dark")] {
             let what = format!(
                 "a {shop} shop, the system {}",
                 if system_dark { "dark" } else { "light" }
             );
-            chrome.goto(&site.url(&format!("/{shop}.html"))).await;
-            wait_for_every_status(&chrome).await;
-            show_field_errors(&chrome).await;
-            let schemes = chrome
+            browser.goto(&site.url(&format!("/{shop}.html"))).await;
+            browser.every_status().await;
+            show_field_errors(&browser).await;
+            let schemes = browser
                 .eval("return [...document.querySelectorAll('backorder-status')].map((e) => e.shadowRoot.querySelector('.widget').dataset.scheme);")
                 .await;
             assert!(
@@ -139,50 +126,49 @@ async fn every_text_is_readable_on_light_and_dark_shops_with_the_system_light_or
                     .all(|found| found == scheme),
                 "{what}: {schemes}"
             );
-            check_contrast(&chrome, &what).await;
+            check_contrast(&browser, &what).await;
         }
     }
-    chrome.close().await;
+    browser.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_themes_are_readable_and_pass_axe_with_the_system_dark() {
     let site = Site::start(|_| {}).await;
-    let chrome = Chrome::start().await;
-    chrome.set_system_dark(true).await;
-    chrome.goto(&site.url("/")).await;
-    chrome.status(SCARF).await;
-    show_field_errors(&chrome).await;
+    let browser = Browser::chromium().await;
+    browser.set_system_dark(true).await;
+    browser.goto(&site.url("/")).await;
+    browser.status(SCARF).await;
+    show_field_errors(&browser).await;
     for (theme, scheme) in [
         ("", "dark"),
         ("theme-boutique", "light"),
         ("theme-terminal", "dark"),
     ] {
-        chrome
+        browser
             .eval(&format!(
                 "document.body.className = '{theme}'; return true;"
             ))
             .await;
         // The widgets hear the theme change and look again.
-        wait_for_scheme(&chrome, scheme).await;
+        wait_for_scheme(&browser, scheme).await;
         let what = format!("the demo, theme {theme:?}, the system dark");
-        check_contrast(&chrome, &what).await;
-        let found = violations(&chrome).await;
+        check_contrast(&browser, &what).await;
+        let found = violations(&browser).await;
         assert!(found.is_empty(), "{what}: {found:#?}");
     }
-    chrome.close().await;
+    browser.close().await;
 }
 
 /// The Wool Scarf with 10 in the form: 12 units are promised already and the first batch has 8
 /// left, so 10 need the second batch. The headline, the request, the confirmation and the
 /// stored row all carry that one date.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_forms_quantity_sets_the_one_date_shown_sent_confirmed_and_stored() {
+async fn the_forms_quantity_sets_the_one_date_shown_sent_confirmed_and_stored(engine: Engine) {
     let site = Site::start(|_| {}).await;
-    let chrome = Chrome::start().await;
-    chrome.goto(&site.url("/")).await;
-    let before = chrome.status(SCARF).await;
-    chrome
+    let browser = Browser::start(engine).await;
+    browser.goto(&site.url("/")).await;
+    let before = browser.status(SCARF).await;
+    browser
         .eval(
             "window.__dates = [];
              document.addEventListener('backorder:status', (event) => {
@@ -191,18 +177,18 @@ async fn the_forms_quantity_sets_the_one_date_shown_sent_confirmed_and_stored() 
              return true;",
         )
         .await;
-    chrome
+    browser
         .type_into(SCARF, "input[name=email]", "ana@example.com")
         .await;
-    chrome.type_into(SCARF, "input[name=quantity]", "10").await;
-    let after = chrome
+    browser.type_into(SCARF, "input[name=quantity]", "10").await;
+    let after = browser
         .wait_text(SCARF, ".headline", |text| text != before)
         .await;
     assert!(after.starts_with("Backordered: ships by "), "{after}");
     let shown_date = after
         .trim_start_matches("Backordered: ships by ")
         .to_owned();
-    let dates = chrome.eval("return window.__dates;").await;
+    let dates = browser.eval("return window.__dates;").await;
     let shown_iso = dates
         .as_array()
         .unwrap()
@@ -211,9 +197,9 @@ async fn the_forms_quantity_sets_the_one_date_shown_sent_confirmed_and_stored() 
         .as_str()
         .unwrap()
         .to_owned();
-    chrome.click(SCARF, "input[name=consent]").await;
-    chrome.click(SCARF, "button[type=submit]").await;
-    let confirmation = chrome
+    browser.click(SCARF, "input[name=consent]").await;
+    browser.click(SCARF, "button[type=submit]").await;
+    let confirmation = browser
         .wait_text(SCARF, ".confirmation", |text| text.contains("reserved"))
         .await;
     assert!(
@@ -228,7 +214,7 @@ async fn the_forms_quantity_sets_the_one_date_shown_sent_confirmed_and_stored() 
         Some(shown_iso.as_str())
     );
     assert_eq!(rows[0].expected_date.as_deref(), Some(shown_iso.as_str()));
-    chrome.close().await;
+    browser.close().await;
 }
 
 /// Every element of every widget inside its host's box, and nothing scrolling sideways.
@@ -250,8 +236,8 @@ const FITS: &str = "
   }
   return failures;";
 
-async fn check_fits(chrome: &Chrome, what: &str) {
-    let failures = chrome.eval(FITS).await;
+async fn check_fits(browser: &Browser, what: &str) {
+    let failures = browser.eval(FITS).await;
     assert_eq!(failures, Value::Array(Vec::new()), "{what}");
 }
 
@@ -267,12 +253,12 @@ async fn the_form_fits_a_200_px_column_and_the_preview_fits_a_phone() {
         ],
     )
     .await;
-    let chrome = Chrome::start().await;
-    chrome.goto(&site.url("/narrow.html")).await;
-    wait_for_every_status(&chrome).await;
-    show_field_errors(&chrome).await;
-    check_fits(&chrome, "a 200 px column").await;
-    let form_width = chrome
+    let browser = Browser::chromium().await;
+    browser.goto(&site.url("/narrow.html")).await;
+    browser.every_status().await;
+    show_field_errors(&browser).await;
+    check_fits(&browser, "a 200 px column").await;
+    let form_width = browser
         .eval(&format!(
             "return document.querySelector({SCARF:?}).shadowRoot.querySelector('form').getBoundingClientRect().width;"
         ))
@@ -281,35 +267,34 @@ async fn the_form_fits_a_200_px_column_and_the_preview_fits_a_phone() {
 
     // The demo's own pages, on a phone.
     let demo = Site::start(|_| {}).await;
-    chrome.client.set_window_size(390, 844).await.unwrap();
-    chrome.goto(&demo.url("/?backorder-preview")).await;
-    chrome
+    browser.client.set_window_size(390, 844).await.unwrap();
+    browser.goto(&demo.url("/?backorder-preview")).await;
+    browser
         .wait_text(SCARF, ".preview", |text| !text.is_empty())
         .await;
-    check_fits(&chrome, "the preview on a phone").await;
-    chrome
+    check_fits(&browser, "the preview on a phone").await;
+    browser
         .goto(&demo.url("/collection.html?backorder-preview"))
         .await;
-    chrome
+    browser
         .wait_text("li:last-child backorder-status", ".preview", |text| {
             !text.is_empty()
         })
         .await;
-    check_fits(&chrome, "the collection's preview on a phone").await;
-    let forms = chrome
+    check_fits(&browser, "the collection's preview on a phone").await;
+    let forms = browser
         .eval("return [...document.querySelectorAll('backorder-status')].filter((e) => e.shadowRoot.querySelector('form')).length;")
         .await;
     assert_eq!(forms, 0, "badges preview no forms");
-    chrome.close().await;
+    browser.close().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_demo_page_names_a_favicon_that_is_served() {
+async fn every_demo_page_names_a_favicon_that_is_served(engine: Engine) {
     let site = Site::start(|_| {}).await;
-    let chrome = Chrome::start().await;
+    let browser = Browser::start(engine).await;
     for path in ["/", "/product.html", "/collection.html"] {
-        chrome.goto(&site.url(path)).await;
-        let icon = chrome
+        browser.goto(&site.url(path)).await;
+        let icon = browser
             .eval("const link = document.querySelector('link[rel=icon]'); return link ? link.href : null;")
             .await;
         let icon = icon.as_str().unwrap_or_else(|| {
@@ -318,5 +303,49 @@ async fn every_demo_page_names_a_favicon_that_is_served() {
         let status = reqwest::get(icon).await.unwrap().status();
         assert_eq!(status, 200, "{path}: {icon}");
     }
-    chrome.close().await;
+    browser.close().await;
 }
+
+in_every_browser!(
+    the_forms_quantity_sets_the_one_date_shown_sent_confirmed_and_stored,
+    every_demo_page_names_a_favicon_that_is_served,
+);
+
+/// Every element of the demo page on the screen, sideways, and the demo's own controls (its
+/// links, theme picker and quantity, and each variant radio's label, which is what a thumb
+/// touches) at least 44 px tall.
+const DEMO_FITS: &str = "
+  const failures = [];
+  const screen = document.documentElement.clientWidth;
+  for (const element of document.body.querySelectorAll('*')) {
+    if (element.getClientRects().length === 0) continue;
+    const box = element.getBoundingClientRect();
+    const name = `<${element.tagName.toLowerCase()}${element.id ? '#' + element.id : ''} ${element.className}>`;
+    if (box.right > screen + 1 || box.left < -1) failures.push(`${name} is at ${box.left}-${box.right} of ${screen}`);
+    if (element.matches('a, select, input:not([type=radio]), fieldset label') && box.height < 43.5) failures.push(`${name} ${element.textContent.trim()} is ${box.height} px tall`);
+  }
+  return failures;";
+
+/// The demo storefront's three pages, as a newcomer first sees them, fit a desktop and a phone.
+async fn the_demo_pages_fit_the_screen(engine: Engine, screen: Screen) {
+    let site = Site::start(|_| {}).await;
+    let browser = Browser::start_at(engine, screen).await;
+    for (path, name) in [
+        ("/", "index"),
+        ("/product.html", "product"),
+        ("/collection.html", "collection"),
+    ] {
+        browser.goto(&site.url(path)).await;
+        browser.every_status().await;
+        let what = format!("{path} at {}", screen.name());
+        browser.check_layout(&what).await;
+        let failures = browser.eval(DEMO_FITS).await;
+        assert_eq!(failures, Value::Array(Vec::new()), "{what}");
+        browser
+            .screenshot(&format!("{}-demo-{name}", screen.name()))
+            .await;
+    }
+    browser.close().await;
+}
+
+in_every_browser_and_screen!(the_demo_pages_fit_the_screen);

@@ -1,11 +1,14 @@
-//! A headless Chromium session through ChromeDriver, with the few helpers the tests need to
-//! reach inside the widget's shadow root the way WebDriver does (no page-side test hooks).
+//! A browser session in one of three engines, each through its own WebDriver server: headless
+//! Chromium (ChromeDriver), headless Firefox (geckodriver), and WebKit's MiniBrowser on a
+//! virtual X display (WebKitWebDriver under Xvfb). With the few helpers the tests need to reach
+//! inside the widget's shadow root the way WebDriver does (no page-side test hooks).
 
 use std::net::TcpListener;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use axum::http::Method;
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::elements::Element;
 use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -14,10 +17,101 @@ use serde_json::{Value, json};
 use tokio::process::{Child, Command};
 use url::Url;
 
-/// A browser for one test. Dropping it kills ChromeDriver (and so Chromium).
-pub struct Chrome {
+/// The three engines shoppers' browsers are built on: Chrome and Edge (Chromium), Firefox
+/// (Gecko), and every browser on an iPhone (WebKit, Safari's engine).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    Chromium,
+    Firefox,
+    WebKit,
+}
+
+impl Engine {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Chromium => "chromium",
+            Self::Firefox => "firefox",
+            Self::WebKit => "webkit",
+        }
+    }
+}
+
+/// The two screens the shopping tests run at: a laptop, and a phone (an iPhone 12 to 15's
+/// 390 × 844 CSS pixels).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Screen {
+    Desktop,
+    Phone,
+}
+
+impl Screen {
+    pub fn size(self) -> (u32, u32) {
+        match self {
+            Self::Desktop => (1280, 1800),
+            Self::Phone => (390, 844),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Desktop => "desktop",
+            Self::Phone => "phone",
+        }
+    }
+}
+
+/// A browser for one test, through its engine's WebDriver server. Dropping it kills the driver
+/// (and so the browser), and for WebKit the X display it drew on.
+pub struct Browser {
     pub client: Client,
+    pub engine: Engine,
     driver: Child,
+    display: Option<Child>,
+    _profile: Option<Folder>,
+}
+
+/// A folder of the test's own, removed when it is dropped.
+struct Folder(std::path::PathBuf);
+
+impl Drop for Folder {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A fresh Firefox profile. Its user style sheet hides the toolbars, which headless Firefox
+/// still lays out: they would keep the window at least 500 px wide, too wide for a phone, and
+/// take 86 px of height from the page.
+fn firefox_profile() -> Folder {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let folder = std::env::temp_dir().join(format!(
+        "backorder-firefox-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(folder.join("chrome")).unwrap();
+    let prefs = [
+        r#""toolkit.legacyUserProfileCustomizations.stylesheets", true"#,
+        r#""intl.accept_languages", "en-US""#,
+        r#""intl.locale.requested", "en-US""#,
+        r#""browser.shell.checkDefaultBrowser", false"#,
+        r#""app.update.auto", false"#,
+        r#""datareporting.policy.dataSubmissionEnabled", false"#,
+        r#""toolkit.telemetry.reportingpolicy.firstRun", false"#,
+    ];
+    let user_js: String = prefs
+        .iter()
+        .map(|pref| format!("user_pref({pref});\n"))
+        .collect();
+    std::fs::write(folder.join("user.js"), user_js).unwrap();
+    std::fs::write(
+        folder.join("chrome/userChrome.css"),
+        "#navigator-toolbox { display: none !important; }\n\
+         :root, #main-window, #browser { min-width: 0 !important; }\n",
+    )
+    .unwrap();
+    Folder(folder)
 }
 
 /// A port nobody listens on right now.
@@ -28,63 +122,245 @@ pub fn free_port() -> u16 {
         .unwrap()
 }
 
-impl Chrome {
-    pub async fn start() -> Self {
-        Self::start_with_args(&[]).await
+fn spawn(program: &str, args: &[String], env: &[(&str, String)]) -> Child {
+    Command::new(program)
+        .args(args)
+        .envs(env.iter().map(|(key, value)| (*key, value)))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap_or_else(|error| panic!("{program} starts (make test installs it): {error}"))
+}
+
+fn setting(name: &str, default: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| default.to_owned())
+}
+
+/// An X display for WebKit's MiniBrowser, which has no headless mode: a virtual screen from
+/// Xvfb on a display number nobody holds.
+async fn virtual_display() -> (Child, String) {
+    let first = 100 + std::process::id() % 400;
+    let number = (first..first + 100)
+        .find(|number| !std::path::Path::new(&format!("/tmp/.X{number}-lock")).exists())
+        .expect("a free X display number");
+    let display = format!(":{number}");
+    let child = spawn(
+        &setting("XVFB", "Xvfb"),
+        &[
+            display.clone(),
+            "-screen".to_owned(),
+            "0".to_owned(),
+            "1280x1800x24".to_owned(),
+            "-nolisten".to_owned(),
+            "tcp".to_owned(),
+        ],
+        &[],
+    );
+    let socket = format!("/tmp/.X11-unix/X{number}");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !std::path::Path::new(&socket).exists() {
+        assert!(Instant::now() < deadline, "Xvfb never opened {display}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    (child, display)
+}
+
+impl Browser {
+    /// Chromium, for the tests that need what only ChromeDriver offers (network emulation and
+    /// the DevTools protocol).
+    pub async fn chromium() -> Self {
+        Self::start(Engine::Chromium).await
     }
 
-    /// A browser that resolves `host` to this machine, to load pages from a name that is not
-    /// `localhost` (nothing leaves the machine).
-    pub async fn start_with_host(host: &str) -> Self {
-        Self::start_with_args(&[format!("--host-resolver-rules=MAP {host} 127.0.0.1")]).await
-    }
-
-    async fn start_with_args(extra: &[String]) -> Self {
+    pub async fn start(engine: Engine) -> Self {
         let port = free_port();
-        let driver_path =
-            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".to_owned());
-        let driver = Command::new(driver_path)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("chromedriver starts (make test installs it)");
+        let mut display = None;
+        let mut profile = None;
+        let capabilities = match engine {
+            Engine::Chromium => {
+                let args = [format!("--port={port}")];
+                let driver = spawn(
+                    &setting("CHROMEDRIVER", "/usr/bin/chromedriver"),
+                    &args,
+                    &[],
+                );
+                let chrome_args = [
+                    "--headless=new",
+                    "--no-sandbox",
+                    "--disable-dev-shm-usage",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--no-first-run",
+                    "--disable-sync",
+                    "--window-size=1280,1800",
+                    "--lang=en-US",
+                ];
+                (
+                    driver,
+                    json!({"goog:chromeOptions": {
+                        "binary": setting("CHROME_BINARY", "/usr/bin/chromium"),
+                        "args": chrome_args,
+                    }}),
+                )
+            }
+            Engine::Firefox => {
+                let home = std::env::var("HOME").unwrap_or_default();
+                let driver = spawn(
+                    &setting("GECKODRIVER", &format!("{home}/.cargo/bin/geckodriver")),
+                    &[format!("--port={port}")],
+                    &[],
+                );
+                let folder = firefox_profile();
+                let args = json!(["-headless", "-profile", folder.0]);
+                profile = Some(folder);
+                (
+                    driver,
+                    json!({"moz:firefoxOptions": {
+                        "binary": setting("FIREFOX_BINARY", "/usr/bin/firefox-esr"),
+                        "args": args,
+                    }}),
+                )
+            }
+            Engine::WebKit => {
+                let (xvfb, name) = virtual_display().await;
+                display = Some(xvfb);
+                let driver = spawn(
+                    &setting("WEBKITWEBDRIVER", "WebKitWebDriver"),
+                    &[format!("--port={port}")],
+                    &[("DISPLAY", name), ("LANG", "en_US.UTF-8".to_owned())],
+                );
+                // Full screen hides MiniBrowser's toolbar, which would otherwise keep the window
+                // at least 447 px wide and take height from the page: the window is the viewport.
+                (
+                    driver,
+                    json!({"webkitgtk:browserOptions": {
+                        "binary": setting(
+                            "MINIBROWSER",
+                            "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser",
+                        ),
+                        "args": ["--automation", "--full-screen"],
+                    }}),
+                )
+            }
+        };
+        let (driver, capabilities) = capabilities;
+        let Value::Object(capabilities) = capabilities else {
+            unreachable!("capabilities are an object")
+        };
         let url = format!("http://127.0.0.1:{port}");
-        let mut args: Vec<String> = [
-            "--headless=new",
-            "--no-sandbox",
-            "--disable-dev-shm-usage",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--no-first-run",
-            "--disable-sync",
-            "--window-size=1280,1800",
-            "--lang=en-US",
-        ]
-        .map(str::to_owned)
-        .to_vec();
-        args.extend_from_slice(extra);
-        let mut capabilities = serde_json::Map::new();
-        capabilities.insert(
-            "goog:chromeOptions".to_owned(),
-            json!({
-                "binary": std::env::var("CHROME_BINARY").unwrap_or_else(|_| "/usr/bin/chromium".to_owned()),
-                "args": args,
-            }),
-        );
-        let deadline = Instant::now() + Duration::from_secs(20);
+        let deadline = Instant::now() + Duration::from_secs(30);
         let client = loop {
             let mut builder = ClientBuilder::new(HttpConnector::new());
             builder.capabilities(capabilities.clone());
             match builder.connect(&url).await {
                 Ok(client) => break client,
-                Err(error) if Instant::now() > deadline => panic!("no WebDriver session: {error}"),
+                Err(error) if Instant::now() > deadline => {
+                    panic!("no {} WebDriver session: {error}", engine.name())
+                }
                 Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
             }
         };
-        Self { client, driver }
+        let browser = Self {
+            client,
+            engine,
+            driver,
+            display,
+            _profile: profile,
+        };
+        if engine != Engine::Chromium {
+            browser.set_viewport(1280, 1800).await;
+        }
+        browser
+    }
+
+    /// Starts `engine` and lays its pages out at `screen`'s size.
+    pub async fn start_at(engine: Engine, screen: Screen) -> Self {
+        let browser = Self::start(engine).await;
+        if screen != Screen::Desktop {
+            let (width, height) = screen.size();
+            browser.set_viewport(width, height).await;
+        }
+        browser
+    }
+
+    /// Lays the page out as a screen `width` × `height` CSS pixels would (a phone at 390).
+    /// Chromium emulates the device, as DevTools' device mode does, with the page's
+    /// `<meta name="viewport">` honoured; Firefox and WebKit size the window, whose inside is
+    /// the viewport in both (Firefox with its toolbars hidden, MiniBrowser full screen).
+    pub async fn set_viewport(&self, width: u32, height: u32) {
+        if self.engine == Engine::Chromium {
+            self.client
+                .issue_cmd(Cdp {
+                    command: "Emulation.setDeviceMetricsOverride",
+                    params: json!({
+                        "width": width, "height": height, "deviceScaleFactor": 1,
+                        "mobile": width < 600
+                    }),
+                })
+                .await
+                .unwrap();
+            return;
+        }
+        // Size the window, measure what the page got, and grow the window by any difference
+        // (none so far: Firefox's profile hides its toolbars, MiniBrowser runs full screen).
+        let (mut outer_width, mut outer_height) = (width, height);
+        for _ in 0..2 {
+            self.client
+                .set_window_size(outer_width, outer_height)
+                .await
+                .unwrap();
+            let inner = self
+                .eval("return [window.innerWidth, window.innerHeight];")
+                .await;
+            let got = |index: usize| u32::try_from(inner[index].as_u64().unwrap()).unwrap();
+            if (got(0), got(1)) == (width, height) {
+                return;
+            }
+            outer_width = outer_width + width - got(0).min(width);
+            outer_height = outer_height + height - got(1).min(height);
+        }
+        panic!(
+            "{} never laid pages out at {width} × {height}",
+            self.engine.name()
+        );
+    }
+
+    /// Saves a picture of the viewport as `target/screenshots/<engine>-<name>.png`, to look at.
+    pub async fn screenshot(&self, name: &str) {
+        let folder =
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+        std::fs::create_dir_all(&folder).unwrap();
+        let png = self.client.screenshot().await.unwrap();
+        std::fs::write(
+            folder.join(format!("{}-{name}.png", self.engine.name())),
+            png,
+        )
+        .unwrap();
+    }
+
+    /// Checks the page's boxes as laid out, with `getBoundingClientRect`: the page never scrolls
+    /// sideways; every widget stays inside its container and the screen; everything inside a
+    /// widget stays inside the widget; and every control a shopper touches is at least 44 × 44
+    /// CSS pixels (a checkbox together with its label, which toggles it too). Fails naming each
+    /// box that does not fit.
+    pub async fn check_layout(&self, what: &str) {
+        let failures = self.eval(LAYOUT).await;
+        assert_eq!(
+            failures,
+            Value::Array(Vec::new()),
+            "{what} in {}",
+            self.engine.name()
+        );
+    }
+
+    fn only_chromium(&self, what: &str) {
+        assert_eq!(
+            self.engine,
+            Engine::Chromium,
+            "{what} goes through ChromeDriver; run this test in Chromium only"
+        );
     }
 
     pub async fn goto(&self, url: &str) {
@@ -150,11 +426,51 @@ impl Chrome {
         .await
     }
 
+    /// Waits until every widget on the page shows a status other than "Checking availability…".
+    pub async fn every_status(&self) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        let script = "return [...document.querySelectorAll('backorder-status')].filter((host) => {
+              const headline = host.shadowRoot && host.shadowRoot.querySelector('.headline');
+              return !headline || !headline.textContent || headline.textContent.startsWith('Checking');
+            }).map((host) => host.getAttribute('sku') || host.id);";
+        loop {
+            let waiting = self.eval(script).await;
+            if waiting == json!([]) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "these widgets never showed a status: {waiting}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Presses and releases each key of `keys` in turn on whatever has the focus, as a
+    /// keyboard does (WebDriver's actions, which need no element to send them to).
+    pub async fn press(&self, keys: &str) {
+        let mut actions = KeyActions::new("keyboard".to_owned());
+        for key in keys.chars() {
+            actions = actions
+                .then(KeyAction::Down { value: key })
+                .then(KeyAction::Up { value: key });
+        }
+        self.client.perform_actions(actions).await.unwrap();
+    }
+
     /// Types into a field inside a widget, as a shopper would.
     pub async fn type_into(&self, host: &str, selector: &str, text: &str) {
         let field = self.inside(host, selector).await;
         field.clear().await.unwrap();
         field.send_keys(text).await.unwrap();
+    }
+
+    /// Scrolls the page so `host` starts at the top of the screen, for a screenshot of it.
+    pub async fn scroll_to(&self, host: &str) {
+        self.eval(&format!(
+            "document.querySelector({host:?}).scrollIntoView({{block: 'start'}}); return true;"
+        ))
+        .await;
     }
 
     pub async fn click(&self, host: &str, selector: &str) {
@@ -164,6 +480,7 @@ impl Chrome {
     /// Takes the browser off the network (or back on), as DevTools' "Offline" does: requests
     /// fail, `navigator.onLine` changes and the page hears `offline` / `online`.
     pub async fn set_offline(&self, offline: bool) {
+        self.only_chromium("network emulation");
         self.client
             .issue_cmd(NetworkConditions { offline })
             .await
@@ -173,6 +490,7 @@ impl Chrome {
     /// Emulates the system's light or dark setting (`prefers-color-scheme`), as DevTools'
     /// rendering panel does, through the Chrome DevTools Protocol.
     pub async fn set_system_dark(&self, dark: bool) {
+        self.only_chromium("media emulation");
         let value = if dark { "dark" } else { "light" };
         self.client
             .issue_cmd(Cdp {
@@ -183,23 +501,9 @@ impl Chrome {
             .unwrap();
     }
 
-    /// Lays the page out as a screen `width` × `height` CSS pixels wide would (a phone at 390),
-    /// as DevTools' device mode does.
-    pub async fn set_viewport(&self, width: u32, height: u32) {
-        self.client
-            .issue_cmd(Cdp {
-                command: "Emulation.setDeviceMetricsOverride",
-                params: json!({
-                    "width": width, "height": height, "deviceScaleFactor": 1,
-                    "mobile": width < 600
-                }),
-            })
-            .await
-            .unwrap();
-    }
-
     /// Saves what the pages download into `folder`.
     pub async fn allow_downloads(&self, folder: &std::path::Path) {
+        self.only_chromium("download behaviour");
         self.client
             .issue_cmd(Cdp {
                 command: "Browser.setDownloadBehavior",
@@ -210,11 +514,47 @@ impl Chrome {
     }
 
     pub async fn close(self) {
-        let Self { client, mut driver } = self;
+        let Self {
+            client,
+            mut driver,
+            display,
+            ..
+        } = self;
         let _ = client.close().await;
         let _ = driver.kill().await;
+        if let Some(mut display) = display {
+            let _ = display.kill().await;
+        }
     }
 }
+
+const LAYOUT: &str = "
+  const failures = [];
+  const page = document.scrollingElement;
+  if (page.scrollWidth > page.clientWidth + 1) failures.push(`the page scrolls sideways: ${page.scrollWidth} > ${page.clientWidth}`);
+  const screen = document.documentElement.clientWidth;
+  const outside = (inner, outer) => inner.right > outer.right + 1 || inner.left < outer.left - 1;
+  const union = (a, b) => ({left: Math.min(a.left, b.left), right: Math.max(a.right, b.right),
+                            top: Math.min(a.top, b.top), bottom: Math.max(a.bottom, b.bottom)});
+  for (const host of document.querySelectorAll('backorder-status')) {
+    const name = host.getAttribute('sku') || host.id;
+    const box = host.getBoundingClientRect();
+    if (host.getClientRects().length === 0) continue;
+    if (outside(box, host.parentElement.getBoundingClientRect())) failures.push(`${name} is wider than its container`);
+    if (outside(box, {left: 0, right: screen})) failures.push(`${name} leaves the screen: ${box.left}-${box.right} of ${screen}`);
+    for (const element of host.shadowRoot.querySelectorAll('*')) {
+      if (element.closest('.trap') || element.getClientRects().length === 0) continue;
+      const inner = element.getBoundingClientRect();
+      const label = `${name} <${element.tagName.toLowerCase()} ${element.getAttribute('name') || element.className}>`;
+      if (outside(inner, box)) failures.push(`${label}: ${inner.left}-${inner.right} outside ${box.left}-${box.right}`);
+      if (!element.matches('button, input, select, textarea')) continue;
+      let target = inner;
+      for (const text of element.labels || []) if (element.matches('[type=checkbox], [type=radio]')) target = union(target, text.getBoundingClientRect());
+      const width = target.right - target.left, height = target.bottom - target.top;
+      if (width < 43.5 || height < 43.5) failures.push(`${label} is ${width.toFixed(1)} x ${height.toFixed(1)}, under 44 x 44`);
+    }
+  }
+  return failures;";
 
 /// ChromeDriver's own command for network emulation.
 #[derive(Debug)]

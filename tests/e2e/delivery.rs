@@ -4,35 +4,34 @@
 
 use std::time::Duration;
 
-use crate::chrome::Chrome;
+use crate::browser::{Browser, Engine};
 use crate::site::Site;
 
 const SCARF: &str = r#"backorder-status[sku="SCARF-GREY"]"#;
 
-async fn submit_scarf(chrome: &Chrome) {
-    chrome.status(SCARF).await;
-    chrome
+async fn submit_scarf(browser: &Browser) {
+    browser.status(SCARF).await;
+    browser
         .type_into(SCARF, "input[name=email]", "ana@example.com")
         .await;
-    chrome.click(SCARF, "input[name=consent]").await;
-    chrome.click(SCARF, "button[type=submit]").await;
+    browser.click(SCARF, "input[name=consent]").await;
+    browser.click(SCARF, "button[type=submit]").await;
 }
 
-async fn confirmed(chrome: &Chrome) -> String {
-    chrome
+async fn confirmed(browser: &Browser) -> String {
+    browser
         .wait_text(SCARF, ".confirmation", |text| text.contains("reserved"))
         .await
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_endpoint_down_during_submit_then_back_stores_one_row() {
+async fn the_endpoint_down_during_submit_then_back_stores_one_row(engine: Engine) {
     let mut site = Site::start(|_| {}).await;
-    let chrome = Chrome::start().await;
-    chrome.goto(&site.url("/")).await;
-    chrome.status(SCARF).await;
+    let browser = Browser::start(engine).await;
+    browser.goto(&site.url("/")).await;
+    browser.status(SCARF).await;
     site.stop().await;
-    submit_scarf(&chrome).await;
-    let queued = chrome
+    submit_scarf(&browser).await;
+    let queued = browser
         .wait_text(SCARF, ".queued", |text| !text.is_empty())
         .await;
     assert_eq!(
@@ -40,21 +39,20 @@ async fn the_endpoint_down_during_submit_then_back_stores_one_row() {
         "Saved. It will be sent as soon as the shop can be reached."
     );
     site.restart().await;
-    confirmed(&chrome).await;
+    confirmed(&browser).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(site.rows().len(), 1);
-    chrome.close().await;
+    browser.close().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_503s_then_accepted_stores_one_row() {
+async fn two_503s_then_accepted_stores_one_row(engine: Engine) {
     let site = Site::start(|_| {}).await;
     site.faults.then(503, None);
     site.faults.then(503, None);
-    let chrome = Chrome::start().await;
-    chrome.goto(&site.url("/")).await;
-    submit_scarf(&chrome).await;
-    confirmed(&chrome).await;
+    let browser = Browser::start(engine).await;
+    browser.goto(&site.url("/")).await;
+    submit_scarf(&browser).await;
+    confirmed(&browser).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(
         site.faults.post_times().len(),
@@ -69,17 +67,16 @@ async fn two_503s_then_accepted_stores_one_row() {
     let rows = site.rows();
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].idempotency_key, keys[0]);
-    chrome.close().await;
+    browser.close().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn retry_after_from_a_429_is_honoured() {
+async fn retry_after_from_a_429_is_honoured(engine: Engine) {
     let site = Site::start(|_| {}).await;
     site.faults.then(429, Some(3));
-    let chrome = Chrome::start().await;
-    chrome.goto(&site.url("/")).await;
-    submit_scarf(&chrome).await;
-    confirmed(&chrome).await;
+    let browser = Browser::start(engine).await;
+    browser.goto(&site.url("/")).await;
+    submit_scarf(&browser).await;
+    confirmed(&browser).await;
     let times = site.faults.post_times();
     assert_eq!(times.len(), 2);
     let waited = times[1] - times[0];
@@ -88,23 +85,22 @@ async fn retry_after_from_a_429_is_honoured() {
         "retried after {waited:?}, sooner than Retry-After"
     );
     assert_eq!(site.rows().len(), 1);
-    chrome.close().await;
+    browser.close().await;
 }
 
 /// The endpoint fails while the shopper submits and reloads; the request survives the reload
 /// in the outbox and reaches the endpoint once when it recovers.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_reload_while_the_endpoint_fails_delivers_once_when_it_recovers() {
+async fn a_reload_while_the_endpoint_fails_delivers_once_when_it_recovers(engine: Engine) {
     let site = Site::start(|_| {}).await;
     site.faults.set_down(true);
-    let chrome = Chrome::start().await;
-    chrome.goto(&site.url("/")).await;
-    submit_scarf(&chrome).await;
-    chrome
+    let browser = Browser::start(engine).await;
+    browser.goto(&site.url("/")).await;
+    submit_scarf(&browser).await;
+    browser
         .wait_text(SCARF, ".queued", |text| !text.is_empty())
         .await;
-    chrome.client.refresh().await.unwrap();
-    let queued = chrome
+    browser.client.refresh().await.unwrap();
+    let queued = browser
         .wait_text(SCARF, ".queued", |text| !text.is_empty())
         .await;
     assert_eq!(
@@ -119,7 +115,7 @@ async fn a_reload_while_the_endpoint_fails_delivers_once_when_it_recovers() {
     }
     let attempts_while_down = site.faults.keys();
     site.faults.set_down(false);
-    confirmed(&chrome).await;
+    confirmed(&browser).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     let rows = site.rows();
     assert_eq!(rows.len(), 1, "delivered once");
@@ -133,7 +129,7 @@ async fn a_reload_while_the_endpoint_fails_delivers_once_when_it_recovers() {
             .all(|key| *key == rows[0].idempotency_key),
         "one key across the reload"
     );
-    chrome.close().await;
+    browser.close().await;
 }
 
 /// The shopper's connection drops as they submit, and comes back: the browser's `online` event
@@ -141,23 +137,30 @@ async fn a_reload_while_the_endpoint_fails_delivers_once_when_it_recovers() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn offline_while_submitting_then_back_online_delivers_once() {
     let site = Site::start(|_| {}).await;
-    let chrome = Chrome::start().await;
-    chrome.goto(&site.url("/")).await;
-    chrome.status(SCARF).await;
-    chrome.set_offline(true).await;
-    submit_scarf(&chrome).await;
-    let queued = chrome
+    let browser = Browser::chromium().await;
+    browser.goto(&site.url("/")).await;
+    browser.status(SCARF).await;
+    browser.set_offline(true).await;
+    submit_scarf(&browser).await;
+    let queued = browser
         .wait_text(SCARF, ".queued", |text| !text.is_empty())
         .await;
     assert_eq!(
         queued,
         "Saved. It will be sent as soon as the shop can be reached."
     );
-    assert_eq!(chrome.eval("return navigator.onLine;").await, false);
+    assert_eq!(browser.eval("return navigator.onLine;").await, false);
     assert!(site.rows().is_empty());
-    chrome.set_offline(false).await;
-    confirmed(&chrome).await;
+    browser.set_offline(false).await;
+    confirmed(&browser).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(site.rows().len(), 1, "delivered once");
-    chrome.close().await;
+    browser.close().await;
 }
+
+in_every_browser!(
+    the_endpoint_down_during_submit_then_back_stores_one_row,
+    two_503s_then_accepted_stores_one_row,
+    retry_after_from_a_429_is_honoured,
+    a_reload_while_the_endpoint_fails_delivers_once_when_it_recovers,
+);

@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::chrome::Chrome;
+use crate::browser::{Browser, Engine};
 use crate::site::Site;
 
 const SCARF: &str = r#"backorder-status[sku="SCARF-GREY"]"#;
@@ -64,28 +64,27 @@ async fn move_first_batch(site: &Site, days: i64) {
 }
 
 /// Reserves `quantity` scarves in the browser, as a shopper does.
-pub(crate) async fn reserve(chrome: &Chrome, email: &str, quantity: &str) -> String {
-    chrome.status(SCARF).await;
-    chrome.type_into(SCARF, "input[name=email]", email).await;
-    chrome
+pub(crate) async fn reserve(browser: &Browser, email: &str, quantity: &str) -> String {
+    browser.status(SCARF).await;
+    browser.type_into(SCARF, "input[name=email]", email).await;
+    browser
         .type_into(SCARF, "input[name=quantity]", quantity)
         .await;
-    chrome.click(SCARF, "input[name=consent]").await;
-    chrome.click(SCARF, "button[type=submit]").await;
-    chrome
+    browser.click(SCARF, "input[name=consent]").await;
+    browser.click(SCARF, "button[type=submit]").await;
+    browser
         .wait_text(SCARF, ".confirmation", |text| text.contains("reserved"))
         .await
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_batch_moved_ten_days_shows_both_dates_and_the_shopper_keeps_it() {
+async fn a_batch_moved_ten_days_shows_both_dates_and_the_shopper_keeps_it(engine: Engine) {
     let site = Site::start(|_| {}).await;
-    let chrome = Chrome::start().await;
-    chrome.goto(&site.url("/")).await;
-    reserve(&chrome, "ana@example.com", "2").await;
+    let browser = Browser::start(engine).await;
+    browser.goto(&site.url("/")).await;
+    reserve(&browser, "ana@example.com", "2").await;
     move_first_batch(&site, 10).await;
-    chrome.goto(&site.url("/")).await;
-    let shown = chrome
+    browser.goto(&site.url("/")).await;
+    let shown = browser
         .wait_text(SCARF, ".confirmation", |text| text.contains("Now ships by"))
         .await;
     assert!(
@@ -96,8 +95,8 @@ async fn a_batch_moved_ten_days_shows_both_dates_and_the_shopper_keeps_it() {
         shown.contains("You don't need to do anything to keep it."),
         "{shown}"
     );
-    chrome.click(SCARF, "button[part=keep]").await;
-    chrome
+    browser.click(SCARF, "button[part=keep]").await;
+    browser
         .wait_text(SCARF, ".notice", |text| {
             text == "Thank you: it stays reserved."
         })
@@ -110,22 +109,21 @@ async fn a_batch_moved_ten_days_shows_both_dates_and_the_shopper_keeps_it() {
         ["created", "date_changed", "delayed", "consented"],
         "reserved, moved, kept"
     );
-    chrome.close().await;
+    browser.close().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_batch_moved_45_days_needs_a_yes_and_without_one_the_sweep_cancels() {
+async fn a_batch_moved_45_days_needs_a_yes_and_without_one_the_sweep_cancels(engine: Engine) {
     let site = Site::start(|config| config.sweep_route = true).await;
     // One batch only, so the reservation has nothing else to come from.
     let mut record = scarf(&site).await;
     record["incoming"] = json!([record["incoming"][0].clone()]);
     put_scarf(&site, &record).await;
-    let chrome = Chrome::start().await;
-    chrome.goto(&site.url("/")).await;
-    reserve(&chrome, "ana@example.com", "2").await;
+    let browser = Browser::start(engine).await;
+    browser.goto(&site.url("/")).await;
+    reserve(&browser, "ana@example.com", "2").await;
     move_first_batch(&site, 45).await;
-    chrome.goto(&site.url("/")).await;
-    let shown = chrome
+    browser.goto(&site.url("/")).await;
+    let shown = browser
         .wait_text(SCARF, ".confirmation", |text| {
             text.contains("To keep it, say so by")
         })
@@ -147,8 +145,8 @@ async fn a_batch_moved_45_days_needs_a_yes_and_without_one_the_sweep_cancels() {
     )
     .await;
     assert_eq!(swept, 200);
-    chrome.goto(&site.url("/")).await;
-    chrome
+    browser.goto(&site.url("/")).await;
+    browser
         .wait_text(SCARF, ".notice", |text| {
             text.starts_with("It was cancelled")
         })
@@ -169,14 +167,13 @@ async fn a_batch_moved_45_days_needs_a_yes_and_without_one_the_sweep_cancels() {
         site.history(&id),
         ["created", "date_changed", "consent_needed", "cancelled"]
     );
-    chrome.close().await;
+    browser.close().await;
 }
 
 /// Three shoppers reserve 2, 2 and 2; 5 units arrive. The first two are ready, the third (in the
 /// browser) has 1 set aside, and a new shopper is offered nothing from the shelf. The first then
 /// cancels, and the third is ready.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn five_units_for_three_shoppers_then_a_cancel_makes_the_third_ready() {
+async fn five_units_for_three_shoppers_then_a_cancel_makes_the_third_ready(engine: Engine) {
     let site = Site::start(|_| {}).await;
     // Nothing owed to other channels, so the delivery goes to these three.
     let mut record = scarf(&site).await;
@@ -200,9 +197,9 @@ async fn five_units_for_three_shoppers_then_a_cancel_makes_the_third_ready() {
             .unwrap();
         earlier.push(reply);
     }
-    let chrome = Chrome::start().await;
-    chrome.goto(&site.url("/")).await;
-    let confirmation = reserve(&chrome, "third@example.com", "2").await;
+    let browser = Browser::start(engine).await;
+    browser.goto(&site.url("/")).await;
+    let confirmation = reserve(&browser, "third@example.com", "2").await;
     assert!(
         confirmation.contains("4 units are reserved ahead of you."),
         "{confirmation}"
@@ -217,8 +214,8 @@ async fn five_units_for_three_shoppers_then_a_cancel_makes_the_third_ready() {
     assert_eq!(status, 200, "{receipt}");
     assert_eq!(receipt["ready"].as_array().map(Vec::len), Some(2));
     assert_eq!(receipt["partly_filled"].as_array().map(Vec::len), Some(1));
-    chrome.goto(&site.url("/")).await;
-    chrome
+    browser.goto(&site.url("/")).await;
+    browser
         .wait_text(SCARF, ".confirmation", |text| {
             text.contains("1 of them is set aside for you.")
         })
@@ -243,8 +240,8 @@ async fn five_units_for_three_shoppers_then_a_cancel_makes_the_third_ready() {
     );
     let first = &earlier[0];
     assert_eq!(site.cancel_as_shopper(first).await, 200);
-    chrome.goto(&site.url("/")).await;
-    chrome
+    browser.goto(&site.url("/")).await;
+    browser
         .wait_text(SCARF, ".confirmation", |text| {
             text.starts_with("Ready to ship")
         })
@@ -262,7 +259,7 @@ async fn five_units_for_three_shoppers_then_a_cancel_makes_the_third_ready() {
             ("ready".to_owned(), 2)
         ]
     );
-    chrome.close().await;
+    browser.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -284,12 +281,18 @@ async fn a_csv_upload_with_one_bad_row_changes_nothing_and_names_it() {
     assert_eq!(body["errors"][0]["sku"], "TEE-RED-M");
     assert_eq!(body["errors"][0]["field"], "on_hand");
     assert_eq!(site.stock_row("MUG-SAND"), before, "nothing was stored");
-    let chrome = Chrome::start().await;
-    chrome.goto(&site.url("/")).await;
-    let mug = chrome.status(r#"backorder-status[sku="MUG-SAND"]"#).await;
+    let browser = Browser::chromium().await;
+    browser.goto(&site.url("/")).await;
+    let mug = browser.status(r#"backorder-status[sku="MUG-SAND"]"#).await;
     assert_eq!(
         mug, "Only 2 left",
         "the page still shows the stock as it was"
     );
-    chrome.close().await;
+    browser.close().await;
 }
+
+in_every_browser!(
+    a_batch_moved_ten_days_shows_both_dates_and_the_shopper_keeps_it,
+    a_batch_moved_45_days_needs_a_yes_and_without_one_the_sweep_cancels,
+    five_units_for_three_shoppers_then_a_cancel_makes_the_third_ready,
+);

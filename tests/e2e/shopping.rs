@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::chrome::Chrome;
+use crate::browser::{Browser, Engine, Screen};
 use crate::site::Site;
 
 const SCARF: &str = r#"backorder-status[sku="SCARF-GREY"]"#;
@@ -27,31 +27,45 @@ async fn admin_list(site: &Site) -> Vec<Value> {
 }
 
 /// Fills the scarf's form as a shopper would, keyboard and mouse, and leaves submitting to the caller.
-async fn fill_scarf_form(chrome: &Chrome, email: &str, quantity: &str) {
-    chrome.type_into(SCARF, "input[name=email]", email).await;
-    chrome
+async fn fill_scarf_form(browser: &Browser, email: &str, quantity: &str) {
+    browser.type_into(SCARF, "input[name=email]", email).await;
+    browser
         .type_into(SCARF, "input[name=name]", "Ana Lima")
         .await;
-    chrome
+    browser
         .type_into(SCARF, "input[name=quantity]", quantity)
         .await;
-    chrome.click(SCARF, "input[name=consent]").await;
+    browser.click(SCARF, "input[name=consent]").await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_shopper_reserves_two_units_and_the_row_holds_exactly_what_was_sent() {
+async fn a_shopper_reserves_two_units_and_the_row_holds_exactly_what_was_sent(
+    engine: Engine,
+    screen: Screen,
+) {
     let site = Site::start(|_| {}).await;
-    let chrome = Chrome::start().await;
-    chrome.goto(&site.url("/")).await;
+    let browser = Browser::start_at(engine, screen).await;
+    browser.goto(&site.url("/")).await;
 
-    let status = chrome.status(SCARF).await;
+    let status = browser.status(SCARF).await;
     assert!(status.starts_with("Backordered: ships by "), "{status}");
-    let consent_shown = chrome.text(SCARF, "label[for=consent]").await;
-    fill_scarf_form(&chrome, "ana@example.com", "2").await;
-    chrome.click(SCARF, "button[type=submit]").await;
+    browser.every_status().await;
+    browser.check_layout("every state on the demo page").await;
+    browser
+        .screenshot(&format!("{}-states", screen.name()))
+        .await;
+    let consent_shown = browser.text(SCARF, "label[for=consent]").await;
+    fill_scarf_form(&browser, "ana@example.com", "2").await;
+    browser.scroll_to(SCARF).await;
+    browser.screenshot(&format!("{}-form", screen.name())).await;
+    browser.click(SCARF, "button[type=submit]").await;
 
-    let confirmation = chrome
+    let confirmation = browser
         .wait_text(SCARF, ".confirmation", |text| text.contains("reserved"))
+        .await;
+    browser.check_layout("the confirmation").await;
+    browser.scroll_to(SCARF).await;
+    browser
+        .screenshot(&format!("{}-confirmation", screen.name()))
         .await;
     assert!(
         confirmation.starts_with("2 units reserved.12 units are reserved ahead of you."),
@@ -95,53 +109,62 @@ async fn a_shopper_reserves_two_units_and_the_row_holds_exactly_what_was_sent() 
         14,
         "12 promised before, 2 now"
     );
-    chrome.close().await;
+
+    // Coming back later, the shopper sees the reservation rather than a new form.
+    browser.goto(&site.url("/")).await;
+    let returning = browser
+        .wait_text(SCARF, ".confirmation", |text| text.contains("Ships by"))
+        .await;
+    assert!(returning.contains("You can cancel here"), "{returning}");
+    browser.check_layout("the returning shopper's view").await;
+    browser.scroll_to(SCARF).await;
+    browser
+        .screenshot(&format!("{}-returning", screen.name()))
+        .await;
+    browser.close().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_double_click_on_submit_stores_one_row() {
+async fn a_double_click_on_submit_stores_one_row(engine: Engine, screen: Screen) {
     let site = Site::start(|_| {}).await;
-    let chrome = Chrome::start().await;
-    chrome.goto(&site.url("/")).await;
-    chrome.status(SCARF).await;
-    fill_scarf_form(&chrome, "ana@example.com", "1").await;
-    chrome
+    let browser = Browser::start_at(engine, screen).await;
+    browser.goto(&site.url("/")).await;
+    browser.status(SCARF).await;
+    fill_scarf_form(&browser, "ana@example.com", "1").await;
+    browser
         .eval(&format!(
             "const button = document.querySelector({SCARF:?}).shadowRoot.querySelector('button[type=submit]');
              button.click(); button.click(); return true;"
         ))
         .await;
-    chrome
+    browser
         .wait_text(SCARF, ".confirmation", |text| text.contains("reserved"))
         .await;
     tokio::time::sleep(Duration::from_millis(800)).await;
     assert_eq!(site.rows().len(), 1);
-    chrome.close().await;
+    browser.close().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_invalid_email_shows_a_field_error_and_stores_nothing() {
+async fn an_invalid_email_shows_a_field_error_and_stores_nothing(engine: Engine, screen: Screen) {
     let site = Site::start(|_| {}).await;
-    let chrome = Chrome::start().await;
-    chrome.goto(&site.url("/")).await;
-    chrome.status(SCARF).await;
-    fill_scarf_form(&chrome, "ana@example", "1").await;
-    chrome.click(SCARF, "button[type=submit]").await;
-    let error = chrome
+    let browser = Browser::start_at(engine, screen).await;
+    browser.goto(&site.url("/")).await;
+    browser.status(SCARF).await;
+    fill_scarf_form(&browser, "ana@example", "1").await;
+    browser.click(SCARF, "button[type=submit]").await;
+    let error = browser
         .wait_text(SCARF, "#email-error", |text| !text.is_empty())
         .await;
     assert_eq!(error, "Enter an email address such as name@example.com.");
-    let invalid = chrome
+    let invalid = browser
         .eval(&format!("return document.querySelector({SCARF:?}).shadowRoot.querySelector('#email').getAttribute('aria-invalid');"))
         .await;
     assert_eq!(invalid, "true");
     tokio::time::sleep(Duration::from_millis(800)).await;
     assert!(site.rows().is_empty(), "nothing stored");
-    chrome.close().await;
+    browser.close().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn cancelling_frees_the_units_and_moves_the_queue_up() {
+async fn cancelling_frees_the_units_and_moves_the_queue_up(engine: Engine, screen: Screen) {
     let site = Site::start(|_| {}).await;
     // Someone else reserved first, through the API.
     let earlier: Value = reqwest::Client::new()
@@ -159,12 +182,12 @@ async fn cancelling_frees_the_units_and_moves_the_queue_up() {
         .unwrap();
     assert_eq!(earlier["queue_position"], 1, "{earlier}");
 
-    let chrome = Chrome::start().await;
-    chrome.goto(&site.url("/")).await;
-    chrome.status(SCARF).await;
-    fill_scarf_form(&chrome, "ana@example.com", "3").await;
-    chrome.click(SCARF, "button[type=submit]").await;
-    let confirmation = chrome
+    let browser = Browser::start_at(engine, screen).await;
+    browser.goto(&site.url("/")).await;
+    browser.status(SCARF).await;
+    fill_scarf_form(&browser, "ana@example.com", "3").await;
+    browser.click(SCARF, "button[type=submit]").await;
+    let confirmation = browser
         .wait_text(SCARF, ".confirmation", |text| text.contains("reserved"))
         .await;
     assert!(
@@ -183,14 +206,14 @@ async fn cancelling_frees_the_units_and_moves_the_queue_up() {
     assert_eq!(ana["queue_position"], 1, "{ana}");
 
     // Ana cancels from the widget, confirming with a second click: her units go back.
-    chrome.click(SCARF, "button[part=cancel]").await;
-    chrome
+    browser.click(SCARF, "button[part=cancel]").await;
+    browser
         .wait_text(SCARF, "button[part=cancel]", |text| {
             text == "Yes, cancel it"
         })
         .await;
-    chrome.click(SCARF, "button[part=cancel]").await;
-    chrome
+    browser.click(SCARF, "button[part=cancel]").await;
+    browser
         .wait_text(SCARF, ".notice", |text| {
             text == "Your reservation is cancelled."
         })
@@ -201,29 +224,28 @@ async fn cancelling_frees_the_units_and_moves_the_queue_up() {
         "{:?}",
         site.rows()
     );
-    chrome
+    browser
         .wait_text(SCARF, "form", |text| text.contains("Reserve"))
         .await;
-    chrome.close().await;
+    browser.close().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_collection_page_of_badges_asks_for_availability_once() {
+async fn a_collection_page_of_badges_asks_for_availability_once(engine: Engine, screen: Screen) {
     let site = Site::start(|_| {}).await;
-    let chrome = Chrome::start().await;
-    chrome.goto(&site.url("/collection.html")).await;
-    let badges = chrome
+    let browser = Browser::start_at(engine, screen).await;
+    browser.goto(&site.url("/collection.html")).await;
+    let badges = browser
         .eval("return document.querySelectorAll('backorder-status').length;")
         .await
         .as_u64()
         .unwrap();
     assert!(badges >= 20, "{badges} badges");
     for index in 1..=badges {
-        chrome
+        browser
             .status(&format!("li:nth-child({index}) backorder-status"))
             .await;
     }
-    let requests = chrome
+    let requests = browser
         .eval("return performance.getEntriesByType('resource').filter(e => e.name.includes('/api/availability')).map(e => e.name);")
         .await;
     let requests = requests.as_array().unwrap();
@@ -234,7 +256,15 @@ async fn a_collection_page_of_badges_asks_for_availability_once() {
         badges,
         "every SKU in the one request: {url}"
     );
-    let forms = chrome.eval("return [...document.querySelectorAll('backorder-status')].filter(e => e.shadowRoot.querySelector('form')).length;").await;
+    let forms = browser.eval("return [...document.querySelectorAll('backorder-status')].filter(e => e.shadowRoot.querySelector('form')).length;").await;
     assert_eq!(forms, 0, "badges show no form");
-    chrome.close().await;
+    browser.close().await;
 }
+
+in_every_browser_and_screen!(
+    a_shopper_reserves_two_units_and_the_row_holds_exactly_what_was_sent,
+    a_double_click_on_submit_stores_one_row,
+    an_invalid_email_shows_a_field_error_and_stores_nothing,
+    cancelling_frees_the_units_and_moves_the_queue_up,
+    a_collection_page_of_badges_asks_for_availability_once,
+);

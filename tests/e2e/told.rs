@@ -9,13 +9,12 @@ use backorder_widget::server::mail::MailConfig;
 use backorder_widget::server::webhooks::WebhookConfig;
 use serde_json::json;
 
-use crate::chrome::Chrome;
+use crate::browser::{Browser, Engine};
 use crate::outside::{MailDev, Receiver, SECRET, find, page_link, text};
 use crate::promise::{put_scarf, reserve, scarf};
 use crate::site::Site;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_delay_email_link_keeps_the_reservation_in_the_browser() {
+async fn the_delay_email_link_keeps_the_reservation_in_the_browser(engine: Engine) {
     let maildev = MailDev::start().await;
     let receiver = Receiver::start().await;
     let mut site = Site::start(|config| {
@@ -36,9 +35,9 @@ async fn the_delay_email_link_keeps_the_reservation_in_the_browser() {
     site.stop().await;
     site.restart().await;
 
-    let chrome = Chrome::start().await;
-    chrome.goto(&site.url("/")).await;
-    let confirmation = reserve(&chrome, "ana@example.com", "2").await;
+    let browser = Browser::start(engine).await;
+    browser.goto(&site.url("/")).await;
+    let confirmation = reserve(&browser, "ana@example.com", "2").await;
     assert!(
         confirmation.contains("email"),
         "the endpoint emails now: {confirmation}"
@@ -62,8 +61,8 @@ async fn the_delay_email_link_keeps_the_reservation_in_the_browser() {
     assert!(link.starts_with(&site.url("/reservations/")), "{link}");
 
     // The shopper follows the link in the browser and presses Keep.
-    chrome.goto(&link).await;
-    let page = chrome.eval("return document.body.textContent").await;
+    browser.goto(&link).await;
+    let page = browser.eval("return document.body.textContent").await;
     assert!(
         page.as_str().unwrap().contains("Keep my reservation"),
         "{page}"
@@ -75,12 +74,12 @@ async fn the_delay_email_link_keeps_the_reservation_in_the_browser() {
         Some("consent_needed"),
         "opening the link kept nothing"
     );
-    chrome
+    browser
         .eval(r#"document.querySelector('form[action$="/keep"] button').click(); return true"#)
         .await;
     let started = Instant::now();
     loop {
-        let text = chrome.eval("return document.body.textContent").await;
+        let text = browser.eval("return document.body.textContent").await;
         if text
             .as_str()
             .unwrap_or_default()
@@ -119,5 +118,7 @@ async fn the_delay_email_link_keeps_the_reservation_in_the_browser() {
             "backorder.consented"
         ]
     );
-    chrome.close().await;
+    browser.close().await;
 }
+
+in_every_browser!(the_delay_email_link_keeps_the_reservation_in_the_browser,);
