@@ -3,6 +3,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 export CHROMEDRIVER ?= /usr/bin/chromedriver
+export GECKODRIVER ?= $(HOME)/.cargo/bin/geckodriver
 export WASM_BINDGEN_TEST_WEBDRIVER_JSON ?= $(CURDIR)/webdriver.json
 export WASM_BINDGEN_TEST_TIMEOUT ?= 120
 
@@ -65,8 +66,9 @@ clippy:
 test-native:
 	cargo test --features server --lib --test availability --test requests --test properties --test server --test keeping
 
-test-browser:
+test-browser: ## The wasm-bindgen-test suite in headless Chromium, then in headless Firefox.
 	wasm-pack test --headless --chrome
+	wasm-pack test --headless --firefox
 
 test-e2e: build
 	cargo test --release --features server --test e2e -- --test-threads 1

@@ -38,6 +38,20 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium chromium-driver
 fi
 
+# Firefox and WebKit (Safari's engine) run the browser and end-to-end tests beside Chromium
+# (README, Testing): Debian's Firefox ESR, WebKitGTK's WebDriver, which brings its MiniBrowser,
+# and Xvfb, the display MiniBrowser draws on since it has no headless mode.
+missing=()
+command -v firefox-esr >/dev/null || missing+=(firefox-esr)
+command -v WebKitWebDriver >/dev/null || missing+=(webkit2gtk-driver)
+command -v Xvfb >/dev/null || missing+=(xvfb)
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing ${missing[*]}"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}"
+fi
+command -v geckodriver >/dev/null || { say "installing geckodriver"; cargo install geckodriver --locked; }
+
 # binaryen from npm: Debian's wasm-opt is too old for current wasm-bindgen output. terser
 # minifies the glue JavaScript; axe-core checks accessibility in the end-to-end tests; MailDev is
 # the real SMTP server the email tests send to, and `make demo`'s mailbox.

@@ -212,7 +212,21 @@ impl Skeleton {
     }
 
     /// Shows a status. Unchanged text is left alone so the live region does not repeat itself.
+    /// While the state is `loading` (a variant switch fetching its stock) the status is
+    /// `aria-busy`, so a screen reader waits and announces only the status that follows, once,
+    /// rather than "Checking availability…" before every answer.
     pub fn show_status(&self, state: &str, tone: Tone, headline: &str, details: &[String]) {
+        let loading = state == "loading";
+        if loading {
+            let _ = self.status.set_attribute("aria-busy", "true");
+        }
+        self.write_status(state, tone, headline, details);
+        if !loading {
+            let _ = self.status.remove_attribute("aria-busy");
+        }
+    }
+
+    fn write_status(&self, state: &str, tone: Tone, headline: &str, details: &[String]) {
         let _ = self.container.set_attribute("data-state", state);
         let _ = self.container.set_attribute("data-tone", tone.as_str());
         if self.headline.text_content().as_deref() != Some(headline) {

@@ -311,6 +311,54 @@ in_every_browser!(
     every_demo_page_names_a_favicon_that_is_served,
 );
 
+/// What the widget's own defaults compute to on the demo page: its accent (the scarf's button),
+/// the in-stock dot, its palette, and how long the button's transition lasts.
+const DEFAULTS: &str = "
+  const root = (sku) => document.querySelector(`backorder-status[sku=${sku}]`).shadowRoot;
+  const button = root('SCARF-GREY').querySelector('button[type=submit]');
+  const dot = getComputedStyle(root('TEE-RED-M').querySelector('.headline'), '::before');
+  return {
+    scheme: root('SCARF-GREY').querySelector('.widget').dataset.scheme,
+    accent: getComputedStyle(button).backgroundColor,
+    in_stock: dot.color,
+    transition: getComputedStyle(button).transitionDuration,
+  };";
+
+/// The system's dark setting gives the widget its dark default palette, and reduced motion
+/// stops its one transition: read back from computed styles, with both emulated in Chromium.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_systems_dark_and_reduced_motion_reach_the_widgets_own_defaults() {
+    let site = Site::start(|_| {}).await;
+    let browser = Browser::chromium().await;
+    browser.set_system_dark(false).await;
+    browser.goto(&site.url("/")).await;
+    browser.every_status().await;
+    wait_for_scheme(&browser, "light").await;
+    assert_eq!(
+        browser.eval(DEFAULTS).await,
+        serde_json::json!({
+            "scheme": "light", "accent": "rgb(7, 87, 186)", "in_stock": "rgb(26, 127, 55)",
+            "transition": "0.15s"
+        })
+    );
+    browser
+        .set_media(&[
+            ("prefers-color-scheme", "dark"),
+            ("prefers-reduced-motion", "reduce"),
+        ])
+        .await;
+    wait_for_scheme(&browser, "dark").await;
+    assert_eq!(
+        browser.eval(DEFAULTS).await,
+        serde_json::json!({
+            "scheme": "dark", "accent": "rgb(88, 166, 255)", "in_stock": "rgb(63, 185, 80)",
+            "transition": "0s"
+        }),
+        "the dark defaults, and nothing moving"
+    );
+    browser.close().await;
+}
+
 /// Every element of the demo page on the screen, sideways, and the demo's own controls (its
 /// links, theme picker and quantity, and each variant radio's label, which is what a thumb
 /// touches) at least 44 px tall.

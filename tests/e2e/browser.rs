@@ -490,12 +490,22 @@ impl Browser {
     /// Emulates the system's light or dark setting (`prefers-color-scheme`), as DevTools'
     /// rendering panel does, through the Chrome DevTools Protocol.
     pub async fn set_system_dark(&self, dark: bool) {
-        self.only_chromium("media emulation");
         let value = if dark { "dark" } else { "light" };
+        self.set_media(&[("prefers-color-scheme", value)]).await;
+    }
+
+    /// Emulates the system's media features, such as `("prefers-reduced-motion", "reduce")`,
+    /// through the Chrome DevTools Protocol; the ones not named go back to the real system's.
+    pub async fn set_media(&self, features: &[(&str, &str)]) {
+        self.only_chromium("media emulation");
+        let features: Vec<Value> = features
+            .iter()
+            .map(|(name, value)| json!({"name": name, "value": value}))
+            .collect();
         self.client
             .issue_cmd(Cdp {
                 command: "Emulation.setEmulatedMedia",
-                params: json!({"features": [{"name": "prefers-color-scheme", "value": value}]}),
+                params: json!({ "features": features }),
             })
             .await
             .unwrap();

@@ -1,5 +1,6 @@
 //! Delivery that loses nothing and duplicates nothing, with the real endpoint misbehaving:
-//! down, overloaded (`503`), rate limiting (`429` + `Retry-After`), and a reload in between.
+//! down, overloaded (`503`), rate limiting (`429` + `Retry-After`), stalling past the widget's
+//! 10 s, and a reload in between.
 //! Each test ends by counting rows.
 
 use std::time::Duration;
@@ -158,7 +159,49 @@ async fn offline_while_submitting_then_back_online_delivers_once() {
     browser.close().await;
 }
 
+/// A POST that stalls past the widget's 10 s is given up on and kept; the widget sends it again
+/// with the same key, and when the stalled one reaches the endpoint too the key makes the two
+/// one row.
+async fn a_post_slower_than_ten_seconds_is_sent_again_and_stored_once(engine: Engine) {
+    let site = Site::start(|_| {}).await;
+    site.faults
+        .slow_posts
+        .store(1, std::sync::atomic::Ordering::SeqCst);
+    let browser = Browser::start(engine).await;
+    browser.goto(&site.url("/")).await;
+    submit_scarf(&browser).await;
+    let queued = browser
+        .wait_text(SCARF, ".queued", |text| !text.is_empty())
+        .await;
+    assert_eq!(
+        queued,
+        "Saved. It will be sent as soon as the shop can be reached."
+    );
+    confirmed(&browser).await;
+    // The stalled POST reaches the endpoint 12 s after it was sent.
+    let first = site.faults.post_times()[0];
+    let stalled_lands = first + Duration::from_secs(13);
+    tokio::time::sleep_until(stalled_lands.into()).await;
+    let times = site.faults.post_times();
+    assert!(times.len() >= 2, "sent again: {times:?}");
+    assert!(
+        times[1] - times[0] >= Duration::from_secs(10),
+        "the widget waited its 10 s before giving up: {:?}",
+        times[1] - times[0]
+    );
+    let keys = site.faults.keys();
+    assert!(
+        keys.windows(2).all(|pair| pair[0] == pair[1]),
+        "one idempotency key for every attempt: {keys:?}"
+    );
+    let rows = site.rows();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0].idempotency_key, keys[0]);
+    browser.close().await;
+}
+
 in_every_browser!(
+    a_post_slower_than_ten_seconds_is_sent_again_and_stored_once,
     the_endpoint_down_during_submit_then_back_stores_one_row,
     two_503s_then_accepted_stores_one_row,
     retry_after_from_a_429_is_honoured,

@@ -2,7 +2,8 @@
 //!
 //! The app is the server's own `router`; the harness only owns the listener, so it can stop
 //! and restart the server on the same port, and put a fault in front of `POST /api/backorders`
-//! (a `503`, a `429` with `Retry-After`) the way a struggling endpoint would answer.
+//! (a `503`, a `429` with `Retry-After`, a stall longer than the widget waits) the way a
+//! struggling endpoint would answer.
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
@@ -25,6 +26,9 @@ pub struct Faults {
     pub plan: Mutex<VecDeque<(u16, Option<u32>)>>,
     /// While set, every POST gets a `503`, as from an endpoint that is down behind its proxy.
     pub down: std::sync::atomic::AtomicBool,
+    /// How many of the next POSTs wait 12 s before reaching the endpoint: longer than the
+    /// widget waits (10 s), as behind a proxy that stalls, though the endpoint then stores them.
+    pub slow_posts: AtomicUsize,
     /// When each POST arrived, faulty or not, and its `Idempotency-Key`.
     pub posts: Mutex<Vec<(Instant, String)>>,
 }
@@ -309,6 +313,16 @@ async fn inject_faults(
             .unwrap_or_default()
             .to_owned();
         faults.posts.lock().unwrap().push((Instant::now(), key));
+        let slow = faults
+            .slow_posts
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |left| {
+                left.checked_sub(1)
+            })
+            .is_ok();
+        if slow {
+            tokio::time::sleep(std::time::Duration::from_secs(12)).await;
+            return next.run(request).await;
+        }
         let planned = if faults.down.load(Ordering::SeqCst) {
             Some((503, None))
         } else {
