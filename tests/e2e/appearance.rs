@@ -241,8 +241,7 @@ async fn check_fits(browser: &Browser, what: &str) {
     assert_eq!(failures, Value::Array(Vec::new()), "{what}");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_form_fits_a_200_px_column_and_the_preview_fits_a_phone() {
+async fn the_form_fits_a_200_px_column_and_the_preview_fits_a_phone(engine: Engine) {
     let mut site = Site::start(|_| {}).await;
     let narrow = page(r#"<link rel="stylesheet" href="narrow.css">"#, WIDGETS);
     serve_pages(
@@ -253,7 +252,7 @@ async fn the_form_fits_a_200_px_column_and_the_preview_fits_a_phone() {
         ],
     )
     .await;
-    let browser = Browser::chromium().await;
+    let browser = Browser::start(engine).await;
     browser.goto(&site.url("/narrow.html")).await;
     browser.every_status().await;
     show_field_errors(&browser).await;
@@ -267,7 +266,7 @@ async fn the_form_fits_a_200_px_column_and_the_preview_fits_a_phone() {
 
     // The demo's own pages, on a phone.
     let demo = Site::start(|_| {}).await;
-    browser.client.set_window_size(390, 844).await.unwrap();
+    browser.set_viewport(390, 844).await;
     browser.goto(&demo.url("/?backorder-preview")).await;
     browser
         .wait_text(SCARF, ".preview", |text| !text.is_empty())
@@ -309,6 +308,7 @@ async fn every_demo_page_names_a_favicon_that_is_served(engine: Engine) {
 in_every_browser!(
     the_forms_quantity_sets_the_one_date_shown_sent_confirmed_and_stored,
     every_demo_page_names_a_favicon_that_is_served,
+    the_form_fits_a_200_px_column_and_the_preview_fits_a_phone,
 );
 
 /// What the widget's own defaults compute to on the demo page: its accent (the scarf's button),

@@ -166,6 +166,86 @@ async fn virtual_display() -> (Child, String) {
     (child, display)
 }
 
+/// A WebDriver server started for one engine, with what it needs kept alive beside it, and
+/// the capabilities that ask it for a browser.
+struct Launch {
+    driver: Child,
+    capabilities: Value,
+    display: Option<Child>,
+    profile: Option<Folder>,
+}
+
+fn launch_chromium(port: u16) -> Launch {
+    let driver = spawn(
+        &setting("CHROMEDRIVER", "/usr/bin/chromedriver"),
+        &[format!("--port={port}")],
+        &[],
+    );
+    let args = [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--disable-sync",
+        "--window-size=1280,1800",
+        "--lang=en-US",
+    ];
+    Launch {
+        driver,
+        capabilities: json!({"goog:chromeOptions": {
+            "binary": setting("CHROME_BINARY", "/usr/bin/chromium"),
+            "args": args,
+        }}),
+        display: None,
+        profile: None,
+    }
+}
+
+fn launch_firefox(port: u16) -> Launch {
+    let home = std::env::var("HOME").unwrap_or_default();
+    let driver = spawn(
+        &setting("GECKODRIVER", &format!("{home}/.cargo/bin/geckodriver")),
+        &[format!("--port={port}")],
+        &[],
+    );
+    let profile = firefox_profile();
+    Launch {
+        driver,
+        capabilities: json!({"moz:firefoxOptions": {
+            "binary": setting("FIREFOX_BINARY", "/usr/bin/firefox-esr"),
+            "args": ["-headless", "-profile", profile.0],
+        }}),
+        display: None,
+        profile: Some(profile),
+    }
+}
+
+async fn launch_webkit(port: u16) -> Launch {
+    let (display, name) = virtual_display().await;
+    let driver = spawn(
+        &setting("WEBKITWEBDRIVER", "WebKitWebDriver"),
+        &[format!("--port={port}")],
+        &[("DISPLAY", name), ("LANG", "en_US.UTF-8".to_owned())],
+    );
+    // Full screen hides MiniBrowser's toolbar, which would otherwise keep the window at least
+    // 447 px wide and take height from the page: the window is the viewport.
+    Launch {
+        driver,
+        capabilities: json!({"webkitgtk:browserOptions": {
+            "binary": setting(
+                "MINIBROWSER",
+                "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser",
+            ),
+            "args": ["--automation", "--full-screen"],
+        }}),
+        display: Some(display),
+        profile: None,
+    }
+}
+
 impl Browser {
     /// Chromium, for the tests that need what only ChromeDriver offers (network emulation and
     /// the DevTools protocol).
@@ -175,77 +255,16 @@ impl Browser {
 
     pub async fn start(engine: Engine) -> Self {
         let port = free_port();
-        let mut display = None;
-        let mut profile = None;
-        let capabilities = match engine {
-            Engine::Chromium => {
-                let args = [format!("--port={port}")];
-                let driver = spawn(
-                    &setting("CHROMEDRIVER", "/usr/bin/chromedriver"),
-                    &args,
-                    &[],
-                );
-                let chrome_args = [
-                    "--headless=new",
-                    "--no-sandbox",
-                    "--disable-dev-shm-usage",
-                    "--disable-gpu",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--no-first-run",
-                    "--disable-sync",
-                    "--window-size=1280,1800",
-                    "--lang=en-US",
-                ];
-                (
-                    driver,
-                    json!({"goog:chromeOptions": {
-                        "binary": setting("CHROME_BINARY", "/usr/bin/chromium"),
-                        "args": chrome_args,
-                    }}),
-                )
-            }
-            Engine::Firefox => {
-                let home = std::env::var("HOME").unwrap_or_default();
-                let driver = spawn(
-                    &setting("GECKODRIVER", &format!("{home}/.cargo/bin/geckodriver")),
-                    &[format!("--port={port}")],
-                    &[],
-                );
-                let folder = firefox_profile();
-                let args = json!(["-headless", "-profile", folder.0]);
-                profile = Some(folder);
-                (
-                    driver,
-                    json!({"moz:firefoxOptions": {
-                        "binary": setting("FIREFOX_BINARY", "/usr/bin/firefox-esr"),
-                        "args": args,
-                    }}),
-                )
-            }
-            Engine::WebKit => {
-                let (xvfb, name) = virtual_display().await;
-                display = Some(xvfb);
-                let driver = spawn(
-                    &setting("WEBKITWEBDRIVER", "WebKitWebDriver"),
-                    &[format!("--port={port}")],
-                    &[("DISPLAY", name), ("LANG", "en_US.UTF-8".to_owned())],
-                );
-                // Full screen hides MiniBrowser's toolbar, which would otherwise keep the window
-                // at least 447 px wide and take height from the page: the window is the viewport.
-                (
-                    driver,
-                    json!({"webkitgtk:browserOptions": {
-                        "binary": setting(
-                            "MINIBROWSER",
-                            "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser",
-                        ),
-                        "args": ["--automation", "--full-screen"],
-                    }}),
-                )
-            }
+        let Launch {
+            driver,
+            capabilities,
+            display,
+            profile,
+        } = match engine {
+            Engine::Chromium => launch_chromium(port),
+            Engine::Firefox => launch_firefox(port),
+            Engine::WebKit => launch_webkit(port).await,
         };
-        let (driver, capabilities) = capabilities;
         let Value::Object(capabilities) = capabilities else {
             unreachable!("capabilities are an object")
         };
@@ -303,28 +322,24 @@ impl Browser {
                 .unwrap();
             return;
         }
-        // Size the window, measure what the page got, and grow the window by any difference
-        // (none so far: Firefox's profile hides its toolbars, MiniBrowser runs full screen).
-        let (mut outer_width, mut outer_height) = (width, height);
-        for _ in 0..2 {
-            self.client
-                .set_window_size(outer_width, outer_height)
-                .await
-                .unwrap();
+        // The window's new size reaches the page a moment later (in WebKit, once GTK has
+        // resized the window): wait until the page has exactly the size asked for.
+        self.client.set_window_size(width, height).await.unwrap();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
             let inner = self
                 .eval("return [window.innerWidth, window.innerHeight];")
                 .await;
-            let got = |index: usize| u32::try_from(inner[index].as_u64().unwrap()).unwrap();
-            if (got(0), got(1)) == (width, height) {
+            if inner == json!([width, height]) {
                 return;
             }
-            outer_width = outer_width + width - got(0).min(width);
-            outer_height = outer_height + height - got(1).min(height);
+            assert!(
+                Instant::now() < deadline,
+                "{} never laid pages out at {width} × {height}: {inner}",
+                self.engine.name()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        panic!(
-            "{} never laid pages out at {width} × {height}",
-            self.engine.name()
-        );
     }
 
     /// Saves a picture of the viewport as `target/screenshots/<engine>-<name>.png`, to look at.

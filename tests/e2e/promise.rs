@@ -262,8 +262,7 @@ async fn five_units_for_three_shoppers_then_a_cancel_makes_the_third_ready(engin
     browser.close().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_csv_upload_with_one_bad_row_changes_nothing_and_names_it() {
+async fn a_csv_upload_with_one_bad_row_changes_nothing_and_names_it(engine: Engine) {
     let site = Site::start(|_| {}).await;
     let before = site.stock_row("MUG-SAND");
     let csv = "sku,on_hand,low_stock_threshold\nMUG-SAND,40,5\nTEE-RED-M,many,\n";
@@ -281,7 +280,7 @@ async fn a_csv_upload_with_one_bad_row_changes_nothing_and_names_it() {
     assert_eq!(body["errors"][0]["sku"], "TEE-RED-M");
     assert_eq!(body["errors"][0]["field"], "on_hand");
     assert_eq!(site.stock_row("MUG-SAND"), before, "nothing was stored");
-    let browser = Browser::chromium().await;
+    let browser = Browser::start(engine).await;
     browser.goto(&site.url("/")).await;
     let mug = browser.status(r#"backorder-status[sku="MUG-SAND"]"#).await;
     assert_eq!(
@@ -295,4 +294,5 @@ in_every_browser!(
     a_batch_moved_ten_days_shows_both_dates_and_the_shopper_keeps_it,
     a_batch_moved_45_days_needs_a_yes_and_without_one_the_sweep_cancels,
     five_units_for_three_shoppers_then_a_cancel_makes_the_third_ready,
+    a_csv_upload_with_one_bad_row_changes_nothing_and_names_it,
 );

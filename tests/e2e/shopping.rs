@@ -155,6 +155,11 @@ async fn an_invalid_email_shows_a_field_error_and_stores_nothing(engine: Engine,
         .wait_text(SCARF, "#email-error", |text| !text.is_empty())
         .await;
     assert_eq!(error, "Enter an email address such as name@example.com.");
+    browser.check_layout("a field error").await;
+    browser.scroll_to(SCARF).await;
+    browser
+        .screenshot(&format!("{}-field-error", screen.name()))
+        .await;
     let invalid = browser
         .eval(&format!("return document.querySelector({SCARF:?}).shadowRoot.querySelector('#email').getAttribute('aria-invalid');"))
         .await;
@@ -212,6 +217,7 @@ async fn cancelling_frees_the_units_and_moves_the_queue_up(engine: Engine, scree
             text == "Yes, cancel it"
         })
         .await;
+    browser.check_layout("the cancel asking for a yes").await;
     browser.click(SCARF, "button[part=cancel]").await;
     browser
         .wait_text(SCARF, ".notice", |text| {
