@@ -14,6 +14,7 @@ use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 use url::Url;
 
@@ -60,8 +61,9 @@ impl Screen {
     }
 }
 
-/// A browser for one test, through its engine's WebDriver server. Dropping it kills the driver
-/// (and so the browser), and for WebKit the X display it drew on.
+/// A browser for one test, through its engine's WebDriver server. Dropping it, also when a test
+/// fails, stops the driver's process group (the browser with it), WebKit's X display, and
+/// removes Firefox's profile.
 pub struct Browser {
     pub client: Client,
     pub engine: Engine,
@@ -122,15 +124,36 @@ pub fn free_port() -> u16 {
         .unwrap()
 }
 
+/// Starts `program` as the leader of a process group of its own, so that stopping the group
+/// stops what it started too (the browser a WebDriver server launches).
 fn spawn(program: &str, args: &[String], env: &[(&str, String)]) -> Child {
     Command::new(program)
         .args(args)
         .envs(env.iter().map(|(key, value)| (*key, value)))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
+        .process_group(0)
         .kill_on_drop(true)
         .spawn()
         .unwrap_or_else(|error| panic!("{program} starts (make test installs it): {error}"))
+}
+
+/// Stops `child`'s process group: `SIGTERM` first, so Xvfb removes its lock file and a
+/// browser its profile's locks, then `SIGKILL` for whatever is left after a second.
+fn stop_group(child: &mut Child) {
+    let Some(id) = child.id() else { return };
+    let signal = |name: &str| {
+        let _ = std::process::Command::new("kill")
+            .args([name, "--", &format!("-{id}")])
+            .stderr(Stdio::null())
+            .status();
+    };
+    signal("-TERM");
+    let deadline = Instant::now() + Duration::from_secs(1);
+    while matches!(child.try_wait(), Ok(None)) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    signal("-KILL");
 }
 
 fn setting(name: &str, default: &str) -> String {
@@ -138,32 +161,34 @@ fn setting(name: &str, default: &str) -> String {
 }
 
 /// An X display for WebKit's MiniBrowser, which has no headless mode: a virtual screen from
-/// Xvfb on a display number nobody holds.
+/// Xvfb, which picks a display number nobody holds and writes it to its standard output.
 async fn virtual_display() -> (Child, String) {
-    let first = 100 + std::process::id() % 400;
-    let number = (first..first + 100)
-        .find(|number| !std::path::Path::new(&format!("/tmp/.X{number}-lock")).exists())
-        .expect("a free X display number");
-    let display = format!(":{number}");
-    let child = spawn(
-        &setting("XVFB", "Xvfb"),
-        &[
-            display.clone(),
-            "-screen".to_owned(),
-            "0".to_owned(),
-            "1280x1800x24".to_owned(),
-            "-nolisten".to_owned(),
-            "tcp".to_owned(),
-        ],
-        &[],
-    );
-    let socket = format!("/tmp/.X11-unix/X{number}");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !std::path::Path::new(&socket).exists() {
-        assert!(Instant::now() < deadline, "Xvfb never opened {display}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    (child, display)
+    let mut child = Command::new(setting("XVFB", "Xvfb"))
+        .args([
+            "-displayfd",
+            "1",
+            "-screen",
+            "0",
+            "1280x1800x24",
+            "-nolisten",
+            "tcp",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap_or_else(|error| panic!("Xvfb starts (make test installs it): {error}"));
+    let mut number = String::new();
+    let stdout = child.stdout.take().unwrap();
+    tokio::time::timeout(
+        Duration::from_secs(10),
+        BufReader::new(stdout).read_line(&mut number),
+    )
+    .await
+    .expect("Xvfb names its display within 10 s")
+    .unwrap();
+    (child, format!(":{}", number.trim()))
 }
 
 /// A WebDriver server started for one engine, with what it needs kept alive beside it, and
@@ -205,9 +230,8 @@ fn launch_chromium(port: u16) -> Launch {
 }
 
 fn launch_firefox(port: u16) -> Launch {
-    let home = std::env::var("HOME").unwrap_or_default();
     let driver = spawn(
-        &setting("GECKODRIVER", &format!("{home}/.cargo/bin/geckodriver")),
+        &setting("GECKODRIVER", "geckodriver"),
         &[format!("--port={port}")],
         &[],
     );
@@ -538,17 +562,19 @@ impl Browser {
             .unwrap();
     }
 
+    /// Ends the WebDriver session, so the browser quits on its own, then stops the rest.
     pub async fn close(self) {
-        let Self {
-            client,
-            mut driver,
-            display,
-            ..
-        } = self;
-        let _ = client.close().await;
-        let _ = driver.kill().await;
-        if let Some(mut display) = display {
-            let _ = display.kill().await;
+        let _ = self.client.clone().close().await;
+    }
+}
+
+/// Also when a test fails halfway: the driver's process group (the browser with it) and the
+/// display are stopped, then the Firefox profile is removed (the fields drop after this).
+impl Drop for Browser {
+    fn drop(&mut self) {
+        stop_group(&mut self.driver);
+        if let Some(display) = &mut self.display {
+            stop_group(display);
         }
     }
 }
