@@ -3,16 +3,15 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 export CHROMEDRIVER ?= /usr/bin/chromedriver
-export GECKODRIVER ?= $(HOME)/.cargo/bin/geckodriver
 export WASM_BINDGEN_TEST_WEBDRIVER_JSON ?= $(CURDIR)/webdriver.json
 export WASM_BINDGEN_TEST_TIMEOUT ?= 120
 
 PKG := www/pkg
-# The gzip budget of everything the browser loads for the widget (bytes): 75.5 KiB, about 0.1 KB
-# above the 77,204 measured on 2026-12-02. It rose from 64,000 by what the truthful-display and
-# keeping-the-promise issues measured their features at (README, Performance); lower it as size
-# work lands, and raise it only by a measured cost written down there.
-SIZE_BUDGET ?= 77312
+# The gzip budget of everything the browser loads for the widget (bytes): 75.6 KiB, about 0.1 KB
+# above the 77,355 measured on 2026-12-02. It rose from 64,000 by what the truthful-display,
+# keeping-the-promise and every-browser issues measured their features at (README, Performance);
+# lower it as size work lands, and raise it only by a measured cost written down there.
+SIZE_BUDGET ?= 77456
 
 .PHONY: demo test tools build check fmt clippy test-native test-browser test-e2e size size-report bench clean
 

@@ -5,7 +5,8 @@
 //! custom properties below and the `::part` names documented in the README.
 //!
 //! Touch targets: every button and text field is at least 44 px tall, and the consent checkbox
-//! is toggled by its label, at least 44 px tall too (checked in every browser, `tests/e2e`).
+//! is toggled by its label, padded to at least 44 px, with the box centred on the label's first
+//! line however many lines it wraps to (checked in every browser, `tests/e2e`).
 
 use web_sys::CssStyleSheet;
 
@@ -57,12 +58,12 @@ p { margin: 0; }
 .form { display: grid; gap: var(--_gap); min-width: 0; border: 1px solid var(--_border); border-radius: var(--_radius); padding: calc(var(--_gap) * 2); }
 .form-title { font-weight: 600; }
 .field { display: grid; gap: 0.2em; min-width: 0; }
-.field.consent { grid-template-columns: auto minmax(0, 1fr); align-items: center; column-gap: 0.5em; }
-.field.consent label { min-height: 44px; display: flex; align-items: center; }
+.field.consent { grid-template-columns: auto minmax(0, 1fr); align-items: start; column-gap: 0.5em; }
+.field.consent label { padding-block: 10px; padding-block: max(0px, calc((44px - 1lh) / 2)); }
 .field.consent .error { grid-column: 1 / -1; }
 input { font: inherit; color: inherit; min-width: 0; margin: 0; accent-color: var(--_accent); }
 input:not([type="checkbox"]) { box-sizing: border-box; width: 100%; max-width: 24rem; min-height: 44px; padding: 0.4em 0.5em; border: 1px solid var(--_border); border-radius: var(--_radius); background: transparent; }
-input[type="checkbox"] { width: 1.25em; height: 1.25em; }
+input[type="checkbox"] { width: 1.25em; height: 1.25em; margin-block-start: calc(22px - 0.625em); }
 input[aria-invalid="true"] { border-color: var(--_no); }
 .error { color: var(--_no); font-size: 0.9em; }
 .error:empty, .message:empty { display: none; }
