@@ -50,7 +50,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   as_root apt-get update -qq
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}"
 fi
-command -v geckodriver >/dev/null || { say "installing geckodriver"; cargo install geckodriver --locked; }
+# Found on PATH (~/.cargo/bin is on it) by wasm-pack's test runner and by tests/e2e alike.
+command -v geckodriver >/dev/null || { say "installing geckodriver"; cargo install geckodriver --version 0.37.1 --locked; }
 
 # binaryen from npm: Debian's wasm-opt is too old for current wasm-bindgen output. terser
 # minifies the glue JavaScript; axe-core checks accessibility in the end-to-end tests; MailDev is

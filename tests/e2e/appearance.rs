@@ -341,20 +341,25 @@ async fn the_systems_dark_and_reduced_motion_reach_the_widgets_own_defaults() {
             "transition": "0.15s"
         })
     );
+    let dark = serde_json::json!({
+        "scheme": "dark", "accent": "rgb(88, 166, 255)", "in_stock": "rgb(63, 185, 80)",
+        "transition": "0.15s"
+    });
+    browser.set_system_dark(true).await;
+    wait_for_scheme(&browser, "dark").await;
+    assert_eq!(browser.eval(DEFAULTS).await, dark, "the dark defaults");
     browser
         .set_media(&[
             ("prefers-color-scheme", "dark"),
             ("prefers-reduced-motion", "reduce"),
         ])
         .await;
-    wait_for_scheme(&browser, "dark").await;
+    let mut still = dark;
+    still["transition"] = "0s".into();
     assert_eq!(
         browser.eval(DEFAULTS).await,
-        serde_json::json!({
-            "scheme": "dark", "accent": "rgb(88, 166, 255)", "in_stock": "rgb(63, 185, 80)",
-            "transition": "0s"
-        }),
-        "the dark defaults, and nothing moving"
+        still,
+        "reduced motion stops the transition and changes nothing else"
     );
     browser.close().await;
 }

@@ -29,6 +29,8 @@ pub struct Faults {
     /// How many of the next POSTs wait 12 s before reaching the endpoint: longer than the
     /// widget waits (10 s), as behind a proxy that stalls, though the endpoint then stores them.
     pub slow_posts: AtomicUsize,
+    /// What the endpoint answered each stalled POST once it reached it.
+    pub stalled_answers: Mutex<Vec<u16>>,
     /// When each POST arrived, faulty or not, and its `Idempotency-Key`.
     pub posts: Mutex<Vec<(Instant, String)>>,
 }
@@ -320,8 +322,17 @@ async fn inject_faults(
             })
             .is_ok();
         if slow {
-            tokio::time::sleep(std::time::Duration::from_secs(12)).await;
-            return next.run(request).await;
+            // In a task of its own, so the endpoint still gets it when the browser has given
+            // up and closed the connection, as a proxy that already forwarded it would.
+            let faults = Arc::clone(&faults);
+            let forwarded = tokio::spawn(async move {
+                tokio::time::sleep(std::time::Duration::from_secs(12)).await;
+                let response = next.run(request).await;
+                let status = response.status().as_u16();
+                faults.stalled_answers.lock().unwrap().push(status);
+                response
+            });
+            return forwarded.await.unwrap();
         }
         let planned = if faults.down.load(Ordering::SeqCst) {
             Some((503, None))
