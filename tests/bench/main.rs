@@ -34,7 +34,7 @@ mod server_log;
 )]
 mod site;
 mod stats;
-#[path = "../e2e/browser.rs"]
+#[path = "../e2e/browser/mod.rs"]
 #[allow(
     dead_code,
     clippy::unwrap_used,
