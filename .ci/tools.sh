@@ -39,8 +39,8 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
 fi
 
 # Firefox and WebKit (Safari's engine) run the browser and end-to-end tests beside Chromium
-# (README, Testing): Debian's Firefox ESR, WebKitGTK's WebDriver, which brings its MiniBrowser,
-# and Xvfb, the display MiniBrowser draws on since it has no headless mode.
+# (README, Every shopper's browser): Debian's Firefox ESR, WebKitGTK's WebDriver, which brings
+# its MiniBrowser, and Xvfb, the display MiniBrowser draws on since it has no headless mode.
 missing=()
 command -v firefox-esr >/dev/null || missing+=(firefox-esr)
 command -v WebKitWebDriver >/dev/null || missing+=(webkit2gtk-driver)

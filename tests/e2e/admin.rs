@@ -12,7 +12,7 @@ use serde_json::json;
 
 use crate::accessibility::violations;
 use crate::browser::Browser;
-use crate::promise::{admin, reserve};
+use crate::promise::{admin, reserve, scarf};
 use crate::site::Site;
 
 const TOKEN: &str = "e2e-admin-token-0123456789abcdef";
@@ -156,14 +156,7 @@ async fn a_moved_date_and_a_receipt_entered_on_the_page_reach_the_line_and_the_s
     audit(&browser, "product").await;
 
     // PO-1 comes 10 days later than promised: Ana's request is delayed, with a notice due.
-    let (_, listing) = admin(&site, reqwest::Method::GET, "/api/stock", None).await;
-    let scarf = listing["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|item| item["sku"] == "SCARF-GREY")
-        .unwrap()
-        .clone();
+    let scarf = scarf(&site).await;
     let expected: chrono::NaiveDate = scarf["incoming"][0]["expected"]
         .as_str()
         .unwrap()
