@@ -206,13 +206,12 @@ fn without_url(error: &reqwest::Error) -> String {
 pub fn deliver(state: AppState, webhook: Arc<Webhook>) -> JoinHandle<()> {
     tokio::spawn(async move {
         loop {
-            let due = match state.store().due_events(clock::now(), BATCH).await {
-                Ok(due) => due,
-                Err(error) => {
-                    eprintln!("error: the webhook outbox cannot be read: {error}");
-                    Vec::new()
-                }
-            };
+            // A claim, so no other worker (on this replica or another) sends the same ones.
+            let due = state
+                .with_store(|store| store.due_events(clock::now(), BATCH))
+                .await
+                // Logged by `ApiError::internal`; tried again after the pause.
+                .unwrap_or_default();
             if due.is_empty() {
                 tokio::time::sleep(webhook.config.poll).await;
                 continue;
@@ -223,7 +222,8 @@ pub fn deliver(state: AppState, webhook: Arc<Webhook>) -> JoinHandle<()> {
                     .with_store(move |store| store.attempted(&event.id, &attempt, clock::now()))
                     .await;
                 if recorded.is_err() {
-                    // Logged by `ApiError::internal`; the event is still due and goes again.
+                    // Logged by `ApiError::internal`; the event is still due and goes again once its
+                    // claim (`store::events::LEASE`) runs out.
                     tokio::time::sleep(webhook.config.poll).await;
                 }
             }

@@ -365,13 +365,12 @@ impl header::Header for ListUnsubscribePost {
 pub fn deliver(state: AppState, mailer: Arc<Mailer>) -> JoinHandle<()> {
     tokio::spawn(async move {
         loop {
-            let due = match state.store().due_mails(clock::now(), BATCH).await {
-                Ok(due) => due,
-                Err(error) => {
-                    eprintln!("error: the email outbox cannot be read: {error}");
-                    Vec::new()
-                }
-            };
+            // A claim, so no other worker (on this replica or another) sends the same ones.
+            let due = state
+                .with_store(|store| store.due_mails(clock::now(), BATCH))
+                .await
+                // Logged by `ApiError::internal`; tried again after the pause.
+                .unwrap_or_default();
             if due.is_empty() {
                 tokio::time::sleep(mailer.config.poll).await;
                 continue;

@@ -3,15 +3,18 @@
 //! (`server::webhooks`), never from a request handler.
 //!
 //! A request's events follow from its history: each change appends history rows, and before
-//! the change commits, [`Store::commit`] turns the rows it appended into events, with the
+//! the change commits, [`Store::tell`] turns the rows it appended into events, with the
 //! request as it stands at the end of the change. `stock.received` is written by the receipt
 //! itself.
+//!
+//! A worker claims what is due for [`LEASE`]: another worker, on this replica or another,
+//! takes none of it meanwhile, and a worker that dies leaves its claims to be taken again.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use super::sql::{Appended, NewEvent, Outbox, Tx};
 use super::{Store, StoreError};
 use crate::domain::{Mail, mail_for, webhook_type};
 use crate::server::{clock, secrets};
@@ -67,42 +70,10 @@ pub struct FailingEvent {
     pub gave_up_at: Option<String>,
 }
 
-/// The two outboxes, kept alike: the shop's tools' events and the shopper's emails.
-#[derive(Debug, Clone, Copy)]
-pub(super) enum Outbox {
-    Events,
-    Mails,
-}
-
-impl Outbox {
-    fn table(self) -> &'static str {
-        match self {
-            Self::Events => "events",
-            Self::Mails => "mails",
-        }
-    }
-}
-
-/// Up to `limit` rows of `outbox` due at `now`, oldest first, each read by `read` from the
-/// `columns` named.
-pub(super) fn due_rows<T>(
-    connection: &Connection,
-    outbox: Outbox,
-    columns: &str,
-    now: DateTime<Utc>,
-    limit: usize,
-    read: impl FnMut(&rusqlite::Row) -> rusqlite::Result<T>,
-) -> Result<Vec<T>, StoreError> {
-    let mut statement = connection.prepare_cached(&format!(
-        "SELECT {columns} FROM {}
-         WHERE delivered_at IS NULL AND gave_up_at IS NULL AND next_attempt_at <= ?1
-         ORDER BY seq LIMIT ?2",
-        outbox.table()
-    ))?;
-    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    let rows = statement.query_map(params![clock::stamp(now), limit], read)?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
+/// How long a claimed event or email is left to its worker: longer than a batch takes to
+/// send (16 at most, each within its timeout), so no second worker sends it while the first
+/// still may.
+pub(super) const LEASE: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
 
 /// When an outbox row was written. An unreadable time (never written by this server) must not
 /// stop the outbox: the row counts as new.
@@ -110,78 +81,26 @@ pub(super) fn created_at(text: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(text).map_or_else(|_| Utc::now(), |at| at.with_timezone(&Utc))
 }
 
-/// Records what became of an attempt to deliver row `id` of `outbox` at `now`.
-pub(super) fn record_attempt(
-    connection: &Connection,
-    outbox: Outbox,
-    id: &str,
-    attempt: &Attempt,
-    now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    let table = outbox.table();
-    let (set, when, status, error) = match attempt {
-        Attempt::Delivered => (
-            "delivered_at = ?2, last_status = NULL, last_error = NULL",
-            now,
-            None,
-            None,
-        ),
-        Attempt::Retry {
-            next,
-            status,
-            error,
-        } => (
-            "next_attempt_at = ?2, last_status = ?3, last_error = ?4",
-            *next,
-            *status,
-            Some(error.as_str()),
-        ),
-        Attempt::GaveUp { status, error } => (
-            "gave_up_at = ?2, last_status = ?3, last_error = ?4",
-            now,
-            *status,
-            Some(error.as_str()),
-        ),
-    };
-    let sql = format!("UPDATE {table} SET attempts = attempts + 1, {set} WHERE id = ?1");
-    let mut statement = connection.prepare_cached(&sql)?;
-    let at = clock::stamp(when);
-    match attempt {
-        Attempt::Delivered => statement.execute(params![id, at])?,
-        _ => statement.execute(params![id, at, status, error])?,
-    };
-    Ok(())
-}
-
-/// Where a change's history starts: the history rows after this mark are the change's own.
-pub(super) fn history_mark(transaction: &Transaction) -> Result<i64, StoreError> {
-    Ok(
-        transaction.query_row("SELECT COALESCE(MAX(seq), 0) FROM history", [], |row| {
-            row.get(0)
-        })?,
-    )
-}
-
 impl Store {
-    /// Commits a change and, when the shop has a webhook, the events its history rows after
-    /// `mark` tell of, in the same transaction: an event exists exactly when its change does.
-    pub(super) fn commit(
+    /// Writes, at the end of a change, the events (when the shop has a webhook) and the emails
+    /// (when it has an SMTP server) its history rows tell of, in its transaction: each exists
+    /// exactly when its change does.
+    pub(super) fn tell(
         &self,
-        transaction: Transaction,
-        mark: i64,
+        transaction: &mut dyn Tx,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        let appended = transaction.take_appended();
         if self.events || self.mails {
-            self.tell_from_history(&transaction, mark, now)?;
+            self.tell_from_history(transaction, &appended, now)?;
         }
-        transaction.commit()?;
         Ok(())
     }
 
     /// Writes `stock.received` for a receipt, in its transaction.
     pub(super) fn stock_received(
         &self,
-        transaction: &Transaction,
+        transaction: &mut dyn Tx,
         data: Value,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
@@ -191,30 +110,14 @@ impl Store {
         Ok(())
     }
 
-    /// Up to `limit` events due at `now`, oldest first.
-    pub async fn due_events(
+    /// Claims up to `limit` events due at `now`, oldest first, for [`LEASE`].
+    pub fn due_events(
         &self,
         now: DateTime<Utc>,
         limit: usize,
     ) -> Result<Vec<DueEvent>, StoreError> {
-        self.read(move |connection| {
-            due_rows(
-                connection,
-                Outbox::Events,
-                "id, body, attempts, created_at",
-                now,
-                limit,
-                |row| {
-                    Ok(DueEvent {
-                        id: row.get(0)?,
-                        body: row.get(1)?,
-                        attempts: row.get(2)?,
-                        created_at: created_at(&row.get::<_, String>(3)?),
-                    })
-                },
-            )
-        })
-        .await
+        let limit = u32::try_from(limit).unwrap_or(u32::MAX);
+        self.change(|transaction| transaction.claim_events(now, now + LEASE, limit))
     }
 
     /// Records what became of an attempt to deliver event `id` at `now`.
@@ -224,47 +127,17 @@ impl Store {
         attempt: &Attempt,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        record_attempt(&self.lock(), Outbox::Events, id, attempt, now)
+        self.change(|transaction| transaction.record_attempt(Outbox::Events, id, attempt, now))
     }
 
     /// The outbox's counts and its failing events.
     pub async fn outbox(&self) -> Result<OutboxListing, StoreError> {
         self.read(|connection| {
-            let count = |condition: &str| -> Result<i64, StoreError> {
-                Ok(connection.query_row(
-                    &format!("SELECT COUNT(*) FROM events WHERE {condition}"),
-                    [],
-                    |row| row.get(0),
-                )?)
-            };
-            let mut statement = connection.prepare_cached(
-                "SELECT id, type, request_id, created_at, attempts, last_status, last_error,
-                     next_attempt_at, gave_up_at
-                 FROM events WHERE delivered_at IS NULL AND attempts > 0 ORDER BY seq LIMIT 100",
-            )?;
-            let failing = statement
-                .query_map([], |row| {
-                    let gave_up_at: Option<String> = row.get(8)?;
-                    Ok(FailingEvent {
-                        id: row.get(0)?,
-                        kind: row.get(1)?,
-                        request_id: row.get(2)?,
-                        created_at: row.get(3)?,
-                        attempts: row.get(4)?,
-                        last_status: row.get(5)?,
-                        last_error: row.get(6)?,
-                        next_attempt_at: match gave_up_at {
-                            Some(_) => None,
-                            None => row.get(7)?,
-                        },
-                        gave_up_at,
-                    })
-                })?
-                .collect::<Result<_, _>>()?;
+            let (pending, delivered, failed, failing) = connection.outbox_counts()?;
             Ok(OutboxListing {
-                pending: count("delivered_at IS NULL AND gave_up_at IS NULL")?,
-                delivered: count("delivered_at IS NOT NULL")?,
-                failed: count("gave_up_at IS NOT NULL")?,
+                pending,
+                delivered,
+                failed,
                 failing,
             })
         })
@@ -273,40 +146,36 @@ impl Store {
 }
 
 impl Store {
-    /// An event for each history row after `mark` that the shop's tools hear about, and an
+    /// An event for each history row `appended` that the shop's tools hear about, and an
     /// email for each the shopper hears about, as far as each is configured.
     fn tell_from_history(
         &self,
-        transaction: &Transaction,
-        mark: i64,
+        transaction: &mut dyn Tx,
+        appended: &[Appended],
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let mut statement = transaction.prepare_cached(
-            "SELECT h.request_id, h.what, h.at, h.old_date, h.new_date, h.notice, h.due
-             FROM history h WHERE h.seq > ?1 ORDER BY h.seq",
-        )?;
         // Each row: the request, what happened, and the change as the event's `change` tells it.
-        let rows: Vec<(String, String, Value)> = statement
-            .query_map([mark], |row| {
-                let what: String = row.get(1)?;
+        let rows: Vec<(&str, &str, Value)> = appended
+            .iter()
+            .map(|row| {
                 let change = json!({
-                    "what": what,
-                    "at": row.get::<_, String>(2)?,
-                    "old_date": row.get::<_, Option<String>>(3)?,
-                    "new_date": row.get::<_, Option<String>>(4)?,
-                    "notice": row.get::<_, Option<String>>(5)?,
-                    "due": row.get::<_, Option<String>>(6)?,
+                    "what": row.what,
+                    "at": row.at,
+                    "old_date": row.old_date,
+                    "new_date": row.new_date,
+                    "notice": row.notice,
+                    "due": row.due,
                 });
-                Ok((row.get(0)?, what, change))
-            })?
-            .collect::<Result<_, _>>()?;
+                (row.request_id.as_str(), row.what.as_str(), change)
+            })
+            .collect();
         for (index, (request_id, what, change)) in rows.iter().enumerate() {
             let kind = webhook_type(what).filter(|_| self.events);
             // A question or a notice the same change then made moot (the request was cancelled
             // in it) is not mailed: its links would lead to a request that is gone.
             let cancelled_later = rows[index + 1..]
                 .iter()
-                .any(|(later, what, _)| later == request_id && what == "cancelled");
+                .any(|(later, what, _)| later == request_id && *what == "cancelled");
             let mail = mail_for(what)
                 .filter(|_| self.mails)
                 .filter(|mail| *mail == Mail::Cancelled || !cancelled_later);
@@ -332,44 +201,35 @@ impl Store {
 
 /// What a merchant's tool needs to know of a request: who, what, how many, its dates and
 /// where it stands.
-pub(super) fn request_data(connection: &Connection, id: &str) -> Result<Option<Value>, StoreError> {
-    Ok(connection
-        .query_row(
-            "SELECT kind, sku, quantity, allocated, status, email, name, locale, expected_date,
-                 ships_by, consent_by, awaiting_consent, cancelled_by, refund_due, received_at,
-                 shipped_at, cancelled_at, page
-             FROM requests WHERE id = ?1",
-            [id],
-            |row| {
-                Ok(json!({
-                    "request_id": id,
-                    "kind": row.get::<_, String>(0)?,
-                    "sku": row.get::<_, String>(1)?,
-                    "quantity": row.get::<_, u32>(2)?,
-                    "allocated": row.get::<_, u32>(3)?,
-                    "status": row.get::<_, String>(4)?,
-                    "email": row.get::<_, String>(5)?,
-                    "name": row.get::<_, Option<String>>(6)?,
-                    "locale": row.get::<_, Option<String>>(7)?,
-                    "stated_date": row.get::<_, Option<String>>(8)?,
-                    "current_date": row.get::<_, Option<String>>(9)?,
-                    "consent_by": row.get::<_, Option<String>>(10)?,
-                    "needs_consent": row.get::<_, bool>(11)?,
-                    "cancelled_by": row.get::<_, Option<String>>(12)?,
-                    "refund_due": row.get::<_, Option<String>>(13)?,
-                    "received_at": row.get::<_, String>(14)?,
-                    "shipped_at": row.get::<_, Option<String>>(15)?,
-                    "cancelled_at": row.get::<_, Option<String>>(16)?,
-                    "page": row.get::<_, Option<String>>(17)?,
-                }))
-            },
-        )
-        .optional()?)
+pub(super) fn request_data(connection: &mut dyn Tx, id: &str) -> Result<Option<Value>, StoreError> {
+    Ok(connection.request_data(id)?.map(|row| {
+        json!({
+            "request_id": id,
+            "kind": row.kind,
+            "sku": row.sku,
+            "quantity": row.quantity,
+            "allocated": row.allocated,
+            "status": row.status,
+            "email": row.email,
+            "name": row.name,
+            "locale": row.locale,
+            "stated_date": row.expected_date,
+            "current_date": row.ships_by,
+            "consent_by": row.consent_by,
+            "needs_consent": row.awaiting_consent,
+            "cancelled_by": row.cancelled_by,
+            "refund_due": row.refund_due,
+            "received_at": row.received_at,
+            "shipped_at": row.shipped_at,
+            "cancelled_at": row.cancelled_at,
+            "page": row.page,
+        })
+    }))
 }
 
 /// Appends one event, due at once, as a Standard Webhooks envelope.
 fn insert(
-    transaction: &Transaction,
+    transaction: &mut dyn Tx,
     kind: &str,
     request_id: Option<&str>,
     data: Value,
@@ -377,16 +237,11 @@ fn insert(
 ) -> Result<(), StoreError> {
     let at = clock::stamp(now);
     let body = json!({"type": kind, "timestamp": at, "data": data}).to_string();
-    transaction.execute(
-        "INSERT INTO events (id, type, request_id, body, created_at, next_attempt_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-        params![
-            format!("evt_{}", secrets::random_token(24)),
-            kind,
-            request_id,
-            body,
-            at
-        ],
-    )?;
-    Ok(())
+    transaction.insert_event(&NewEvent {
+        id: &format!("evt_{}", secrets::random_token(24)),
+        kind,
+        request_id,
+        body: &body,
+        at: &at,
+    })
 }

@@ -4,10 +4,10 @@
 //! the cancel token, which is derived when the email is rendered and never stored.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Transaction, params};
 use serde_json::Value;
 
-use super::events::{Attempt, Outbox, created_at, due_rows, record_attempt};
+use super::events::{Attempt, LEASE};
+use super::sql::{NewMail, Outbox, Tx};
 use super::stock::{calendar_of, record_of};
 use super::{Store, StoreError};
 use crate::domain::Mail;
@@ -29,7 +29,7 @@ pub struct DueMail {
 
 /// Writes one email's facts, due at once.
 pub(super) fn enqueue(
-    transaction: &Transaction,
+    transaction: &mut dyn Tx,
     mail: Mail,
     request_id: &str,
     mut data: Value,
@@ -44,19 +44,14 @@ pub(super) fn enqueue(
         .map_or(Value::Null, Value::from);
     let to = data["email"].as_str().unwrap_or_default().to_owned();
     let at = clock::stamp(now);
-    transaction.execute(
-        "INSERT INTO mails (id, request_id, kind, to_address, data, created_at, next_attempt_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-        params![
-            format!("mail_{}", secrets::random_token(24)),
-            request_id,
-            mail.as_str(),
-            to,
-            data.to_string(),
-            at
-        ],
-    )?;
-    Ok(())
+    transaction.insert_mail(&NewMail {
+        id: &format!("mail_{}", secrets::random_token(24)),
+        request_id,
+        kind: mail.as_str(),
+        to: &to,
+        data: &data.to_string(),
+        at: &at,
+    })
 }
 
 impl Store {
@@ -71,35 +66,11 @@ impl Store {
         self.tokens.cancel_token(id)
     }
 
-    /// Up to `limit` emails due at `now`, oldest first. An unreadable row does not stop the
-    /// outbox: it is tried, fails to render and is kept as given up.
-    pub async fn due_mails(
-        &self,
-        now: DateTime<Utc>,
-        limit: usize,
-    ) -> Result<Vec<DueMail>, StoreError> {
-        self.read(move |connection| {
-            due_rows(
-                connection,
-                Outbox::Mails,
-                "id, request_id, kind, to_address, data, attempts, created_at",
-                now,
-                limit,
-                |row| {
-                    Ok(DueMail {
-                        id: row.get(0)?,
-                        request_id: row.get(1)?,
-                        kind: row.get(2)?,
-                        to: row.get(3)?,
-                        data: serde_json::from_str(&row.get::<_, String>(4)?)
-                            .unwrap_or(Value::Null),
-                        attempts: row.get(5)?,
-                        created_at: created_at(&row.get::<_, String>(6)?),
-                    })
-                },
-            )
-        })
-        .await
+    /// Claims up to `limit` emails due at `now`, oldest first, for [`LEASE`]. An unreadable
+    /// row does not stop the outbox: it is tried, fails to render and is kept as given up.
+    pub fn due_mails(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<DueMail>, StoreError> {
+        let limit = u32::try_from(limit).unwrap_or(u32::MAX);
+        self.change(|transaction| transaction.claim_mails(now, now + LEASE, limit))
     }
 
     /// Records what became of an attempt to send email `id` at `now`.
@@ -109,6 +80,6 @@ impl Store {
         attempt: &Attempt,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        record_attempt(&self.lock(), Outbox::Mails, id, attempt, now)
+        self.change(|transaction| transaction.record_attempt(Outbox::Mails, id, attempt, now))
     }
 }

@@ -1,11 +1,12 @@
-//! The shop's data in SQLite: the stock and the calendar, the requests, their history.
+//! The shop's data: the stock and the calendar, the requests, their history, the outboxes.
 //!
-//! One writer connection behind a mutex serialises every change, and each change runs in one
-//! `BEGIN IMMEDIATE` transaction: a submission's idempotency lookup, the read of its product's
-//! row, the domain's decision and the insert happen as one step, so two shoppers racing for the
-//! last unit can never both get it (the immediate transaction takes SQLite's write lock before
-//! reading, even against another process). Reads (availability, a shopper's status, the admin
-//! listings) use their own connections from a pool in WAL mode and never queue behind a writer.
+//! Every change runs in one transaction: a submission's idempotency lookup, the read of its
+//! product's row, the domain's decision and the insert happen as one step, so two shoppers
+//! racing for the last unit can never both get it, whichever replica each one reaches. The
+//! change is written once, here, against [`sql::Tx`]; `sqlite` and `postgres` carry it out,
+//! each with its own SQL (SQLite serialises whole changes; PostgreSQL locks the products'
+//! rows in SKU order). Reads (availability, a shopper's status, the admin listings) run on
+//! connections of their own and never queue behind a change.
 //!
 //! The store keeps what the rules decide and decides nothing itself: after every change to a
 //! product it asks `domain::review_line` what follows for its line, and writes that down.
@@ -21,6 +22,8 @@ mod records;
 mod requests;
 mod schema;
 mod sessions;
+mod sql;
+mod sqlite;
 mod stock;
 mod waves;
 
@@ -33,6 +36,8 @@ use rusqlite::Connection;
 
 use super::config::Durability;
 use super::secrets::{self, TokenKey};
+use sql::Tx;
+use sqlite::SqliteTx;
 
 pub use desk::{Attention, BatchChange, BatchRefusal, Deadline, LineEntry, MailState, Notice};
 pub use events::{Attempt, DueEvent, OutboxListing};
@@ -45,23 +50,33 @@ pub use records::{
 pub use requests::Offered;
 pub use sessions::Session;
 
-/// Requests in line: they hold or wait for units (SQL, in step with `Status::is_active`).
-const IN_LINE: &str = "holds_units = 1 AND status IN ('waiting', 'ready', 'delayed')";
-
-/// Notify sign-ups still waiting to hear their item is back (SQL).
-const WAITING_SIGN_UP: &str = "kind = 'notify' AND status = 'waiting' AND notified_at IS NULL";
-
 /// How long a connection waits for another process's lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Read connections: enough for the two cores of a small server and a few slow clients.
 const READERS: usize = 4;
 
+/// Where the store keeps its data.
+enum Backend {
+    /// One file: one writer connection behind a mutex, and a pool of readers.
+    Sqlite {
+        writer: Mutex<Connection>,
+        readers: Pool,
+    },
+}
+
+impl std::fmt::Debug for Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Sqlite { .. } => f.write_str("SQLite"),
+        }
+    }
+}
+
 /// The store.
 #[derive(Debug)]
 pub struct Store {
-    writer: Mutex<Connection>,
-    readers: Pool,
+    backend: Backend,
     /// Derives each request's cancel token; the database keeps only the token's hash.
     tokens: TokenKey,
     /// Whether changes write webhook events (only when the shop has a webhook to send them to).
@@ -148,8 +163,10 @@ impl Store {
             .create_pool(Runtime::Tokio1)
             .map_err(|error| StoreError::Pool(error.to_string()))?;
         Ok(Self {
-            writer: Mutex::new(writer),
-            readers,
+            backend: Backend::Sqlite {
+                writer: Mutex::new(writer),
+                readers,
+            },
             tokens,
             events: false,
             wave_factor: crate::domain::DEFAULT_WAVE_FACTOR,
@@ -164,29 +181,62 @@ impl Store {
         self
     }
 
+    /// The SQLite writer connection (tests read its settings).
+    #[cfg(test)]
     fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
-        // A panic while the lock was held left any open transaction to roll back on drop, so
-        // the connection is consistent and still usable.
-        self.writer.lock().unwrap_or_else(PoisonError::into_inner)
+        let Backend::Sqlite { writer, .. } = &self.backend;
+        writer.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Runs `read` on a connection of its own, beside the writer.
-    pub async fn read<T: Send + 'static>(
+    /// Runs `work` as one transaction and commits what it wrote; an error rolls all of it
+    /// back. `work` may run again when the database says a concurrent change got in first.
+    fn change<T>(
         &self,
-        read: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+        mut work: impl FnMut(&mut dyn Tx) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let connection = self
-            .readers
-            .get()
-            .await
-            .map_err(|error| StoreError::Pool(error.to_string()))?;
-        connection
-            .interact(move |connection| {
-                connection.busy_timeout(BUSY_TIMEOUT)?;
-                read(connection)
-            })
-            .await
-            .map_err(|error| StoreError::Pool(error.to_string()))?
+        match &self.backend {
+            Backend::Sqlite { writer, .. } => {
+                // A panic while the lock was held rolled its transaction back (below, or when
+                // the connection next begins), so the connection is still usable.
+                let connection = writer.lock().unwrap_or_else(PoisonError::into_inner);
+                if !connection.is_autocommit() {
+                    connection.execute_batch("ROLLBACK")?;
+                }
+                connection.execute_batch("BEGIN IMMEDIATE")?;
+                match work(&mut SqliteTx::new(&connection)) {
+                    Ok(done) => {
+                        connection.execute_batch("COMMIT")?;
+                        Ok(done)
+                    }
+                    Err(error) => {
+                        connection.execute_batch("ROLLBACK")?;
+                        Err(error)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Runs `read` on a connection of its own, beside the changes.
+    async fn read<T: Send + 'static>(
+        &self,
+        read: impl FnOnce(&mut dyn Tx) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        match &self.backend {
+            Backend::Sqlite { readers, .. } => {
+                let connection = readers
+                    .get()
+                    .await
+                    .map_err(|error| StoreError::Pool(error.to_string()))?;
+                connection
+                    .interact(move |connection| {
+                        connection.busy_timeout(BUSY_TIMEOUT)?;
+                        read(&mut SqliteTx::new(connection))
+                    })
+                    .await
+                    .map_err(|error| StoreError::Pool(error.to_string()))?
+            }
+        }
     }
 }
 

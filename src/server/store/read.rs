@@ -3,12 +3,10 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{Connection, params};
-
-use super::records::{HistoryRow, RequestRow, RequestStatus};
+use super::records::{RequestRow, RequestStatus};
 use super::requests::find;
 use super::stock::record_of;
-use super::{IN_LINE, Store, StoreError, text};
+use super::{Store, StoreError, text};
 use crate::domain::{MAX_QUANTITY, Status};
 
 impl Store {
@@ -28,14 +26,8 @@ impl Store {
             let (queue_position, units_ahead) = match found.holds_units && found.status.is_active()
             {
                 true => {
-                    let (ahead_requests, ahead_units): (u32, u32) = connection.query_row(
-                        &format!(
-                            "SELECT COUNT(*), COALESCE(SUM(quantity - allocated), 0) FROM requests
-                             WHERE sku = ?1 AND seq < ?2 AND {IN_LINE}"
-                        ),
-                        params![found.sku, found.seq],
-                        |row| Ok((row.get(0)?, row.get(1)?)),
-                    )?;
+                    let (ahead_requests, ahead_units) =
+                        connection.ahead_of(&found.sku, found.seq)?;
                     let owed = record_of(connection, &found.sku)?
                         .and_then(|record| record.backordered)
                         .unwrap_or(0)
@@ -59,7 +51,7 @@ impl Store {
                 consent_by: text(found.promise.awaiting.map(|awaiting| awaiting.deadline)),
                 cancelled_by: found.cancelled_by.clone(),
                 refund_due: found.refund_due.clone(),
-                history: history_of(connection, &id)?,
+                history: connection.history_of(&id)?,
             }))
         })
         .await
@@ -91,57 +83,21 @@ impl Store {
         limit: usize,
     ) -> Result<(Vec<RequestRow>, Cursor), StoreError> {
         self.read(move |connection| {
-            let mut statement = connection.prepare_cached(&format!(
-                "SELECT id, status, sku, kind, quantity, allocated, {IN_LINE},
-                     expected_date, shown_expected_date, ships_by, awaiting_consent, consent_by,
-                     email, name, consent_given, consent_text, locale, page, idempotency_key,
-                     created_at, received_at, shipped_at, cancelled_at, cancelled_by, refund_due,
-                     units_ahead, seq
-                 FROM requests WHERE seq > ?1 ORDER BY seq LIMIT ?2"
-            ))?;
-            let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+            let limit = u32::try_from(limit).unwrap_or(u32::MAX);
             let mut rows = Vec::new();
-            let mut query = statement.query(params![cursor.after_seq, limit])?;
-            while let Some(row) = query.next()? {
-                let awaiting: bool = row.get(10)?;
-                let status: String = row.get(1)?;
-                let sku: String = row.get(2)?;
-                let in_line: bool = row.get(6)?;
+            for listed in connection.requests_after(cursor.after_seq, limit)? {
                 // Places in line count the requests in line for the same SKU, in order.
-                let queue_position = in_line.then(|| {
-                    let place = cursor.in_line.entry(sku.clone()).or_insert(0);
+                let queue_position = listed.in_line.then(|| {
+                    let place = cursor.in_line.entry(listed.row.sku.clone()).or_insert(0);
                     *place += 1;
                     *place
                 });
-                cursor.after_seq = row.get(26)?;
+                cursor.after_seq = listed.seq;
                 rows.push(RequestRow {
-                    id: row.get(0)?,
-                    needs_consent: awaiting
-                        && Status::parse(&status).is_some_and(Status::is_active),
-                    status,
-                    sku,
-                    kind: row.get(3)?,
-                    quantity: row.get(4)?,
-                    allocated: row.get(5)?,
                     queue_position,
-                    expected_date: row.get(7)?,
-                    shown_expected_date: row.get(8)?,
-                    current_date: row.get(9)?,
-                    consent_by: row.get(11)?,
-                    email: row.get(12)?,
-                    name: row.get(13)?,
-                    consent_given: row.get(14)?,
-                    consent_text: row.get(15)?,
-                    locale: row.get(16)?,
-                    page: row.get(17)?,
-                    idempotency_key: row.get(18)?,
-                    created_at: row.get(19)?,
-                    received_at: row.get(20)?,
-                    shipped_at: row.get(21)?,
-                    cancelled_at: row.get(22)?,
-                    cancelled_by: row.get(23)?,
-                    refund_due: row.get(24)?,
-                    units_ahead: row.get(25)?,
+                    needs_consent: listed.awaiting_consent
+                        && Status::parse(&listed.row.status).is_some_and(Status::is_active),
+                    ..listed.row
                 });
             }
             Ok((rows, cursor))
@@ -156,23 +112,4 @@ impl Store {
 pub struct Cursor {
     after_seq: i64,
     in_line: HashMap<String, u32>,
-}
-
-pub(super) fn history_of(connection: &Connection, id: &str) -> Result<Vec<HistoryRow>, StoreError> {
-    let mut statement = connection.prepare_cached(
-        "SELECT at, what, old_date, new_date, notice, due, units FROM history
-         WHERE request_id = ?1 ORDER BY seq",
-    )?;
-    let rows = statement.query_map([id], |row| {
-        Ok(HistoryRow {
-            at: row.get(0)?,
-            what: row.get(1)?,
-            old_date: row.get(2)?,
-            new_date: row.get(3)?,
-            notice: row.get(4)?,
-            due: row.get(5)?,
-            units: row.get(6)?,
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
 }

@@ -2,13 +2,12 @@
 //! request is found by its id and token (`read` shows it to its shopper).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
-use super::events::history_mark;
-use super::line::{Counters, PROMISE_COLUMNS, append, promise_at, review, status_at};
+use super::line::{Counters, append, review};
 use super::records::{Accepted, Cancellation, Granted, NewRequest, Shipment, Submission};
+use super::sql::{Keyed, NewRow, Tx};
 use super::stock::{calendar_of, for_shoppers, record_of, write_record};
-use super::{IN_LINE, Store, StoreError, WAITING_SIGN_UP, date, text};
+use super::{Store, StoreError, text};
 use crate::domain::delay::{self, Answer, Promise};
 use crate::domain::{
     CancelledBy, Event, RequestKind, ShopCalendar, ShopDay, Status, Stock, format_iso_date,
@@ -33,21 +32,31 @@ impl Store {
         &self,
         request: &NewRequest,
         now: DateTime<Utc>,
-        decide: impl FnOnce(Offered) -> Result<Granted, R>,
+        decide: impl Fn(Offered) -> Result<Granted, R>,
     ) -> Result<Submission<R>, StoreError> {
-        let mut connection = self.lock();
-        let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mark = history_mark(&transaction)?;
-        let known: Option<(String, String, String, String)> = transaction
-            .query_row(
-                "SELECT request_hash, response_json, status, cancel_token_hash FROM requests
-                 WHERE idempotency_key = ?1",
-                [&request.checked.idempotency_key],
-                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
-            )
-            .optional()?;
-        if let Some((hash, response, status, token_hash)) = known {
-            return Ok(if hash != request.request_hash {
+        self.change(|transaction| self.submit_in(transaction, request, now, &decide))
+    }
+
+    fn submit_in<R>(
+        &self,
+        transaction: &mut dyn Tx,
+        request: &NewRequest,
+        now: DateTime<Utc>,
+        decide: &impl Fn(Offered) -> Result<Granted, R>,
+    ) -> Result<Submission<R>, StoreError> {
+        let sku = &request.checked.sku;
+        let email = &request.checked.email;
+        // The product's row first: every change to its line waits for the one before, so the
+        // key, the cap and the place in line below are read after it.
+        transaction.lock_products(&[sku])?;
+        if let Some(Keyed {
+            request_hash,
+            response,
+            status,
+            token_hash,
+        }) = transaction.by_key(&request.checked.idempotency_key)?
+        {
+            return Ok(if request_hash != request.request_hash {
                 Submission::KeyReused
             } else if status == Status::Cancelled.as_str() {
                 Submission::Cancelled
@@ -55,47 +64,22 @@ impl Store {
                 Submission::Replayed(self.with_token(&response, &token_hash)?)
             });
         }
-        let sku = &request.checked.sku;
-        let email = &request.checked.email;
         // One notify sign-up per email and item: a repeat answers as the first did, without its
         // cancel token, which only the first answer's holder has.
-        if request.checked.kind == RequestKind::Notify {
-            let signed_up: Option<String> = transaction
-                .query_row(
-                    &format!(
-                        "SELECT response_json FROM requests
-                         WHERE sku = ?1 AND email = ?2 COLLATE NOCASE AND {WAITING_SIGN_UP}"
-                    ),
-                    [sku, email],
-                    |row| row.get(0),
-                )
-                .optional()?;
-            if let Some(response) = signed_up {
-                return Ok(Submission::AlreadySignedUp(response));
-            }
+        if request.checked.kind == RequestKind::Notify
+            && let Some(response) = transaction.signed_up(sku, email)?
+        {
+            return Ok(Submission::AlreadySignedUp(response));
         }
-        let held_by_shopper: u32 = transaction.query_row(
-            &format!(
-                "SELECT COALESCE(SUM(quantity), 0) FROM requests
-                 WHERE sku = ?1 AND email = ?2 COLLATE NOCASE AND {IN_LINE}"
-            ),
-            [sku, email],
-            |row| row.get(0),
-        )?;
-        let calendar = calendar_of(&transaction)?;
+        let held_by_shopper = transaction.held_by(sku, email)?;
+        let calendar = calendar_of(transaction)?;
         let today = clock::shop_day(&calendar, now);
-        let row: Option<(String, u32, u32)> = transaction
-            .query_row(
-                "SELECT record_json, waiting, in_line FROM stock WHERE sku = ?1",
-                [sku],
-                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
-            )
-            .optional()?;
-        let in_line = row.as_ref().map_or(0, |(_, _, in_line)| *in_line);
+        let row = transaction.stock_row(sku)?;
+        let in_line = row.as_ref().map_or(0, |row| row.in_line);
         // The product as a new shopper's page sees it: what the line waits for is promised.
         let offered = match &row {
-            Some((json, waiting, _)) => Some(
-                Stock::from_record(&for_shoppers(json, *waiting)?)
+            Some(row) => Some(
+                Stock::from_record(&for_shoppers(&row.json, row.waiting)?)
                     .map_err(|error| StoreError::Corrupt(format!("{sku}: {error}")))?,
             ),
             None => None,
@@ -137,44 +121,35 @@ impl Store {
             Status::Waiting
         };
         let response = serde_json::to_string(&accepted)?;
-        transaction.execute(
-            "INSERT INTO requests (id, sku, kind, holds_units, quantity, email, name, consent_text,
-                 consent_given, expected_date, shown_expected_date, locale, page, idempotency_key,
-                 request_hash, response_json, cancel_token_hash, created_at, received_at, status,
-                 allocated, ships_by, promise_date, units_ahead)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                 ?18, ?19, ?20, ?21, ?22, ?10, ?23)",
-            params![
-                accepted.id,
-                sku,
-                kind.as_str(),
-                holds_units,
-                request.checked.quantity,
-                request.checked.email,
-                request.checked.name,
-                request.checked.consent_text,
-                request.consent_given,
-                expected_date,
-                request.shown_expected_date,
-                request.locale,
-                request.page,
-                request.checked.idempotency_key,
-                request.request_hash,
-                response,
-                secrets::sha256_hex(&cancel_token),
-                request.created_at,
-                request.received_at,
-                status.as_str(),
-                allocated,
-                (status != Status::Ready)
-                    .then_some(expected_date.clone())
-                    .flatten(),
-                accepted.units_ahead,
-            ],
-        )?;
+        let token_hash = secrets::sha256_hex(&cancel_token);
+        transaction.insert_request(&NewRow {
+            id: &accepted.id,
+            sku,
+            kind: kind.as_str(),
+            holds_units,
+            quantity: request.checked.quantity,
+            email: &request.checked.email,
+            name: request.checked.name.as_deref(),
+            consent_text: &request.checked.consent_text,
+            consent_given: request.consent_given,
+            expected_date: expected_date.as_deref(),
+            shown_expected_date: request.shown_expected_date.as_deref(),
+            locale: request.locale.as_deref(),
+            page: request.page.as_deref(),
+            idempotency_key: &request.checked.idempotency_key,
+            request_hash: &request.request_hash,
+            response: &response,
+            token_hash: &token_hash,
+            created_at: request.created_at.as_deref(),
+            received_at: &request.received_at,
+            status: status.as_str(),
+            allocated,
+            ships_by: expected_date.as_deref().filter(|_| status != Status::Ready),
+            units_ahead: accepted.units_ahead,
+        })?;
         let at = clock::stamp(now);
         append(
-            &transaction,
+            transaction,
             &accepted.id,
             Event::Created {
                 stated: granted.expected_date,
@@ -182,25 +157,25 @@ impl Store {
             &at,
         )?;
         if allocated > 0 {
-            if let (Some(mut record), Some(stock)) = (record_of(&transaction, sku)?, &offered) {
+            if let (Some(mut record), Some(stock)) = (record_of(transaction, sku)?, &offered) {
                 record.on_hand = Some(i64::from(stock.on_hand - allocated));
-                write_record(&transaction, sku, &record, now)?;
+                write_record(transaction, sku, &record, now)?;
             }
             let set_aside = Event::SetAside {
                 units: allocated,
                 total: allocated,
             };
-            append(&transaction, &accepted.id, set_aside, &at)?;
+            append(transaction, &accepted.id, set_aside, &at)?;
             if status == Status::Ready {
-                append(&transaction, &accepted.id, Event::Ready, &at)?;
+                append(transaction, &accepted.id, Event::Ready, &at)?;
             }
         }
         if holds_units {
             let quantity = i64::from(request.checked.quantity);
             let set_aside = i64::from(allocated);
-            Counters::shift(&transaction, sku, set_aside, quantity - set_aside, 1)?;
+            Counters::shift(transaction, sku, set_aside, quantity - set_aside, 1)?;
         }
-        self.commit(transaction, mark, now)?;
+        self.tell(transaction, now)?;
         Ok(Submission::Created(Accepted {
             cancel_token: Some(cancel_token),
             ..accepted
@@ -229,65 +204,56 @@ impl Store {
         token: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<Cancellation, StoreError> {
-        let mut connection = self.lock();
-        let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mark = history_mark(&transaction)?;
-        let Some(found) = find(&transaction, id, token)? else {
-            return Ok(Cancellation::NotFound);
-        };
-        let outcome = match found.status {
-            Status::Cancelled => Cancellation::AlreadyCancelled {
-                cancelled_at: found.cancelled_at.unwrap_or_default(),
-            },
-            Status::Shipped => Cancellation::Shipped,
-            _ => {
-                let at = clock::stamp(now);
-                let by = match token {
-                    Some(_) => CancelledBy::Shopper,
-                    None => CancelledBy::Merchant,
-                };
-                transaction.execute(
-                    "UPDATE requests SET status = 'cancelled', cancelled_at = ?2, cancelled_by = ?3
-                     WHERE id = ?1",
-                    params![id, at, by.as_str()],
-                )?;
-                append(&transaction, id, Event::Cancelled { by }, &at)?;
-                if found.holds_units {
-                    // Whatever it held is freed for the next in line; the dates of those
-                    // behind it may move up.
-                    review(&transaction, &found.sku, found.allocated, now)?;
+        self.change(|transaction| {
+            let Some(found) = find_locked(transaction, id, token)? else {
+                return Ok(Cancellation::NotFound);
+            };
+            let outcome = match found.status {
+                Status::Cancelled => Cancellation::AlreadyCancelled {
+                    cancelled_at: found.cancelled_at.unwrap_or_default(),
+                },
+                Status::Shipped => Cancellation::Shipped,
+                _ => {
+                    let at = clock::stamp(now);
+                    let by = match token {
+                        Some(_) => CancelledBy::Shopper,
+                        None => CancelledBy::Merchant,
+                    };
+                    transaction.set_cancelled(id, &at, by.as_str())?;
+                    append(transaction, id, Event::Cancelled { by }, &at)?;
+                    if found.holds_units {
+                        // Whatever it held is freed for the next in line; the dates of those
+                        // behind it may move up.
+                        review(transaction, &found.sku, found.allocated, now)?;
+                    }
+                    Cancellation::Cancelled { cancelled_at: at }
                 }
-                Cancellation::Cancelled { cancelled_at: at }
-            }
-        };
-        self.commit(transaction, mark, now)?;
-        Ok(outcome)
+            };
+            self.tell(transaction, now)?;
+            Ok(outcome)
+        })
     }
 
     /// The merchant handed request `id` to the carrier: only a request set aside in full can
     /// ship; its units leave the warehouse.
     pub fn ship(&self, id: &str, now: DateTime<Utc>) -> Result<Shipment, StoreError> {
-        let mut connection = self.lock();
-        let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mark = history_mark(&transaction)?;
-        let Some(found) = find(&transaction, id, None)? else {
-            return Ok(Shipment::NotFound);
-        };
-        if found.status != Status::Ready {
-            return Ok(Shipment::NotReady {
-                status: found.status.as_str().to_owned(),
-            });
-        }
-        let at = clock::stamp(now);
-        transaction.execute(
-            "UPDATE requests SET status = 'shipped', shipped_at = ?2 WHERE id = ?1",
-            params![id, at],
-        )?;
-        append(&transaction, id, Event::Shipped, &at)?;
-        // A ready request holds all its units; they leave with it.
-        Counters::shift(&transaction, &found.sku, -i64::from(found.allocated), 0, -1)?;
-        self.commit(transaction, mark, now)?;
-        Ok(Shipment::Shipped { shipped_at: at })
+        self.change(|transaction| {
+            let Some(found) = find_locked(transaction, id, None)? else {
+                return Ok(Shipment::NotFound);
+            };
+            if found.status != Status::Ready {
+                return Ok(Shipment::NotReady {
+                    status: found.status.as_str().to_owned(),
+                });
+            }
+            let at = clock::stamp(now);
+            transaction.set_shipped(id, &at)?;
+            append(transaction, id, Event::Shipped, &at)?;
+            // A ready request holds all its units; they leave with it.
+            Counters::shift(transaction, &found.sku, -i64::from(found.allocated), 0, -1)?;
+            self.tell(transaction, now)?;
+            Ok(Shipment::Shipped { shipped_at: at })
+        })
     }
 
     /// The shopper's yes to a delay (`POST /api/backorders/{id}/consent`), as
@@ -299,55 +265,49 @@ impl Store {
         token: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<Status>, StoreError> {
-        let mut connection = self.lock();
-        let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mark = history_mark(&transaction)?;
-        let Some(found) = find(&transaction, id, Some(token))? else {
-            return Ok(None);
-        };
-        if !found.status.is_active() {
-            // Shipped or cancelled: there is nothing left to keep.
-            return Ok(Some(found.status));
-        }
-        let calendar = calendar_of(&transaction)?;
-        let today = clock::shop_day(&calendar, now).date;
-        let at = clock::stamp(now);
-        let status = match delay::keep(found.promise, today) {
-            Answer::Kept(kept) => {
-                transaction.execute(
-                    "UPDATE requests SET promise_date = ?2, awaiting_consent = 0,
-                         offered_date = NULL, consent_by = NULL
-                     WHERE id = ?1",
-                    params![id, text(kept.in_force)],
-                )?;
-                let consented = Event::Consented {
-                    date: kept.in_force,
-                };
-                append(&transaction, id, consented, &at)?;
-                found.status
+        self.change(|transaction| {
+            let Some(found) = find_locked(transaction, id, Some(token))? else {
+                return Ok(None);
+            };
+            if !found.status.is_active() {
+                // Shipped or cancelled: there is nothing left to keep.
+                return Ok(Some(found.status));
             }
-            // An explicit yes to a delay silence already kept is recorded (when, and to which
-            // date): the shop can show it was given.
-            Answer::Recorded if found.status == Status::Delayed => {
-                let consented = Event::Consented {
-                    date: found.promise.in_force,
-                };
-                append(&transaction, id, consented, &at)?;
-                found.status
-            }
-            Answer::Recorded => found.status,
-            // After the deadline the rule has already cancelled it, whether or not a review
-            // has run since: this one does, and the shopper learns the truth.
-            Answer::TooLate => {
-                let (reviewed, line) = review(&transaction, &found.sku, 0, now)?;
-                line.iter()
-                    .zip(&reviewed.decisions)
-                    .find(|(row, _)| row.id == id)
-                    .map_or(found.status, |(_, decision)| decision.status)
-            }
-        };
-        self.commit(transaction, mark, now)?;
-        Ok(Some(status))
+            let calendar = calendar_of(transaction)?;
+            let today = clock::shop_day(&calendar, now).date;
+            let at = clock::stamp(now);
+            let status = match delay::keep(found.promise, today) {
+                Answer::Kept(kept) => {
+                    transaction.set_kept(id, text(kept.in_force).as_deref())?;
+                    let consented = Event::Consented {
+                        date: kept.in_force,
+                    };
+                    append(transaction, id, consented, &at)?;
+                    found.status
+                }
+                // An explicit yes to a delay silence already kept is recorded (when, and to which
+                // date): the shop can show it was given.
+                Answer::Recorded if found.status == Status::Delayed => {
+                    let consented = Event::Consented {
+                        date: found.promise.in_force,
+                    };
+                    append(transaction, id, consented, &at)?;
+                    found.status
+                }
+                Answer::Recorded => found.status,
+                // After the deadline the rule has already cancelled it, whether or not a review
+                // has run since: this one does, and the shopper learns the truth.
+                Answer::TooLate => {
+                    let (reviewed, line) = review(transaction, &found.sku, 0, now)?;
+                    line.iter()
+                        .zip(&reviewed.decisions)
+                        .find(|(row, _)| row.id == id)
+                        .map_or(found.status, |(_, decision)| decision.status)
+                }
+            };
+            self.tell(transaction, now)?;
+            Ok(Some(status))
+        })
     }
 }
 
@@ -371,41 +331,11 @@ pub(super) struct Found {
 /// Request `id`, if `token` (when given) is its cancel token. The comparison takes the same
 /// time whatever matches, and an unknown id costs one too: the answer's timing tells nothing.
 pub(super) fn find(
-    connection: &Connection,
+    connection: &mut dyn Tx,
     id: &str,
     token: Option<&str>,
 ) -> Result<Option<Found>, StoreError> {
-    let row = connection
-        .query_row(
-            &format!(
-                "SELECT cancel_token_hash, seq, sku, kind, holds_units, quantity, allocated, status,
-                     ships_by, cancelled_at, cancelled_by, refund_due, {PROMISE_COLUMNS}
-                 FROM requests WHERE id = ?1"
-            ),
-            [id],
-            |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    Found {
-                        id: id.to_owned(),
-                        seq: row.get(1)?,
-                        sku: row.get(2)?,
-                        kind: row.get(3)?,
-                        holds_units: row.get(4)?,
-                        quantity: row.get(5)?,
-                        allocated: row.get(6)?,
-                        status: status_at(row, 7)?,
-                        current: date(row.get(8)?),
-                        cancelled_at: row.get(9)?,
-                        cancelled_by: row.get(10)?,
-                        refund_due: row.get(11)?,
-                        promise: promise_at(row, 12)?,
-                    },
-                ))
-            },
-        )
-        .optional()?;
-    let Some((stored_hash, found)) = row else {
+    let Some((stored_hash, found)) = connection.find(id)? else {
         if let Some(token) = token {
             secrets::secrets_match(&secrets::sha256_hex(token), UNKNOWN_ID_TOKEN);
         }
@@ -417,6 +347,20 @@ pub(super) fn find(
         }
         _ => Ok(Some(found)),
     }
+}
+
+/// [`find`] for a change to the request: its product's row is locked first, and the request
+/// read again after, as the change before left it.
+pub(super) fn find_locked(
+    transaction: &mut dyn Tx,
+    id: &str,
+    token: Option<&str>,
+) -> Result<Option<Found>, StoreError> {
+    let Some(found) = find(transaction, id, token)? else {
+        return Ok(None);
+    };
+    transaction.lock_products(&[&found.sku])?;
+    find(transaction, id, token)
 }
 
 /// What a token is compared with when no request has the id asked for.

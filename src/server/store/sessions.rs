@@ -3,7 +3,6 @@
 //! stored: reading the table opens no session.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, params};
 
 use super::{Store, StoreError};
 use crate::server::{clock, secrets};
@@ -35,20 +34,16 @@ impl Store {
             id: secrets::random_token(32),
             csrf: secrets::random_token(32),
         };
-        let connection = self.lock();
-        connection.execute(
-            "DELETE FROM sessions WHERE expires_at <= ?1",
-            [clock::stamp(now)],
-        )?;
-        connection.execute(
-            "INSERT INTO sessions (id_hash, csrf, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
-            params![
-                secrets::sha256_hex(&opened.id),
-                opened.csrf,
-                clock::stamp(now),
-                clock::stamp(expires_at)
-            ],
-        )?;
+        let id_hash = secrets::sha256_hex(&opened.id);
+        self.change(|transaction| {
+            transaction.delete_sessions_until(&clock::stamp(now))?;
+            transaction.insert_session(
+                &id_hash,
+                &opened.csrf,
+                &clock::stamp(now),
+                &clock::stamp(expires_at),
+            )
+        })?;
         Ok(opened)
     }
 
@@ -60,12 +55,7 @@ impl Store {
     ) -> Result<Option<Session>, StoreError> {
         self.read(move |connection| {
             Ok(connection
-                .query_row(
-                    "SELECT csrf FROM sessions WHERE id_hash = ?1 AND expires_at > ?2",
-                    params![secrets::sha256_hex(&id), clock::stamp(now)],
-                    |row| row.get(0),
-                )
-                .optional()?
+                .session_csrf(&secrets::sha256_hex(&id), &clock::stamp(now))?
                 .map(|csrf| Session { id, csrf }))
         })
         .await
@@ -73,41 +63,26 @@ impl Store {
 
     /// Ends the session of cookie `id` (a log-out); ending one that is gone is no error.
     pub fn close_session(&self, id: &str) -> Result<(), StoreError> {
-        self.lock().execute(
-            "DELETE FROM sessions WHERE id_hash = ?1",
-            [secrets::sha256_hex(id)],
-        )?;
-        Ok(())
+        let id_hash = secrets::sha256_hex(id);
+        self.change(|transaction| transaction.delete_session(&id_hash))
     }
 
     /// Keeps `message` for the session's next page.
     pub fn set_flash(&self, id: &str, message: &str) -> Result<(), StoreError> {
-        self.lock().execute(
-            "UPDATE sessions SET flash = ?2 WHERE id_hash = ?1",
-            params![secrets::sha256_hex(id), message],
-        )?;
-        Ok(())
+        let id_hash = secrets::sha256_hex(id);
+        self.change(|transaction| transaction.set_flash(&id_hash, Some(message)))
     }
 
     /// The message kept for this page, once: it is gone after.
     pub fn take_flash(&self, id: &str) -> Result<Option<String>, StoreError> {
-        let hash = secrets::sha256_hex(id);
-        // The writer's lock makes the read and the clearing one step.
-        let connection = self.lock();
-        let flash: Option<String> = connection
-            .query_row(
-                "SELECT flash FROM sessions WHERE id_hash = ?1",
-                [&hash],
-                |row| row.get(0),
-            )
-            .optional()?
-            .flatten();
-        if flash.is_some() {
-            connection.execute(
-                "UPDATE sessions SET flash = NULL WHERE id_hash = ?1",
-                [&hash],
-            )?;
-        }
-        Ok(flash)
+        let id_hash = secrets::sha256_hex(id);
+        // One transaction: two pages loading at once show the message once.
+        self.change(|transaction| {
+            let flash = transaction.flash(&id_hash)?;
+            if flash.is_some() {
+                transaction.set_flash(&id_hash, None)?;
+            }
+            Ok(flash)
+        })
     }
 }

@@ -3,11 +3,11 @@
 //! into `notify.back_in_stock`. How many is `domain::waves`' decision.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::line::append;
+use super::sql::Tx;
 use super::stock::{calendar_of, for_shoppers};
-use super::{Store, StoreError, WAITING_SIGN_UP};
+use super::{Store, StoreError};
 use crate::domain::{Event, Stock, StockRecord, units_brought, units_for_new_shoppers, wave_size};
 use crate::server::clock;
 
@@ -26,18 +26,16 @@ impl Store {
         token: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<()>, StoreError> {
-        let connection = self.lock();
-        let Some(found) = super::requests::find(&connection, id, Some(token))? else {
-            return Ok(None);
-        };
-        if found.kind != "notify" {
-            return Ok(None);
-        }
-        connection.execute(
-            "UPDATE requests SET confirmed_at = COALESCE(confirmed_at, ?2) WHERE id = ?1",
-            params![id, clock::stamp(now)],
-        )?;
-        Ok(Some(()))
+        self.change(|transaction| {
+            let Some(found) = super::requests::find(transaction, id, Some(token))? else {
+                return Ok(None);
+            };
+            if found.kind != "notify" {
+                return Ok(None);
+            }
+            transaction.set_confirmed(id, &clock::stamp(now))?;
+            Ok(Some(()))
+        })
     }
 
     /// Each wave tells up to the units that arrived, and can be had, times `factor`.
@@ -50,7 +48,7 @@ impl Store {
     /// change brought units. Returns how many were told.
     pub(super) fn wave_after_change(
         &self,
-        transaction: &Transaction,
+        transaction: &mut dyn Tx,
         sku: &str,
         before: Option<&StockRecord>,
         after: &StockRecord,
@@ -68,7 +66,7 @@ impl Store {
     /// that brought `arrived` units. Returns how many were told.
     pub(super) fn wave(
         &self,
-        transaction: &Transaction,
+        transaction: &mut dyn Tx,
         sku: &str,
         arrived: u32,
         now: DateTime<Utc>,
@@ -76,17 +74,10 @@ impl Store {
         if arrived == 0 {
             return Ok(0);
         }
-        let row: Option<(String, u32)> = transaction
-            .query_row(
-                "SELECT record_json, waiting FROM stock WHERE sku = ?1",
-                [sku],
-                |row| Ok((row.get(0)?, row.get(1)?)),
-            )
-            .optional()?;
-        let Some((json, waiting)) = row else {
+        let Some(row) = transaction.stock_row(sku)? else {
             return Ok(0);
         };
-        let stock = Stock::from_record(&for_shoppers(&json, waiting)?)
+        let stock = Stock::from_record(&for_shoppers(&row.json, row.waiting)?)
             .map_err(|error| StoreError::Corrupt(format!("{sku}: {error}")))?;
         let calendar = calendar_of(transaction)?;
         let today = clock::shop_day(&calendar, now);
@@ -99,20 +90,10 @@ impl Store {
             return Ok(0);
         }
         // With double opt-in, only sign-ups confirmed from their email are told.
-        let told: Vec<String> = transaction
-            .prepare_cached(&format!(
-                "SELECT id FROM requests
-                 WHERE sku = ?1 AND {WAITING_SIGN_UP} AND (?3 = 0 OR confirmed_at IS NOT NULL)
-                 ORDER BY seq LIMIT ?2"
-            ))?
-            .query_map(params![sku, size, self.double_opt_in], |row| row.get(0))?
-            .collect::<Result<_, _>>()?;
+        let told = transaction.sign_ups_to_tell(sku, size, self.double_opt_in)?;
         let at = clock::stamp(now);
         for id in &told {
-            transaction.execute(
-                "UPDATE requests SET notified_at = ?2 WHERE id = ?1",
-                params![id, at],
-            )?;
+            transaction.set_notified(id, &at)?;
             append(transaction, id, Event::Notified, &at)?;
         }
         Ok(u32::try_from(told.len()).unwrap_or(u32::MAX))
