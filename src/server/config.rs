@@ -21,8 +21,13 @@ Every option can also be set with the environment variable shown; a flag wins ov
 and an empty variable counts as unset.
 
   --listen ADDR            BACKORDER_LISTEN           address to listen on [127.0.0.1:8080]
-  --database FILE          BACKORDER_DATABASE         SQLite file, created with its folder
-                                                      [data/backorders.sqlite3]
+  --database FILE|URL      BACKORDER_DATABASE         SQLite file, created with its folder; or
+                                                      postgres://user@host/db, a database any
+                                                      number of replicas share (needs --token-key
+                                                      and --admin-token) [data/backorders.sqlite3]
+  --token-key FILE         BACKORDER_TOKEN_KEY        the key cancel tokens are derived from,
+                                                      created if missing; replicas share one
+                                                      [DATABASE.token-key beside a SQLite file]
   --catalog FILE           BACKORDER_CATALOG          stock data: {\"shop\": {..}, \"items\": [..]}
                                                       [a built-in demo catalog dated from today]
   --allowed-origins LIST   BACKORDER_ALLOWED_ORIGINS  comma-separated origins allowed to call the
@@ -66,7 +71,12 @@ and an empty variable counts as unset.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     pub listen: SocketAddr,
+    /// The SQLite file (unused when `postgres` is set).
     pub database: PathBuf,
+    /// A PostgreSQL URL from `--database`: the store is there, shared with other replicas.
+    pub postgres: Option<String>,
+    /// The cancel-token key's file; `None`: beside the SQLite file (`store::token_key_path`).
+    pub token_key: Option<PathBuf>,
     /// The catalog file; `None` serves the built-in demo catalog.
     pub catalog: Option<PathBuf>,
     /// Origins such as `https://shop.example` that may call the API cross-origin.
@@ -105,6 +115,8 @@ impl Default for Config {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             database: PathBuf::from("data/backorders.sqlite3"),
+            postgres: None,
+            token_key: None,
             catalog: None,
             allowed_origins: Vec::new(),
             admin_token: None,
@@ -187,7 +199,7 @@ impl fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 /// Each setting: its flag, its environment variable.
-const SETTINGS: [(&str, &str); 18] = [
+const SETTINGS: [(&str, &str); 19] = [
     ("--listen", "BACKORDER_LISTEN"),
     ("--database", "BACKORDER_DATABASE"),
     ("--catalog", "BACKORDER_CATALOG"),
@@ -206,6 +218,7 @@ const SETTINGS: [(&str, &str); 18] = [
     ("--mail-from", "BACKORDER_MAIL_FROM"),
     ("--public-url", "BACKORDER_PUBLIC_URL"),
     ("--double-opt-in", "BACKORDER_DOUBLE_OPT_IN"),
+    ("--token-key", "BACKORDER_TOKEN_KEY"),
 ];
 
 /// Settings that are switches: present means on, and take no value.
@@ -364,12 +377,22 @@ impl Command {
                 },
                 None => defaults.max_per_client,
             },
+            postgres: None,
+            token_key: None,
             mail: None,
             double_opt_in: false,
             timeouts: defaults.timeouts,
             sweep_route: false,
         };
         let mut config = config;
+        if let Some(url) = config
+            .database
+            .to_str()
+            .filter(|text| is_postgres_url(text))
+        {
+            config.postgres = Some(url.trim().to_owned());
+            config.database = Config::default().database;
+        }
         config.mail = match (next(), next(), next()) {
             (Some((url, _)), Some((from, _)), public) => {
                 let public = public.map_or_else(
@@ -409,8 +432,33 @@ impl Command {
             },
             None => false,
         };
+        config.token_key = next().map(|(path, _)| PathBuf::from(path.trim()));
+        if config.postgres.is_some() {
+            // Replicas must agree on both: a token one replica derived opens the reservation
+            // at every other, and the merchant logs in anywhere with one token.
+            if config.token_key.is_none() {
+                return Err(ConfigError(
+                    "a PostgreSQL database needs --token-key FILE (or BACKORDER_TOKEN_KEY): the \
+                     cancel-token key every replica shares"
+                        .to_owned(),
+                ));
+            }
+            if config.admin_token.is_none() {
+                return Err(ConfigError(
+                    "a PostgreSQL database needs --admin-token (or BACKORDER_ADMIN_TOKEN): one \
+                     token for every replica"
+                        .to_owned(),
+                ));
+            }
+        }
         Ok(Self::Serve(Box::new(config)))
     }
+}
+
+/// Whether `--database` names a PostgreSQL database rather than a SQLite file.
+fn is_postgres_url(text: &str) -> bool {
+    let text = text.trim();
+    text.starts_with("postgres://") || text.starts_with("postgresql://")
 }
 
 /// Checks a comma-separated list of origins. Browsers send an origin as scheme, host and port

@@ -96,7 +96,7 @@ pub struct AppState {
 impl AppState {
     /// Opens the database, imports the catalog into it (see `catalog::at_start_up`) and reviews
     /// every line once; generates an admin token when none is set.
-    pub fn new(config: &Config) -> Result<Self, StartError> {
+    pub async fn new(config: &Config) -> Result<Self, StartError> {
         let webhook = match &config.webhook {
             Some(webhook) => Some(Arc::new(
                 webhooks::Webhook::new(webhook.clone()).map_err(StartError::Webhook)?,
@@ -114,8 +114,21 @@ impl AppState {
             }
             None => None,
         };
-        let mut store = Store::open_with(&config.database, config.durability)?
-            .with_wave_factor(config.notify_factor);
+        let mut store = match &config.postgres {
+            Some(url) => {
+                // Checked with the flags: a PostgreSQL database always comes with its key.
+                let key = config.token_key.clone().unwrap_or_default();
+                Store::open_postgres(url, &key).await?
+            }
+            None => {
+                let key = config
+                    .token_key
+                    .clone()
+                    .unwrap_or_else(|| store::token_key_path(&config.database));
+                Store::open_sqlite(&config.database, config.durability, &key)?
+            }
+        }
+        .with_wave_factor(config.notify_factor);
         if webhook.is_some() {
             store = store.with_events();
         }
@@ -130,7 +143,15 @@ impl AppState {
             config.catalog.as_deref(),
             now.with_timezone(&chrono::Local).date_naive(),
         )?;
-        match store.import_catalog(&catalog.shop, &catalog.records, origin, now)? {
+        let store = Arc::new(store);
+        // On the blocking threads every change runs on (PostgreSQL's waits on the runtime).
+        let importing = Arc::clone(&store);
+        let imported = tokio::task::spawn_blocking(move || {
+            importing.import_catalog(&catalog.shop, &catalog.records, origin, now)
+        })
+        .await
+        .map_err(|error| StartError::Serve(std::io::Error::other(error)))??;
+        match imported {
             Import::Imported => {}
             Import::Kept => eprintln!(
                 "the database already holds the shop's stock, so the {} was not imported; \
@@ -153,7 +174,7 @@ impl AppState {
             None => secrets::random_token(32),
         };
         Ok(Self {
-            store: Arc::new(store),
+            store,
             admin_token: admin_token.into(),
             limits: Arc::new(Limits::new(
                 config.rate_limit_per_minute,
@@ -391,7 +412,7 @@ impl Drop for Server {
 
 /// Starts the server on the current Tokio runtime and returns once it is listening.
 pub async fn start(config: Config) -> Result<Server, StartError> {
-    let state = AppState::new(&config)?;
+    let state = AppState::new(&config).await?;
     let admin_token = state.admin_token().to_owned();
     let listener = TcpListener::bind(config.listen)
         .await

@@ -164,7 +164,7 @@ impl Site {
         if self.addr.port() != 0 {
             config.listen = self.addr;
         }
-        let state = AppState::new(&config).unwrap();
+        let state = AppState::new(&config).await.unwrap();
         self.background = state.housekeeping();
         let app = server::router(state, config.timeouts)
             .layer(from_fn_with_state(self.faults.clone(), inject_faults));

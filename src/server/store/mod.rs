@@ -17,6 +17,7 @@ mod desk;
 mod events;
 mod line;
 mod mails;
+mod postgres;
 mod read;
 mod records;
 mod requests;
@@ -63,12 +64,15 @@ enum Backend {
         writer: Mutex<Connection>,
         readers: Pool,
     },
+    /// A database replicas share.
+    Postgres(postgres::Postgres),
 }
 
 impl std::fmt::Debug for Backend {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Sqlite { .. } => f.write_str("SQLite"),
+            Self::Postgres(postgres) => postgres.fmt(f),
         }
     }
 }
@@ -104,7 +108,17 @@ impl Store {
     /// Only the server's user can read what it keeps: a folder it creates is 0700, and the
     /// database, its WAL files and the cancel-token key ([`token_key_path`]) are 0600, tightened
     /// if an older version left them readable.
+    #[cfg(test)]
     pub fn open_with(path: &Path, durability: Durability) -> Result<Self, StoreError> {
+        Self::open_sqlite(path, durability, &token_key_path(path))
+    }
+
+    /// [`Store::open_with`], with the cancel-token key in `key_path`.
+    pub fn open_sqlite(
+        path: &Path,
+        durability: Durability,
+        key_path: &Path,
+    ) -> Result<Self, StoreError> {
         let at = |path: &Path| {
             let path = path.to_owned();
             move |error| StoreError::File { path, error }
@@ -130,18 +144,17 @@ impl Store {
         } else {
             secrets::write_private(path, b"", true).map_err(at(path))?;
         }
-        let key_path = token_key_path(path);
         for file in [
             path.to_owned(),
             sibling(path, "-wal"),
             sibling(path, "-shm"),
-            key_path.clone(),
+            key_path.to_owned(),
         ] {
             if file.exists() {
                 secrets::make_private(&file).map_err(at(&file))?;
             }
         }
-        let tokens = TokenKey::load_or_create(&key_path).map_err(at(&key_path))?;
+        let tokens = TokenKey::load_or_create(key_path).map_err(at(key_path))?;
         let mut writer = Connection::open(path)?;
         // Deleted content (a plain-text token a migration replaced) is overwritten, not left in
         // free pages.
@@ -162,17 +175,39 @@ impl Store {
         let readers = config
             .create_pool(Runtime::Tokio1)
             .map_err(|error| StoreError::Pool(error.to_string()))?;
-        Ok(Self {
-            backend: Backend::Sqlite {
-                writer: Mutex::new(writer),
-                readers,
-            },
+        let backend = Backend::Sqlite {
+            writer: Mutex::new(writer),
+            readers,
+        };
+        Ok(Self::with_backend(backend, tokens))
+    }
+
+    /// Connects to the PostgreSQL database at `url` and brings its schema up to date; cancel
+    /// tokens are derived from the key in `token_key` (created when missing), which every
+    /// replica of the shop must share.
+    pub async fn open_postgres(url: &str, token_key: &Path) -> Result<Self, StoreError> {
+        let at = |path: &Path| {
+            let path = path.to_owned();
+            move |error| StoreError::File { path, error }
+        };
+        if token_key.exists() {
+            secrets::make_private(token_key).map_err(at(token_key))?;
+        }
+        let tokens = TokenKey::load_or_create(token_key).map_err(at(token_key))?;
+        let backend = Backend::Postgres(postgres::Postgres::open(url).await?);
+        Ok(Self::with_backend(backend, tokens))
+    }
+
+    /// A store on `backend` that writes no events or emails until told to.
+    fn with_backend(backend: Backend, tokens: TokenKey) -> Self {
+        Self {
+            backend,
             tokens,
             events: false,
             wave_factor: crate::domain::DEFAULT_WAVE_FACTOR,
             mails: false,
             double_opt_in: false,
-        })
+        }
     }
 
     /// Changes from now on write the webhook events they cause (SPEC "People are told").
@@ -184,8 +219,10 @@ impl Store {
     /// The SQLite writer connection (tests read its settings).
     #[cfg(test)]
     fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
-        let Backend::Sqlite { writer, .. } = &self.backend;
-        writer.lock().unwrap_or_else(PoisonError::into_inner)
+        match &self.backend {
+            Backend::Sqlite { writer, .. } => writer.lock().unwrap_or_else(PoisonError::into_inner),
+            Backend::Postgres(_) => panic!("a SQLite store"),
+        }
     }
 
     /// Runs `work` as one transaction and commits what it wrote; an error rolls all of it
@@ -214,6 +251,7 @@ impl Store {
                     }
                 }
             }
+            Backend::Postgres(postgres) => postgres.change(&mut work),
         }
     }
 
@@ -236,6 +274,7 @@ impl Store {
                     .await
                     .map_err(|error| StoreError::Pool(error.to_string()))?
             }
+            Backend::Postgres(postgres) => postgres.read(read).await,
         }
     }
 }

@@ -264,6 +264,14 @@ pub enum StoreError {
         known: i64,
     },
     Migration(rusqlite_migration::Error),
+    /// PostgreSQL's error (or its pool's, or its migrations'), with what was being done.
+    Postgres(String),
+    /// The idempotency key was stored by a change this one could not see (another replica's,
+    /// committed meanwhile): the change runs again and answers from the stored row.
+    KeyTaken,
+    /// A concurrent change got in first (a deadlock, a serialisation failure): the change
+    /// runs again.
+    Conflict(String),
     Pool(String),
     Json(serde_json::Error),
     /// What the database holds does not read (a record or a calendar the rules refuse).
@@ -281,7 +289,10 @@ impl fmt::Display for StoreError {
                  this one knows up to {known}), so it was left as it was: run the newer server"
             ),
             Self::Migration(error) => write!(f, "cannot bring the database up to date: {error}"),
-            Self::Pool(error) => write!(f, "no database connection for reading: {error}"),
+            Self::Postgres(error) => write!(f, "PostgreSQL: {error}"),
+            Self::KeyTaken => f.write_str("the idempotency key was stored meanwhile"),
+            Self::Conflict(error) => write!(f, "a concurrent change got in first: {error}"),
+            Self::Pool(error) => write!(f, "no database connection: {error}"),
             Self::Json(error) => write!(f, "cannot encode or read stored JSON: {error}"),
             Self::Corrupt(detail) => {
                 write!(f, "the database holds data the rules refuse: {detail}")
@@ -291,6 +302,13 @@ impl fmt::Display for StoreError {
 }
 
 impl std::error::Error for StoreError {}
+
+impl StoreError {
+    /// Whether running the change again can succeed: another change got in first.
+    pub fn is_conflict(&self) -> bool {
+        matches!(self, Self::KeyTaken | Self::Conflict(_))
+    }
+}
 
 impl From<rusqlite::Error> for StoreError {
     fn from(error: rusqlite::Error) -> Self {

@@ -399,7 +399,12 @@ impl Tx for SqliteTx<'_> {
 
     fn find(&mut self, id: &str) -> Result<Option<(String, Found)>, StoreError> {
         type Columns = (String, i64, String, String, bool, u32, u32, String);
-        type More = (Option<String>, Option<String>, Option<String>, Option<String>);
+        type More = (
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
         let row: Option<(Columns, More, PromiseColumns)> = self
             .connection
             .query_row(
