@@ -62,8 +62,10 @@ clippy:
 	cargo clippy --features server --test bench -- -D warnings
 	cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
 
-test-native:
+test-native: ## Native tests; the endpoint's contract suite twice, on SQLite then on PostgreSQL.
 	cargo test --features server --lib --test availability --test requests --test properties --test server --test keeping
+	BACKORDER_TEST_BACKEND=postgres cargo test --features server --test server --test keeping -- \
+	  --skip replicas:: --skip process::
 
 test-browser: ## The wasm-bindgen-test suite in headless Chromium, then in headless Firefox.
 	wasm-pack test --headless --chrome

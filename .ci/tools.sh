@@ -50,6 +50,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   as_root apt-get update -qq
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}"
 fi
+# PostgreSQL 15, Debian's: the contract suite runs a second time on it and the replica tests run
+# three servers on one database (README, PostgreSQL). Tests start their own throwaway cluster;
+# the service the package may start is not used.
+if [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then
+  say "installing PostgreSQL 15"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq postgresql
+fi
 # Found on PATH (~/.cargo/bin is on it) by wasm-pack's test runner and by tests/e2e alike.
 command -v geckodriver >/dev/null || { say "installing geckodriver"; cargo install geckodriver --version 0.37.1 --locked; }
 

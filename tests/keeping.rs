@@ -339,6 +339,9 @@ async fn the_sweep_route_exists_only_where_a_test_configures_it() {
 /// their own. Before, every read went through the writer's one connection and waited with it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reads_never_queue_behind_a_waiting_writer() {
+    if support::sqlite_only("another process holding SQLite's write lock") {
+        return;
+    }
     let server = start(|_| {}).await;
     let other = rusqlite::Connection::open(server.database()).expect("the database opens");
     other

@@ -21,6 +21,8 @@ mod mail;
 mod merchant;
 #[path = "server/process.rs"]
 mod process;
+#[path = "server/replicas.rs"]
+mod replicas;
 #[path = "server/slow_clients.rs"]
 mod slow_clients;
 #[path = "server/webhooks.rs"]

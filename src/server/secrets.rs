@@ -71,14 +71,27 @@ impl TokenKey {
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
                 let mut key = [0u8; 32];
                 rand::rng().fill_bytes(&mut key);
-                // Written whole under another name, then renamed: a crash part way leaves no
-                // empty key behind to stop every later start.
+                // Written whole under a name of this process's own, then linked into place: a
+                // crash part way leaves no empty key behind to stop every later start, and of
+                // replicas starting at once with no key, the first link wins and the others
+                // read its key (a link never replaces a file).
                 let mut partial = path.as_os_str().to_owned();
-                partial.push(".partial");
+                partial.push(format!(
+                    ".partial-{}-{}",
+                    std::process::id(),
+                    random_token(8)
+                ));
                 let partial = std::path::PathBuf::from(partial);
-                write_private(&partial, &key, false)?;
-                std::fs::rename(&partial, path)?;
-                Ok(Self(key))
+                write_private(&partial, &key, true)?;
+                let linked = std::fs::hard_link(&partial, path);
+                std::fs::remove_file(&partial)?;
+                match linked {
+                    Ok(()) => Ok(Self(key)),
+                    Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
+                        Self::load_or_create(path)
+                    }
+                    Err(error) => Err(error),
+                }
             }
             Err(error) => Err(error),
         }

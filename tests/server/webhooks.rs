@@ -119,14 +119,7 @@ async fn every_event_arrives_signed_once_through_an_outage_and_a_restart() {
     ids.sort_unstable();
     ids.dedup();
     assert_eq!(ids.len(), count, "each id is acknowledged once");
-    let stored: Vec<String> = rusqlite::Connection::open(server.database())
-        .expect("the database")
-        .prepare("SELECT id FROM events ORDER BY seq")
-        .expect("a query")
-        .query_map([], |row| row.get(0))
-        .expect("rows")
-        .collect::<Result<_, _>>()
-        .expect("ids");
+    let stored = server.sql("SELECT id FROM events ORDER BY seq");
     let mut sorted = stored.clone();
     sorted.sort_unstable();
     assert_eq!(ids, sorted, "every stored event arrived");

@@ -2,6 +2,8 @@
 //! request bodies; and the outside parts it talks to (`outside`).
 
 pub mod outside;
+#[allow(dead_code, reason = "not every test binary runs on PostgreSQL")]
+pub mod postgres;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -20,6 +22,23 @@ pub struct TestServer {
     config: Config,
     folder: PathBuf,
     pub client: reqwest::Client,
+}
+
+/// Whether the servers of this run keep their data in PostgreSQL: `make test` runs the
+/// contract suite twice, the second time with `BACKORDER_TEST_BACKEND=postgres`, each server
+/// then on a fresh database of one throwaway cluster (`postgres::Cluster::shared`).
+pub fn on_postgres() -> bool {
+    std::env::var("BACKORDER_TEST_BACKEND").is_ok_and(|backend| backend == "postgres")
+}
+
+/// For a test that is about SQLite's file itself (its modes, its lock, a SIGKILL mid-write):
+/// true, after saying so, when this run is on PostgreSQL. `replicas.rs` covers PostgreSQL's own.
+#[allow(dead_code, reason = "not every test binary has SQLite-only tests")]
+pub fn sqlite_only(what: &str) -> bool {
+    if on_postgres() {
+        eprintln!("SQLite only, not run on PostgreSQL: {what}");
+    }
+    on_postgres()
 }
 
 /// What came back.
@@ -122,6 +141,10 @@ pub async fn start(customise: impl FnOnce(&mut Config)) -> TestServer {
         rate_limit_per_minute: 0,
         ..Config::default()
     };
+    if on_postgres() {
+        config.postgres = Some(postgres::Cluster::shared().create_database());
+        config.token_key = Some(folder.join("token-key"));
+    }
     customise(&mut config);
     let server = server::start(config.clone())
         .await
@@ -234,10 +257,32 @@ impl TestServer {
     }
 
     pub fn count_rows(&self) -> i64 {
-        rusqlite::Connection::open(self.database())
-            .expect("the database opens")
-            .query_row("SELECT COUNT(*) FROM requests", [], |row| row.get(0))
-            .expect("the rows can be counted")
+        self.sql("SELECT COUNT(*) FROM requests")[0]
+            .parse()
+            .expect("a count")
+    }
+
+    /// The first column of every row `query` selects, as text, read straight from the
+    /// server's database (SQLite's file, or its PostgreSQL database).
+    pub fn sql(&self, query: &str) -> Vec<String> {
+        if let Some(url) = &self.config.postgres {
+            let database = url.rsplit('/').next().expect("a database name");
+            let out = postgres::Cluster::shared().psql(database, query);
+            return out.lines().map(str::to_owned).collect();
+        }
+        let connection = rusqlite::Connection::open(self.database()).expect("the database opens");
+        let mut statement = connection.prepare(query).expect("the query");
+        statement
+            .query_map([], |row| {
+                Ok(match row.get::<_, rusqlite::types::Value>(0)? {
+                    rusqlite::types::Value::Integer(number) => number.to_string(),
+                    rusqlite::types::Value::Text(text) => text,
+                    other => format!("{other:?}"),
+                })
+            })
+            .expect("rows")
+            .collect::<Result<_, _>>()
+            .expect("the rows read")
     }
 }
 

@@ -51,6 +51,9 @@ const PROMISE_COLUMNS: &str =
 /// starting at the same moment waits, then finds nothing left to do.
 const MIGRATION_LOCK: i64 = 0x6261_636b_6f72_6401;
 
+/// The advisory lock of a change to every product (an import, a new calendar, a sweep).
+const SHOP_LOCK: i64 = 0x6261_636b_6f72_6403;
+
 /// The advisory lock of the sweep: one replica sweeps at a time, the others skip their turn.
 const SWEEP_LOCK: i64 = 0x6261_636b_6f72_6402;
 
@@ -344,10 +347,16 @@ impl Tx for PgTx<'_> {
         Ok(())
     }
 
+    fn lock_request(&mut self, id: &str) -> Result<(), StoreError> {
+        self.query("SELECT 1 FROM requests WHERE id = $1 FOR UPDATE", &[&id])?;
+        Ok(())
+    }
+
     fn lock_every_product(&mut self) -> Result<(), StoreError> {
-        // The shop's row first, then the products in SKU order: every change that locks more
-        // than one row locks in this order.
-        self.query("SELECT 1 FROM shop WHERE id = 1 FOR UPDATE", &[])?;
+        // The shop-wide lock first (it also holds while there is no row to lock yet: two
+        // replicas importing into an empty database), then the products in SKU order: every
+        // change that locks more than one row locks in this order.
+        self.query("SELECT pg_advisory_xact_lock($1)", &[&SHOP_LOCK])?;
         self.query("SELECT 1 FROM stock ORDER BY sku FOR UPDATE", &[])?;
         Ok(())
     }

@@ -360,6 +360,7 @@ pub(super) fn find_locked(
         return Ok(None);
     };
     transaction.lock_products(&[&found.sku])?;
+    transaction.lock_request(id)?;
     find(transaction, id, token)
 }
 

@@ -31,6 +31,9 @@ pub(super) trait Tx {
     /// Locks the stock rows of `skus` for the rest of the transaction, in SKU order: every
     /// change to a product's line takes its row first.
     fn lock_products(&mut self, skus: &[&str]) -> Result<(), StoreError>;
+    /// Locks request `id`'s row, after its product's: what a change to it reads next is what
+    /// the change before it left.
+    fn lock_request(&mut self, id: &str) -> Result<(), StoreError>;
     /// Locks every stock row and the shop's row: a change that reviews every line (a sweep, a
     /// new calendar, an import).
     fn lock_every_product(&mut self) -> Result<(), StoreError>;

@@ -121,6 +121,10 @@ impl Tx for SqliteTx<'_> {
         Ok(())
     }
 
+    fn lock_request(&mut self, _id: &str) -> Result<(), StoreError> {
+        Ok(())
+    }
+
     fn lock_every_product(&mut self) -> Result<(), StoreError> {
         Ok(())
     }
