@@ -63,40 +63,86 @@ pub async fn measure(durability: Durability) -> Result<Endpoint, String> {
         config.durability = durability;
     })
     .await;
-    let today = catalog::today();
-    let item = backorder_widget::domain::StockRecord {
-        sku: Some(SKU.to_owned()),
-        name: Some("Bench load item".to_owned()),
-        backorders: Some("allow".to_owned()),
-        incoming: vec![catalog::batch(1_000_000, today, 20)],
-        ..Default::default()
-    };
     let catalog_path = site.scratch("catalog").join("catalog.json");
-    catalog::write(&catalog_path, &[item])?;
+    catalog::write(&catalog_path, &[load_item()])?;
     site.config.catalog = Some(catalog_path);
     // A catalog file seeds an empty database only: the bench's own stock gets a fresh one.
     site.config.database = site.scratch("bench-db").join("backorders.sqlite3");
     site.stop().await;
     site.restart().await;
 
+    let measured = load(&[site.url("/api/backorders")]).await;
+    site.stop().await;
+    measured
+}
+
+/// The same load on `replicas` `backorder-server` processes sharing one PostgreSQL database,
+/// the requests spread over them in turn. The cluster is the bench's own, with PostgreSQL's
+/// durable defaults (each commit flushed before its answer), as `--durability full` is for
+/// SQLite.
+pub async fn measure_postgres(replicas: usize) -> Result<Endpoint, String> {
+    let cluster = crate::postgres::Cluster::start_durable();
+    let folder = std::env::temp_dir().join(format!(
+        "backorder-bench-pg-{}-{replicas}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(&folder).map_err(|error| format!("no scratch folder: {error}"))?;
+    let catalog_path = folder.join("catalog.json");
+    catalog::write(&catalog_path, &[load_item()])?;
+    let url = cluster.create_database();
+    let mut servers = Vec::new();
+    for _ in 0..replicas {
+        servers.push(crate::replica::Replica::spawn(&[
+            "--database",
+            &url,
+            "--token-key",
+            &folder.join("token-key").display().to_string(),
+            "--catalog",
+            &catalog_path.display().to_string(),
+            "--rate-limit",
+            "0",
+            "--admin-token",
+            "bench-admin-token-0123456789abcdef",
+        ])?);
+    }
+    let urls: Vec<String> = servers
+        .iter()
+        .map(|server| server.url("/api/backorders"))
+        .collect();
+    let measured = load(&urls).await;
+    drop(servers);
+    let _ = std::fs::remove_dir_all(&folder);
+    measured
+}
+
+/// The bench's one product: far more en route than any load takes.
+fn load_item() -> backorder_widget::domain::StockRecord {
+    backorder_widget::domain::StockRecord {
+        sku: Some(SKU.to_owned()),
+        name: Some("Bench load item".to_owned()),
+        backorders: Some("allow".to_owned()),
+        incoming: vec![catalog::batch(1_000_000, catalog::today(), 20)],
+        ..Default::default()
+    }
+}
+
+/// Warms the servers at `urls` up, then measures [`REQUESTS`] spread over them.
+async fn load(urls: &[String]) -> Result<Endpoint, String> {
     let client = reqwest::Client::builder()
         .timeout(REQUEST_TIMEOUT)
         .pool_max_idle_per_host(CONCURRENCY)
         .build()
         .map_err(|error| format!("no HTTP client: {error}"))?;
-    let url = site.url("/api/backorders");
-    let warm_up = run(&client, &url, "warm", WARM_UP).await;
+    let warm_up = run(&client, urls, "warm", WARM_UP).await;
     if let Some((_, status)) = warm_up.iter().find(|(_, status)| *status != Some(201)) {
-        site.stop().await;
         return Err(format!(
             "a warm-up request was answered {status:?}, not 201; the load would measure refusals"
         ));
     }
     let started = Instant::now();
-    let outcomes = run(&client, &url, "load", REQUESTS).await;
+    let outcomes = run(&client, urls, "load", REQUESTS).await;
     let seconds = started.elapsed().as_secs_f64();
-    site.stop().await;
-
     let mut latencies: Vec<f64> = outcomes
         .iter()
         .map(|(took, _)| took.as_secs_f64() * 1000.0)
@@ -129,15 +175,16 @@ pub async fn measure(durability: Durability) -> Result<Endpoint, String> {
     })
 }
 
-/// Sends `count` requests from `CONCURRENCY` workers, each key `bench-{run}-{n}` used once.
-async fn run(client: &reqwest::Client, url: &str, run: &str, count: usize) -> Vec<Outcome> {
+/// Sends `count` requests from `CONCURRENCY` workers, each key `bench-{run}-{n}` used once;
+/// request `n` goes to `urls[n % urls.len()]`.
+async fn run(client: &reqwest::Client, urls: &[String], run: &str, count: usize) -> Vec<Outcome> {
     let next = Arc::new(AtomicUsize::new(0));
     let deadline = Instant::now() + MAX_DURATION;
     let workers: Vec<_> = (0..CONCURRENCY)
         .map(|_| {
-            let (client, url, run, next) = (
+            let (client, urls, run, next) = (
                 client.clone(),
-                url.to_owned(),
+                urls.to_vec(),
                 run.to_owned(),
                 Arc::clone(&next),
             );
@@ -149,7 +196,8 @@ async fn run(client: &reqwest::Client, url: &str, run: &str, count: usize) -> Ve
                         return outcomes;
                     }
                     let sent = Instant::now();
-                    let status = post(&client, &url, &format!("bench-{run}-{index:06}")).await;
+                    let url = &urls[index % urls.len()];
+                    let status = post(&client, url, &format!("bench-{run}-{index:06}")).await;
                     outcomes.push((sent.elapsed(), status));
                 }
             })

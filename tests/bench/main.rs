@@ -5,7 +5,8 @@
 //!   byte count is deterministic, so CI can hold the line on it.
 //! - `all [--budget BYTES]`: the bytes, then the engine natively, time to first status in headless
 //!   Chromium (inline stock and stock from the server), a collection page of 200 badges, the
-//!   reference endpoint under concurrent load, and availability with 100,000 stored requests. Timings are reported, never compared to a limit:
+//!   reference endpoint under concurrent load (SQLite; PostgreSQL with one replica and with
+//!   two), and availability with 100,000 stored requests. Timings are reported, never compared to a limit:
 //!   they depend on the machine and on whatever else it is doing.
 //!
 //! Both print one table to stdout and write the same numbers to `target/bench.json`. Run with
@@ -23,6 +24,10 @@ mod catalog;
 mod endpoint;
 mod engine;
 mod history;
+#[path = "../support/postgres.rs"]
+#[allow(dead_code, reason = "shared with the tests, which use more of it")]
+mod postgres;
+mod replica;
 mod report;
 mod server_log;
 #[path = "../e2e/site.rs"]
@@ -128,6 +133,9 @@ fn run(mode: &Mode, budget: Option<u64>) -> Result<ExitCode, String> {
         eprintln!("bench: POST /api/backorders under load, durability full then normal");
         report.endpoint = Some(runtime.block_on(endpoint::measure(Durability::Full))?);
         report.endpoint_normal = Some(runtime.block_on(endpoint::measure(Durability::Normal))?);
+        eprintln!("bench: the same load on PostgreSQL, one replica then two");
+        report.endpoint_postgres = Some(runtime.block_on(endpoint::measure_postgres(1))?);
+        report.endpoint_postgres_two = Some(runtime.block_on(endpoint::measure_postgres(2))?);
         eprintln!(
             "bench: availability with {} stored requests",
             history::STORED

@@ -27,6 +27,10 @@ pub struct Report {
     pub endpoint: Option<Endpoint>,
     /// The same load with `--durability normal`, measured in the same run.
     pub endpoint_normal: Option<Endpoint>,
+    /// The endpoint on PostgreSQL, one replica.
+    pub endpoint_postgres: Option<Endpoint>,
+    /// The endpoint on PostgreSQL, two replicas sharing the database.
+    pub endpoint_postgres_two: Option<Endpoint>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub history: Option<History>,
 }
@@ -48,6 +52,8 @@ impl Report {
             browser: None,
             endpoint: None,
             endpoint_normal: None,
+            endpoint_postgres: None,
+            endpoint_postgres_two: None,
             history: None,
         }
     }
@@ -85,6 +91,37 @@ impl Report {
                         "p50 {:.2} ms; full does x{:.2} of normal's requests/s",
                         normal.latency_ms.p50,
                         endpoint.requests_per_second / normal.requests_per_second.max(1.0)
+                    ),
+                );
+            }
+        }
+        for (what, measured) in [
+            (
+                "POST, PostgreSQL, 1 replica: requests/s",
+                &self.endpoint_postgres,
+            ),
+            (
+                "POST, PostgreSQL, 2 replicas: requests/s",
+                &self.endpoint_postgres_two,
+            ),
+        ] {
+            if let Some(measured) = measured {
+                let beside = self.endpoint.as_ref().map_or(String::new(), |sqlite| {
+                    format!(
+                        "; x{:.2} of SQLite's",
+                        measured.requests_per_second / sqlite.requests_per_second.max(1.0)
+                    )
+                });
+                row(
+                    &mut rows,
+                    what,
+                    grouped(measured.requests_per_second as u64),
+                    format!(
+                        "p50 {:.2} ms, p99 {:.2} ms; {} x 201 of {}{beside}",
+                        measured.latency_ms.p50,
+                        measured.latency_ms.p99,
+                        measured.created,
+                        measured.requests
                     ),
                 );
             }

@@ -79,10 +79,16 @@ impl Shop {
 
     /// Starts one more replica of the shop; `webhook`: where its events go.
     fn replica(&self, webhook: Option<&str>) -> Replica {
+        self.try_replica(&self.url, webhook)
+            .unwrap_or_else(|log| panic!("the replica stopped: {log}"))
+    }
+
+    /// A replica on the database at `url`, or what it said when it stopped instead.
+    fn try_replica(&self, url: &str, webhook: Option<&str>) -> Result<Replica, String> {
         let mut command = Command::new(env!("CARGO_BIN_EXE_backorder-server"));
         command
             .args(["--listen", "127.0.0.1:0", "--rate-limit", "0"])
-            .args(["--database", &self.url])
+            .args(["--database", url])
             .arg("--token-key")
             .arg(self.folder.join("token-key"))
             .arg("--catalog")
@@ -97,10 +103,10 @@ impl Shop {
         let mut log = String::new();
         let addr = loop {
             let mut line = String::new();
-            assert!(
-                stderr.read_line(&mut line).expect("stderr reads") > 0,
-                "the replica stopped: {log}"
-            );
+            if stderr.read_line(&mut line).expect("stderr reads") == 0 {
+                let _ = child.wait();
+                return Err(log);
+            }
             if let Some(rest) = line
                 .trim()
                 .strip_prefix("backorder-server listening on http://")
@@ -110,7 +116,7 @@ impl Shop {
             log.push_str(&line);
         };
         std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
-        Replica { child, addr }
+        Ok(Replica { child, addr })
     }
 
     /// Three replicas started at the same moment: their migrations and imports wait for each
@@ -452,4 +458,31 @@ async fn a_replica_killed_mid_load_loses_no_answered_request() {
             "{key} was answered 201 and must be stored"
         );
     }
+}
+
+/// A database a newer server migrated (a migration this binary does not have) is refused at
+/// start-up and left as it was; a URL that asks for TLS is refused rather than sent in clear.
+#[tokio::test]
+async fn a_newer_schema_and_a_tls_url_are_refused() {
+    let shop = Shop::new("newer");
+    shop.replica(None).kill();
+    shop.sql(
+        "INSERT INTO refinery_schema_history (version, name, applied_on, checksum)
+         VALUES (99, 'from_the_future', '2030-01-01T00:00:00Z', '0')",
+    );
+    let refused = shop
+        .try_replica(&shop.url, None)
+        .err()
+        .expect("a newer schema is refused");
+    assert!(refused.contains("99"), "says which migration: {refused}");
+    assert_eq!(
+        shop.sql("SELECT MAX(version) FROM refinery_schema_history"),
+        ["99"],
+        "nothing set back"
+    );
+    let tls = shop
+        .try_replica(&format!("{}?sslmode=require", shop.url), None)
+        .err()
+        .expect("TLS asked for and not there is refused");
+    assert!(tls.to_lowercase().contains("tls"), "{tls}");
 }

@@ -21,8 +21,19 @@ pub struct Cluster {
 }
 
 impl Cluster {
-    /// Creates and starts a cluster; panics saying what is missing when it cannot.
+    /// Creates and starts a cluster for tests; panics saying what is missing when it cannot.
+    /// It skips `fsync`: nothing it holds outlives the run.
     pub fn start() -> Self {
+        Self::start_with("-c fsync=off")
+    }
+
+    /// A cluster with PostgreSQL's durable defaults (every commit flushed before it is
+    /// acknowledged), for measuring what a shop would run.
+    pub fn start_durable() -> Self {
+        Self::start_with("")
+    }
+
+    fn start_with(settings: &str) -> Self {
         assert!(
             Path::new(BIN).join("initdb").exists(),
             "PostgreSQL 15 is not installed ({BIN}/initdb): run make tools"
@@ -56,9 +67,8 @@ impl Cluster {
             USER,
             "--no-sync",
         ]));
-        // fsync off: a test cluster never outlives a power cut, and its commits are faster.
         let options = format!(
-            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300",
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c max_connections=300 {settings}",
             cluster.folder.display()
         );
         run(cluster

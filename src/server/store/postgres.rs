@@ -129,7 +129,16 @@ impl Postgres {
         loop {
             let mut tx = PgTx::new(&client, &self.handle);
             tx.batch("BEGIN")?;
-            let done = work(&mut tx).and_then(|done| tx.batch("COMMIT").map(|()| done));
+            // A panic part way must not hand the pool a connection inside a transaction.
+            let worked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&mut tx)));
+            let worked = match worked {
+                Ok(worked) => worked,
+                Err(panic) => {
+                    let _ = tx.batch("ROLLBACK");
+                    std::panic::resume_unwind(panic);
+                }
+            };
+            let done = worked.and_then(|done| tx.batch("COMMIT").map(|()| done));
             match done {
                 Ok(done) => return Ok(done),
                 Err(error) => {
