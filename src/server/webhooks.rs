@@ -28,8 +28,9 @@ use super::store::{Attempt, DueEvent};
 use super::{AppState, admin, clock};
 use crate::outbox::{Action, Disposition, RetryPolicy, disposition};
 
-/// Events read from the outbox per round.
-const BATCH: usize = 16;
+/// Events claimed from the outbox at a time: one, so a worker that stops leaves at most one
+/// claimed and unsent (`store::events::LEASE`).
+const BATCH: usize = 1;
 
 /// How long one delivery may take before it counts as failed.
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);

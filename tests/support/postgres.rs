@@ -125,6 +125,7 @@ impl Cluster {
         self.url(&name)
     }
 
+    /// The URL a server connects to `database` with, as the cluster's superuser.
     pub fn url(&self, database: &str) -> String {
         format!("postgres://{USER}@127.0.0.1:{}/{database}", self.port)
     }

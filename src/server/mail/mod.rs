@@ -28,8 +28,9 @@ use crate::domain::{Mail, parse_iso_date};
 use crate::outbox::RetryPolicy;
 use wording::{Facts, Lang, Letter, letter};
 
-/// Emails read from the outbox per round.
-const BATCH: usize = 16;
+/// Emails claimed from the outbox at a time: one, so a worker that stops leaves at most one
+/// claimed and unsent (`store::events::LEASE`).
+const BATCH: usize = 1;
 
 /// Where emails go from, and how.
 #[derive(Debug, Clone, PartialEq, Eq)]

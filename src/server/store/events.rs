@@ -70,10 +70,11 @@ pub struct FailingEvent {
     pub gave_up_at: Option<String>,
 }
 
-/// How long a claimed event or email is left to its worker: longer than a batch takes to
-/// send (16 at most, each within its timeout), so no second worker sends it while the first
-/// still may.
-pub(super) const LEASE: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
+/// How long a claimed event or email is left to its worker: longer than one send may take
+/// (an email's 20 s timeout, a webhook's 10 s), so no second worker sends it while the first
+/// still may. Workers claim one at a time, so a worker that stops (a crash, a deploy) leaves
+/// one row to wait this long, not a batch.
+pub(super) const LEASE: chrono::TimeDelta = chrono::TimeDelta::minutes(1);
 
 /// When an outbox row was written. An unreadable time (never written by this server) must not
 /// stop the outbox: the row counts as new.

@@ -1,9 +1,10 @@
 //! [`Tx`] on PostgreSQL, for replicas sharing one database (README, "PostgreSQL").
 //!
-//! Changes run in `READ COMMITTED` transactions that lock what they change first: a product's
-//! stock row (`SELECT … FOR UPDATE`, several always in SKU order, so two replicas never wait on
-//! each other in a circle), and every row for a change that reviews every line. Whatever a
-//! change reads after its lock is what the change before it committed. An idempotency key is
+//! Changes run in `READ COMMITTED` transactions that lock what they change first: a product
+//! (a transaction-level advisory lock keyed by its SKU, several always in SKU order, so two
+//! replicas never wait on each other in a circle, under a shop-wide lock held shared), or the
+//! whole shop for a change that reviews every line (the shop-wide lock alone). Whatever a change
+//! reads after its lock is what the change before it committed. An idempotency key is
 //! unique in the table; a key stored by a change this one could not see yet makes the change
 //! run again, and then answer from the stored row. The outboxes are claimed with `FOR UPDATE
 //! SKIP LOCKED`, so two workers never take one row.
@@ -51,8 +52,14 @@ const PROMISE_COLUMNS: &str =
 /// starting at the same moment waits, then finds nothing left to do.
 const MIGRATION_LOCK: i64 = 0x6261_636b_6f72_6401;
 
-/// The advisory lock of a change to every product (an import, a new calendar, a sweep).
+/// The shop-wide advisory lock: a change to every product (an import, a new calendar, a sweep)
+/// holds it alone; a change to some products holds it shared, under their own locks.
 const SHOP_LOCK: i64 = 0x6261_636b_6f72_6403;
+
+/// Held shared by every capture until it commits, and alone by a listing page for a moment:
+/// the page then sees every request whose `seq` is below the highest it reads (identity values
+/// are handed out at insert and may commit out of order).
+const CAPTURE_LOCK: i64 = 0x6261_636b_6f72_6404;
 
 /// The advisory lock of the sweep: one replica sweeps at a time, the others skip their turn.
 const SWEEP_LOCK: i64 = 0x6261_636b_6f72_6402;
@@ -143,8 +150,8 @@ impl Postgres {
                 Ok(done) => return Ok(done),
                 Err(error) => {
                     // After a failed COMMIT the transaction is already over; ROLLBACK then only
-                    // warns.
-                    tx.batch("ROLLBACK")?;
+                    // warns. A failed ROLLBACK leaves the error that matters as it is.
+                    let _ = tx.batch("ROLLBACK");
                     if !(error.is_conflict() && attempt < ATTEMPTS) {
                         return Err(error);
                     }
@@ -163,7 +170,15 @@ impl Postgres {
         let handle = self.handle.clone();
         tokio::task::spawn_blocking(move || {
             let client = handle.block_on(pool.get()).map_err(pool_error)?;
-            read(&mut PgTx::new(&client, &handle))
+            let mut tx = PgTx::new(&client, &handle);
+            // One read-only transaction: the locks a read takes hold until it is done.
+            tx.batch("BEGIN READ ONLY")?;
+            let read = read(&mut tx);
+            let _ = tx.batch(match read {
+                Ok(_) => "COMMIT",
+                Err(_) => "ROLLBACK",
+            });
+            read
         })
         .await
         .map_err(|error| StoreError::Pool(error.to_string()))?
@@ -347,11 +362,18 @@ fn strings(rows: Vec<Row>) -> Result<Vec<String>, StoreError> {
 
 impl Tx for PgTx<'_> {
     fn lock_products(&mut self, skus: &[&str]) -> Result<(), StoreError> {
+        // Advisory locks, keyed by the SKU's hash: they exist whether or not its stock row does
+        // (a product just added, or one a catalog removed while requests for it remain). Taken
+        // in SKU order as Rust sorts it, the same on every replica whatever the collation.
+        self.query("SELECT pg_advisory_xact_lock_shared($1)", &[&SHOP_LOCK])?;
         let mut skus: Vec<&str> = skus.to_vec();
         skus.sort_unstable();
         skus.dedup();
         for sku in skus {
-            self.query("SELECT 1 FROM stock WHERE sku = $1 FOR UPDATE", &[&sku])?;
+            self.query(
+                "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+                &[&sku],
+            )?;
         }
         Ok(())
     }
@@ -362,11 +384,13 @@ impl Tx for PgTx<'_> {
     }
 
     fn lock_every_product(&mut self) -> Result<(), StoreError> {
-        // The shop-wide lock first (it also holds while there is no row to lock yet: two
-        // replicas importing into an empty database), then the products in SKU order: every
-        // change that locks more than one row locks in this order.
+        // Alone: every change to some products holds it shared first.
         self.query("SELECT pg_advisory_xact_lock($1)", &[&SHOP_LOCK])?;
-        self.query("SELECT 1 FROM stock ORDER BY sku FOR UPDATE", &[])?;
+        Ok(())
+    }
+
+    fn settle_captures(&mut self) -> Result<(), StoreError> {
+        self.query("SELECT pg_advisory_xact_lock($1)", &[&CAPTURE_LOCK])?;
         Ok(())
     }
 
@@ -547,7 +571,7 @@ impl Tx for PgTx<'_> {
         self.query_opt(
             &format!(
                 "SELECT response_json FROM requests
-                 WHERE sku = $1 AND lower(email) = lower($2) AND {WAITING_SIGN_UP}
+                 WHERE sku = $1 AND lower(email) = lower($2::TEXT COLLATE \"C\") AND {WAITING_SIGN_UP}
                  ORDER BY seq LIMIT 1"
             ),
             &[&sku, &email],
@@ -560,7 +584,7 @@ impl Tx for PgTx<'_> {
         let row = self.query_one(
             &format!(
                 "SELECT COALESCE(SUM(quantity), 0)::BIGINT FROM requests
-                 WHERE sku = $1 AND lower(email) = lower($2) AND {IN_LINE}"
+                 WHERE sku = $1 AND lower(email) = lower($2::TEXT COLLATE \"C\") AND {IN_LINE}"
             ),
             &[&sku, &email],
         )?;
@@ -576,6 +600,7 @@ impl Tx for PgTx<'_> {
     }
 
     fn insert_request(&mut self, row: &NewRow<'_>) -> Result<(), StoreError> {
+        self.query("SELECT pg_advisory_xact_lock_shared($1)", &[&CAPTURE_LOCK])?;
         self.execute(
             "INSERT INTO requests (id, sku, kind, holds_units, quantity, email, name, consent_text,
                  consent_given, expected_date, shown_expected_date, locale, page, idempotency_key,

@@ -84,6 +84,9 @@ impl Store {
     ) -> Result<(Vec<RequestRow>, Cursor), StoreError> {
         self.read(move |connection| {
             let limit = u32::try_from(limit).unwrap_or(u32::MAX);
+            // A capture still under way may hold a `seq` below one already committed: the page
+            // waits for it, so the next page's `seq > cursor` never passes over it.
+            connection.settle_captures()?;
             let mut rows = Vec::new();
             for listed in connection.requests_after(cursor.after_seq, limit)? {
                 // Places in line count the requests in line for the same SKU, in order.

@@ -23,23 +23,26 @@ use crate::domain::{Decision, HistoryEntry};
 /// What one change (or one read) may ask of the database, inside one transaction.
 ///
 /// A write transaction serialises with every other change to the same products: SQLite by its
-/// one writer (`BEGIN IMMEDIATE`), PostgreSQL by the row locks [`Tx::lock_products`] and
+/// one writer (`BEGIN IMMEDIATE`), PostgreSQL by the locks [`Tx::lock_products`] and
 /// [`Tx::lock_every_product`] take, always in SKU order so two replicas never deadlock.
 pub(super) trait Tx {
     // Locks and the change's own history.
 
-    /// Locks the stock rows of `skus` for the rest of the transaction, in SKU order: every
-    /// change to a product's line takes its row first.
+    /// Locks the products `skus` for the rest of the transaction, in SKU order, whether or not
+    /// each has a stock row: every change to a product's line takes its lock first.
     fn lock_products(&mut self, skus: &[&str]) -> Result<(), StoreError>;
     /// Locks request `id`'s row, after its product's: what a change to it reads next is what
     /// the change before it left.
     fn lock_request(&mut self, id: &str) -> Result<(), StoreError>;
-    /// Locks every stock row and the shop's row: a change that reviews every line (a sweep, a
-    /// new calendar, an import).
+    /// Locks the whole shop, every product with it: a change that reviews every line (a sweep,
+    /// a new calendar, an import).
     fn lock_every_product(&mut self) -> Result<(), StoreError>;
     /// Takes the shop-wide sweep claim for this transaction; `false` when another replica holds
     /// it (its sweep is under way and applies the same changes).
     fn claim_sweep(&mut self) -> Result<bool, StoreError>;
+    /// Waits until no capture is under way, for the rest of the transaction: a listing page read
+    /// after it misses no request below the highest `seq` it reads.
+    fn settle_captures(&mut self) -> Result<(), StoreError>;
     /// The history rows this transaction appended, in order, taken out of it.
     fn take_appended(&mut self) -> Vec<Appended>;
 

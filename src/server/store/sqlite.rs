@@ -129,6 +129,11 @@ impl Tx for SqliteTx<'_> {
         Ok(())
     }
 
+    fn settle_captures(&mut self) -> Result<(), StoreError> {
+        // The one writer commits captures in `seq` order.
+        Ok(())
+    }
+
     fn claim_sweep(&mut self) -> Result<bool, StoreError> {
         Ok(true)
     }
@@ -337,7 +342,8 @@ impl Tx for SqliteTx<'_> {
             .query_row(
                 &format!(
                     "SELECT response_json FROM requests
-                     WHERE sku = ?1 AND email = ?2 COLLATE NOCASE AND {WAITING_SIGN_UP}"
+                     WHERE sku = ?1 AND email = ?2 COLLATE NOCASE AND {WAITING_SIGN_UP}
+                     ORDER BY seq LIMIT 1"
                 ),
                 [sku, email],
                 |row| row.get(0),
