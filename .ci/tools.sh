@@ -28,9 +28,13 @@ RUSTC_BOOTSTRAP=1 rustc -Zunstable-options -Cpanic=immediate-abort -Zlocation-de
 pinned=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$pinned" ]; then
   say "installing wasm-bindgen-cli $pinned"
-  cargo install wasm-bindgen-cli --version "$pinned" --locked || cargo install wasm-bindgen-cli --version "$pinned" --force
+  cargo install wasm-bindgen-cli --version "$pinned" --locked --force
 fi
-command -v wasm-pack >/dev/null || { say "installing wasm-pack"; cargo install wasm-pack --locked || cargo install wasm-pack; }
+# wasm-pack at the version this build was made with, from its own lock file: no fallback, so a
+# failure says so rather than installing something else.
+WASM_PACK_VERSION=0.15.1
+[ "$(wasm-pack --version 2>/dev/null | awk '{print $2}')" = "$WASM_PACK_VERSION" ] \
+  || { say "installing wasm-pack $WASM_PACK_VERSION"; cargo install wasm-pack --version "$WASM_PACK_VERSION" --locked --force; }
 
 if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
   say "installing Chromium and ChromeDriver"
@@ -63,11 +67,13 @@ command -v geckodriver >/dev/null || { say "installing geckodriver"; cargo insta
 
 # binaryen from npm: Debian's wasm-opt is too old for current wasm-bindgen output. terser
 # minifies the glue JavaScript; axe-core checks accessibility in the end-to-end tests; MailDev is
-# the real SMTP server the email tests send to, and `make demo`'s mailbox.
-if [ ! -x target/tools/node_modules/.bin/wasm-opt ] || [ ! -f target/tools/node_modules/axe-core/axe.min.js ] \
-  || [ ! -f target/tools/node_modules/terser/main.js ] || [ ! -x target/tools/node_modules/.bin/maildev ]; then
-  say "installing binaryen (wasm-opt), terser, axe-core and MailDev from npm"
+# the real SMTP server the email tests send to, and `make demo`'s mailbox. Their versions, and
+# every package under them, are the ones .ci/npm/package-lock.json pins: `npm ci` installs that
+# tree exactly, and again whenever the lock changes.
+if [ ! -d target/tools/node_modules ] || ! cmp -s .ci/npm/package-lock.json target/tools/package-lock.json; then
+  say "installing binaryen (wasm-opt), terser, axe-core and MailDev from npm (npm ci)"
   command -v npm >/dev/null || { as_root apt-get update -qq; DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq nodejs npm; }
   mkdir -p target/tools
-  npm install --prefix target/tools --no-audit --no-fund --silent binaryen@132 terser@5 axe-core@4 maildev@2
+  cp .ci/npm/package.json .ci/npm/package-lock.json target/tools/
+  npm ci --prefix target/tools --no-audit --no-fund --silent
 fi
