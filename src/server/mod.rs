@@ -369,6 +369,8 @@ fn cors(origins: &[String]) -> CorsLayer {
 #[derive(Debug)]
 pub struct Server {
     addr: SocketAddr,
+    /// The store, to hand back the outbox rows this server claimed when it stops.
+    store: Arc<Store>,
     admin_token: String,
     shutdown: Option<oneshot::Sender<()>>,
     task: JoinHandle<std::io::Result<()>>,
@@ -389,6 +391,13 @@ impl Server {
     pub async fn stop(mut self) -> Result<(), StartError> {
         for task in &self.housekeeping {
             task.abort();
+        }
+        // What the stopped workers claimed and did not send is due again for another replica
+        // at once, rather than when the claims lapse. A failure only delays those sends.
+        let store = Arc::clone(&self.store);
+        let released = tokio::task::spawn_blocking(move || store.release_claims(clock::now()));
+        if let Ok(Err(error)) = released.await {
+            eprintln!("error: the outbox's claims were not handed back: {error}");
         }
         if let Some(shutdown) = self.shutdown.take() {
             // An error means the server already stopped, which is what was asked.
@@ -437,6 +446,7 @@ pub async fn start(config: Config) -> Result<Server, StartError> {
         proxies: config.trusted_proxies.clone(),
         write_timeout: config.timeouts.request,
     };
+    let store = Arc::clone(&state.store);
     let app = router(state, config.timeouts);
     let task = tokio::spawn(connections::serve(listener, app, settings, async {
         // Either a stop request or the handle being dropped.
@@ -444,6 +454,7 @@ pub async fn start(config: Config) -> Result<Server, StartError> {
     }));
     Ok(Server {
         addr,
+        store,
         admin_token,
         shutdown: Some(shutdown),
         task,

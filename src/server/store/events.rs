@@ -7,8 +7,9 @@
 //! request as it stands at the end of the change. `stock.received` is written by the receipt
 //! itself.
 //!
-//! A worker claims what is due for [`LEASE`]: another worker, on this replica or another,
-//! takes none of it meanwhile, and a worker that dies leaves its claims to be taken again.
+//! On PostgreSQL a worker claims what is due for [`LEASE`]: another replica's worker takes none
+//! of it meanwhile; a replica that stops hands its claims back ([`Store::release_claims`]), and
+//! one that dies leaves them to be taken again once they lapse.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -119,6 +120,12 @@ impl Store {
     ) -> Result<Vec<DueEvent>, StoreError> {
         let limit = u32::try_from(limit).unwrap_or(u32::MAX);
         self.change(|transaction| transaction.claim_events(now, now + LEASE, limit))
+    }
+
+    /// Hands back the events and emails this replica claimed and has not sent, due at `now`:
+    /// a replica that stops leaves nothing waiting for its lease to run out.
+    pub fn release_claims(&self, now: DateTime<Utc>) -> Result<(), StoreError> {
+        self.change(|transaction| transaction.release_claims(now))
     }
 
     /// Records what became of an attempt to deliver event `id` at `now`.

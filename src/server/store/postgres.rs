@@ -75,6 +75,8 @@ const ATTEMPTS: u32 = 5;
 pub(super) struct Postgres {
     pool: Pool,
     handle: Handle,
+    /// This replica's name on the outbox rows it claims, so it can hand back its own.
+    instance: String,
 }
 
 impl std::fmt::Debug for Postgres {
@@ -122,6 +124,7 @@ impl Postgres {
         Ok(Self {
             pool,
             handle: Handle::current(),
+            instance: crate::server::secrets::random_token(16),
         })
     }
 
@@ -134,7 +137,7 @@ impl Postgres {
         let client = self.handle.block_on(self.pool.get()).map_err(pool_error)?;
         let mut attempt = 1;
         loop {
-            let mut tx = PgTx::new(&client, &self.handle);
+            let mut tx = PgTx::new(&client, &self.handle, &self.instance);
             tx.batch("BEGIN")?;
             // A panic part way must not hand the pool a connection inside a transaction.
             let worked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&mut tx)));
@@ -168,9 +171,10 @@ impl Postgres {
     ) -> Result<T, StoreError> {
         let pool = self.pool.clone();
         let handle = self.handle.clone();
+        let instance = self.instance.clone();
         tokio::task::spawn_blocking(move || {
             let client = handle.block_on(pool.get()).map_err(pool_error)?;
-            let mut tx = PgTx::new(&client, &handle);
+            let mut tx = PgTx::new(&client, &handle, &instance);
             // One read-only transaction: the locks a read takes hold until it is done.
             tx.batch("BEGIN READ ONLY")?;
             let read = read(&mut tx);
@@ -223,16 +227,18 @@ fn count(value: i64) -> u32 {
 struct PgTx<'a> {
     client: &'a Client,
     handle: &'a Handle,
+    instance: &'a str,
     appended: Vec<Appended>,
 }
 
 type Params<'p> = &'p [&'p (dyn ToSql + Sync)];
 
 impl<'a> PgTx<'a> {
-    fn new(client: &'a Client, handle: &'a Handle) -> Self {
+    fn new(client: &'a Client, handle: &'a Handle, instance: &'a str) -> Self {
         Self {
             client,
             handle,
+            instance,
             appended: Vec::new(),
         }
     }
@@ -278,7 +284,7 @@ impl<'a> PgTx<'a> {
         let table = table(outbox);
         let mut rows = self.query(
             &format!(
-                "UPDATE {table} SET next_attempt_at = $3
+                "UPDATE {table} SET next_attempt_at = $3, claimed_by = $4
                  WHERE seq IN (SELECT seq FROM {table}
                      WHERE delivered_at IS NULL AND gave_up_at IS NULL AND next_attempt_at <= $1
                      ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED)
@@ -288,6 +294,7 @@ impl<'a> PgTx<'a> {
                 &clock::stamp(now),
                 &i64::from(limit),
                 &clock::stamp(lease_until),
+                &self.instance,
             ],
         )?;
         // `RETURNING` keeps no order: oldest first.
@@ -1174,7 +1181,7 @@ impl Tx for PgTx<'_> {
             Attempt::Delivered => self.execute(
                 &format!(
                     "UPDATE {table} SET attempts = attempts + 1, delivered_at = $2,
-                         last_status = NULL, last_error = NULL
+                         last_status = NULL, last_error = NULL, claimed_by = NULL
                      WHERE id = $1"
                 ),
                 &[&id, &at],
@@ -1182,7 +1189,7 @@ impl Tx for PgTx<'_> {
             Attempt::Retry { .. } => self.execute(
                 &format!(
                     "UPDATE {table} SET attempts = attempts + 1, next_attempt_at = $2,
-                         last_status = $3, last_error = $4
+                         last_status = $3, last_error = $4, claimed_by = NULL
                      WHERE id = $1"
                 ),
                 &[&id, &at, &status, &error],
@@ -1190,12 +1197,26 @@ impl Tx for PgTx<'_> {
             Attempt::GaveUp { .. } => self.execute(
                 &format!(
                     "UPDATE {table} SET attempts = attempts + 1, gave_up_at = $2,
-                         last_status = $3, last_error = $4
+                         last_status = $3, last_error = $4, claimed_by = NULL
                      WHERE id = $1"
                 ),
                 &[&id, &at, &status, &error],
             )?,
         };
+        Ok(())
+    }
+
+    fn release_claims(&mut self, now: DateTime<Utc>) -> Result<(), StoreError> {
+        for outbox in [Outbox::Events, Outbox::Mails] {
+            self.execute(
+                &format!(
+                    "UPDATE {} SET next_attempt_at = $2, claimed_by = NULL
+                     WHERE claimed_by = $1 AND delivered_at IS NULL AND gave_up_at IS NULL",
+                    table(outbox)
+                ),
+                &[&self.instance, &clock::stamp(now)],
+            )?;
+        }
         Ok(())
     }
 

@@ -158,8 +158,9 @@ pub(super) trait Tx {
 
     fn insert_event(&mut self, event: &NewEvent<'_>) -> Result<(), StoreError>;
     fn insert_mail(&mut self, mail: &NewMail<'_>) -> Result<(), StoreError>;
-    /// Claims up to `limit` events due at `now`, oldest first: each is due again only at
-    /// `lease_until`, so no other worker takes it meanwhile.
+    /// Claims up to `limit` events due at `now`, oldest first: on PostgreSQL each is due again
+    /// only at `lease_until`, so no other replica's worker takes it meanwhile. SQLite has one
+    /// process and one worker per outbox, so there it is a plain read.
     fn claim_events(
         &mut self,
         now: DateTime<Utc>,
@@ -172,6 +173,9 @@ pub(super) trait Tx {
         lease_until: DateTime<Utc>,
         limit: u32,
     ) -> Result<Vec<DueMail>, StoreError>;
+    /// Hands back what this replica claimed and has not sent: due again at `now`, for any
+    /// worker (a replica stopping).
+    fn release_claims(&mut self, now: DateTime<Utc>) -> Result<(), StoreError>;
     fn record_attempt(
         &mut self,
         outbox: Outbox,

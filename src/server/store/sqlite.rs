@@ -83,35 +83,24 @@ fn table(outbox: Outbox) -> &'static str {
 }
 
 impl SqliteTx<'_> {
-    /// Claims the rows of `outbox` due at `now`: each is due again at `lease_until`. The writer's
-    /// lock makes the read and the claim one step.
-    fn claim<T>(
+    /// The rows of `outbox` due at `now`, oldest first. One process uses the file and it has
+    /// one worker per outbox, so nothing else can take them: no claim is needed.
+    fn due<T>(
         &mut self,
         outbox: Outbox,
         columns: &str,
         now: DateTime<Utc>,
-        lease_until: DateTime<Utc>,
         limit: u32,
         read: impl FnMut(&Row) -> rusqlite::Result<T>,
     ) -> Result<Vec<T>, StoreError> {
-        let table = table(outbox);
         let mut statement = self.connection.prepare_cached(&format!(
-            "UPDATE {table} SET next_attempt_at = ?3
-             WHERE seq IN (SELECT seq FROM {table}
-                 WHERE delivered_at IS NULL AND gave_up_at IS NULL AND next_attempt_at <= ?1
-                 ORDER BY seq LIMIT ?2)
-             RETURNING seq, {columns}"
+            "SELECT seq, {columns} FROM {}
+             WHERE delivered_at IS NULL AND gave_up_at IS NULL AND next_attempt_at <= ?1
+             ORDER BY seq LIMIT ?2",
+            table(outbox)
         ))?;
-        let mut read = read;
-        let mut rows: Vec<(i64, T)> = statement
-            .query_map(
-                params![clock::stamp(now), limit, clock::stamp(lease_until)],
-                |row| Ok((row.get(0)?, read(row)?)),
-            )?
-            .collect::<Result<_, _>>()?;
-        // `RETURNING` keeps no order: oldest first.
-        rows.sort_by_key(|(seq, _)| *seq);
-        Ok(rows.into_iter().map(|(_, row)| row).collect())
+        let rows = statement.query_map(params![clock::stamp(now), limit], read)?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 }
 
@@ -915,11 +904,11 @@ impl Tx for SqliteTx<'_> {
         lease_until: DateTime<Utc>,
         limit: u32,
     ) -> Result<Vec<DueEvent>, StoreError> {
-        self.claim(
+        let _ = lease_until;
+        self.due(
             Outbox::Events,
             "id, body, attempts, created_at",
             now,
-            lease_until,
             limit,
             |row| {
                 Ok(DueEvent {
@@ -938,11 +927,11 @@ impl Tx for SqliteTx<'_> {
         lease_until: DateTime<Utc>,
         limit: u32,
     ) -> Result<Vec<DueMail>, StoreError> {
-        self.claim(
+        let _ = lease_until;
+        self.due(
             Outbox::Mails,
             "id, request_id, kind, to_address, data, attempts, created_at",
             now,
-            lease_until,
             limit,
             |row| {
                 Ok(DueMail {
@@ -981,6 +970,11 @@ impl Tx for SqliteTx<'_> {
             Attempt::Delivered => statement.execute(params![id, at])?,
             _ => statement.execute(params![id, at, status, error])?,
         };
+        Ok(())
+    }
+
+    fn release_claims(&mut self, _now: DateTime<Utc>) -> Result<(), StoreError> {
+        // Nothing is claimed on SQLite.
         Ok(())
     }
 

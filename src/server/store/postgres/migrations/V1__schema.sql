@@ -84,7 +84,7 @@ CREATE TABLE history (
 CREATE INDEX history_of_request ON history (request_id, seq);
 
 -- The event outbox: one Standard Webhooks envelope per row, and its delivery. A worker claims
--- a row by moving `next_attempt_at` on.
+-- a row by moving `next_attempt_at` on and naming its replica in `claimed_by`.
 CREATE TABLE events (
     seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     id TEXT COLLATE "C" NOT NULL UNIQUE,
@@ -97,7 +97,9 @@ CREATE TABLE events (
     last_status BIGINT,
     last_error TEXT COLLATE "C",
     delivered_at TEXT COLLATE "C",
-    gave_up_at TEXT COLLATE "C"
+    gave_up_at TEXT COLLATE "C",
+    -- The replica whose worker holds the row until `next_attempt_at`, if any.
+    claimed_by TEXT COLLATE "C"
 );
 CREATE INDEX events_due ON events (next_attempt_at, seq)
     WHERE delivered_at IS NULL AND gave_up_at IS NULL;
@@ -116,7 +118,8 @@ CREATE TABLE mails (
     last_status BIGINT,
     last_error TEXT COLLATE "C",
     delivered_at TEXT COLLATE "C",
-    gave_up_at TEXT COLLATE "C"
+    gave_up_at TEXT COLLATE "C",
+    claimed_by TEXT COLLATE "C"
 );
 CREATE INDEX mails_due ON mails (next_attempt_at, seq)
     WHERE delivered_at IS NULL AND gave_up_at IS NULL;
