@@ -8,6 +8,19 @@ export PATH="$HOME/.cargo/bin:$PATH"
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
+# rust-toolchain.toml pins the release. Where rustup has no toolchain of that name but its stable
+# is that very release (these machines cannot download one), stable answers to the name too: a
+# link beside it, as rustup names its own toolchains.
+pinned_rust=$(sed -n 's/^channel = "\(.*\)"$/\1/p' rust-toolchain.toml)
+if ! RUSTUP_TOOLCHAIN=stable rustup toolchain list | grep -q "^$pinned_rust-"; then
+  stable_root=$(RUSTUP_TOOLCHAIN=stable rustc --print sysroot)
+  host=$(RUSTUP_TOOLCHAIN=stable rustc -vV | sed -n 's/^host: //p')
+  if [ "$(RUSTUP_TOOLCHAIN=stable rustc --version | awk '{print $2}')" = "$pinned_rust" ]; then
+    say "the installed stable is Rust $pinned_rust: naming it so"
+    ln -s "$stable_root" "$(dirname "$stable_root")/$pinned_rust-$host"
+  fi
+fi
+
 rustup target list --installed | grep -qx wasm32-unknown-unknown \
   || { say "adding the wasm32-unknown-unknown target"; rustup target add wasm32-unknown-unknown; }
 # rust-src: the shipped widget rebuilds the standard library for size (Makefile, build).
