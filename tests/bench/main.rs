@@ -27,6 +27,7 @@ mod history;
 #[path = "../support/postgres.rs"]
 #[allow(dead_code, reason = "shared with the tests, which use more of it")]
 mod postgres;
+#[path = "../support/replica.rs"]
 mod replica;
 mod report;
 mod server_log;

@@ -7,10 +7,7 @@
 //! They start PostgreSQL themselves, so they run once, in the suite's SQLite pass (the
 //! PostgreSQL pass skips them).
 
-use std::io::{BufRead, BufReader};
-use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
@@ -19,33 +16,11 @@ use serde_json::{Value, json};
 
 use crate::support::outside::{Receiver, SECRET};
 use crate::support::postgres::Cluster;
+use crate::support::replica::Replica;
 use crate::support::{ADMIN_TOKEN, backorder, in_days};
 
 /// Units en route for the raced product: the cap every replica together must keep.
 const CAP: usize = 12;
-
-/// One replica: the real binary, on a free port.
-struct Replica {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Replica {
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
-    }
-
-    fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Replica {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
 
 /// A shop on one fresh database: its folder (catalog, shared token key), and its URL.
 struct Shop {
@@ -87,38 +62,27 @@ impl Shop {
 
     /// A replica on the database at `url`, or what it said when it stopped instead.
     fn try_replica(&self, url: &str, webhook: Option<&str>) -> Result<Replica, String> {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_backorder-server"));
-        command
-            .args(["--listen", "127.0.0.1:0", "--rate-limit", "0"])
-            .args(["--database", url])
-            .arg("--token-key")
-            .arg(self.folder.join("token-key"))
-            .arg("--catalog")
-            .arg(self.folder.join("catalog.json"))
-            .args(["--admin-token", ADMIN_TOKEN])
-            .stderr(Stdio::piped());
+        let (key, catalog) = (
+            self.folder.join("token-key"),
+            self.folder.join("catalog.json"),
+        );
+        let (key, catalog) = (key.display().to_string(), catalog.display().to_string());
+        let mut args = vec![
+            "--rate-limit",
+            "0",
+            "--database",
+            url,
+            "--token-key",
+            &key,
+            "--catalog",
+            &catalog,
+            "--admin-token",
+            ADMIN_TOKEN,
+        ];
         if let Some(webhook) = webhook {
-            command.args(["--webhook-url", webhook, "--webhook-secret", SECRET]);
+            args.extend(["--webhook-url", webhook, "--webhook-secret", SECRET]);
         }
-        let mut child = command.spawn().expect("the binary starts");
-        let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
-        let mut log = String::new();
-        let addr = loop {
-            let mut line = String::new();
-            if stderr.read_line(&mut line).expect("stderr reads") == 0 {
-                let _ = child.wait();
-                return Err(log);
-            }
-            if let Some(rest) = line
-                .trim()
-                .strip_prefix("backorder-server listening on http://")
-            {
-                break rest.parse().expect("an address");
-            }
-            log.push_str(&line);
-        };
-        std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
-        Ok(Replica { child, addr })
+        Replica::spawn(&args)
     }
 
     /// Three replicas started at the same moment: their migrations and imports wait for each

@@ -4,6 +4,8 @@
 pub mod outside;
 #[allow(dead_code, reason = "not every test binary runs on PostgreSQL")]
 pub mod postgres;
+#[allow(dead_code, reason = "only the replica tests start the binary this way")]
+pub mod replica;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -1,4 +1,5 @@
-//! A `backorder-server` process the bench starts, as an operator would run a replica.
+//! A `backorder-server` process, as an operator runs a replica: the replica tests start three on
+//! one database, the bench one or two.
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
@@ -28,6 +29,7 @@ impl Replica {
                 .map_err(|error| format!("its stderr: {error}"))?;
             if read == 0 {
                 let _ = child.kill();
+                let _ = child.wait();
                 return Err(format!("backorder-server stopped: {log}"));
             }
             if let Some(rest) = line
@@ -47,11 +49,16 @@ impl Replica {
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }
+
+    /// SIGKILL: no shutdown, nothing handed back.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 impl Drop for Replica {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.kill();
     }
 }
