@@ -37,11 +37,35 @@ RUSTC_BOOTSTRAP=1 rustc -Zunstable-options -Cpanic=immediate-abort -Zlocation-de
   exit 1
 }
 
+# `cargo install --locked` with the lock in .ci/locks/ when there is one: the published lock of
+# wasm-bindgen-cli 0.2.130 names webpki-roots 1.0.11, which the registry these machines reach
+# does not serve, so ours is the published one with that crate at 1.0.10 (nothing else moved).
+# The crate's own sha256 is checked against the registry index's before it is built.
+install_locked() {
+  local name=$1 version=$2 lock=".ci/locks/$1-$2.lock"
+  if [ ! -f "$lock" ]; then
+    cargo install "$name" --version "$version" --locked --force
+    return
+  fi
+  local dir want got
+  dir=$(mktemp -d)
+  curl -sfL -o "$dir/crate" "https://static.crates.io/crates/$name/$name-$version.crate"
+  want=$(curl -sfL "https://index.crates.io/$(echo "$name" | cut -c1-2)/$(echo "$name" | cut -c3-4)/$name" \
+    | grep "\"vers\": *\"$version\"" | sed -n 's/.*"cksum": *"\([0-9a-f]*\)".*/\1/p')
+  got=$(sha256sum "$dir/crate" | awk '{print $1}')
+  [ -n "$want" ] && [ "$want" = "$got" ] \
+    || { echo "$name $version: the downloaded crate's sha256 $got is not the index's ($want)" >&2; exit 1; }
+  tar xzf "$dir/crate" -C "$dir"
+  cp "$lock" "$dir/$name-$version/Cargo.lock"
+  cargo install --locked --force --path "$dir/$name-$version"
+  rm -rf "$dir"
+}
+
 # wasm-bindgen-cli must match the wasm-bindgen version Cargo.lock pins, exactly.
 pinned=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$pinned" ]; then
   say "installing wasm-bindgen-cli $pinned"
-  cargo install wasm-bindgen-cli --version "$pinned" --locked --force
+  install_locked wasm-bindgen-cli "$pinned"
 fi
 # wasm-pack at the version this build was made with, from its own lock file: no fallback, so a
 # failure says so rather than installing something else.
