@@ -7,21 +7,32 @@
 //!   leaves out.
 //! - [`view`]: what a shopper reads for each state, as plain text, with dates and plurals
 //!   formatted through a small trait the browser implements with `Intl`.
+//! - [`widget`]: the decisions one element makes that need no browser (where requests may go,
+//!   which key a request carries, how the stock query is split), pure like the domain.
 //! - `web` (WebAssembly only): the `<backorder-status>` element, stock loading and request
 //!   delivery, on web-sys.
 //! - `api` (WebAssembly only): the `#[wasm_bindgen]` surface: `start`, `mount`, `evaluate`.
 //! - `server` (feature `server`): the reference endpoint `backorder-server`.
 
+/// The shop's rules, as pure Rust: availability, requests, and what follows capture.
 pub mod domain;
+/// What survives a reload (undelivered messages, confirmed reservations) and when to retry.
 pub mod outbox;
+/// Text built without `core::fmt` or the standard library's generic `join`.
 pub mod text;
+/// What the shopper reads, as plain text: pure functions from an evaluation to words.
 pub mod view;
+/// The decisions one element makes that need no browser: pure, tested natively with tables.
+pub mod widget;
 
+/// The `#[wasm_bindgen]` surface (WebAssembly only): `start`, `mount`, `evaluate`.
 #[cfg(target_arch = "wasm32")]
 pub mod api;
+/// The browser layer (WebAssembly only): the `<backorder-status>` element, loading, delivery.
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 
+/// The reference endpoint `backorder-server` (feature `server`, native only).
 #[cfg(feature = "server")]
 pub mod server;
 

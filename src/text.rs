@@ -1,5 +1,3 @@
-//! Text built without `core::fmt` or the standard library's generic `join`.
-//!
 //! The WebAssembly build never formats through `format!`, `write!` or `to_string`: the formatting
 //! machinery behind them is about 2 KB gzipped of a widget that must stay small. Messages are
 //! joined with [`concat`] and [`join`] (the standard `[…].concat()` and `.join()` are about
@@ -65,6 +63,23 @@ pub fn padded(n: u32, width: usize) -> String {
     text
 }
 
+/// `text` as one component of a URL, exactly as JavaScript's `encodeURIComponent` writes it:
+/// letters, digits and `-_.!~*'()` as they are, every other byte of the UTF-8 as `%XX`.
+pub fn uri_component(text: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut encoded = String::with_capacity(text.len());
+    for &byte in text.as_bytes() {
+        if byte.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&byte) {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push('%');
+            encoded.push(char::from(HEX[usize::from(byte >> 4)]));
+            encoded.push(char::from(HEX[usize::from(byte & 0xf)]));
+        }
+    }
+    encoded
+}
+
 #[cfg(test)]
 #[allow(
     clippy::disallowed_macros,
@@ -97,6 +112,25 @@ mod tests {
         }
         for (n, width) in [(7, 2), (12, 2), (123, 2), (2026, 4), (5, 4), (0, 2)] {
             assert_eq!(padded(n, width), format!("{n:0width$}"));
+        }
+    }
+
+    #[test]
+    fn encodes_url_components_as_javascript_does() {
+        // Outputs of `encodeURIComponent` in a browser.
+        for (text, encoded) in [
+            ("", ""),
+            ("SCARF-GREY_2.0", "SCARF-GREY_2.0"),
+            ("a b&c=d", "a%20b%26c%3Dd"),
+            ("!~*'()", "!~*'()"),
+            ("#/?:@$,;+", "%23%2F%3F%3A%40%24%2C%3B%2B"),
+            ("%", "%25"),
+            ("é", "%C3%A9"),
+            ("日本", "%E6%97%A5%E6%9C%AC"),
+            ("😀", "%F0%9F%98%80"),
+            ("\n\t\"<>", "%0A%09%22%3C%3E"),
+        ] {
+            assert_eq!(uri_component(text), encoded, "{text:?}");
         }
     }
 }

@@ -5,14 +5,12 @@
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-use gloo_timers::callback::Timeout;
-
 use super::form::{Accepted, Outcome};
-use super::platform;
+use super::page::{Clock, Timer};
 use super::storage::OutboxStore;
-use super::transport::{HttpRequest, Transport, uri_component};
+use super::transport::{HttpRequest, Transport};
 use crate::outbox::{Action, Disposition, Outbox, Pending, Reservation, RetryPolicy, disposition};
-use crate::text::concat;
+use crate::text::{concat, uri_component};
 
 /// What became of one attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,10 +32,10 @@ pub struct Courier {
     store: Rc<dyn OutboxStore>,
     transport: Rc<dyn Transport>,
     policy: RetryPolicy,
-    now_ms: fn() -> u64,
+    clock: Rc<dyn Clock>,
     random: fn() -> f64,
     in_flight: RefCell<Vec<String>>,
-    timer: RefCell<Option<Timeout>>,
+    timer: RefCell<Option<Timer>>,
     listener: RefCell<Option<DeliveryListener>>,
     this: Weak<Courier>,
 }
@@ -55,14 +53,14 @@ impl Courier {
         store: Rc<dyn OutboxStore>,
         transport: Rc<dyn Transport>,
         policy: RetryPolicy,
-        now_ms: fn() -> u64,
+        clock: Rc<dyn Clock>,
         random: fn() -> f64,
     ) -> Rc<Self> {
         Rc::new_cyclic(|this| Self {
             store,
             transport,
             policy,
-            now_ms,
+            clock,
             random,
             in_flight: RefCell::default(),
             timer: RefCell::default(),
@@ -98,7 +96,7 @@ impl Courier {
 
     /// Drops expired entries, then tries everything that is due and schedules the rest.
     pub fn resume(&self) {
-        let now = (self.now_ms)();
+        let now = self.clock.now_ms();
         let due = self.modify(|outbox| {
             outbox.expire(now, &self.policy);
             outbox.due(now)
@@ -111,7 +109,7 @@ impl Courier {
 
     /// Back online: everything waiting is due now.
     pub fn retry_now(&self) {
-        let now = (self.now_ms)();
+        let now = self.clock.now_ms();
         self.modify(|outbox| {
             for pending in &mut outbox.pending {
                 pending.next_attempt_ms = pending.next_attempt_ms.min(now);
@@ -151,7 +149,7 @@ impl Courier {
         pending: &Pending,
         answer: Result<super::HttpResponse, super::TransportError>,
     ) -> Delivery {
-        let now = (self.now_ms)();
+        let now = self.clock.now_ms();
         let (status, retry_after, reason) = match &answer {
             Ok(response) => (
                 Some(response.status),
@@ -213,7 +211,7 @@ impl Courier {
     /// Stores a cancel or consent for `reservation` and sends it, with the same guarantees as a
     /// submission: kept until the endpoint answers for good, retried with backoff.
     pub fn send_for(&self, reservation: &Reservation, action: Action, key: String) {
-        let now = (self.now_ms)();
+        let now = self.clock.now_ms();
         self.send(Pending {
             key,
             endpoint: reservation.endpoint.clone(),
@@ -235,9 +233,11 @@ impl Courier {
             self.timer.borrow_mut().take();
             return;
         };
-        let wait = next.saturating_sub((self.now_ms)()).min(i32::MAX as u64) as u32;
+        let wait = next
+            .saturating_sub(self.clock.now_ms())
+            .min(i32::MAX as u64) as u32;
         let this = self.this.clone();
-        let timer = platform::timer(
+        let timer = self.clock.after(
             wait,
             Box::new(move || {
                 if let Some(courier) = this.upgrade() {

@@ -9,11 +9,12 @@ use gloo_timers::callback::Timeout;
 
 use super::js::{Fields, from_json};
 use super::small_map::SmallMap;
-use super::transport::{HttpRequest, HttpResponse, Transport, TransportError, uri_component};
+use super::transport::{HttpRequest, HttpResponse, Transport, TransportError};
 use super::waiters::Waiters;
 use super::{platform, wire};
 use crate::domain::{RecordError, ShopCalendar, ShopConfig, Stock};
 use crate::text::{concat, decimal};
+use crate::widget::query::{availability_url, chunk_by_length};
 
 /// A variant's checked stock and its shop's calendar.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,13 +105,6 @@ impl fmt::Debug for StockLoader {
     }
 }
 
-/// Query strings longer than this are split, since some servers refuse URLs past 8 KB. About
-/// 400 ten-character SKUs fit in one request.
-const MAX_QUERY_LENGTH: usize = 6000;
-
-/// The reference endpoint answers at most this many SKUs per request.
-const MAX_SKUS_PER_REQUEST: usize = 500;
-
 impl StockLoader {
     pub fn new(transport: Rc<dyn Transport>, inline_text: Option<String>) -> Self {
         Self {
@@ -197,14 +191,7 @@ impl StockLoader {
 
     fn fetch_batch(self: &Rc<Self>, url: &str, skus: Vec<String>) {
         // `{url}?sku=A&sku=B`, or `&sku=…` when the URL has a query already.
-        let mut query = url.to_owned();
-        let mut separator = if url.contains('?') { '&' } else { '?' };
-        for sku in &skus {
-            query.push(separator);
-            query.push_str("sku=");
-            query.push_str(&uri_component(sku));
-            separator = '&';
-        }
+        let query = availability_url(url, &skus);
         let loader = self.clone();
         let url = url.to_owned();
         let answered = move |answer: Result<HttpResponse, TransportError>| {
@@ -239,29 +226,6 @@ fn entry_for(parsed: &Parsed, sku: &str) -> StockResult {
             .unwrap_or_else(|| Err(Rc::new(LoadError::UnknownSku(sku.to_owned())))),
         Err(error) => Err(error.clone()),
     }
-}
-
-/// Splits SKUs so that each request's query string stays short enough for any server.
-fn chunk_by_length(skus: &[String]) -> Vec<Vec<String>> {
-    let mut chunks: Vec<Vec<String>> = vec![Vec::new()];
-    let mut length = 0;
-    for sku in skus {
-        // `sku=` plus the encoded SKU plus the `&` between parameters, exactly.
-        let added = uri_component(sku).len() + 5;
-        let full = chunks.last().is_some_and(|chunk| {
-            !chunk.is_empty()
-                && (length + added > MAX_QUERY_LENGTH || chunk.len() >= MAX_SKUS_PER_REQUEST)
-        });
-        if full {
-            chunks.push(Vec::new());
-            length = 0;
-        }
-        length += added;
-        if let Some(chunk) = chunks.last_mut() {
-            chunk.push(sku.clone());
-        }
-    }
-    chunks
 }
 
 /// Parses `{"shop": {…}, "items": [records]}`. A broken record only breaks its own SKU.

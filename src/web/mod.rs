@@ -30,7 +30,7 @@ pub use config::{ElementConfig, Mode, PageConfig};
 pub use courier::Delivery;
 pub use element::define_element;
 pub(crate) use listener::Listener;
-pub use page::{Page, Services};
+pub use page::{BrowserClock, Clock, Page, Services, Timer};
 pub use platform::{console_error, local_today};
 pub use storage::{LocalStorage, MemoryStore, OutboxStore};
 pub use transport::{

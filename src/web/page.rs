@@ -19,23 +19,69 @@ use super::{PageConfig, Widget, platform, style};
 use crate::domain::{ShopCalendar, ShopDay};
 use crate::outbox::{Pending, RetryPolicy};
 
-/// What the widgets need from the outside world, replaceable in tests.
+/// What the widgets need from the outside world, replaceable in tests: every clock, timer,
+/// random number and key a widget uses comes from here.
 #[derive(Clone)]
 pub struct Services {
     pub transport: Rc<dyn Transport>,
-    /// The wall clock (date, minutes after midnight) in a time zone (`None`: the browser's).
-    /// The clock and the dice are plain functions: tests give fixed ones, and nothing needs to
-    /// capture state.
-    pub clock: fn(Option<&str>) -> (NaiveDate, u32),
-    /// Milliseconds since the epoch, for retries and expiry.
-    pub now_ms: fn() -> u64,
-    /// A number in `[0, 1)`, for retry jitter.
+    /// Time: the shop's wall clock, milliseconds since the epoch (retries, expiry, the minimum
+    /// fill time, `created_at`) and timers. Tests give a clock they advance by hand.
+    pub clock: Rc<dyn Clock>,
+    /// A number in `[0, 1)`, for retry jitter. The dice and the keys are plain functions: tests
+    /// give fixed ones, and nothing needs to capture state.
     pub random: fn() -> f64,
+    /// A fresh idempotency key, for a submission, a cancel or a keep.
+    pub new_key: fn() -> String,
     /// Where undelivered requests and confirmed reservations are kept.
     pub store: Rc<dyn OutboxStore>,
     pub retry: RetryPolicy,
     /// A request is not sent sooner than this after its form appeared (bot protection).
     pub min_fill_ms: u64,
+}
+
+/// Time as the widgets see it.
+pub trait Clock {
+    /// The date and the minutes after midnight now, in an IANA time zone (`None`: the
+    /// browser's).
+    fn wall(&self, time_zone: Option<&str>) -> (NaiveDate, u32);
+    /// Milliseconds since the epoch.
+    fn now_ms(&self) -> u64;
+    /// Calls `callback` after `millis` milliseconds, unless the [`Timer`] is dropped first.
+    fn after(&self, millis: u32, callback: Box<dyn FnOnce()>) -> Timer;
+}
+
+/// A timer that has not fired: dropping it cancels it. It holds whatever its clock needs to
+/// cancel (a browser timeout, a test clock's entry).
+pub struct Timer(#[allow(dead_code, reason = "held for its drop")] Box<dyn std::any::Any>);
+
+impl Timer {
+    pub fn new(cancelled_on_drop: impl std::any::Any) -> Self {
+        Self(Box::new(cancelled_on_drop))
+    }
+}
+
+impl std::fmt::Debug for Timer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Timer")
+    }
+}
+
+/// The browser's own clock and `setTimeout` (through gloo).
+#[derive(Debug, Default)]
+pub struct BrowserClock;
+
+impl Clock for BrowserClock {
+    fn wall(&self, time_zone: Option<&str>) -> (NaiveDate, u32) {
+        platform::wall_clock(time_zone)
+    }
+
+    fn now_ms(&self) -> u64 {
+        platform::now_ms()
+    }
+
+    fn after(&self, millis: u32, callback: Box<dyn FnOnce()>) -> Timer {
+        Timer::new(platform::timer(millis, callback))
+    }
 }
 
 impl std::fmt::Debug for Services {
@@ -50,9 +96,9 @@ impl Default for Services {
     fn default() -> Self {
         Self {
             transport: Rc::new(FetchTransport::default()),
-            clock: platform::wall_clock,
-            now_ms: platform::now_ms,
+            clock: Rc::new(BrowserClock),
             random: js_sys::Math::random,
+            new_key: platform::random_key,
             store: Rc::new(LocalStorage::default()),
             retry: RetryPolicy::default(),
             min_fill_ms: 1_500,
@@ -98,7 +144,7 @@ impl Page {
             services.store.clone(),
             services.transport.clone(),
             services.retry,
-            services.now_ms,
+            services.clock.clone(),
             services.random,
         );
         let page = Rc::new(Self {
@@ -136,7 +182,7 @@ impl Page {
         if let Some(format) = self.formats.borrow().get(&key) {
             return format.clone();
         }
-        let today = (self.services.clock)(None).0;
+        let today = self.services.clock.wall(None).0;
         let format = Rc::new(IntlFormat::new(locale, today, style));
         self.formats.borrow_mut().insert(key, format.clone());
         format
@@ -160,7 +206,7 @@ impl Page {
 
     /// The shop's *today* by its calendar's time zone and cutoff.
     pub(crate) fn shop_day(&self, calendar: &ShopCalendar) -> ShopDay {
-        let (date, minutes) = (self.services.clock)(calendar.time_zone.as_deref());
+        let (date, minutes) = self.services.clock.wall(calendar.time_zone.as_deref());
         calendar.shop_day(date, minutes)
     }
 

@@ -28,9 +28,11 @@ pub fn wall_clock(time_zone: Option<&str>) -> (NaiveDate, u32) {
     (local_today(), now.get_hours() * 60 + now.get_minutes())
 }
 
-/// The current instant as an RFC 3339 UTC timestamp, for `created_at`.
-pub fn now_rfc3339() -> String {
-    let iso: String = js_sys::Date::new_0().to_iso_string().into();
+/// An instant (milliseconds since the epoch) as an RFC 3339 UTC timestamp, for `created_at`.
+pub fn rfc3339(millis: u64) -> String {
+    let iso: String = js_sys::Date::new(&JsValue::from_f64(millis as f64))
+        .to_iso_string()
+        .into();
     // `toISOString` gives milliseconds (`…T10:00:00.000Z`); the wire uses whole seconds.
     match iso.split_once('.') {
         Some((seconds, _)) => concat(&[seconds, "Z"]),
@@ -81,7 +83,7 @@ pub fn page_is_local() -> bool {
     let host = web_sys::window()
         .and_then(|window| window.location().hostname().ok())
         .unwrap_or_default();
-    matches!(host.as_str(), "localhost" | "127.0.0.1" | "[::1]" | "::1")
+    crate::widget::endpoint::is_local_host(&host)
 }
 
 /// Marks the page's first shown status in the Performance timeline, once, so tools (and

@@ -50,11 +50,6 @@ impl HttpResponse {
     }
 }
 
-/// `text` as one component of a URL (`encodeURIComponent`).
-pub fn uri_component(text: &str) -> String {
-    String::from(js_sys::encode_uri_component(text))
-}
-
 /// Why no response arrived.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TransportError {

@@ -1,5 +1,3 @@
-//! Delivery through the outbox: retries with one key, a reload, and the returning shopper.
-
 use std::rc::Rc;
 
 use backorder_widget::web::{HttpResponse, MemoryStore, OutboxStore, Page, TransportError};
@@ -43,7 +41,14 @@ async fn failed_deliveries_are_kept_and_retried_with_the_same_key() {
         1,
         "kept in the outbox until answered for good"
     );
-    eventually(5_000, || !text(&widget, ".confirmation").is_empty()).await;
+    assert_eq!(
+        recorder.requests.borrow().len(),
+        1,
+        "nothing again before the backoff"
+    );
+    // Backoff doubles from 40 ms up to 200 ms: two attempts more within 400 ms.
+    advance(&recorder.clock, 200).await;
+    advance(&recorder.clock, 200).await;
 
     let requests = recorder.requests.borrow();
     assert_eq!(requests.len(), 3, "network error, 503, then accepted");
@@ -87,15 +92,15 @@ async fn retry_after_is_honoured() {
     }));
     let widget = mount(&inline_page(&recorder), "PRE", 1);
     fill_and_submit(&widget);
-    gloo_timers::future::TimeoutFuture::new(500).await;
+    settle().await;
+    advance(&recorder.clock, 999).await;
     assert_eq!(
         recorder.requests.borrow().len(),
         1,
         "no retry before Retry-After"
     );
-    eventually(5_000, || recorder.requests.borrow().len() >= 2).await;
+    advance(&recorder.clock, 1).await;
     assert_eq!(recorder.requests.borrow().len(), 2, "retried after it");
-    eventually(2_000, || !text(&widget, ".confirmation").is_empty()).await;
     assert!(
         text(&widget, ".confirmation").starts_with("Pre-order reserved: 1 unit."),
         "a pre-order is reserved, not a place in line: {}",

@@ -1,5 +1,3 @@
-//! Languages, plurals, structured data, the merchant preview and theming.
-
 use std::rc::Rc;
 
 use backorder_widget::web::{
@@ -168,7 +166,7 @@ async fn a_delivery_before_the_wording_arrives_is_told_in_the_shoppers_language(
         find(&widget, ".confirmation").is_none() && find(&widget, ".queued").is_none(),
         "no English confirmation or queue message"
     );
-    eventually(2_000, || find(&widget, ".confirmation").is_some()).await;
+    advance(&online.clock, 400).await;
     let confirmation = text(&widget, ".confirmation");
     assert!(
         confirmation.contains("Warteliste"),
@@ -188,7 +186,8 @@ async fn refused_on_return(locale: &str) -> (String, String, bool) {
     let page = Page::new(inline_config(), services_with_store(&online, store));
     let widget = mount_in(&page, "BACK", locale);
     page.resume_deliveries();
-    eventually(2_000, || find(&widget, ".notice").is_some()).await;
+    settle().await;
+    advance(&online.clock, 400).await;
     (
         text(&widget, ".notice"),
         text(&widget, "#email-error"),
@@ -225,7 +224,12 @@ async fn switching_language_never_leaves_the_old_words_or_a_dead_form() {
     });
     assert_eq!(status(&widget), "", "no English while French loads");
     assert!(find(&widget, "form").is_none(), "the English form is gone");
-    eventually(2_000, || find(&widget, "form").is_some()).await;
+    advance(&recorder.clock, 199).await;
+    assert!(
+        find(&widget, "form").is_none(),
+        "nothing until the French words are here"
+    );
+    advance(&recorder.clock, 1).await;
     assert_eq!(text(&widget, "label[for=email]"), "E-mail");
     assert!(
         status(&widget).contains("décembre"),

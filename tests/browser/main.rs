@@ -13,10 +13,17 @@ use wasm_bindgen_test::wasm_bindgen_test_configure;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+/// Delivery through the outbox: retries with one key, a reload, and the returning shopper.
 mod delivery;
+/// Languages, plurals, structured data, the merchant preview and theming.
 mod experience;
+/// The request form: validation with the domain rules, and one request per submission.
 mod form;
+/// A returning shopper sees the current truth from the endpoint.
 mod returning;
+/// What a shopper sees in every state, and how the element follows its attributes.
 mod states;
+/// What every browser test shares: stock data, a recording transport, a hand-moved clock.
 mod support;
+/// What the shopper sees is true and readable: one date per quantity, and a way back.
 mod truthful;

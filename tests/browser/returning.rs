@@ -1,6 +1,6 @@
-//! A returning shopper sees the current truth from the endpoint, not only what the browser
-//! stored: a delay beside the date it was, with keep and cancel; "ready to ship"; and what
-//! ended it. Keep and cancel go through the outbox, so an offline click is not lost.
+//! Not only what the browser stored: a delay beside the date it was, with keep and cancel; "ready
+//! to ship"; and what ended it. Keep and cancel go through the outbox, so an offline click is not
+//! lost.
 
 use std::rc::Rc;
 
@@ -115,8 +115,19 @@ async fn a_cancel_made_offline_is_kept_and_sent_when_the_endpoint_answers() {
     eventually(500, || text(&widget, ".confirmation p.message") == saved).await;
     assert_eq!(text(&widget, ".confirmation p.message"), saved);
     assert_eq!(store.load().pending.len(), 1, "kept in the outbox");
-    // The retry (after the test's 20 to 40 ms) reaches the endpoint, which answers 200.
-    eventually(3_000, || store.load().reservation("BACK").is_none()).await;
+    assert_eq!(
+        store
+            .load()
+            .reservation("BACK")
+            .map(|reservation| reservation.id.as_str()),
+        Some("bo_9"),
+        "remembered until the cancel arrives"
+    );
+    // Three retries after the test's backoff (40, 80, 160 ms), the last one reaches the
+    // endpoint, which answers 200.
+    for _ in 0..3 {
+        advance(&recorder.clock, 200).await;
+    }
     assert!(store.load().pending.is_empty());
     let deletes = recorder
         .requests

@@ -1,5 +1,3 @@
-//! What a shopper sees in every state, and how the element follows its attributes and data.
-
 use std::rc::Rc;
 
 use backorder_widget::web::{ElementConfig, Mode, Page, PageConfig, Widget, define_element};
@@ -345,4 +343,32 @@ fn a_variant_switch_keeps_the_quantity_the_page_field_holds() {
         "still 5 units after the variant switch"
     );
     element.remove();
+}
+
+/// The SKU query is split by the length each SKU takes once encoded, counted in Rust: the count
+/// must be the browser's own `encodeURIComponent`, for every ASCII character and beyond.
+#[wasm_bindgen_test]
+fn url_components_are_encoded_as_the_browser_does() {
+    let mut texts: Vec<String> = (0u8..128)
+        .map(|byte| char::from(byte).to_string())
+        .collect();
+    texts.extend(
+        [
+            "SCARF-GREY/2",
+            "a b+c",
+            "é",
+            "ß日本",
+            "😀 x",
+            "100%",
+            "\u{7f}\u{80}\u{ffff}",
+        ]
+        .map(str::to_owned),
+    );
+    for text in texts {
+        assert_eq!(
+            backorder_widget::text::uri_component(&text),
+            String::from(js_sys::encode_uri_component(&text)),
+            "{text:?}"
+        );
+    }
 }

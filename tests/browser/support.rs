@@ -1,5 +1,4 @@
-//! What every browser test shares: the stock data, a recording transport, services with a
-//! fixed today, and helpers that read the widget's shadow DOM as a shopper would.
+//! The services have a fixed today; the helpers read the widget's shadow DOM as a shopper would.
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -8,9 +7,10 @@ use std::rc::Rc;
 use backorder_widget::domain::parse_iso_date;
 use backorder_widget::outbox::RetryPolicy;
 use backorder_widget::web::{
-    Answered, ElementConfig, HttpRequest, HttpResponse, MemoryStore, Page, PageConfig, Services,
-    Transport, TransportError, Widget,
+    Answered, Clock, ElementConfig, HttpRequest, HttpResponse, MemoryStore, Page, PageConfig,
+    Services, Timer, Transport, TransportError, Widget,
 };
+use chrono::NaiveDate;
 use wasm_bindgen::{JsCast, closure::Closure};
 use web_sys::{Element, HtmlButtonElement, HtmlElement, HtmlInputElement};
 
@@ -33,9 +33,104 @@ pub const STOCK: &str = r#"{
     {"sku": "BROKEN", "on_hand": -1, "backordered": -3}
   ]}"#;
 
+/// 2026-11-27 09:00 UTC, where every test clock starts.
+const START_MS: u64 = 1_795_770_000_000;
+
+/// A timer's callback, until it runs or its [`Timer`] is dropped.
+type Slot = Rc<RefCell<Option<Box<dyn FnOnce()>>>>;
+
+/// A clock that moves only when a test says so: `advance` runs the timers that fall due, in
+/// order. A timer of 0 ms means "the next task" (the stock loader's batching), not a wait, so
+/// it runs on the browser's next task as it would on a page.
+pub struct ManualClock {
+    now_ms: Cell<u64>,
+    /// Each waiting timer: when it is due, in what order it was set, and its callback, which
+    /// goes when the [`Timer`] is dropped.
+    waiting: RefCell<Vec<(u64, u64, Slot)>>,
+    set: Cell<u64>,
+}
+
+impl Default for ManualClock {
+    fn default() -> Self {
+        Self {
+            now_ms: Cell::new(START_MS),
+            waiting: RefCell::default(),
+            set: Cell::new(0),
+        }
+    }
+}
+
+/// Takes a waiting timer's callback away when its [`Timer`] is dropped.
+struct Cancel(Slot);
+
+impl Drop for Cancel {
+    fn drop(&mut self) {
+        self.0.borrow_mut().take();
+    }
+}
+
+impl Clock for ManualClock {
+    /// 9:00 on [`TODAY`] in every time zone, plus the time the test has let pass.
+    fn wall(&self, _time_zone: Option<&str>) -> (NaiveDate, u32) {
+        let minutes = 9 * 60 + (self.now_ms.get() - START_MS) / 60_000;
+        (
+            parse_iso_date(TODAY).expect("today"),
+            minutes.min(24 * 60 - 1) as u32,
+        )
+    }
+
+    fn now_ms(&self) -> u64 {
+        self.now_ms.get()
+    }
+
+    fn after(&self, millis: u32, callback: Box<dyn FnOnce()>) -> Timer {
+        if millis == 0 {
+            return Timer::new(gloo_timers::callback::Timeout::new(0, callback));
+        }
+        let slot = Rc::new(RefCell::new(Some(callback)));
+        self.set.set(self.set.get() + 1);
+        self.waiting.borrow_mut().push((
+            self.now_ms.get() + u64::from(millis),
+            self.set.get(),
+            slot.clone(),
+        ));
+        Timer::new(Cancel(slot))
+    }
+}
+
+impl ManualClock {
+    /// Lets `millis` pass, running every timer that falls due on the way, earliest first; a
+    /// timer a callback sets runs too when it falls due within the same stretch.
+    pub fn advance(&self, millis: u64) {
+        let until = self.now_ms.get() + millis;
+        loop {
+            let next = {
+                let mut waiting = self.waiting.borrow_mut();
+                waiting.retain(|(_, _, slot)| slot.borrow().is_some());
+                waiting
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, (due, _, _))| *due <= until)
+                    .min_by_key(|(_, (due, set, _))| (*due, *set))
+                    .map(|(index, _)| index)
+                    .map(|index| waiting.remove(index))
+            };
+            let Some((due, _, slot)) = next else { break };
+            self.now_ms.set(due.max(self.now_ms.get()));
+            let callback = slot.borrow_mut().take();
+            if let Some(callback) = callback {
+                callback();
+            }
+        }
+        self.now_ms.set(until);
+    }
+}
+
 /// Records every request and answers from a queue (or 201 with a queue position).
 #[derive(Default)]
 pub struct Recorder {
+    /// The clock of the services made for this recorder, which also times the wording files.
+    pub clock: Rc<ManualClock>,
     /// Every request but those for wording files, which are answered from `www/wording/`.
     pub requests: RefCell<Vec<HttpRequest>>,
     pub wording_requests: Cell<u32>,
@@ -100,12 +195,12 @@ impl Transport for Recorder {
                 (answer, 0)
             }
         };
-        wasm_bindgen_futures::spawn_local(async move {
-            if delay > 0 {
-                gloo_timers::future::TimeoutFuture::new(delay).await;
-            }
-            answered(answer);
-        });
+        if delay > 0 {
+            // Held by the clock until it is advanced that far.
+            std::mem::forget(self.clock.after(delay, Box::new(move || answered(answer))));
+            return;
+        }
+        wasm_bindgen_futures::spawn_local(async move { answered(answer) });
     }
 }
 
@@ -113,14 +208,13 @@ pub fn services(recorder: &Rc<Recorder>) -> Services {
     services_with_store(recorder, Rc::new(MemoryStore::default()))
 }
 
-/// Real time, but retries after 20 to 40 ms so the tests stay quick.
+/// The recorder's clock, which only the test moves: retries after 40 ms (doubling to 200 ms).
 pub fn services_with_store(recorder: &Rc<Recorder>, store: Rc<MemoryStore>) -> Services {
     Services {
         transport: recorder.clone(),
-        // 9:00, the same in every time zone the tests name.
-        clock: |_| (parse_iso_date(TODAY).expect("today"), 9 * 60),
-        now_ms: || js_sys::Date::now() as u64,
+        clock: recorder.clock.clone(),
         random: || 0.5,
+        new_key: next_key,
         store,
         retry: RetryPolicy {
             first_delay_ms: 40,
@@ -265,19 +359,41 @@ pub fn headline(element: &Element) -> String {
         .unwrap_or_default()
 }
 
-/// Waits until `done` holds, checking every 20 ms for up to `limit_ms`: a slow machine only
-/// makes the test slower, never wrong.
-pub async fn eventually(limit_ms: u32, done: impl Fn() -> bool) {
-    let mut waited = 0;
-    while !done() && waited < limit_ms {
-        gloo_timers::future::TimeoutFuture::new(20).await;
-        waited += 20;
+/// Keys `test-key-0001`, `test-key-0002`, … in the order they are asked for.
+fn next_key() -> String {
+    thread_local! {
+        static KEYS: Cell<u32> = const { Cell::new(0) };
+    }
+    let key = KEYS.with(|keys| {
+        keys.set(keys.get() + 1);
+        keys.get()
+    });
+    format!("test-key-{key:04}")
+}
+
+/// Lets what is under way without a clock run: queued answers (microtasks) and the next tasks
+/// the widget starts (the stock loader's batch, a `fetch` of the page), a few rounds deep.
+/// No time passes on any test clock.
+pub async fn settle() {
+    for _ in 0..4 {
+        gloo_timers::future::TimeoutFuture::new(0).await;
     }
 }
 
-/// Lets queued futures and microtasks run.
-pub async fn settle() {
-    gloo_timers::future::TimeoutFuture::new(30).await;
+/// Lets `millis` pass on `clock`, then lets what that started settle.
+pub async fn advance(clock: &ManualClock, millis: u64) {
+    clock.advance(millis);
+    settle().await;
+}
+
+/// Settles until `done` holds, for up to `rounds` rounds, for what waits on the browser itself
+/// (a `MutationObserver`, a real `fetch` of the page): no test clock moves.
+pub async fn eventually(rounds: u32, done: impl Fn() -> bool) {
+    let mut round = 0;
+    while !done() && round < rounds {
+        settle().await;
+        round += 1;
+    }
 }
 
 /// Fills the form of a mounted widget with a valid request and submits it.

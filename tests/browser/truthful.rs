@@ -1,6 +1,6 @@
-//! What the shopper sees is true and readable: one date per quantity, whichever field the
-//! quantity comes from; dates in the language of the words; a palette that follows the page;
-//! a way back from a failed load; and a notify sign-up that can be withdrawn.
+//! One date per quantity, whichever field the quantity comes from; dates in the language of the
+//! words; a palette that follows the page; a way back from a failed load; and a notify sign-up
+//! that can be withdrawn.
 
 use std::rc::Rc;
 

@@ -10,6 +10,7 @@ use crate::view::{Scheme, Shade};
 use crate::web::Listener;
 use crate::web::config::parse_quantity;
 use crate::web::platform;
+use crate::widget::endpoint;
 
 impl Widget {
     pub(super) fn endpoint(&self) -> Result<String, String> {
@@ -136,8 +137,7 @@ pub(super) fn resolve_locale(element: &Element, attribute: Option<&str>) -> Stri
         .unwrap_or_else(|| "en".to_owned())
 }
 
-/// Refuses endpoints that would leak shoppers' emails in clear text: `http:` is only accepted
-/// when the page itself is on this machine (development).
+/// The endpoint resolved against the page, if `widget::endpoint` lets shoppers' emails go there.
 fn check_endpoint(endpoint: &str) -> Result<String, String> {
     let Some(location) = web_sys::window().map(|window| window.location()) else {
         return Ok(endpoint.to_owned());
@@ -145,20 +145,10 @@ fn check_endpoint(endpoint: &str) -> Result<String, String> {
     let base = location.href().unwrap_or_default();
     let url = web_sys::Url::new_with_base(endpoint, &base)
         .map_err(|_| concat(&["endpoint \"", endpoint, "\" is not a valid URL"]))?;
-    match url.protocol().as_str() {
-        "https:" => Ok(url.href()),
-        "http:" if platform::page_is_local() => Ok(url.href()),
-        "http:" => Err(concat(&[
-            "endpoint \"",
-            endpoint,
-            "\" uses http: on a page that is not localhost; shoppers' emails must travel over https:",
-        ])),
-        other => Err(concat(&[
-            "endpoint \"",
-            endpoint,
-            "\" uses ",
-            other,
-            ", not https:",
-        ])),
-    }
+    endpoint::check_endpoint(
+        endpoint,
+        &url.protocol(),
+        url.href(),
+        platform::page_is_local(),
+    )
 }

@@ -25,6 +25,7 @@ use crate::domain::{BackorderRequest, Evaluation, ShopCalendar, evaluate, format
 use crate::outbox::Pending;
 use crate::text::{concat, decimal};
 use crate::view::{Messages, StatusView, formatting_locale, status_view};
+use crate::widget::lifecycle::{Phase, Step};
 
 /// Badges write dates short, to fit a collection card.
 fn date_style(mode: Mode) -> DateStyle {
@@ -90,18 +91,6 @@ impl State {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Phase {
-    /// The form is shown and can be submitted.
-    Editing,
-    /// A submission is on its way; another click sends nothing.
-    Sending,
-    /// The request is saved in the outbox and will be retried.
-    Queued,
-    /// The endpoint confirmed a reservation for this SKU (now or on an earlier visit).
-    Confirmed,
-}
-
 impl Widget {
     /// Mounts a widget in `element`'s shadow root. Never throws: problems become the neutral
     /// fallback, a console error and a `backorder:error` event.
@@ -132,7 +121,7 @@ impl Widget {
                 entry: None,
                 evaluation: None,
                 form: None,
-                phase: Phase::Editing,
+                phase: Phase::default(),
                 outgoing: None,
                 form_listeners: Vec::new(),
                 quantity_listeners: Vec::new(),
@@ -200,7 +189,7 @@ impl Widget {
                 );
             }
             if reload {
-                state.phase = Phase::Editing;
+                state.phase = state.phase.after(Step::Reset);
                 state.outgoing = None;
                 state.form = None;
                 state.notice = None;
@@ -585,7 +574,7 @@ impl Widget {
             let (Some(form), Some(evaluation)) = (&state.form, &state.evaluation) else {
                 return;
             };
-            if state.phase != Phase::Editing || !form.kind.reserves_units() {
+            if !state.phase.may_submit() || !form.kind.reserves_units() {
                 return;
             }
             let Some(reserved) = parse_quantity(&form.quantity.value()) else {
@@ -654,7 +643,7 @@ impl Widget {
     fn render_form(&self, entry: &StockEntry, view: &StatusView, keep_form_quantity: bool) {
         let mut state = self.state.borrow_mut();
         let badge = state.config.mode == Mode::Badge;
-        if !badge && matches!(state.phase, Phase::Confirmed | Phase::Queued) {
+        if !badge && !state.phase.shows_form() {
             return;
         }
         let kind = match view.offer {
@@ -675,7 +664,7 @@ impl Widget {
                 .quantity
                 .set_attribute("max", &decimal(view.max_request_quantity));
             form.note.set_text_content(view.form_note.as_deref());
-            if state.phase == Phase::Editing && !keep_form_quantity {
+            if state.phase.may_submit() && !keep_form_quantity {
                 form.quantity.set_value(&decimal(view.request_quantity));
             }
             return;
@@ -695,7 +684,7 @@ impl Widget {
             view.form_note.as_deref(),
         );
         let Ok(mut form) = built else { return };
-        form.built_ms = (self.page.services.now_ms)();
+        form.built_ms = self.page.services.clock.now_ms();
         self.dom.clear_body();
         let _ = self.dom.body.append_child(&form.form);
         let this = self.this.clone();

@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use super::{Phase, Widget};
+use super::Widget;
 use crate::domain::{
     BackorderRequest, Consent, FieldError, OfferError, check_request, format_iso_date, offer,
 };
@@ -14,11 +14,13 @@ use crate::web::events::{self, QueuedDetail, SubmittedDetail};
 use crate::web::form::Outcome;
 use crate::web::form_dom::{FIELDS, FormDom};
 use crate::web::platform;
+use crate::widget::lifecycle::Step;
+use crate::widget::requests::with_key;
 
 impl Widget {
     /// Validates the form with the domain rules, stores the request in the outbox and sends it.
     pub(super) fn submit(&self) {
-        if self.state.borrow().phase != Phase::Editing {
+        if !self.state.borrow().phase.may_submit() {
             // A second click while the first submission is on its way sends nothing.
             return;
         }
@@ -71,10 +73,13 @@ impl Widget {
             }
         };
         self.show_errors(&form, &[], None);
-        self.state.borrow_mut().phase = Phase::Sending;
+        {
+            let mut state = self.state.borrow_mut();
+            state.phase = state.phase.after(Step::Submitted);
+        }
         self.state.borrow_mut().outgoing = Some(request.clone());
         form.set_busy(true, &self.text("sending"));
-        let now = (self.page.services.now_ms)();
+        let now = self.page.services.clock.now_ms();
         // A minimum fill time stops naive bots that post the moment the form appears and leave:
         // the request is stored now but sent no sooner than that, which no person notices.
         let earliest = form.built_ms.saturating_add(self.page.services.min_fill_ms);
@@ -108,7 +113,7 @@ impl Widget {
                 .and_then(|offer| offer.expected_ship_date)
                 .map(format_iso_date)
         });
-        let mut request = BackorderRequest {
+        let request = BackorderRequest {
             kind: Some(form.kind.as_str().to_owned()),
             sku: Some(entry.stock.sku.clone()),
             quantity: form.quantity.value().trim().parse::<i64>().ok(),
@@ -124,23 +129,10 @@ impl Widget {
             idempotency_key: None,
             created_at: None,
         };
-        let previous = state.outgoing.as_ref().filter(|previous| {
-            BackorderRequest {
-                idempotency_key: None,
-                created_at: None,
-                ..(*previous).clone()
-            } == request
+        let services = &self.page.services;
+        let request = with_key(request, state.outgoing.as_ref(), services.new_key, || {
+            platform::rfc3339(services.clock.now_ms())
         });
-        request.idempotency_key = Some(
-            previous
-                .and_then(|previous| previous.idempotency_key.clone())
-                .unwrap_or_else(platform::random_key),
-        );
-        request.created_at = Some(
-            previous
-                .and_then(|previous| previous.created_at.clone())
-                .unwrap_or_else(platform::now_rfc3339),
-        );
         Some((form, request))
     }
 
@@ -189,7 +181,7 @@ impl Widget {
             }
             Delivery::Refused(outcome) => self.refused(outcome),
             Delivery::WillRetry { attempts, reason } => {
-                let first = self.state.borrow().phase != Phase::Queued;
+                let first = self.state.borrow().phase.first_queued();
                 self.show_queued();
                 if first {
                     events::dispatch(
@@ -215,7 +207,10 @@ impl Widget {
 
     /// The endpoint refused the request for good: the shopper can correct it and send again.
     fn refused(&self, outcome: &Outcome) {
-        self.state.borrow_mut().phase = Phase::Editing;
+        {
+            let mut state = self.state.borrow_mut();
+            state.phase = state.phase.after(Step::Refused);
+        }
         let form = self.state.borrow().form.clone();
         let Some(form) = form else {
             // The request was queued and the form is gone: say why it was refused, then offer
@@ -297,7 +292,7 @@ impl Widget {
     pub(super) fn show_queued(&self) {
         {
             let mut state = self.state.borrow_mut();
-            state.phase = Phase::Queued;
+            state.phase = state.phase.after(Step::WillRetry);
             state.close_form();
         }
         let _ = self

@@ -7,15 +7,18 @@
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 
-use super::{Phase, Widget};
+use super::Widget;
 use crate::outbox::{Action, Pending, Reservation};
 use crate::text::concat;
+use crate::text::uri_component;
 use crate::view::{
     Confirmation, Current, cancel_label, cancelled_text, confirmation_text, reservation_view,
 };
 use crate::web::courier::Delivery;
-use crate::web::transport::{HttpRequest, HttpResponse, TransportError, uri_component};
-use crate::web::{Listener, platform, render, wire};
+use crate::web::transport::{HttpRequest, HttpResponse, TransportError};
+use crate::web::{Listener, render, wire};
+use crate::widget::lifecycle::{Phase, Step};
+use crate::widget::reservation::{StatusCheck, status_check};
 
 impl Widget {
     /// What the browser remembered, at once; then, for a returning shopper, the current truth
@@ -54,7 +57,7 @@ impl Widget {
     ) {
         {
             let mut state = self.state.borrow_mut();
-            state.phase = Phase::Confirmed;
+            state.phase = state.phase.after(Step::Remembered);
             state.close_form();
         }
         let Ok(block) = self.dom.show_lines("confirmation", "confirmation", lines) else {
@@ -138,7 +141,7 @@ impl Widget {
         }
         self.page
             .courier
-            .send_for(&reservation, action, platform::random_key());
+            .send_for(&reservation, action, (self.page.services.new_key)());
     }
 
     /// Asks the endpoint how the reservation stands now.
@@ -190,21 +193,22 @@ impl Widget {
         let Some(reservation) = remembered.filter(|current| current.id == asked.id) else {
             return;
         };
-        let current = match &answer {
-            Ok(response) if response.status == 200 => wire::current_status(&response.body),
-            Ok(response)
-                if response.status == 404
-                    && wire::error_code(&response.body).as_deref() == Some("unknown_request") =>
-            {
-                // The endpoint itself knows no such request (its data was reset, or the token
-                // is not its own): nothing is held, so the form is back. Any other 404 (a wrong
-                // URL) keeps the reservation and its cancel token.
+        let (status, body) = match &answer {
+            Ok(response) => (Some(response.status), response.body.as_str()),
+            Err(_) => (None, ""),
+        };
+        let code = (status == Some(404))
+            .then(|| wire::error_code(body))
+            .flatten();
+        let current = match status_check(status, code.as_deref()) {
+            StatusCheck::Read => wire::current_status(body),
+            StatusCheck::Gone => {
                 self.forget(&reservation.sku);
                 self.set_notice(Some(self.text("reservation_gone")));
                 self.reload();
                 return;
             }
-            _ => None,
+            StatusCheck::Unknown => None,
         };
         match current {
             Some(current) => self.show_current(&reservation, &current),
@@ -254,7 +258,8 @@ impl Widget {
             .courier
             .modify(|outbox| outbox.forget_reservation(sku));
         self.page.loader.invalidate(sku);
-        self.state.borrow_mut().phase = Phase::Editing;
+        let mut state = self.state.borrow_mut();
+        state.phase = state.phase.after(Step::Reset);
     }
 
     /// What the courier learned about a cancel or a keep of this widget's reservation.
@@ -267,7 +272,7 @@ impl Widget {
                 let cancelled = cancelled_text(kind, &self.state.borrow().messages);
                 {
                     let mut state = self.state.borrow_mut();
-                    state.phase = Phase::Editing;
+                    state.phase = state.phase.after(Step::Reset);
                     // The button that had the focus is gone: the message takes it.
                     state.focus_notice = true;
                 }
