@@ -11,9 +11,8 @@ use crate::domain::{
 use crate::text::concat;
 use crate::web::js::{Builder, Fields, Reader};
 use crate::web::wire;
-use crate::web::{
-    ElementConfig, Listener, Mode, Page, PageConfig, Services, Widget, define_element,
-};
+use crate::web::{Listener, Page, PageConfig, Services, Widget, define_element};
+use crate::widget::config::{ElementConfig, Mode};
 
 /// Called by `backorder-widget.js` with its own `<script>` element (none when another module
 /// imports it) and the `wording/` folder beside it: reads the page settings and defines
@@ -107,7 +106,7 @@ export interface WidgetHandle {
 // would ship a class, a finalizer and borrow checks for it (about 0.45 KB gzipped).
 #[wasm_bindgen(unchecked_return_type = "WidgetHandle")]
 pub fn mount(element: HtmlElement, config: JsValue) -> JsValue {
-    let (attributes, mut problems) = ElementConfig::from_attributes(&element);
+    let (attributes, mut problems) = crate::web::config::element_config(&element);
     let options = MountOptions::read(&config).unwrap_or_else(|error| {
         problems.push(concat(&["mount(): ", &error]));
         MountOptions::default()

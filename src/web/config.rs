@@ -2,8 +2,8 @@
 
 use web_sys::Element;
 
-use crate::domain::MAX_QUANTITY;
-use crate::text::{concat, decimal};
+use crate::text::concat;
+use crate::widget::config::{ElementConfig, asks_for_preview};
 
 /// Page-wide settings, read once from the `<script>` tag's `data-*` attributes.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -70,15 +70,12 @@ fn folder_url(folder: &str) -> Option<String> {
     Some(url)
 }
 
-/// Whether the page URL has `backorder-preview` in its query string.
+/// Whether the page URL asks for the merchant preview.
 fn page_asks_for_preview() -> bool {
     let search = web_sys::window()
         .and_then(|window| window.location().search().ok())
         .unwrap_or_default();
-    search
-        .trim_start_matches('?')
-        .split('&')
-        .any(|pair| pair.split('=').next() == Some("backorder-preview"))
+    asks_for_preview(&search)
 }
 
 /// The text content of the element a selector names.
@@ -93,87 +90,10 @@ fn text_of(selector: &str) -> Result<String, String> {
     Ok(element.text_content().unwrap_or_default())
 }
 
-/// How much the element shows.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Mode {
-    /// Status and request form.
-    #[default]
-    Full,
-    /// Status only, for collection grids.
-    Badge,
-}
-
-impl Mode {
-    /// `full` or `badge`; anything else is reported and read as `full`, which shows the most.
-    pub fn read(text: &str, problems: &mut Vec<String>) -> Self {
-        match text {
-            "full" => Self::Full,
-            "badge" => Self::Badge,
-            other => {
-                problems.push(concat(&[
-                    "mode \"",
-                    other,
-                    "\" is not \"full\" or \"badge\"; using full",
-                ]));
-                Self::Full
-            }
-        }
-    }
-}
-
-/// One element's settings, from its attributes (or from `mount`'s config object).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ElementConfig {
-    pub sku: String,
-    pub quantity: u32,
-    pub quantity_input: Option<String>,
-    pub mode: Mode,
-    pub locale: Option<String>,
-    pub endpoint: Option<String>,
-    pub availability_url: Option<String>,
-}
-
-impl ElementConfig {
-    /// Reads the attributes. Values that make no sense are reported and replaced by defaults
-    /// so the widget still shows something useful.
-    pub fn from_attributes(element: &Element) -> (Self, Vec<String>) {
-        let attribute = |name: &str| non_empty(element.get_attribute(name));
-        let mut problems = Vec::new();
-        let quantity = match attribute("quantity") {
-            None => 1,
-            Some(text) => parse_quantity(&text).unwrap_or_else(|| {
-                problems.push(concat(&[
-                    "quantity \"",
-                    &text,
-                    "\" is not a whole number from 1 to ",
-                    &decimal(MAX_QUANTITY),
-                    "; using 1",
-                ]));
-                1
-            }),
-        };
-        let mode = attribute("mode").map_or(Mode::Full, |text| Mode::read(&text, &mut problems));
-        let config = Self {
-            sku: attribute("sku")
-                .map(|sku| sku.trim().to_owned())
-                .unwrap_or_default(),
-            quantity,
-            quantity_input: attribute("quantity-input"),
-            mode,
-            locale: attribute("locale"),
-            endpoint: attribute("endpoint"),
-            availability_url: attribute("availability-url"),
-        };
-        (config, problems)
-    }
-}
-
-/// A quantity typed by a shopper or a merchant: a whole number from 1 up.
-pub fn parse_quantity(text: &str) -> Option<u32> {
-    text.trim()
-        .parse::<u32>()
-        .ok()
-        .filter(|quantity| (1..=MAX_QUANTITY).contains(quantity))
+/// One element's settings from its attributes (`widget::config` reads them); values that make
+/// no sense are reported and replaced by defaults.
+pub fn element_config(element: &Element) -> (ElementConfig, Vec<String>) {
+    ElementConfig::read(|name| element.get_attribute(name))
 }
 
 fn non_empty(value: Option<String>) -> Option<String> {

@@ -3,7 +3,9 @@
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlElement;
 
-use super::{ElementConfig, Page, Widget, platform};
+use super::config::element_config;
+use super::{Page, Widget, platform};
+use crate::widget::config::ElementConfig;
 
 #[wasm_bindgen(module = "/www/element.js")]
 extern "C" {
@@ -22,7 +24,7 @@ pub fn define_element() {
         if page.widget_for(&element).is_some() {
             return;
         }
-        let (config, problems) = ElementConfig::from_attributes(&element);
+        let (config, problems) = element_config(&element);
         match Widget::mount(element.clone(), config, problems, page.clone()) {
             Ok(widget) => page.register(element.into(), widget),
             Err(_) => platform::console_error("could not attach a shadow root to the element"),
@@ -37,7 +39,7 @@ pub fn define_element() {
     let changed =
         Closure::<dyn Fn(HtmlElement, String)>::new(|element: HtmlElement, name: String| {
             if let Some(widget) = Page::current().widget_for(&element) {
-                let (config, problems) = ElementConfig::from_attributes(&element);
+                let (config, problems) = element_config(&element);
                 for problem in problems {
                     platform::console_warn(&problem);
                 }

@@ -5,38 +5,22 @@ use wasm_bindgen::JsValue;
 use web_sys::{CustomEvent, CustomEventInit, Element};
 
 use super::js::Builder;
+use crate::widget::status::StatusDetail;
 
-/// `backorder:status`: the state a shopper now sees.
-#[derive(Debug)]
-pub struct StatusDetail<'a> {
-    pub sku: &'a str,
-    pub state: &'a str,
-    pub quantity: u32,
-    pub max_quantity: u32,
-    pub expected_date: Option<String>,
-    pub release_date: Option<String>,
-    /// The full schema.org availability URL.
-    pub schema_org: String,
-    pub availability_starts: Option<String>,
-    pub google_availability: &'a str,
-    pub text: String,
-}
-
-impl StatusDetail<'_> {
-    pub fn to_js(&self) -> JsValue {
-        Builder::new()
-            .set("sku", self.sku)
-            .set("state", self.state)
-            .set("quantity", self.quantity)
-            .set("max_quantity", self.max_quantity)
-            .nullable("expected_date", self.expected_date.as_deref())
-            .nullable("release_date", self.release_date.as_deref())
-            .set("schema_org", self.schema_org.as_str())
-            .nullable("availability_starts", self.availability_starts.as_deref())
-            .set("google_availability", self.google_availability)
-            .set("text", self.text.as_str())
-            .build()
-    }
+/// `backorder:status`'s detail (`widget::status` decides what it says).
+pub fn status_js(detail: &StatusDetail) -> JsValue {
+    Builder::new()
+        .set("sku", detail.sku.as_str())
+        .set("state", detail.state)
+        .set("quantity", detail.quantity)
+        .set("max_quantity", detail.max_quantity)
+        .nullable("expected_date", detail.expected_date.as_deref())
+        .nullable("release_date", detail.release_date.as_deref())
+        .set("schema_org", detail.schema_org.as_str())
+        .nullable("availability_starts", detail.availability_starts.as_deref())
+        .set("google_availability", detail.google_availability)
+        .set("text", detail.text.as_str())
+        .build()
 }
 
 /// `backorder:submitted`: the endpoint accepted a request.

@@ -1,7 +1,7 @@
 //! The browser layer: thin glue between the DOM and the pure [`crate::domain`] and
 //! [`crate::view`] code. Only compiled for `wasm32`.
 
-mod config;
+pub(crate) mod config;
 mod courier;
 mod element;
 mod events;
@@ -26,7 +26,7 @@ mod widget;
 pub(crate) mod wire;
 mod wording;
 
-pub use config::{ElementConfig, Mode, PageConfig};
+pub use config::PageConfig;
 pub use courier::Delivery;
 pub use element::define_element;
 pub(crate) use listener::Listener;

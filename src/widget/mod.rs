@@ -2,6 +2,8 @@
 //! requests may go, which key a request carries, how the stock query is split, and what an
 //! answer about a reservation means. `web::widget` asks these and carries out the answer.
 
+/// One element's settings from its attributes, and the page's ask for the preview.
+pub mod config;
 /// Whether an endpoint may receive shoppers' emails: https, or http on this machine.
 pub mod endpoint;
 /// Where one element's request stands (`Phase`), and how each step moves it.
@@ -12,3 +14,5 @@ pub mod query;
 pub mod requests;
 /// What an answer about a remembered reservation means: its status now, gone, or unknown.
 pub mod reservation;
+/// What `backorder:status` tells the host page about the state shown.
+pub mod status;

@@ -1,3 +1,5 @@
+use crate::outbox::{Action, Outbox, Reservation};
+
 /// What an answer to `GET {endpoint}/{id}` says about a remembered reservation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StatusCheck {
@@ -21,6 +23,33 @@ pub fn status_check(status: Option<u16>, error_code: Option<&str>) -> StatusChec
     }
 }
 
+/// What a returning shopper sees for `sku`, from what the browser kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Returning<'a> {
+    /// A reservation the endpoint confirmed: shown, then checked with the endpoint.
+    Reserved(&'a Reservation),
+    /// A request not delivered yet: "saved, it will be sent".
+    Queued,
+    /// Nothing kept: the form.
+    Nothing,
+}
+
+/// What the outbox holds for `sku`: a confirmed reservation first (a later request for the SKU
+/// is not offered while one is held), then a request still on its way.
+pub fn returning<'a>(outbox: &'a Outbox, sku: &str) -> Returning<'a> {
+    if let Some(reservation) = outbox.reservation(sku) {
+        Returning::Reserved(reservation)
+    } else if outbox
+        .pending
+        .iter()
+        .any(|pending| pending.sku == sku && pending.action == Action::Submit)
+    {
+        Returning::Queued
+    } else {
+        Returning::Nothing
+    }
+}
+
 #[cfg(test)]
 #[allow(
     clippy::disallowed_macros,
@@ -29,6 +58,67 @@ pub fn status_check(status: Option<u16>, error_code: Option<&str>) -> StatusChec
 )]
 mod tests {
     use super::*;
+
+    fn pending(sku: &str, action: Action) -> crate::outbox::Pending {
+        crate::outbox::Pending {
+            key: format!("key-of-{sku}-{}", action.name()),
+            endpoint: "/api".to_owned(),
+            sku: sku.to_owned(),
+            kind: "backorder".to_owned(),
+            quantity: 1,
+            body: String::new(),
+            created_ms: 0,
+            attempts: 0,
+            next_attempt_ms: 0,
+            action,
+        }
+    }
+
+    fn reservation(sku: &str) -> Reservation {
+        Reservation {
+            sku: sku.to_owned(),
+            kind: "backorder".to_owned(),
+            id: "bo_1".to_owned(),
+            quantity: 1,
+            queue_position: Some(1),
+            units_ahead: None,
+            expected_date: None,
+            cancel_token: Some("t".to_owned()),
+            notifies: false,
+            endpoint: "/api".to_owned(),
+            confirmed_ms: 0,
+        }
+    }
+
+    #[test]
+    fn a_returning_shopper_sees_their_reservation_then_what_is_on_its_way() {
+        let cancel = || Action::Cancel {
+            id: "bo_1".to_owned(),
+            token: "t".to_owned(),
+        };
+        let mut outbox = Outbox::default();
+        assert_eq!(returning(&outbox, "A"), Returning::Nothing);
+        outbox.add(pending("B", Action::Submit));
+        assert_eq!(returning(&outbox, "B"), Returning::Queued);
+        assert_eq!(
+            returning(&outbox, "A"),
+            Returning::Nothing,
+            "another SKU's request"
+        );
+        outbox.add(pending("A", cancel()));
+        assert_eq!(
+            returning(&outbox, "A"),
+            Returning::Nothing,
+            "a cancel on its way is not a request"
+        );
+        outbox.confirm(reservation("A"));
+        assert!(matches!(returning(&outbox, "A"), Returning::Reserved(kept) if kept.id == "bo_1"));
+        outbox.add(pending("A", Action::Submit));
+        assert!(
+            matches!(returning(&outbox, "A"), Returning::Reserved(_)),
+            "the reservation comes first"
+        );
+    }
 
     #[test]
     fn only_the_endpoint_saying_so_forgets_a_reservation() {

@@ -1,8 +1,7 @@
 use std::rc::Rc;
 
-use backorder_widget::web::{
-    ElementConfig, MemoryStore, Mode, OutboxStore, Page, PageConfig, Widget,
-};
+use backorder_widget::web::{MemoryStore, OutboxStore, Page, PageConfig, Widget};
+use backorder_widget::widget::config::{ElementConfig, Mode};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};

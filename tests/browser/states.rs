@@ -1,6 +1,7 @@
 use std::rc::Rc;
 
-use backorder_widget::web::{ElementConfig, Mode, Page, PageConfig, Widget, define_element};
+use backorder_widget::web::{Page, PageConfig, Widget, define_element};
+use backorder_widget::widget::config::{ElementConfig, Mode};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::Element;

@@ -7,9 +7,10 @@ use std::rc::Rc;
 use backorder_widget::domain::parse_iso_date;
 use backorder_widget::outbox::RetryPolicy;
 use backorder_widget::web::{
-    Answered, Clock, ElementConfig, HttpRequest, HttpResponse, MemoryStore, Page, PageConfig,
-    Services, Timer, Transport, TransportError, Widget,
+    Answered, Clock, HttpRequest, HttpResponse, MemoryStore, Page, PageConfig, Services, Timer,
+    Transport, TransportError, Widget,
 };
+use backorder_widget::widget::config::ElementConfig;
 use chrono::NaiveDate;
 use wasm_bindgen::{JsCast, closure::Closure};
 use web_sys::{Element, HtmlButtonElement, HtmlElement, HtmlInputElement};

@@ -4,7 +4,8 @@
 
 use std::rc::Rc;
 
-use backorder_widget::web::{ElementConfig, Page, PageConfig, Widget};
+use backorder_widget::web::{Page, PageConfig, Widget};
+use backorder_widget::widget::config::ElementConfig;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Event, HtmlButtonElement, HtmlElement};

@@ -8,8 +8,8 @@ use super::{State, Widget};
 use crate::text::concat;
 use crate::view::{Scheme, Shade};
 use crate::web::Listener;
-use crate::web::config::parse_quantity;
 use crate::web::platform;
+use crate::widget::config::parse_quantity;
 use crate::widget::endpoint;
 
 impl Widget {

@@ -12,20 +12,22 @@ use std::rc::{Rc, Weak};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::HtmlElement;
 
-use super::config::{ElementConfig, Mode, parse_quantity};
 use super::courier::Delivery;
-use super::events::{self, ErrorDetail, StatusDetail};
+use super::events::{self, ErrorDetail};
 use super::form_dom::FormDom;
 use super::intl::{DateStyle, IntlFormat};
 use super::loader::{LoadError, Source, StockEntry, StockResult};
 use super::render::Skeleton;
 use super::wording::WordingResult;
 use super::{Listener, Page, platform};
-use crate::domain::{BackorderRequest, Evaluation, ShopCalendar, evaluate, format_iso_date};
+use crate::domain::{BackorderRequest, Evaluation, ShopCalendar, evaluate};
 use crate::outbox::Pending;
-use crate::text::{concat, decimal};
+use crate::text::decimal;
 use crate::view::{Messages, StatusView, formatting_locale, status_view};
+use crate::widget::config::{Changes, ElementConfig, Mode, parse_quantity};
 use crate::widget::lifecycle::{Phase, Step};
+use crate::widget::reservation::{Returning, returning};
+use crate::widget::status::status_detail;
 
 /// Badges write dates short, to fit a collection card.
 fn date_style(mode: Mode) -> DateStyle {
@@ -159,21 +161,18 @@ impl Widget {
     /// Applies a new configuration: a new SKU, source or language reloads; a new quantity only
     /// re-evaluates.
     pub fn update(&self, config: ElementConfig) {
-        let (reload, relocale, remode, refollow) = {
+        let Changes {
+            reload,
+            relocale,
+            remode,
+            refollow,
+        } = {
             let state = self.state.borrow();
             if state.destroyed {
                 // A destroyed widget follows no input and loads nothing again.
                 return;
             }
-            let old = &state.config;
-            (
-                old.sku != config.sku
-                    || old.availability_url != config.availability_url
-                    || old.endpoint != config.endpoint,
-                old.locale != config.locale,
-                old.mode != config.mode,
-                old.quantity_input != config.quantity_input,
-            )
+            state.config.changes(&config)
         };
         {
             let mut state = self.state.borrow_mut();
@@ -462,29 +461,7 @@ impl Widget {
             (evaluation, view)
         };
         self.dom.show_view(&view);
-        // What the shopper reads, as one line: "Backordered: ships by …. Only 3 left".
-        let mut text = view.headline.clone();
-        for detail in &view.details {
-            text.push_str(". ");
-            text.push_str(detail);
-        }
-        let availability = &evaluation.availability;
-        let detail = StatusDetail {
-            sku: &entry.stock.sku,
-            state: availability.state_name(),
-            quantity: evaluation.quantity,
-            max_quantity: evaluation.max_quantity,
-            expected_date: availability.expected_ship_date().map(format_iso_date),
-            release_date: entry
-                .stock
-                .release_date
-                .filter(|_| view.state == "preorder")
-                .map(format_iso_date),
-            schema_org: concat(&["https://schema.org/", availability.schema_org()]),
-            availability_starts: availability.availability_starts().map(format_iso_date),
-            google_availability: availability.google_feed(),
-            text,
-        };
+        let detail = status_detail(&entry.stock, &evaluation, &view);
         self.state.borrow_mut().evaluation = Some(evaluation);
         if self.page.config.structured_data {
             // The page's offer is about the product, not about this shopper's quantity.
@@ -503,7 +480,11 @@ impl Widget {
             }
         }
         platform::mark_first_status();
-        events::dispatch(&self.element, "backorder:status", &detail.to_js());
+        events::dispatch(
+            &self.element,
+            "backorder:status",
+            &events::status_js(&detail),
+        );
         if self.state.borrow().renders != ticket {
             // The host page changed the element while hearing about this state; the newer
             // render has already shown what is current.
@@ -718,14 +699,10 @@ impl Widget {
             return;
         }
         let outbox = self.page.courier.snapshot();
-        if let Some(reservation) = outbox.reservation(&sku) {
-            self.show_reservation(reservation, false);
-        } else if outbox
-            .pending
-            .iter()
-            .any(|pending| pending.sku == sku && pending.action == crate::outbox::Action::Submit)
-        {
-            self.show_queued();
+        match returning(&outbox, &sku) {
+            Returning::Reserved(reservation) => self.show_reservation(reservation, false),
+            Returning::Queued => self.show_queued(),
+            Returning::Nothing => {}
         }
     }
 

@@ -8,12 +8,12 @@ use crate::domain::{
 };
 use crate::outbox::Pending;
 use crate::text::{concat, decimal, join};
-use crate::web::config::parse_quantity;
 use crate::web::courier::Delivery;
 use crate::web::events::{self, QueuedDetail, SubmittedDetail};
 use crate::web::form::Outcome;
 use crate::web::form_dom::{FIELDS, FormDom};
 use crate::web::platform;
+use crate::widget::config::{Mode, parse_quantity};
 use crate::widget::lifecycle::Step;
 use crate::widget::requests::with_key;
 
@@ -142,7 +142,7 @@ impl Widget {
             let mut state = self.state.borrow_mut();
             if state.destroyed
                 || state.config.sku != pending.sku
-                || state.config.mode == super::Mode::Badge
+                || state.config.mode == Mode::Badge
             {
                 return;
             }
