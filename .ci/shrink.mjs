@@ -33,8 +33,8 @@ const swap = (text, pattern, replacement) => text.replace(pattern, (...groups) =
   typeof replacement === "function" ? replacement(...groups) : replacement);
 
 // The features rustc's wasm32 target may use; wasm-opt must know them. The Makefile turns
-// reference types off, but a build without its flags (README, "How the widget is built small")
-// uses them, and enabling a feature the module does not use changes nothing.
+// reference types off, but a build without its flags (docs/size.md, "How the widget is built
+// small") uses them, and enabling a feature the module does not use changes nothing.
 const features = ["bulk-memory", "nontrapping-float-to-int", "sign-ext", "mutable-globals",
   "reference-types", "multivalue"].map((feature) => `--enable-${feature}`);
 const optimised = `${wasm}.optimised`;

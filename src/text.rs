@@ -3,6 +3,10 @@
 //! joined with [`concat`] and [`join`] (the standard `[…].concat()` and `.join()` are about
 //! 1 KB of code for each element type) and numbers written by [`decimal`]; the server is free to
 //! use `format!`.
+//!
+//! [`concat`]: crate::text::concat
+//! [`join`]: crate::text::join
+//! [`decimal`]: crate::text::decimal
 
 /// The parts one after another: `concat(&["HTTP ", "404"])` → `"HTTP 404"`.
 pub fn concat(parts: &[&str]) -> String {

@@ -8,6 +8,7 @@
     reason = "may format: the ban (clippy.toml) keeps core::fmt out of the WebAssembly build"
 )]
 
+/// The test harness: a real server on a free port, an HTTP client, request bodies.
 #[allow(dead_code, reason = "the harness is shared with tests/server.rs")]
 mod support;
 

@@ -7,24 +7,32 @@
 )]
 #![cfg(all(feature = "server", not(target_arch = "wasm32")))]
 
+/// The test harness: a real server on a free port, an HTTP client, request bodies.
 mod support;
 
 use chrono::Datelike;
 use serde_json::{Value, json};
 use support::{ADMIN_TOKEN, RACE_UNITS, backorder, request, start, today};
 
+/// What a hostile client tries against an endpoint on the internet, and what it gets.
 #[path = "server/hardening.rs"]
 mod hardening;
+/// The shopper's emails, through a real SMTP server (MailDev) and read back.
 #[path = "server/mail.rs"]
 mod mail;
+/// The merchant's page over HTTP, as a browser without script would use it.
 #[path = "server/merchant.rs"]
 mod merchant;
+/// The `backorder-server` binary as an operator runs it: start-up, SIGTERM, SIGKILL.
 #[path = "server/process.rs"]
 mod process;
+/// Replicas: two or three `backorder-server` processes on one PostgreSQL database.
 #[path = "server/replicas.rs"]
 mod replicas;
+/// Clients that are slow, silent or many: none of them holds the server.
 #[path = "server/slow_clients.rs"]
 mod slow_clients;
+/// Signed webhooks from the durable outbox, against a real receiver that checks each one.
 #[path = "server/webhooks.rs"]
 mod webhooks;
 

@@ -1,9 +1,8 @@
-//! What the merchant's page puts first: how soon a deadline is, and what one action changed in
-//! a product's line. Pure, with *today* a parameter; the page only words it.
+//! Pure, with *today* a parameter; the page only words it.
 
 use chrono::NaiveDate;
 
-use super::Status;
+use super::lifecycle::Status;
 
 /// Days before a deadline from which it counts as soon.
 pub const SOON_DAYS: i64 = 3;

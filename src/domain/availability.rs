@@ -1,10 +1,10 @@
-//! The rules: what a shopper who wants `quantity` units can be told today, and with which date.
-
 use std::borrow::Cow;
 
 use chrono::NaiveDate;
 
-use super::{MAX_QUANTITY, ShopCalendar, ShopDay, Stock};
+use super::MAX_QUANTITY;
+use super::calendar::{ShopCalendar, ShopDay};
+use super::stock::Stock;
 
 /// What the shop can truthfully say about one variant for one quantity.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,9 +1,7 @@
-//! The shop's calendar: which days the warehouse ships, and how far out a promise may go.
-
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
-use super::RecordError;
+use super::error::RecordError;
 use super::stock::{bounded, date};
 use crate::text::concat;
 

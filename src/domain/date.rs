@@ -1,5 +1,3 @@
-//! Calendar dates on the wire are ISO `YYYY-MM-DD`, nothing else.
-//!
 //! A hand-written strict parser keeps chrono's generic format machinery out of the WebAssembly
 //! build and refuses the lenient forms (`2026-1-5`, trailing text) that hide typing mistakes.
 

@@ -1,5 +1,5 @@
-//! Late deliveries, as US 16 CFR 435 asks (`../shared/DELAY-RULES.md`, SPEC "Late deliveries
-//! follow the law"). *Today* is a parameter; the endpoint stores what [`review`] decides.
+//! The rule is `../shared/DELAY-RULES.md` (SPEC "Late deliveries follow the law"). *Today* is a
+//! parameter; the endpoint stores what [`review`] decides.
 //!
 //! - The date stated when the request was taken is `T`.
 //! - A first delay to a definite date no later than `T + 30` days: the shopper is told, and
@@ -11,10 +11,12 @@
 //!   still sent, marked late, and never counts silence as consent.
 //! - A date that moves earlier is no delay. A shopper who agreed to an open-ended delay keeps
 //!   the right to cancel until it ships, and is not asked again (R7).
+//!
+//! [`review`]: crate::domain::delay::review
 
 use chrono::{Days, NaiveDate};
 
-use super::{DelayRule, ShopCalendar};
+use super::calendar::{DelayRule, ShopCalendar};
 
 /// The delay rule's 30 days (R5, R6).
 pub const CONSENT_DAYS: u64 = 30;
@@ -214,7 +216,8 @@ pub fn keep(promise: Promise, today: NaiveDate) -> Answer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{ShopConfig, parse_iso_date};
+    use crate::domain::calendar::ShopConfig;
+    use crate::domain::date::parse_iso_date;
 
     fn day(text: &str) -> NaiveDate {
         parse_iso_date(text).expect("a date")

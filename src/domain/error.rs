@@ -1,5 +1,3 @@
-//! What can be wrong with a stock record, said plainly.
-
 use std::fmt;
 
 use crate::text::{concat, decimal, signed};

@@ -1,11 +1,11 @@
-//! After capture: units that arrive go to the people in line, in order, and each request in
-//! line has a current date that follows the batches still en route.
+//! Each request in line has a current date that follows the batches still en route.
 //!
 //! Pure like the rest of the domain: the endpoint stores what these functions return.
 
 use chrono::NaiveDate;
 
-use super::{ShopCalendar, ShopDay, Stock};
+use super::calendar::{ShopCalendar, ShopDay};
+use super::stock::Stock;
 
 /// One request in line, as far as the rules need it: what it asked for and what is set aside.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

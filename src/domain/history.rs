@@ -1,5 +1,5 @@
-//! What a request's history records: one entry per change, never overwritten (SPEC "Every
-//! change is history"). The store writes each [`Event`] as the [`HistoryEntry`] row it maps to.
+//! SPEC "Every change is history": the store writes each [`Event`] as the [`HistoryEntry`] row it
+//! maps to.
 
 use chrono::NaiveDate;
 

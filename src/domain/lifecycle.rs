@@ -1,14 +1,15 @@
-//! A request's life after capture: its status, and what one review of a product's line decides: units a cancellation freed go to the next in line, pre-orders take
-//! the shelf before their release, every date follows the batches, and the delay rule applies.
+//! A review hands the units a cancellation freed to the next in line, gives pre-orders the shelf
+//! before their release, moves every date with the batches, and applies the delay rule.
 //!
 //! The endpoint reads the line, calls [`review_line`] with *today*, and stores what it returns.
 
 use chrono::NaiveDate;
 
+use super::calendar::{ShopCalendar, ShopDay};
 use super::delay::{self, Change, Promise};
 use super::fulfilment::{InLine, current_dates, hand_out, shelf_for_preorders};
 use super::history::Event;
-use super::{ShopCalendar, ShopDay, Stock};
+use super::stock::Stock;
 
 /// Where a request stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,20 +1,30 @@
-//! The availability rules of the shop, as pure Rust.
-//!
 //! Nothing in here knows it may run in a browser: no `wasm_bindgen`, `web_sys` or `js_sys`, and no
 //! clock. *Today* is always a parameter, so every rule is testable natively with fixed dates.
 
-mod attention;
-mod availability;
-mod calendar;
-mod date;
+/// What the merchant's page puts first: how soon a deadline is, what one action changed.
+pub mod attention;
+/// The rules: what a shopper who wants `quantity` units can be told today, with which date.
+pub mod availability;
+/// The shop's calendar: which days the warehouse ships, and how far out a promise may go.
+pub mod calendar;
+/// Calendar dates on the wire are ISO `YYYY-MM-DD`, nothing else.
+pub mod date;
+/// Late deliveries, as US 16 CFR 435 asks: notices, consent, cancellation and refunds.
 pub mod delay;
-mod error;
-mod fulfilment;
-mod history;
-mod lifecycle;
-mod request;
-mod stock;
-mod waves;
+/// What can be wrong with a stock record, said plainly.
+pub mod error;
+/// After capture: arriving units go to the people in line, in order, and each one's date.
+pub mod fulfilment;
+/// What a request's history records: one entry per change, never overwritten.
+pub mod history;
+/// A request's life after capture: its status, and what one review of its line decides.
+pub mod lifecycle;
+/// A backorder, pre-order or notify request: the SPEC body, and the rules that accept it.
+pub mod request;
+/// A variant's stock: the record as merchants send it, and the checked form the rules use.
+pub mod stock;
+/// Back-in-stock waves: which of the people waiting for an item are told it is back.
+pub mod waves;
 
 pub use attention::{
     LineChange, PAST_DAYS_SHOWN, SOON_DAYS, Standing, Urgency, line_change, shown_from, urgency,

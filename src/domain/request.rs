@@ -1,5 +1,3 @@
-//! A backorder, pre-order or notify request: the SPEC body, and the rules that accept it.
-//!
 //! The widget runs these checks before sending and the reference endpoint runs them again on
 //! arrival, so a request the page accepts is a request the endpoint accepts.
 
@@ -8,9 +6,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::text::{concat, decimal};
 
-use super::{
-    Availability, Evaluation, MAX_QUANTITY, NoDateReason, ShopCalendar, ShopDay, Stock, evaluate,
-};
+use super::MAX_QUANTITY;
+use super::availability::{Availability, Evaluation, NoDateReason, evaluate};
+use super::calendar::{ShopCalendar, ShopDay};
+use super::stock::Stock;
 
 /// The request body exactly as it travels (SPEC "Backorder requests").
 ///
@@ -367,7 +366,7 @@ fn offer_on(
 /// may ask for `quantity` more: together they stay within [`per_order_cap`], so one email
 /// cannot reserve a whole delivery in several requests.
 ///
-/// [`per_order_cap`]: super::per_order_cap
+/// [`per_order_cap`]: super::availability::per_order_cap
 pub fn within_shopper_cap(
     stock: &Stock,
     calendar: &ShopCalendar,

@@ -1,9 +1,9 @@
-//! A variant's stock: the record as merchants send it, and the checked form the rules use.
-
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{MAX_QUANTITY, RecordError, parse_iso_date};
+use super::MAX_QUANTITY;
+use super::date::parse_iso_date;
+use super::error::RecordError;
 
 /// A stock record exactly as it arrives on the wire (SPEC "Stock record").
 ///

@@ -1,5 +1,4 @@
-//! Back-in-stock waves: who of the people waiting to hear about an item is told it is back
-//! (SPEC "People are told").
+//! The rule SPEC "People are told" sets, as pure code.
 //!
 //! A wave follows a merchant's stock change that brings units (a receipt beyond what a batch
 //! promised, a larger shelf or batch, a new dated batch). It tells the next sign-ups in
@@ -9,7 +8,9 @@
 //! a later wave goes on down the list only when more units arrive while some remain. Orders and
 //! cancellations moving a unit in and out of stock are no stock change, so they send nothing.
 
-use super::{Availability, ShopCalendar, ShopDay, Stock, evaluate};
+use super::availability::{Availability, evaluate};
+use super::calendar::{ShopCalendar, ShopDay};
+use super::stock::Stock;
 
 /// The factor when the shop names none.
 pub const DEFAULT_WAVE_FACTOR: u32 = 2;

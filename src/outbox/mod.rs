@@ -1,11 +1,13 @@
-//! What must survive a reload: requests not yet delivered, and reservations already confirmed.
-//!
 //! Pure Rust like [`crate::domain`]: time is passed in as milliseconds since the epoch and
 //! randomness as a number in `[0, 1)`, so the retry policy is tested natively. The browser layer
 //! keeps an [`Outbox`] in `localStorage` and runs the deliveries.
+//!
+//! [`Outbox`]: crate::outbox::queue::Outbox
 
-mod policy;
-mod queue;
+/// When to try again, and when to stop.
+pub mod policy;
+/// The stored state: pending requests and confirmed reservations.
+pub mod queue;
 
 pub use policy::{Disposition, RetryPolicy, disposition};
 pub use queue::{Action, Outbox, Pending, Reservation};

@@ -1,6 +1,4 @@
-//! When to try again, and when to stop.
-
-use super::Action;
+use super::queue::Action;
 
 /// What to do with a request after an attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

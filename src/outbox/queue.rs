@@ -1,9 +1,7 @@
-//! The stored state: pending requests and confirmed reservations.
-
 use serde::{Deserialize, Serialize};
 
-use super::RetryPolicy;
-use crate::domain::RequestKind;
+use super::policy::RetryPolicy;
+use crate::domain::request::RequestKind;
 
 /// A stored kind as the rules know it; one that does not read (an entry from an older widget)
 /// is taken for a backorder, the kind that holds units and shows the most.

@@ -1,5 +1,3 @@
-//! One line per request on stderr: time, method, path, status, latency.
-//!
 //! Deliberately absent: query strings (a cancel link carries its token there), headers (the admin
 //! and cancel tokens travel in `Authorization`) and bodies (emails and names). Nothing personal or
 //! secret reaches the log.

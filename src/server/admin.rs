@@ -1,5 +1,4 @@
-//! The shop team's routes behind the admin bearer token: `GET /api/backorders` (JSON),
-//! `GET /api/backorders.csv`, and `POST /api/backorders/{id}/ship`.
+//! `GET /api/backorders` (JSON), `GET /api/backorders.csv`, and `POST /api/backorders/{id}/ship`.
 
 use axum::Json;
 use axum::body::{Body, Bytes};
@@ -9,7 +8,8 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::errors::ApiError;
-use super::store::{Cursor, RequestRow, Shipment};
+use super::store::read::Cursor;
+use super::store::records::{RequestRow, Shipment};
 use super::{AppState, clock, secrets};
 
 /// The token of an `Authorization: Bearer <token>` header, if there is one.

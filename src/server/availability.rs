@@ -1,5 +1,5 @@
-//! `GET /api/availability?sku=A&sku=B`: stock records, with the requests already accepted counted
-//! as promised, so every page evaluates against what is really left.
+//! `?sku=A&sku=B`: the requests already accepted count as promised, so every page evaluates
+//! against what is really left.
 
 use axum::Json;
 use axum::extract::rejection::QueryRejection;

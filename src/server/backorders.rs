@@ -1,7 +1,6 @@
-//! A shopper's request: `POST /api/backorders`, and what its cancel token opens afterwards:
-//! `GET /api/backorders/{id}` (the current truth), `POST /api/backorders/{id}/consent` (keep it
-//! through a delay) and `DELETE /api/backorders/{id}` (cancel; the admin token cancels for the
-//! merchant).
+//! The cancel token opens `GET /api/backorders/{id}` (the current truth),
+//! `POST /api/backorders/{id}/consent` (keep it through a delay) and `DELETE /api/backorders/{id}`
+//! (cancel; the admin token cancels for the merchant).
 //!
 //! Validation and the promise come from the domain (`check_request`, then `offer`), the same code
 //! the widget ran before sending, so page and endpoint never disagree about what is allowed.
@@ -15,9 +14,10 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::errors::{ApiError, body_rejected, media_type, unsupported_media_type};
-use super::store::{Cancellation, Granted, NewRequest, Offered, Submission};
+use super::store::records::{Cancellation, Granted, NewRequest, Submission};
+use super::store::requests::Offered;
 use super::{AppState, admin, clock, secrets};
-use crate::domain::{
+use crate::domain::request::{
     BackorderRequest, CheckedRequest, OfferError, check_request, offer, within_shopper_cap,
 };
 
@@ -335,7 +335,7 @@ pub async fn consent(
             .await?
             .ok_or_else(not_found)?
     };
-    if kept == crate::domain::Status::Cancelled {
+    if kept == crate::domain::lifecycle::Status::Cancelled {
         return Err(ApiError::new(
             StatusCode::GONE,
             "cancelled",

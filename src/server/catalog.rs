@@ -1,7 +1,7 @@
-//! Stock as merchants send it: a catalog file at start-up, the demo catalog, or an upload to
-//! the stock API (JSON or CSV). Every record is checked with the domain's own rules before any
-//! is stored, all of them, so a mistake stops the upload with a clear message per record and
-//! field instead of surfacing later as a shopper's error.
+//! A catalog file at start-up, the demo catalog, or an upload to the stock API (JSON or CSV).
+//! Every record is checked with the domain's own rules before any is stored, all of them, so a
+//! mistake stops the upload with a clear message per record and field instead of surfacing later
+//! as a shopper's error.
 
 use std::collections::HashSet;
 use std::fmt;
@@ -10,9 +10,10 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::store::Origin;
+use super::store::records::Origin;
 use super::{clock, demo};
-use crate::domain::{ShopCalendar, ShopConfig, Stock, StockRecord};
+use crate::domain::calendar::{ShopCalendar, ShopConfig};
+use crate::domain::stock::{Stock, StockRecord};
 
 /// Checked stock: the shop's calendar and every product, in the order they were given.
 #[derive(Debug, Clone)]

@@ -1,5 +1,3 @@
-//! How the server is configured: command-line flags, then environment variables, then defaults.
-//!
 //! Flags are parsed by hand: there are few of them, and a parser crate would cost more build
 //! time than it saves.
 
@@ -127,7 +125,7 @@ impl Default for Config {
             max_per_client: 64,
             durability: Durability::Full,
             webhook: None,
-            notify_factor: crate::domain::DEFAULT_WAVE_FACTOR,
+            notify_factor: crate::domain::waves::DEFAULT_WAVE_FACTOR,
             mail: None,
             double_opt_in: false,
             timeouts: Timeouts::default(),

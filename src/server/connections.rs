@@ -1,7 +1,6 @@
-//! The server's own accept loop, so that no client can hold it: hyper's HTTP/1 connections with
-//! a header timeout (which also closes silent and idle keep-alive connections), a cap on the
-//! connections served at once that fits the process's file-descriptor limit, and a graceful
-//! shutdown with a deadline.
+//! Hyper's HTTP/1 connections with a header timeout (which also closes silent and idle keep-alive
+//! connections), a cap on the connections served at once that fits the process's file-descriptor
+//! limit, and a graceful shutdown with a deadline.
 //!
 //! `axum::serve` sets no timer, so its connections have no header timeout at all: a client that
 //! sends half a request line keeps its socket and a file descriptor forever. The request and

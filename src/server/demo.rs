@@ -1,10 +1,11 @@
-//! The demo catalog: every availability state, with dates counted from today so they never go
-//! stale. The SKUs match the pages in `www/`.
+//! Counted from today, the dates never go stale. The SKUs match the pages in `www/`.
 
 use chrono::{Datelike, NaiveDate, TimeDelta};
 
 use super::catalog::{Catalog, CatalogError};
-use crate::domain::{IncomingRecord, ShopConfig, StockRecord, format_iso_date};
+use crate::domain::calendar::ShopConfig;
+use crate::domain::date::format_iso_date;
+use crate::domain::stock::{IncomingRecord, StockRecord};
 
 /// The demo shop's wait limit; every batch meant to give a backorder date arrives well inside it.
 const MAX_WAIT_DAYS: i64 = 90;
@@ -203,7 +204,9 @@ impl Item {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Availability, ShopCalendar, Stock, evaluate};
+    use crate::domain::availability::{Availability, evaluate};
+    use crate::domain::calendar::ShopCalendar;
+    use crate::domain::stock::Stock;
 
     /// The state a shopper wanting `quantity` units sees, whatever day the demo runs.
     fn check(today: NaiveDate, sku: &str, quantity: u32, expected: &str) {

@@ -1,5 +1,4 @@
-//! Error answers. Every API error is JSON, `{"error": code, "message": text, ...}`, so a client
-//! never has to parse plain text, whichever layer refused the request.
+//! A client never has to parse plain text, whichever layer refused the request.
 
 use axum::body::Body;
 use axum::extract::Request;
@@ -10,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use super::rate_limit::AdminRefused;
-use crate::domain::FieldError;
+use crate::domain::request::FieldError;
 
 /// An API error answer.
 #[derive(Debug)]

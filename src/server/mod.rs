@@ -1,16 +1,3 @@
-//! The reference endpoint `backorder-server` (feature `server`, native only).
-//!
-//! - [`config`]: flags and environment variables.
-//! - `catalog`, `demo`: stock as merchants send it (a file, an upload) checked in full, and the
-//!   demo catalog built from today.
-//! - `store`: the stock, the requests and their history in SQLite; every change is one
-//!   transaction, and what follows from it is what `domain::review_line` decides.
-//! - `availability`, `backorders`, `stock` (with `stock_csv`), `admin`: the API handlers.
-//! - `sweep`: the periodic review that applies what is due (late batches, deadlines).
-//! - `page`: the storefront pages, with fresh stock data inline.
-//! - `rate_limit`, `errors`, `access_log`: cross-cutting middleware.
-//! - `clock`, `secrets`: the only clock, and random tokens and constant-time comparison.
-//!
 //! The availability rules and request validation are never restated here: every decision calls
 //! `crate::domain`, the same code the widget runs in the browser.
 #![allow(
@@ -19,27 +6,49 @@
     reason = "may format: the ban (clippy.toml) keeps core::fmt out of the WebAssembly build"
 )]
 
+/// One line per request on stderr: time, method, path, status, latency.
 mod access_log;
+/// The shop team's routes behind the admin token: the listings, the export, "shipped".
 mod admin;
+/// `GET /api/availability`: stock records, less what accepted requests already hold.
 mod availability;
+/// A shopper's request: `POST /api/backorders`, and the routes its cancel token opens.
 mod backorders;
+/// Stock as merchants send it (a catalog file, the demo, an upload), checked in full.
 mod catalog;
+/// The server's only clock. Everything else receives dates and times as values.
 mod clock;
+/// How the server is configured: command-line flags, then environment variables, then defaults.
 pub mod config;
+/// The server's own accept loop, so that no client can hold it.
 mod connections;
+/// The demo catalog: every availability state, with dates counted from today.
 mod demo;
+/// Error answers: every API error is JSON, `{"error": code, "message": text, ...}`.
 mod errors;
+/// The shopper's emails over SMTP (`--smtp-url`), in the request's language.
 pub mod mail;
+/// The merchant's page, `/admin`: what is waiting, what is late, and what to do now.
 mod merchant;
+/// The storefront's HTML pages, with fresh stock data inline.
 mod page;
+/// Who a client is, and how fast it may go.
 mod rate_limit;
+/// The shopper's page, where the links of their emails lead: `/reservations/{id}`.
 mod reservations;
+/// Random tokens, fingerprints, timing-safe comparisons, cancel tokens, owner-only files.
 mod secrets;
+/// The static storefront's hygiene: no hidden files served, error answers that say why.
 mod site;
+/// The stock API, behind the admin token: read, replace, upsert and receive stock.
 mod stock;
+/// The CSV form of a stock upload (`POST /api/stock` with `text/csv`).
 mod stock_csv;
+/// The shop's data: the stock and the calendar, the requests, their history, the outboxes.
 mod store;
+/// The sweep: one review of every line, at start-up and periodically, applying what is due.
 mod sweep;
+/// Delivering the event outbox to the shop's webhook, signed as Standard Webhooks asks.
 pub mod webhooks;
 
 use std::fmt;
@@ -67,7 +76,8 @@ pub use config::{Command, Config, ConfigError, Durability, HELP, Timeouts};
 use catalog::CatalogError;
 use errors::ApiError;
 use rate_limit::Limits;
-use store::{Import, Origin, Store, StoreError};
+use store::Store;
+use store::records::{Import, Origin, StoreError};
 
 /// The policy the storefront's files carry: the widget needs nothing inline, only its own
 /// scripts and the WebAssembly compiler.

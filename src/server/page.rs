@@ -1,5 +1,3 @@
-//! The storefront's HTML pages, with fresh stock data inline.
-//!
 //! A page may carry its stock data in `<script type="application/json" id="demo-stock">`. The
 //! copy in the file has fixed dates that go stale; every HTML page served goes through here and
 //! gets that block replaced with the current availability of the whole catalog (requests

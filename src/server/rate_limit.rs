@@ -1,5 +1,4 @@
-//! Who a client is, and how fast it may go: a token bucket per client on the requests that
-//! write, and a tight one on failed admin logins.
+//! A token bucket per client on the requests that write, and a tight one on failed admin logins.
 //!
 //! Clients are told apart by their address: IPv4 by address, IPv6 by its /64 network, because
 //! one IPv6 host commonly owns a whole /64. Behind a reverse proxy every request comes from the

@@ -1,8 +1,7 @@
-//! The shopper's page, where the links of their emails lead: `/reservations/{id}?token=…`
-//! shows the request as it stands now, with **Keep** and **Cancel** buttons when they apply.
-//! A `GET` never changes anything (mail scanners follow links); the buttons `POST` the token
-//! back, which is also what makes a forged cross-site form useless without it. The one-click
-//! unsubscribe of a sign-up (RFC 8058) is a `POST` too.
+//! `/reservations/{id}?token=…` shows the request as it stands now, with **Keep** and **Cancel**
+//! buttons when they apply. A `GET` never changes anything (mail scanners follow links); the
+//! buttons `POST` the token back, which is also what makes a forged cross-site form useless
+//! without it. The one-click unsubscribe of a sign-up (RFC 8058) is a `POST` too.
 
 use askama::Template;
 use axum::Form;
@@ -13,7 +12,8 @@ use serde::Deserialize;
 
 use super::mail::wording::{Lang, PageWords, page_words};
 use super::{AppState, clock};
-use crate::domain::{Status, parse_iso_date};
+use crate::domain::date::parse_iso_date;
+use crate::domain::lifecycle::Status;
 
 #[derive(Debug, Deserialize)]
 pub struct Link {
@@ -173,9 +173,9 @@ pub async fn cancel(
             .await
     };
     match cancelled {
-        Ok(super::store::Cancellation::NotFound) => not_found(),
+        Ok(super::store::records::Cancellation::NotFound) => not_found(),
         // It shipped first: the page shows that, and says nothing was cancelled.
-        Ok(super::store::Cancellation::Shipped) => {
+        Ok(super::store::records::Cancellation::Shipped) => {
             back(&id, &button.token, button.lang.as_deref(), "none")
         }
         Ok(_) => back(&id, &button.token, button.lang.as_deref(), "cancelled"),
@@ -200,7 +200,7 @@ pub async fn unsubscribe(
         .with_store(move |store| store.cancel(&id, Some(&link.token), clock::now()))
         .await;
     match cancelled {
-        Ok(super::store::Cancellation::NotFound) => not_found(),
+        Ok(super::store::records::Cancellation::NotFound) => not_found(),
         Ok(_) => (StatusCode::OK, "Unsubscribed.\n").into_response(),
         Err(error) => error.into_response(),
     }

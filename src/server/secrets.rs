@@ -1,5 +1,4 @@
-//! Random identifiers and tokens, fingerprints, comparisons that do not leak timing, cancel
-//! tokens derived from a key kept outside the database, and files only their owner can read.
+//! Cancel tokens are derived from a key kept outside the database.
 
 use std::io::Write;
 use std::path::Path;

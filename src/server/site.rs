@@ -1,6 +1,3 @@
-//! The static storefront's hygiene: hidden files are never served, and an error answer always
-//! says what went wrong in its body.
-
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};

@@ -1,7 +1,7 @@
-//! The stock API, behind the admin token: `GET /api/stock`, `PUT /api/stock/{sku}`,
-//! `POST /api/stock` (JSON, or CSV as `stock_csv` reads it; all or nothing) and `POST /api/stock/{sku}/receipts`.
-//! Every record is checked with the domain's rules before anything is stored (`catalog`), and a
-//! change shows in the very next availability answer.
+//! `GET /api/stock`, `PUT /api/stock/{sku}`, `POST /api/stock` (JSON, or CSV as `stock_csv` reads
+//! it; all or nothing) and `POST /api/stock/{sku}/receipts`. Every record is checked with the
+//! domain's rules before anything is stored (`catalog`), and a change shows in the very next
+//! availability answer.
 
 use axum::Json;
 use axum::body::Bytes;
@@ -13,9 +13,10 @@ use serde_json::{Value, json};
 
 use super::catalog::{RecordProblem, StockUpload, check_records, check_shop};
 use super::errors::{ApiError, body_rejected, media_type, unreadable, unsupported_media_type};
-use super::store::{ReceiptRefusal, StockItem};
+use super::store::records::{ReceiptRefusal, StockItem};
 use super::{AppState, admin, clock, stock_csv};
-use crate::domain::{MAX_QUANTITY, StockRecord};
+use crate::domain::MAX_QUANTITY;
+use crate::domain::stock::StockRecord;
 
 /// A stock upload may list thousands of products.
 pub const MAX_UPLOAD_BYTES: usize = 4 * 1024 * 1024;

@@ -1,10 +1,10 @@
-//! The CSV form of a stock upload (`POST /api/stock` with `text/csv`): one row per product, or
-//! one per batch. Every mistake is named by its line and column, all of them at once.
+//! One row per product, or one per batch. Every mistake is named by its line and column, all of
+//! them at once.
 
 use std::collections::HashMap;
 
 use super::catalog::RecordProblem;
-use crate::domain::{IncomingRecord, StockRecord};
+use crate::domain::stock::{IncomingRecord, StockRecord};
 
 /// The columns, in the order `GET /api/stock` would write them. One row per product, or one
 /// per batch: rows with the same `sku` are one product, whose own columns come from its first

@@ -1,7 +1,6 @@
-//! The sweep: one review of every line, at start-up and periodically, that applies what is due
-//! with the passing of time (a batch whose date passed, a consent deadline that ran out). Nothing
-//! runs on a timer inside a request handler; every change a request makes is reviewed in its own
-//! transaction. The sweep is idempotent: running it twice changes nothing.
+//! What is due comes with the passing of time: a batch whose date passed, a consent deadline that
+//! ran out. Nothing runs on a timer inside a request handler; every change a request makes is
+//! reviewed in its own transaction. The sweep is idempotent: running it twice changes nothing.
 
 use std::time::Duration;
 
@@ -14,7 +13,7 @@ use tokio::task::JoinHandle;
 
 use super::errors::ApiError;
 use super::{AppState, admin, clock};
-use crate::domain::parse_iso_date;
+use crate::domain::date::parse_iso_date;
 
 /// How often the lines are reviewed. The rules work in days; a sweep every ten minutes applies a
 /// new day's deadlines soon after it starts, at the cost of a few milliseconds.

@@ -1,6 +1,5 @@
-//! Delivering the event outbox to the shop's webhook, in the Standard Webhooks format: each
-//! event is `POST`ed with `webhook-id`, `webhook-timestamp` and `webhook-signature`
-//! (`v1,` + base64 of HMAC-SHA256 over `id.timestamp.body`, keyed with the decoded secret).
+//! Each event is `POST`ed with `webhook-id`, `webhook-timestamp` and `webhook-signature` (`v1,` +
+//! base64 of HMAC-SHA256 over `id.timestamp.body`, keyed with the decoded secret).
 //!
 //! One worker per server reads what is due from the outbox, sends it, and records the answer:
 //! acknowledged (`2xx`) events are never sent again; an answer that can never succeed is kept
@@ -24,9 +23,10 @@ use sha2::Sha256;
 use tokio::task::JoinHandle;
 
 use super::errors::ApiError;
-use super::store::{Attempt, DueEvent};
+use super::store::events::{Attempt, DueEvent};
 use super::{AppState, admin, clock};
-use crate::outbox::{Action, Disposition, RetryPolicy, disposition};
+use crate::outbox::policy::{Disposition, RetryPolicy, disposition};
+use crate::outbox::queue::Action;
 
 /// Events claimed from the outbox at a time: one, so a worker that stops leaves at most one
 /// claimed and unsent (`store::events::LEASE`).

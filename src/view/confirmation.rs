@@ -1,12 +1,12 @@
-//! What the shopper reads about a request the endpoint accepted (now or on an earlier visit),
-//! and the words of its cancel action.
+//! The request may have been accepted now or on an earlier visit.
 //!
 //! Every line says only what is true: units reserved by other channels count as ahead in line,
 //! a pre-order is not a place in a queue, and nobody is promised an email unless the endpoint
 //! said it sends one.
 
-use super::{LocaleFormat, Messages};
-use crate::domain::{RequestKind, parse_iso_date};
+use super::messages::{LocaleFormat, Messages};
+use crate::domain::date::parse_iso_date;
+use crate::domain::request::RequestKind;
 use crate::text::{concat, decimal};
 
 /// A request the endpoint accepted, as the endpoint answered it.
@@ -99,7 +99,7 @@ pub fn cancelled_text(kind: RequestKind, messages: &Messages) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::view::PlainFormat;
+    use crate::view::messages::PlainFormat;
 
     fn check(confirmation: Confirmation, expected: &[&str]) {
         let lines = confirmation_text(&confirmation, &Messages::for_locale("en"), &PlainFormat);

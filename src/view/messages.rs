@@ -1,12 +1,12 @@
-//! Message lookup: merchant overrides first, then the language's wording, then English;
-//! `{date}` and `{count}` placeholders; plural forms chosen by the locale's rules.
+//! `{date}` and `{count}` placeholders are filled in, and plural forms chosen by the locale's
+//! rules.
 
 use std::rc::Rc;
 
 use chrono::NaiveDate;
 
 use super::wording;
-use crate::domain::format_iso_date;
+use crate::domain::date::format_iso_date;
 use crate::text::{concat, decimal};
 
 /// The locale-dependent formatting the browser provides through `Intl`.

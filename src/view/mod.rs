@@ -1,15 +1,22 @@
-//! What the shopper reads, as plain text: pure functions from an evaluation to words.
-//!
 //! Dates and plural forms depend on the shopper's language, which the browser knows best
 //! (`Intl`); they come in through [`LocaleFormat`], so everything here also runs natively.
+//!
+//! [`LocaleFormat`]: crate::view::messages::LocaleFormat
 
-mod confirmation;
-mod messages;
-mod preview;
-mod reservation;
-mod scheme;
-mod status;
-mod wording;
+/// What the shopper reads about an accepted request, and the words of its cancel action.
+pub mod confirmation;
+/// Message lookup: merchant overrides first, then the language's wording, then English.
+pub mod messages;
+/// The merchant preview: one sample of everything the widget can show, dated from today.
+pub mod preview;
+/// A returning shopper's reservation, as the endpoint says it stands now.
+pub mod reservation;
+/// Light or dark: the widget follows the page it sits on, not the system setting alone.
+pub mod scheme;
+/// The status line (and the request the shopper may make) for each availability state.
+pub mod status;
+/// The wording: English built in, and the other languages' files checked against it.
+pub mod wording;
 
 pub use confirmation::{Confirmation, cancel_label, cancelled_text, confirmation_text};
 pub use messages::{LocaleFormat, Messages, PlainFormat};

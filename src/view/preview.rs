@@ -1,15 +1,15 @@
-//! The merchant preview: one sample of everything the widget can show, dated from today on the
-//! shop's own working days, each naming the message keys it uses, so a merchant can check the
-//! wording and the theme, and knows which key to override, without hunting for a product in
-//! each state.
+//! Samples are dated on the shop's own working days, and each names the message keys it uses, so a
+//! merchant can check the wording and the theme, and knows which key to override, without hunting
+//! for a product in each state.
 
 use chrono::{Days, NaiveDate};
 
-use super::{
-    Confirmation, LocaleFormat, Messages, Tone, cancel_label, cancelled_text, confirmation_text,
-    status_view,
-};
-use crate::domain::{Availability, Evaluation, NoDateReason, Payment, RequestKind, ShopCalendar};
+use super::confirmation::{Confirmation, cancel_label, cancelled_text, confirmation_text};
+use super::messages::{LocaleFormat, Messages};
+use super::status::{Tone, status_view};
+use crate::domain::availability::{Availability, Evaluation, NoDateReason};
+use crate::domain::calendar::{Payment, ShopCalendar};
+use crate::domain::request::RequestKind;
 
 /// One sample, as text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -193,7 +193,7 @@ fn after_a_request(
     let status = status_view(&evaluation, messages, format);
     let expected = backordered
         .expected_ship_date()
-        .map(crate::domain::format_iso_date);
+        .map(crate::domain::date::format_iso_date);
     let confirmation = Confirmation {
         kind: RequestKind::Backorder,
         quantity: 2,
@@ -246,8 +246,9 @@ mod tests {
     use chrono::Datelike;
 
     use super::*;
-    use crate::domain::{ShopConfig, parse_iso_date};
-    use crate::view::PlainFormat;
+    use crate::domain::calendar::ShopConfig;
+    use crate::domain::date::parse_iso_date;
+    use crate::view::messages::PlainFormat;
 
     fn samples(with_forms: bool) -> Vec<PreviewSample> {
         // Today is Friday; the 18th day from it is a Tuesday, the 16th a Sunday.

@@ -1,11 +1,13 @@
-//! A returning shopper's reservation, as the endpoint says it stands now (SPEC "The shopper sees
-//! the current truth"): the current place in line, a delay with the date it was and the date it
-//! is, "ready to ship", or what ended it. Pure: the browser layer fetches and shows.
+//! As SPEC "The shopper sees the current truth" asks: the current place in line, a delay with the
+//! date it was and the date it is, "ready to ship", or what ended it. Pure: the browser layer
+//! fetches and shows.
 
 use chrono::NaiveDate;
 
-use super::{Confirmation, LocaleFormat, Messages, cancelled_text, confirmation_text};
-use crate::domain::{RequestKind, Status};
+use super::confirmation::{Confirmation, cancelled_text, confirmation_text};
+use super::messages::{LocaleFormat, Messages};
+use crate::domain::lifecycle::Status;
+use crate::domain::request::RequestKind;
 use crate::text::decimal;
 
 /// `GET {endpoint}/{id}`'s answer, as the view needs it.
@@ -123,8 +125,8 @@ pub fn reservation_view(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::parse_iso_date;
-    use crate::view::PlainFormat;
+    use crate::domain::date::parse_iso_date;
+    use crate::view::messages::PlainFormat;
 
     fn day(text: &str) -> Option<NaiveDate> {
         parse_iso_date(text)

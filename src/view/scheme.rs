@@ -1,5 +1,3 @@
-//! Light or dark: the widget follows the page it sits on, not the system setting alone.
-//!
 //! Most shops have no dark mode. A widget that turned its text light whenever the system is
 //! dark would be nearly invisible on their white pages, so the palette is chosen from the
 //! colours the page really shows around the element: the first background behind it that is

@@ -1,7 +1,6 @@
-//! The status line (and the request the shopper may make) for each availability state.
-
-use super::{LocaleFormat, Messages};
-use crate::domain::{Availability, Evaluation, NoDateReason, RequestKind};
+use super::messages::{LocaleFormat, Messages};
+use crate::domain::availability::{Availability, Evaluation, NoDateReason};
+use crate::domain::request::RequestKind;
 
 /// How the status should look: themes colour by tone, not by state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -172,8 +171,8 @@ fn reason_key(reason: NoDateReason) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::parse_iso_date;
-    use crate::view::PlainFormat;
+    use crate::domain::date::parse_iso_date;
+    use crate::view::messages::PlainFormat;
 
     fn view(availability: Availability, limited: bool) -> StatusView {
         let evaluation = Evaluation {

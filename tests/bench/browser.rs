@@ -1,5 +1,5 @@
-//! The widget in headless Chromium, against the real server: time to first status on a product
-//! page (stock inline, and stock from the server), and a collection page of 200 badges.
+//! Against the real server: time to first status on a product page (stock inline, and stock from
+//! the server), and a collection page of 200 badges.
 //!
 //! Times come from the page's own Performance timeline, so WebDriver's round trips are not in
 //! them: from `backorder-widget:start` (the loader module starts; it and the glue are already

@@ -1,5 +1,3 @@
-//! Bytes shipped: every file the browser loads for the widget, raw and gzip -9.
-//!
 //! The files are the loader, the wasm-bindgen glue, the snippets the glue imports and the
 //! `.wasm`. Snippets are read from the glue's own `import` lines rather than from a fixed path,
 //! because their folder name carries a hash, and a file the browser never loads must not count.

@@ -1,5 +1,5 @@
-//! Stock records and catalog files for the bench, with dates counted from today so the server
-//! (which reads its own clock) sees batches in the future whatever day the bench runs.
+//! Dates are counted from today so the server (which reads its own clock) sees batches in the
+//! future whatever day the bench runs.
 
 use std::path::Path;
 

@@ -1,6 +1,6 @@
-//! The reference endpoint under concurrent load: `POST /api/backorders` on loopback, the SQLite
-//! file on disk, no rate limit, and an item with far more en route than the load reserves, so
-//! every request does the whole job (validate, decide, insert) and none is refused for capacity.
+//! The SQLite file is on disk, there is no rate limit, and the item has far more en route than the
+//! load reserves, so every request does the whole job (validate, decide, insert) and none is
+//! refused for capacity.
 //!
 //! The load generator shares this machine (and its cores) with the server, as any loopback
 //! measurement does; the numbers describe the pair on this machine, not the server alone.

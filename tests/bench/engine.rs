@@ -1,5 +1,5 @@
-//! The availability engine natively: evaluations per second for a realistic record, and how the
-//! cost of one evaluation grows with the number of incoming batches.
+//! Evaluations per second for a realistic record, and how the cost of one evaluation grows with
+//! the number of incoming batches.
 //!
 //! A plain loop timed with `Instant`: the loop runs long enough per round (10 ms or more) that the
 //! clock's resolution does not matter, and the median of several rounds is reported so one

@@ -18,19 +18,30 @@
     reason = "may format: the ban (clippy.toml) keeps core::fmt out of the WebAssembly build"
 )]
 
+/// The widget in headless Chromium: time to first status, and 200 badges on one page.
 mod browser;
+/// Bytes shipped: every file the browser loads for the widget, raw and gzip -9.
 mod bytes;
+/// Stock records and catalog files for the bench, dated from today.
 mod catalog;
+/// The reference endpoint under concurrent load: `POST /api/backorders` on loopback.
 mod endpoint;
+/// The availability engine natively: evaluations per second, and cost per batch.
 mod engine;
+/// Reads that do not grow with the history: availability with 100,000 stored requests.
 mod history;
+/// A throwaway PostgreSQL 15 cluster, removed when dropped (shared with the tests).
 #[path = "../support/postgres.rs"]
 #[allow(dead_code, reason = "shared with the tests, which use more of it")]
 mod postgres;
+/// A `backorder-server` process, started as an operator starts a replica.
 #[path = "../support/replica.rs"]
 mod replica;
+/// Everything measured, as one plain-text table and as JSON with the same numbers.
 mod report;
+/// Keeps the reference endpoint's access log out of the way without silencing it.
 mod server_log;
+/// The real server on a free port with a fresh SQLite file (shared with tests/e2e).
 #[path = "../e2e/site.rs"]
 #[allow(
     dead_code,
@@ -39,7 +50,9 @@ mod server_log;
               failed step in it stops loudly"
 )]
 mod site;
+/// The median and spread of repeated measurements.
 mod stats;
+/// A browser session through WebDriver (shared with tests/e2e).
 #[path = "../e2e/browser/mod.rs"]
 #[allow(
     dead_code,

@@ -1,5 +1,3 @@
-//! Everything measured, as one plain-text table and as JSON with the same numbers.
-
 use std::fmt::Write as _;
 use std::path::Path;
 

@@ -1,5 +1,3 @@
-//! Keeps the reference endpoint's access log out of the way without silencing it.
-//!
 //! The server writes one line per request to stderr, from its own threads, and a process cannot
 //! point its own stderr elsewhere without `unsafe`. So the bench runs itself again as a child
 //! whose stderr comes back through a pipe: every line goes to `target/bench-server.log`, and every

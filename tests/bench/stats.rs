@@ -1,5 +1,3 @@
-//! The median and spread of repeated measurements.
-//!
 //! Percentiles are by nearest rank, so every number reported is one that was measured rather than
 //! an interpolation between two. Values are rounded once, here, so the table and the JSON carry
 //! the same numbers.

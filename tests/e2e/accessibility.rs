@@ -1,6 +1,5 @@
-//! axe-core (from npm, installed by `make test`) in the real browser, on the demo pages in every
-//! state, with field errors and a confirmation shown, in the default theme and both demo themes.
-//! Any violation fails.
+//! axe-core comes from npm, installed by `make test`. The demo pages are checked in every state,
+//! with field errors and a confirmation shown, in the default theme and both demo themes.
 
 use fantoccini::key::Key;
 use serde_json::Value;

@@ -1,7 +1,6 @@
-//! The merchant's page in the real browser against the real server: logging in, the forms'
-//! tokens, a delivery and a moved date entered on the page and seen through the API and the
-//! shopper's widget, a stock file with a bad row, the export, axe on every page, and
-//! screenshots at desktop and phone widths (`target/screenshots/admin-*.png`).
+//! Logging in, the forms' tokens, a delivery and a moved date entered on the page and seen through
+//! the API and the shopper's widget, a stock file with a bad row, the export, axe on every page,
+//! and screenshots at desktop and phone widths (`target/screenshots/admin-*.png`).
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};

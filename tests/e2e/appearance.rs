@@ -1,7 +1,7 @@
-//! What the shopper sees is readable and true, in the real browser against the real server:
-//! contrast computed from the rendered colours with the system light or dark, on light and dark
-//! shops; one date for the form's quantity from the page to the database; a form that fits a
-//! narrow column; a preview that fits a phone; no 404 for a favicon.
+//! In the real browser against the real server: contrast computed from the rendered colours with
+//! the system light or dark, on light and dark shops; one date for the form's quantity from the
+//! page to the database; a form that fits a narrow column; a preview that fits a phone; no 404
+//! for a favicon.
 
 use std::path::PathBuf;
 

@@ -1,7 +1,5 @@
-//! Delivery that loses nothing and duplicates nothing, with the real endpoint misbehaving:
-//! down, overloaded (`503`), rate limiting (`429` + `Retry-After`), stalling past the widget's
-//! 10 s, and a reload in between.
-//! Each test ends by counting rows.
+//! The endpoint is down, overloaded (`503`), rate limiting (`429` + `Retry-After`), stalling past
+//! the widget's 10 s, with a reload in between. Each test ends by counting rows.
 
 use std::time::Duration;
 

@@ -1,5 +1,4 @@
-//! Hostile and broken input never runs and never breaks the host page; the demo works under its
-//! strict Content-Security-Policy.
+//! The demo works under its strict Content-Security-Policy.
 
 use std::path::PathBuf;
 

@@ -78,15 +78,26 @@ macro_rules! in_every_browser_and_screen {
     )+};
 }
 
+/// axe-core in the real browser on every state and theme; any violation fails.
 mod accessibility;
+/// The merchant's page in the real browser against the real server.
 mod admin;
+/// What the shopper sees is readable and true: contrast, one date, narrow columns.
 mod appearance;
+/// A browser session in one of three engines, each through its own WebDriver server.
 mod browser;
+/// Delivery that loses nothing and duplicates nothing, with the endpoint misbehaving.
 mod delivery;
+/// Hostile and broken input never runs and never breaks the host page.
 mod hostile;
+/// The real outside parts the endpoint talks to: MailDev and a webhook receiver.
 #[path = "../support/outside.rs"]
 mod outside;
+/// Keeping the promise: reserve in the browser, change stock by API, sweep, check.
 mod promise;
+/// A shopper on the demo storefront, against the real endpoint and database.
 mod shopping;
+/// The real server on a free port with a fresh SQLite file, and what the tests read back.
 mod site;
+/// People are told: the delay email's link followed in the browser, and the reservation kept.
 mod told;

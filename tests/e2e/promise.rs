@@ -1,6 +1,5 @@
-//! Keeping the promise, end to end: a shopper reserves in the real browser, the merchant changes
-//! stock through the real API, the sweep runs at a chosen date, and the page and the database
-//! say what happened.
+//! A shopper reserves in the real browser, the merchant changes stock through the real API, the
+//! sweep runs at a chosen date, and the page and the database say what happened.
 
 use serde_json::{Value, json};
 

@@ -1,5 +1,3 @@
-//! A shopper on the demo storefront, against the real endpoint and database.
-
 use std::time::Duration;
 
 use serde_json::Value;

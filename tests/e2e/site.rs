@@ -1,5 +1,3 @@
-//! The real server on a free port with a fresh SQLite file, and what the tests read back.
-//!
 //! The app is the server's own `router`; the harness only owns the listener, so it can stop
 //! and restart the server on the same port, and put a fault in front of `POST /api/backorders`
 //! (a `503`, a `429` with `Retry-After`, a stall longer than the widget waits) the way a

@@ -1,7 +1,6 @@
-//! People are told, end to end: a shopper reserves in the real browser, the merchant moves the
-//! batch 45 days, the question arrives by email (a real MailDev), the shopper follows its link
-//! in the browser and keeps the reservation; the database's history and the webhook's log (a
-//! real receiver) both say so.
+//! A shopper reserves in the real browser, the merchant moves the batch 45 days, the question
+//! arrives by email (a real MailDev), the shopper follows its link in the browser and keeps the
+//! reservation; the database's history and the webhook's log (a real receiver) both say so.
 
 use std::time::{Duration, Instant};
 

@@ -1,5 +1,4 @@
-//! An endpoint a merchant can expose to the internet: what a hostile client tries, and what it
-//! gets. Each test fails without the protection it names.
+//! Each test fails without the protection it names.
 
 use std::os::unix::fs::PermissionsExt;
 

@@ -1,6 +1,5 @@
-//! The shopper's emails, sent to a real SMTP server (MailDev, installed by `make test`) and
-//! read back from its API: every email in English and in German, with text and HTML parts,
-//! links to the shopper's page that change nothing on a GET, and one-click unsubscribe.
+//! Every email in English and in German, with text and HTML parts, links to the shopper's page that
+//! change nothing on a GET, and one-click unsubscribe.
 
 use std::time::Duration;
 

@@ -1,5 +1,5 @@
-//! The merchant's page over HTTP, as a browser without script would use it: the log-in and its
-//! cookie's attributes, the forms' tokens, the lock-out, the log-out, and escaping.
+//! The log-in and its cookie's attributes, the forms' tokens, the lock-out, the log-out, and
+//! escaping.
 
 use serde_json::Value;
 

@@ -1,5 +1,5 @@
-//! The `backorder-server` binary as an operator runs it: what it writes at start-up, how it
-//! stops on SIGTERM, and what an answered request survives when the process is killed.
+//! What it writes at start-up, how it stops on SIGTERM, and what an answered request survives when
+//! the process is killed.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::SocketAddr;

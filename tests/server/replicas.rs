@@ -1,5 +1,4 @@
-//! Replicas: two or three `backorder-server` processes on one PostgreSQL database, with the
-//! requests spread over all of them. Exactly the cap is taken, the line has no gap and no
+//! The requests are spread over all of them. Exactly the cap is taken, the line has no gap and no
 //! twin, one key sent to two replicas at once is one row with one answer, receipts and cancels
 //! racing new requests lose no unit and count none twice, each event is delivered once, and a
 //! replica killed mid-load loses no answered request while the others go on.

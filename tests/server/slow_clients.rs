@@ -1,5 +1,4 @@
-//! Clients that are slow, silent or many: none of them holds the server. Every check is on a
-//! real socket against the real server.
+//! Every check is on a real socket against the real server.
 
 use std::time::Duration;
 

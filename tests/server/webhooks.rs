@@ -1,5 +1,5 @@
-//! Signed webhooks from the durable outbox, against a real HTTP receiver that checks every
-//! signature with the documented algorithm and is stopped and started mid-run.
+//! The receiver checks every signature with the documented algorithm and is stopped and started
+//! mid-run.
 
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};

@@ -1,9 +1,11 @@
-//! The test harness: a real server on a free port with its own folder, an HTTP client, and
-//! request bodies; and the outside parts it talks to (`outside`).
+//! Each server has its own folder; the outside parts it talks to are in `outside`.
 
+/// The real outside parts the endpoint talks to: MailDev and a webhook receiver.
 pub mod outside;
+/// A throwaway PostgreSQL 15 cluster, removed when dropped.
 #[allow(dead_code, reason = "not every test binary runs on PostgreSQL")]
 pub mod postgres;
+/// A `backorder-server` process, started as an operator starts a replica.
 #[allow(dead_code, reason = "only the replica tests start the binary this way")]
 pub mod replica;
 

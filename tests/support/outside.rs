@@ -1,6 +1,6 @@
-//! The real outside parts the endpoint talks to, started by the tests: MailDev, an SMTP server
-//! with an API to read back what arrived (installed by `make tools`), and a webhook receiver that
-//! checks every signature with the documented algorithm and can be stopped and started again.
+//! MailDev is an SMTP server with an API to read back what arrived (installed by `make tools`); the
+//! webhook receiver checks every signature with the documented algorithm and can be stopped and
+//! started again.
 #![allow(dead_code, reason = "each test binary uses the parts it needs")]
 
 use std::net::SocketAddr;

@@ -1,6 +1,5 @@
-//! A throwaway PostgreSQL 15 cluster for tests: created in a temporary folder, started on a free
-//! port, and stopped and removed when dropped. As root, PostgreSQL refuses to run, so initdb
-//! and pg_ctl then run as the `postgres` user Debian's package creates.
+//! It is created in a temporary folder and started on a free port. As root, PostgreSQL refuses to
+//! run, so initdb and pg_ctl then run as the `postgres` user Debian's package creates.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,5 +1,4 @@
-//! A `backorder-server` process, as an operator runs a replica: the replica tests start three on
-//! one database, the bench one or two.
+//! The replica tests start three on one database, the bench one or two.
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;

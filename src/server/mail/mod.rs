@@ -1,6 +1,5 @@
-//! The shopper's emails over SMTP (`--smtp-url`): the confirmation, the delay notice in its two
-//! cases, ready, the cancellation's receipt and back in stock, in the request's language, each
-//! with a plain-text and a simple HTML part.
+//! The confirmation, the delay notice in its two cases, ready, the cancellation's receipt and back
+//! in stock, each with a plain-text and a simple HTML part.
 //!
 //! Emails go through an outbox like the webhook's: each change writes its emails' facts in its
 //! own transaction (`store::mails`), and one worker renders and sends what is due, retrying a
@@ -9,6 +8,7 @@
 //! the shopper's page (`reservations`), which acts only on a `POST`, so a mail scanner that
 //! follows links changes nothing.
 
+/// What the shopper's emails say, in the languages the widget speaks (en, de, fr, es, ja).
 pub mod wording;
 
 use std::sync::Arc;
@@ -22,10 +22,12 @@ use lettre::{AsyncTransport, Message, Tokio1Executor};
 use serde_json::Value;
 use tokio::task::JoinHandle;
 
-use super::store::{Attempt, DueMail};
+use super::store::events::Attempt;
+use super::store::mails::DueMail;
 use super::{AppState, clock};
-use crate::domain::{Mail, parse_iso_date};
-use crate::outbox::RetryPolicy;
+use crate::domain::date::parse_iso_date;
+use crate::domain::history::Mail;
+use crate::outbox::policy::RetryPolicy;
 use wording::{Facts, Lang, Letter, letter};
 
 /// Emails claimed from the outbox at a time: one, so a worker that stops leaves at most one

@@ -1,10 +1,9 @@
-//! What the shopper's emails say, in the languages the widget speaks (en, de, fr, es, ja). Each
-//! letter is a subject, paragraphs and actions (links); the templates lay them out as plain
+//! Each letter is a subject, paragraphs and actions (links); the templates lay them out as plain
 //! text and as simple HTML.
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::domain::Mail;
+use crate::domain::history::Mail;
 
 /// A language the emails are written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

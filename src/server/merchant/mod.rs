@@ -1,19 +1,17 @@
-//! The merchant's page, `/admin` (SPEC "The merchant's page"): what is waiting, what is late,
-//! and what to do now. Server-rendered HTML from askama templates (`templates/`), one
-//! stylesheet, no script: every action is a form.
-//!
-//! - `session`: the log-in, its cookie and the form tokens (CSRF).
-//! - `view`: the store's rows as the templates show them, dates in words in the merchant's
-//!   language (the browser's `Accept-Language`).
-//! - `words`: what an action changed, in a sentence.
+//! Server-rendered HTML from askama templates (`templates/`), one stylesheet, no script: every
+//! action is a form (SPEC "The merchant's page"). Dates are in words in the merchant's language
+//! (the browser's `Accept-Language`).
 //!
 //! Every action calls the store methods the API calls (`receive`, `ship`, `cancel`;
 //! `change_batch` is `PUT /api/stock/{sku}` with one batch moved or removed, in one
 //! transaction), whose decisions are the domain's; then the page says what changed and shows
 //! the product again (POST, then 303 to a page that shows the message once).
 
+/// Logging in to the merchant's page, and what every later request of it must carry.
 mod session;
+/// The store's rows as the merchant's page shows them, in the merchant's language.
 mod view;
+/// What an action on the merchant's page changed, in one sentence.
 mod words;
 
 use askama::Template;
@@ -32,11 +30,15 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 
+use super::config::Timeouts;
 use super::errors::ApiError;
 use super::stock::UploadRefusal;
-use super::store::{BatchChange, BatchRefusal, Cancellation, ReceiptRefusal, Session, Shipment};
-use super::{AppState, Timeouts, admin, clock, rate_limit, secrets, stock};
-use crate::domain::parse_iso_date;
+use super::store::desk::{BatchChange, BatchRefusal};
+use super::store::records::{Cancellation, ReceiptRefusal, Shipment};
+use super::store::sessions::Session;
+use super::{AppState, admin, clock, rate_limit, secrets, stock};
+use crate::domain::attention::shown_from;
+use crate::domain::date::parse_iso_date;
 use view::{Flash, Layout, Problem};
 
 /// The page's policy, stricter than the storefront's: it runs no script at all, loads only its
@@ -389,10 +391,10 @@ async fn overview(
     let read = async {
         let today = store.today(now).await?;
         let listing = store.stock_listing().await?;
-        let attention = store.attention(view::shown_from(today)).await?;
+        let attention = store.attention(shown_from(today)).await?;
         let notices = store.notices().await?;
         let outbox = store.outbox().await?;
-        Ok::<_, super::store::StoreError>((today, listing, attention, notices, outbox))
+        Ok::<_, super::store::records::StoreError>((today, listing, attention, notices, outbox))
     };
     let (today, listing, attention, notices, outbox) = match read.await {
         Ok(read) => read,
@@ -499,7 +501,11 @@ async fn notices(
     let store = state.store();
     let read = async {
         let today = store.today(clock::now()).await?;
-        Ok::<_, super::store::StoreError>((today, store.notices().await?, store.mails().await?))
+        Ok::<_, super::store::records::StoreError>((
+            today,
+            store.notices().await?,
+            store.mails().await?,
+        ))
     };
     let (today, notices, mails) = match read.await {
         Ok(read) => read,

@@ -1,5 +1,3 @@
-//! Logging in to the merchant's page, and what every later request of it must carry.
-//!
 //! - The admin token is typed once. It opens a session kept in the database; the browser holds
 //!   only its random id, in a cookie that scripts cannot read (`HttpOnly`), that no other site's
 //!   page sends (`SameSite=Strict`), limited to `/admin`, ending after [`LIFETIME`], and
@@ -9,6 +7,8 @@
 //!   nothing (CSRF). The log-in form itself, before any session, carries a token that must match
 //!   a cookie set with the form (a double-submit token), so no other site can log a browser in.
 //! - Failed log-ins count against the same lock-out as the API's wrong admin tokens.
+//!
+//! [`LIFETIME`]: crate::server::merchant::session::LIFETIME
 
 use std::net::IpAddr;
 
@@ -16,7 +16,7 @@ use axum::http::{HeaderMap, header};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use chrono::{DateTime, TimeDelta, Utc};
 
-use crate::server::store::Session;
+use crate::server::store::sessions::Session;
 use crate::server::{AppState, secrets};
 
 /// How long a log-in lasts: a working day, so a shared computer left open closes by itself.
@@ -36,7 +36,7 @@ pub async fn current(
     state: &AppState,
     jar: &CookieJar,
     now: DateTime<Utc>,
-) -> Option<Result<Session, crate::server::store::StoreError>> {
+) -> Option<Result<Session, crate::server::store::records::StoreError>> {
     let id = jar.get(SESSION_COOKIE)?.value().to_owned();
     // A cookie that is not one of ours is no session; it is not worth a database read.
     if !looks_like_ours(&id) {

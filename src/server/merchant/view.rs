@@ -1,17 +1,18 @@
-//! The store's rows as the merchant's page shows them: dates in words in the merchant's
-//! language, statuses in words, what is pressing first. The templates only lay these out.
+//! Dates and statuses in words, what is pressing first. The templates only lay these out.
 
 use axum::http::{HeaderMap, header};
 use chrono::{DateTime, NaiveDate};
 
-pub use crate::domain::shown_from;
-use crate::domain::{Mail, Status, Urgency, parse_iso_date, urgency};
+use crate::domain::attention::{Urgency, shown_from, urgency};
+use crate::domain::date::parse_iso_date;
+use crate::domain::history::Mail;
+use crate::domain::lifecycle::Status;
 use crate::server::catalog::RecordProblem;
 use crate::server::mail::wording::Lang;
 use crate::server::stock::Upload;
-use crate::server::store::{
-    self, HistoryRow, LineEntry, MailState, Notice, OutboxListing, StockItem,
-};
+use crate::server::store::desk::{self, Deadline, LineEntry, MailState, Notice};
+use crate::server::store::events::OutboxListing;
+use crate::server::store::records::{HistoryRow, StockItem};
 
 /// What every page's frame shows.
 #[derive(Debug)]
@@ -103,7 +104,7 @@ impl Dates {
 
     pub fn day(&self, date: NaiveDate) -> Day {
         Day {
-            iso: crate::domain::format_iso_date(date),
+            iso: crate::domain::date::format_iso_date(date),
             words: self.lang.date(date),
             lang: self.lang.code(),
         }
@@ -273,7 +274,7 @@ pub struct Item {
 }
 
 impl Item {
-    fn new(dates: &Dates, today: NaiveDate, deadline: &store::Deadline) -> Self {
+    fn new(dates: &Dates, today: NaiveDate, deadline: &Deadline) -> Self {
         let (urgency, urgency_words) = pressing(today, deadline.date);
         Self {
             request_id: deadline.request_id.clone(),
@@ -321,13 +322,13 @@ impl Attention {
     pub fn new(
         dates: &Dates,
         today: NaiveDate,
-        attention: &store::Attention,
+        attention: &desk::Attention,
         notices: &[Notice],
         outbox: &OutboxListing,
         sending: Sending,
     ) -> Self {
         let from = shown_from(today);
-        let items = |deadlines: &[store::Deadline]| {
+        let items = |deadlines: &[Deadline]| {
             deadlines
                 .iter()
                 .map(|deadline| Item::new(dates, today, deadline))
@@ -346,7 +347,7 @@ impl Attention {
                 let mut item = Item::new(
                     dates,
                     today,
-                    &store::Deadline {
+                    &Deadline {
                         request_id: notice.request_id.clone(),
                         sku: notice.sku.clone(),
                         email: notice.email.clone(),

@@ -1,9 +1,10 @@
-//! What an action on the merchant's page changed, in one sentence: "Received 5 units of
-//! batch PO-1: 2 requests are ready, 1 partly filled, 0 to the shelf."
+//! For example: "Received 5 units of batch PO-1: 2 requests are ready, 1 partly filled, 0 to the
+//! shelf."
 
 use super::view::Dates;
-use crate::domain::LineChange;
-use crate::server::store::{BatchChange, Receipt};
+use crate::domain::attention::LineChange;
+use crate::server::store::desk::BatchChange;
+use crate::server::store::records::Receipt;
 
 /// "1 request is" / "2 requests are".
 fn requests(count: usize) -> String {
@@ -115,7 +116,7 @@ mod tests {
     #[test]
     fn a_moved_batch_names_the_requests_it_delayed() {
         let dates = Dates { lang: Lang::En };
-        let date = crate::domain::parse_iso_date("2027-01-20").unwrap_or_default();
+        let date = crate::domain::date::parse_iso_date("2027-01-20").unwrap_or_default();
         let line = LineChange {
             delayed: vec!["r1".to_owned()],
             later: vec!["r2".to_owned(), "r3".to_owned()],

@@ -1,6 +1,5 @@
-//! The event outbox: what the shop's tools are told (SPEC "People are told"), written in the
-//! transaction of the change that causes it, and delivered afterwards by the webhook worker
-//! (`server::webhooks`), never from a request handler.
+//! The webhook worker (`server::webhooks`) delivers each event afterwards, never a request handler
+//! (SPEC "People are told").
 //!
 //! A request's events follow from its history: each change appends history rows, and before
 //! the change commits, [`Store::tell`] turns the rows it appended into events, with the
@@ -10,14 +9,17 @@
 //! On PostgreSQL a worker claims what is due for [`LEASE`]: another replica's worker takes none
 //! of it meanwhile; a replica that stops hands its claims back ([`Store::release_claims`]), and
 //! one that dies leaves them to be taken again once they lapse.
+//!
+//! [`LEASE`]: crate::server::store::events::LEASE
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use super::Store;
+use super::records::StoreError;
 use super::sql::{Appended, NewEvent, Outbox, Tx};
-use super::{Store, StoreError};
-use crate::domain::{Mail, mail_for, webhook_type};
+use crate::domain::history::{Mail, mail_for, webhook_type};
 use crate::server::{clock, secrets};
 
 /// An event due for delivery, as the worker sends it.

@@ -1,15 +1,16 @@
-//! A product's line: its requests in queue order, reviewed by the domain after every change,
-//! and what the review decided written down (requests, history, the stock row and counters).
+//! What the review decided is written down: requests, history, the stock row and counters.
 
 use chrono::{DateTime, Utc};
 
+use super::date;
+use super::records::StoreError;
 use super::sql::Tx;
 use super::stock::{calendar_of, record_of, write_record};
-use super::{StoreError, date};
+use crate::domain::MAX_QUANTITY;
 use crate::domain::delay::{Awaiting, Promise};
-use crate::domain::{
-    Decision, Event, LineReview, MAX_QUANTITY, Status, Stock, StockRecord, Tracked, review_line,
-};
+use crate::domain::history::Event;
+use crate::domain::lifecycle::{Decision, LineReview, Status, Tracked, review_line};
+use crate::domain::stock::{Stock, StockRecord};
 use crate::server::clock;
 
 /// One request in line, as stored.
@@ -148,7 +149,7 @@ fn store_decision(
     }
     let cancelled = decision
         .cancelled
-        .map(|(_, refund_due)| (at, crate::domain::format_iso_date(refund_due)));
+        .map(|(_, refund_due)| (at, crate::domain::date::format_iso_date(refund_due)));
     transaction.store_decision(&row.id, decision, cancelled)?;
     for event in &decision.events {
         append(transaction, &row.id, *event, at)?;

@@ -1,16 +1,16 @@
-//! The email outbox: what the shopper is told by email, written in the transaction of the
-//! change that causes it (from its history rows, like the webhook's events) and sent by the
-//! mail worker (`server::mail`). A row holds the facts, not the rendered email: the links carry
-//! the cancel token, which is derived when the email is rendered and never stored.
+//! Rows come from the change's history rows, like the webhook's events, and the mail worker
+//! (`server::mail`) sends them. A row holds the facts, not the rendered email: the links carry the
+//! cancel token, which is derived when the email is rendered and never stored.
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
+use super::Store;
 use super::events::{Attempt, LEASE};
+use super::records::StoreError;
 use super::sql::{NewMail, Outbox, Tx};
 use super::stock::{calendar_of, record_of};
-use super::{Store, StoreError};
-use crate::domain::Mail;
+use crate::domain::history::Mail;
 use crate::server::{clock, secrets};
 
 /// An email due to be sent.

@@ -1,9 +1,7 @@
-//! The shop's data: the stock and the calendar, the requests, their history, the outboxes.
-//!
 //! Every change runs in one transaction: a submission's idempotency lookup, the read of its
 //! product's row, the domain's decision and the insert happen as one step, so two shoppers
 //! racing for the last unit can never both get it, whichever replica each one reaches. The
-//! change is written once, here, against [`sql::Tx`]; `sqlite` and `postgres` carry it out,
+//! change is written once, here, against `sql::Tx`; `sqlite` and `postgres` carry it out,
 //! each with its own SQL (SQLite serialises whole changes; PostgreSQL locks the products'
 //! rows in SKU order). Reads (availability, a shopper's status, the admin listings) run on
 //! connections of their own and never queue behind a change.
@@ -13,19 +11,33 @@
 //!
 //! Writes block; async code calls them through `AppState::with_store`. Reads are async.
 
-mod desk;
-mod events;
+/// What the merchant's page reads, and its two batch actions beside the stock API.
+pub mod desk;
+/// The event outbox: what the shop's tools are told, written in the change's transaction.
+pub mod events;
+/// A product's line: its requests in queue order, reviewed by the domain after every change.
 mod line;
-mod mails;
+/// The email outbox: what the shopper is told by email, written in the change's transaction.
+pub mod mails;
+/// `sql::Tx` on PostgreSQL, for replicas sharing one database.
 mod postgres;
-mod read;
-mod records;
-mod requests;
+/// What the shopper and the shop's team read back, on the pool beside the writer.
+pub mod read;
+/// What goes into the store and what comes out of it.
+pub mod records;
+/// Requests: capture, the shopper's cancel and consent, the merchant's "shipped".
+pub mod requests;
+/// SQLite's schema, as numbered migrations applied at start-up.
 mod schema;
-mod sessions;
+/// The merchant's page's log-ins, kept in the database.
+pub mod sessions;
+/// The boundary between the store's rules and a database: `Tx`, one transaction's work.
 mod sql;
+/// `sql::Tx` on SQLite: one file, one writer connection behind a mutex, readers from a pool.
 mod sqlite;
+/// Stock in the database: the calendar, and each product's record beside its line's counters.
 mod stock;
+/// Back-in-stock waves as the store carries them out.
 mod waves;
 
 use std::path::{Path, PathBuf};
@@ -40,16 +52,7 @@ use super::secrets::{self, TokenKey};
 use sql::Tx;
 use sqlite::SqliteTx;
 
-pub use desk::{Attention, BatchChange, BatchRefusal, Deadline, LineEntry, MailState, Notice};
-pub use events::{Attempt, DueEvent, OutboxListing};
-pub use mails::DueMail;
-pub use read::Cursor;
-pub use records::{
-    Cancellation, Granted, HistoryRow, Import, NewRequest, Origin, Receipt, ReceiptRefusal,
-    RequestRow, Shipment, StockItem, StoreError, Submission,
-};
-pub use requests::Offered;
-pub use sessions::Session;
+use records::StoreError;
 
 /// How long a connection waits for another process's lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -204,7 +207,7 @@ impl Store {
             backend,
             tokens,
             events: false,
-            wave_factor: crate::domain::DEFAULT_WAVE_FACTOR,
+            wave_factor: crate::domain::waves::DEFAULT_WAVE_FACTOR,
             mails: false,
             double_opt_in: false,
         }
@@ -293,12 +296,14 @@ pub fn token_key_path(database: &Path) -> PathBuf {
 
 /// A stored date, or `None` (an absent or unreadable one is no date, never a guess).
 fn date(text: Option<String>) -> Option<chrono::NaiveDate> {
-    text.as_deref().and_then(crate::domain::parse_iso_date)
+    text.as_deref()
+        .and_then(crate::domain::date::parse_iso_date)
 }
 
 fn text(date: Option<chrono::NaiveDate>) -> Option<String> {
-    date.map(crate::domain::format_iso_date)
+    date.map(crate::domain::date::format_iso_date)
 }
 
+/// The store on real SQLite files.
 #[cfg(test)]
 mod tests;

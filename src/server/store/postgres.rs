@@ -1,4 +1,4 @@
-//! [`Tx`] on PostgreSQL, for replicas sharing one database (README, "PostgreSQL").
+//! The README's "PostgreSQL and replicas" says what each backend guarantees.
 //!
 //! Changes run in `READ COMMITTED` transactions that lock what they change first: a product
 //! (a transaction-level advisory lock keyed by its SKU, several always in SKU order, so two
@@ -20,18 +20,21 @@ use tokio_postgres::error::SqlState;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{NoTls, Row};
 
+use super::date;
 use super::desk::{Deadline, LineEntry, MailState};
 use super::events::{Attempt, DueEvent, FailingEvent, created_at};
 use super::line::{Counters, LineRow, PromiseColumns, status_of};
 use super::mails::DueMail;
-use super::records::{HistoryRow, RequestRow, StockItem};
+use super::records::{HistoryRow, RequestRow, StockItem, StoreError};
 use super::requests::Found;
 use super::sql::{
     Appended, Deadlines, Keyed, ListedRow, NewEvent, NewMail, NewRow, NoticeRow, Outbox,
     RequestData, StockRow, Tx, attempt_parts,
 };
-use super::{StoreError, date};
-use crate::domain::{Decision, HistoryEntry, InLine, Standing, Tracked};
+use crate::domain::attention::Standing;
+use crate::domain::fulfilment::InLine;
+use crate::domain::history::HistoryEntry;
+use crate::domain::lifecycle::{Decision, Tracked};
 use crate::server::clock;
 
 mod embedded {

@@ -1,13 +1,13 @@
-//! What the shopper and the shop's team read back: one request as its shopper sees it now, and
-//! every request with its place in line. Reads run on the pool, beside the writer.
+//! One request as its shopper sees it now, and every request with its place in line.
 
 use std::collections::HashMap;
 
-use super::records::{RequestRow, RequestStatus};
+use super::records::{RequestRow, RequestStatus, StoreError};
 use super::requests::find;
 use super::stock::record_of;
-use super::{Store, StoreError, text};
-use crate::domain::{MAX_QUANTITY, Status};
+use super::{Store, text};
+use crate::domain::MAX_QUANTITY;
+use crate::domain::lifecycle::Status;
 
 impl Store {
     /// What the shopper holding `token` sees of request `id` (`None`: no such id, or another

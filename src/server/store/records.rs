@@ -1,12 +1,12 @@
-//! What goes into the store and what comes out of it.
-
 use std::fmt;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{CheckedRequest, ShopConfig, StockRecord};
+use crate::domain::calendar::ShopConfig;
+use crate::domain::request::CheckedRequest;
+use crate::domain::stock::StockRecord;
 
 /// A request that passed validation, ready to be stored: the checked fields, and what the
 /// record keeps beside them.

@@ -1,5 +1,5 @@
-//! The database's schema, as numbered migrations applied at start-up (rusqlite_migration keeps
-//! the number in SQLite's `user_version`). A database newer than this binary is refused.
+//! rusqlite_migration keeps the number in SQLite's `user_version`. A database newer than this
+//! binary is refused.
 
 use rusqlite::{Transaction, params};
 use rusqlite_migration::{HookResult, M, Migrations};

@@ -1,10 +1,10 @@
-//! The merchant's page's log-ins. A session lives in the database, so a log-out ends it
-//! everywhere at once and a restart keeps the team logged in. Only the hash of its cookie is
-//! stored: reading the table opens no session.
+//! A session lives in the database, so a log-out ends it everywhere at once and a restart keeps
+//! the team logged in. Only the hash of its cookie is stored: reading the table opens no session.
 
 use chrono::{DateTime, Utc};
 
-use super::{Store, StoreError};
+use super::Store;
+use super::records::StoreError;
 use crate::server::{clock, secrets};
 
 /// A live session, as a page needs it.

@@ -1,5 +1,5 @@
-//! The boundary between the store's rules and a database: [`Tx`], one transaction's reads and
-//! writes, each a method with a meaning ("the line of this SKU", "set this request aside").
+//! [`Tx`] holds one transaction's reads and writes, each a method with a meaning ("the line of
+//! this SKU", "set this request aside").
 //!
 //! The rules (what a submission, a receipt, a sweep does; which events and emails follow) are
 //! written once, in the store's other modules, against this trait. Each backend implements it
@@ -11,14 +11,14 @@
 
 use chrono::{DateTime, Utc};
 
-use super::StoreError;
 use super::desk::{Deadline, LineEntry, MailState};
 use super::events::{Attempt, DueEvent, FailingEvent};
 use super::line::{Counters, LineRow};
 use super::mails::DueMail;
-use super::records::{HistoryRow, RequestRow, StockItem};
+use super::records::{HistoryRow, RequestRow, StockItem, StoreError};
 use super::requests::Found;
-use crate::domain::{Decision, HistoryEntry};
+use crate::domain::history::HistoryEntry;
+use crate::domain::lifecycle::Decision;
 
 /// What one change (or one read) may ask of the database, inside one transaction.
 ///
@@ -127,7 +127,10 @@ pub(super) trait Tx {
     /// A request as the shop's tools hear of it (the webhook's `data`), as JSON.
     fn request_data(&mut self, id: &str) -> Result<Option<RequestData>, StoreError>;
     /// Where request `id` stands now.
-    fn standing(&mut self, id: &str) -> Result<Option<crate::domain::Standing>, StoreError>;
+    fn standing(
+        &mut self,
+        id: &str,
+    ) -> Result<Option<crate::domain::attention::Standing>, StoreError>;
 
     // What the shopper and the team read.
 

@@ -1,5 +1,3 @@
-//! [`Tx`] on SQLite: one file, one writer connection behind a mutex, readers from a pool.
-//!
 //! Each change runs in one `BEGIN IMMEDIATE` transaction on the writer, which takes SQLite's
 //! write lock before it reads anything, even against another process: changes are serialised
 //! whole, so the row locks PostgreSQL needs are no-ops here. Reads use their own connections in
@@ -8,18 +6,21 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
+use super::date;
 use super::desk::{Deadline, LineEntry, MailState};
 use super::events::{Attempt, DueEvent, FailingEvent, created_at};
 use super::line::{Counters, LineRow, PromiseColumns, status_of};
 use super::mails::DueMail;
-use super::records::{HistoryRow, RequestRow, StockItem};
+use super::records::{HistoryRow, RequestRow, StockItem, StoreError};
 use super::requests::Found;
 use super::sql::{
     Appended, Deadlines, Keyed, ListedRow, NewEvent, NewMail, NewRow, NoticeRow, Outbox,
     RequestData, StockRow, Tx, attempt_parts,
 };
-use super::{StoreError, date};
-use crate::domain::{Decision, HistoryEntry, InLine, Standing, Tracked};
+use crate::domain::attention::Standing;
+use crate::domain::fulfilment::InLine;
+use crate::domain::history::HistoryEntry;
+use crate::domain::lifecycle::{Decision, Tracked};
 use crate::server::clock;
 
 /// Requests in line: they hold or wait for units (in step with `Status::is_active`).

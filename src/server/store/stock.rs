@@ -1,6 +1,3 @@
-//! Stock in the database: the shop's calendar and one row per product, the merchant's record
-//! beside the counters of its line.
-
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
@@ -11,7 +8,9 @@ use super::records::{
     Import, Origin, Receipt, ReceiptRefusal, StockItem, StockListing, StoreError,
 };
 use super::sql::Tx;
-use crate::domain::{MAX_QUANTITY, ShopCalendar, ShopConfig, StockRecord};
+use crate::domain::MAX_QUANTITY;
+use crate::domain::calendar::{ShopCalendar, ShopConfig};
+use crate::domain::stock::StockRecord;
 use crate::server::clock;
 
 impl Store {
@@ -142,8 +141,11 @@ impl Store {
                 let set_aside = decision
                     .events
                     .iter()
-                    .any(|event| matches!(event, crate::domain::Event::SetAside { .. }));
-                if decision.events.contains(&crate::domain::Event::Ready) {
+                    .any(|event| matches!(event, crate::domain::history::Event::SetAside { .. }));
+                if decision
+                    .events
+                    .contains(&crate::domain::history::Event::Ready)
+                {
                     ready.push(request.id.clone());
                 } else if set_aside {
                     partly_filled.push(request.id.clone());

@@ -1,5 +1,5 @@
-//! The store on real SQLite files: capture, replays, the line filled in order, units handed on,
-//! the numbers adding up under concurrent changes, the sweep, and the schema's versions.
+//! Capture, replays, the line filled in order, units handed on, the numbers adding up under
+//! concurrent changes, the sweep, and the schema's versions.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -7,9 +7,15 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::{DateTime, Utc};
 
-use super::records::{Accepted, Receipt};
+use super::records::{
+    Accepted, Cancellation, Granted, Import, NewRequest, Origin, Receipt, ReceiptRefusal,
+    RequestRow, Shipment, Submission,
+};
 use super::*;
-use crate::domain::{CheckedRequest, RequestKind, ShopConfig, Status, Stock, StockRecord, offer};
+use crate::domain::calendar::ShopConfig;
+use crate::domain::lifecycle::Status;
+use crate::domain::request::{CheckedRequest, RequestKind, offer};
+use crate::domain::stock::{Stock, StockRecord};
 
 /// A fresh database file, removed when dropped.
 struct Scratch(PathBuf);

@@ -1,14 +1,17 @@
-//! Back-in-stock waves as the store carries them out: after a merchant's stock change, the
-//! next sign-ups in order are marked told and their history says so, which the outbox turns
-//! into `notify.back_in_stock`. How many is `domain::waves`' decision.
+//! After a merchant's stock change, the next sign-ups in order are marked told and their history
+//! says so, which the outbox turns into `notify.back_in_stock`. How many is `domain::waves`'
+//! decision.
 
 use chrono::{DateTime, Utc};
 
+use super::Store;
 use super::line::append;
+use super::records::StoreError;
 use super::sql::Tx;
 use super::stock::{calendar_of, for_shoppers};
-use super::{Store, StoreError};
-use crate::domain::{Event, Stock, StockRecord, units_brought, units_for_new_shoppers, wave_size};
+use crate::domain::history::Event;
+use crate::domain::stock::{Stock, StockRecord};
+use crate::domain::waves::{units_brought, units_for_new_shoppers, wave_size};
 use crate::server::clock;
 
 impl Store {

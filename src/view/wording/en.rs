@@ -1,5 +1,3 @@
-//! English, the reference wording every other language is checked against.
-
 pub const MESSAGES: &[(&str, &str)] = &[
     ("in_stock", "In stock"),
     ("low_stock.one", "Only {count} left"),

@@ -1,8 +1,9 @@
-//! The wording. English is built in; the other languages are JSON files in `www/wording/`
-//! (`{"key": "text", …}`), which a page fetches only when one of its widgets speaks that
-//! language, so an English page does not download them. Keys are documented in the README; a key
-//! with plural forms has `.one`, `.other` (and whatever else the language's plural rules use).
+//! The other languages are JSON files in `www/wording/` (`{"key": "text", …}`), which a page
+//! fetches only when one of its widgets speaks that language, so an English page does not download
+//! them. Keys are documented in the README; a key with plural forms has `.one`, `.other` (and
+//! whatever else the language's plural rules use).
 
+/// English, the reference wording every other language is checked against.
 mod en;
 
 use crate::text::concat;

@@ -1,5 +1,3 @@
-//! The commands ChromeDriver adds to WebDriver: network emulation, and the DevTools protocol.
-
 use axum::http::Method;
 use fantoccini::wd::WebDriverCompatibleCommand;
 use serde_json::{Value, json};

@@ -1,5 +1,5 @@
-//! Starting each engine's WebDriver server, and what it needs beside it: Firefox's profile,
-//! WebKit's X display; and stopping all of it again, whole process groups at a time.
+//! Firefox needs its profile and WebKit its X display; everything is stopped again whole process
+//! groups at a time.
 
 use std::process::Stdio;
 use std::time::{Duration, Instant};

@@ -1,9 +1,10 @@
-//! A browser session in one of three engines, each through its own WebDriver server: headless
-//! Chromium (ChromeDriver), headless Firefox (geckodriver), and WebKit's MiniBrowser on a
+//! Headless Chromium (ChromeDriver), headless Firefox (geckodriver), and WebKit's MiniBrowser on a
 //! virtual X display (WebKitWebDriver under Xvfb). With the few helpers the tests need to reach
 //! inside the widget's shadow root the way WebDriver does (no page-side test hooks).
 
+/// The commands ChromeDriver adds to WebDriver: network emulation, and the DevTools protocol.
 mod chromedriver;
+/// Starting and stopping each engine's WebDriver server and what it needs beside it.
 mod launch;
 
 use std::net::TcpListener;
