@@ -16,3 +16,5 @@ pub mod requests;
 pub mod reservation;
 /// What `backorder:status` tells the host page about the state shown.
 pub mod status;
+/// What a submission of the form comes to: problems to show, nothing, or a request to send.
+pub mod submission;

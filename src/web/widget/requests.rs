@@ -3,9 +3,7 @@
 use std::rc::Rc;
 
 use super::Widget;
-use crate::domain::{
-    BackorderRequest, Consent, FieldError, OfferError, check_request, format_iso_date, offer,
-};
+use crate::domain::{BackorderRequest, Consent, FieldError, format_iso_date, offer};
 use crate::outbox::Pending;
 use crate::text::{concat, decimal, join};
 use crate::web::courier::Delivery;
@@ -16,6 +14,7 @@ use crate::web::platform;
 use crate::widget::config::{Mode, parse_quantity};
 use crate::widget::lifecycle::Step;
 use crate::widget::requests::with_key;
+use crate::widget::submission::{Problem, Review, review};
 
 impl Widget {
     /// Validates the form with the domain rules, stores the request in the outbox and sends it.
@@ -31,39 +30,24 @@ impl Widget {
         let Some(Ok(entry)) = self.state.borrow().entry.clone() else {
             return;
         };
-        // Every problem in one round: the fields, and a quantity over what can be promised.
-        let (errors, checked) = match check_request(&request) {
-            Ok(checked) => (Vec::new(), Some(checked)),
-            Err(errors) => (errors, None),
-        };
-        let mut shown = self.field_error_texts(&errors);
         let today = self.page.shop_day(&entry.calendar);
-        let quantity = request
-            .quantity
-            .and_then(|quantity| u32::try_from(quantity).ok())
-            .filter(|_| !errors.iter().any(|error| error.field == "quantity"));
-        if let Some(quantity) = quantity {
-            match offer(&entry.stock, &entry.calendar, form.kind, quantity, today) {
-                Err(OfferError::Exceeds { remaining }) => {
-                    shown.push((
-                        "quantity".to_owned(),
-                        self.counted("error.exceeds", remaining),
-                    ));
-                }
-                Err(OfferError::WrongKind { .. }) => {
-                    let text = self.text("error.rejected");
-                    return self.show_errors(&form, &shown, Some(&text));
-                }
-                Ok(_) => {}
+        let trap_filled = !form.trap.value().is_empty();
+        let checked = match review(
+            &request,
+            &entry.stock,
+            &entry.calendar,
+            form.kind,
+            today,
+            trap_filled,
+        ) {
+            Review::Send(checked) => checked,
+            Review::Ignore => return,
+            Review::Fix { problems, rejected } => {
+                let shown = self.problem_texts(&problems);
+                let general = rejected.then(|| self.text("error.rejected"));
+                return self.show_errors(&form, &shown, general.as_deref());
             }
-        }
-        let Some(checked) = checked.filter(|_| shown.is_empty()) else {
-            return self.show_errors(&form, &shown, None);
         };
-        if !form.trap.value().is_empty() {
-            // Only a bot fills the field nobody can see: send nothing, and say nothing.
-            return;
-        }
         let endpoint = match self.endpoint() {
             Ok(endpoint) => endpoint,
             Err(problem) => {
@@ -301,29 +285,35 @@ impl Widget {
     }
 
     fn show_field_errors(&self, form: &FormDom, errors: &[FieldError], general: Option<&str>) {
-        let shown = self.field_error_texts(errors);
+        let problems: Vec<Problem> = errors.iter().cloned().map(Problem::Field).collect();
+        let shown = self.problem_texts(&problems);
         self.show_errors(form, &shown, general);
     }
 
-    /// Each field error in our wording for its code ("at most N" counts what can be promised
-    /// now), or in the endpoint's own message when we have none.
-    fn field_error_texts(&self, errors: &[FieldError]) -> Vec<(String, String)> {
+    /// Each problem in our wording for its code ("at most N" counts what can be promised now),
+    /// or in the endpoint's own message when we have none.
+    fn problem_texts(&self, problems: &[Problem]) -> Vec<(String, String)> {
         let max = self
             .state
             .borrow()
             .evaluation
             .as_ref()
             .map_or(1, |evaluation| evaluation.max_quantity);
-        let mut shown = Vec::with_capacity(errors.len());
-        for error in errors {
-            let key = concat(&["error.", &error.code]);
-            let text = self.counted(&key, max);
-            let text = if text == key {
-                error.message.clone()
-            } else {
-                text
+        let mut shown = Vec::with_capacity(problems.len());
+        for problem in problems {
+            let text = match problem {
+                Problem::Exceeds { remaining } => self.counted("error.exceeds", *remaining),
+                Problem::Field(error) => {
+                    let key = concat(&["error.", &error.code]);
+                    let text = self.counted(&key, max);
+                    if text == key {
+                        error.message.clone()
+                    } else {
+                        text
+                    }
+                }
             };
-            shown.push((error.field.clone(), text));
+            shown.push((problem.field().to_owned(), text));
         }
         shown
     }
