@@ -4,6 +4,8 @@
 //!
 //! [`Outbox`]: crate::outbox::queue::Outbox
 
+/// What an answer means: the endpoint's bodies, and what one attempt leaves in the outbox.
+pub mod answer;
 /// When to try again, and when to stop.
 pub mod policy;
 /// The stored state: pending requests and confirmed reservations.

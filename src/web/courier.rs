@@ -5,25 +5,12 @@
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-use super::form::{Accepted, Outcome};
 use super::page::{Clock, Timer};
 use super::storage::OutboxStore;
 use super::transport::{HttpRequest, Transport};
-use crate::outbox::{Action, Disposition, Outbox, Pending, Reservation, RetryPolicy, disposition};
+use crate::outbox::answer::{Delivery, Heard, Outcome, settle};
+use crate::outbox::{Action, Outbox, Pending, Reservation, RetryPolicy};
 use crate::text::{concat, uri_component};
-
-/// What became of one attempt.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Delivery {
-    /// Stored by the endpoint; the reservation is remembered.
-    Accepted(Accepted),
-    /// A cancel or consent the endpoint has: the reservation is forgotten (cancel) or kept.
-    Done,
-    /// Refused for good (`4xx`); the request is forgotten.
-    Refused(Outcome),
-    /// Kept in the outbox; the next attempt is scheduled.
-    WillRetry { attempts: u32, reason: String },
-}
 
 type DeliveryListener = Box<dyn Fn(&Pending, &Delivery)>;
 
@@ -143,69 +130,32 @@ impl Courier {
         self.transport.send(request, Box::new(answered));
     }
 
-    /// Records the answer in the outbox and says what it means.
+    /// Records the answer in the outbox and says what it means (`outbox::answer::settle`).
     fn settle(
         &self,
         pending: &Pending,
         answer: Result<super::HttpResponse, super::TransportError>,
     ) -> Delivery {
-        let now = self.clock.now_ms();
-        let (status, retry_after, reason) = match &answer {
-            Ok(response) => (
-                Some(response.status),
-                response
+        let heard = match &answer {
+            Ok(response) => Heard {
+                status: Some(response.status),
+                retry_after: response
                     .retry_after
                     .as_deref()
                     .and_then(|value| value.trim().parse().ok()),
-                response.status_text(),
-            ),
-            Err(error) => (None, None, error.message()),
+                outcome: Some(Outcome::from_response(response)),
+                reason: response.status_text(),
+            },
+            Err(error) => Heard {
+                status: None,
+                retry_after: None,
+                outcome: None,
+                reason: error.message(),
+            },
         };
-        match (disposition(&pending.action, status), answer) {
-            (Disposition::Delivered, _) if pending.action != Action::Submit => {
-                self.modify(|outbox| {
-                    outbox.remove(&pending.key);
-                    if matches!(pending.action, Action::Cancel { .. }) {
-                        outbox.forget_reservation(&pending.sku);
-                    }
-                });
-                Delivery::Done
-            }
-            (Disposition::Delivered, Ok(response)) => {
-                let accepted = match Outcome::from_response(&response) {
-                    Outcome::Accepted(accepted) => accepted,
-                    // Stored, but the answer is unreadable: still delivered, without details.
-                    _ => Accepted::unknown(),
-                };
-                self.modify(|outbox| {
-                    outbox.remove(&pending.key);
-                    outbox.confirm(Reservation {
-                        sku: pending.sku.clone(),
-                        kind: pending.kind.clone(),
-                        id: accepted.id.clone(),
-                        quantity: pending.quantity,
-                        queue_position: accepted.queue_position,
-                        units_ahead: accepted.units_ahead,
-                        expected_date: accepted.expected_date.clone(),
-                        cancel_token: accepted.cancel_token.clone(),
-                        notifies: accepted.notifies,
-                        endpoint: pending.endpoint.clone(),
-                        confirmed_ms: now,
-                    });
-                });
-                Delivery::Accepted(accepted)
-            }
-            (Disposition::Refused, Ok(response)) => {
-                self.modify(|outbox| outbox.remove(&pending.key));
-                Delivery::Refused(Outcome::from_response(&response))
-            }
-            _ => {
-                let attempts = pending.attempts + 1;
-                let delay = self.policy.delay_ms(attempts, retry_after, (self.random)());
-                self.modify(|outbox| outbox.reschedule(&pending.key, now, delay).map(|_| ()));
-                Delivery::WillRetry { attempts, reason }
-            }
-        }
+        let now = self.clock.now_ms();
+        let jitter = (self.random)();
+        self.modify(|outbox| settle(outbox, pending, heard, now, &self.policy, jitter))
     }
 
     /// Stores a cancel or consent for `reservation` and sends it, with the same guarantees as a

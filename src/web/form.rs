@@ -1,23 +1,10 @@
-//! What the endpoint's answer to a request means.
+//! Reading the endpoint's answer to a request (`outbox::answer` says what it means).
 
 use super::js::{Fields, from_json};
 use super::transport::HttpResponse;
 use super::wire;
-use crate::domain::FieldError;
+use crate::outbox::answer::{Accepted, Outcome};
 use crate::text::decimal;
-
-/// The endpoint's `201`/`200` body.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Accepted {
-    /// Endpoints may number their requests or name them; either is kept as text.
-    pub id: String,
-    pub queue_position: Option<u32>,
-    pub units_ahead: Option<u32>,
-    pub expected_date: Option<String>,
-    pub cancel_token: Option<String>,
-    /// Whether the endpoint emails the shopper itself; only then does the widget promise email.
-    pub notifies: bool,
-}
 
 impl Accepted {
     /// Reads a `2xx` body; `None` when it has no usable `id`.
@@ -37,39 +24,6 @@ impl Accepted {
             notifies: fields.is_true("notifies"),
         })
     }
-
-    /// A `2xx` whose body could not be read: the request is stored, its details unknown.
-    pub fn unknown() -> Self {
-        Self {
-            id: String::new(),
-            queue_position: None,
-            units_ahead: None,
-            expected_date: None,
-            cancel_token: None,
-            notifies: false,
-        }
-    }
-}
-
-/// What a final answer means for the shopper. Answers worth retrying (`408`, `425`, `429`,
-/// `5xx`) never get here: the courier keeps those requests and tries again
-/// (`outbox::disposition`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    Accepted(Accepted),
-    /// `422`: fix these fields.
-    Invalid(Vec<FieldError>),
-    /// `409`: only `remaining` units can still be promised.
-    Exceeds {
-        remaining: u32,
-    },
-    /// A `2xx` whose body we cannot read.
-    Unreadable,
-    /// Any other status: this request will never succeed as it is.
-    Rejected {
-        status: u16,
-        message: Option<String>,
-    },
 }
 
 impl Outcome {

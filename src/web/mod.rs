@@ -27,7 +27,6 @@ pub(crate) mod wire;
 mod wording;
 
 pub use config::PageConfig;
-pub use courier::Delivery;
 pub use element::define_element;
 pub(crate) use listener::Listener;
 pub use page::{BrowserClock, Clock, Page, Services, Timer};

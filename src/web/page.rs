@@ -7,7 +7,7 @@ use std::rc::{Rc, Weak};
 use chrono::NaiveDate;
 use web_sys::{CssStyleSheet, Element};
 
-use super::courier::{Courier, Delivery};
+use super::courier::Courier;
 use super::host_watch::HostWatch;
 use super::intl::{DateStyle, IntlFormat};
 use super::loader::StockLoader;
@@ -17,6 +17,7 @@ use super::transport::{FetchTransport, Transport};
 use super::wording::WordingLoader;
 use super::{PageConfig, Widget, platform, style};
 use crate::domain::{ShopCalendar, ShopDay};
+use crate::outbox::answer::Delivery;
 use crate::outbox::{Pending, RetryPolicy};
 
 /// What the widgets need from the outside world, replaceable in tests: every clock, timer,

@@ -10,6 +10,8 @@ pub mod endpoint;
 pub mod lifecycle;
 /// The availability query: SKUs split so each URL stays short, and the URL itself.
 pub mod query;
+/// How a request the endpoint refused for good is shown, and the reason in a line.
+pub mod refusal;
 /// What a request carries from the one sent before it: its idempotency key and `created_at`.
 pub mod requests;
 /// What an answer about a remembered reservation means: its status now, gone, or unknown.

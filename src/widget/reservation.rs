@@ -1,3 +1,4 @@
+use crate::outbox::answer::Delivery;
 use crate::outbox::{Action, Outbox, Reservation};
 
 /// What an answer to `GET {endpoint}/{id}` says about a remembered reservation.
@@ -20,6 +21,33 @@ pub fn status_check(status: Option<u16>, error_code: Option<&str>) -> StatusChec
         (Some(200), _) => StatusCheck::Read,
         (Some(404), Some("unknown_request")) => StatusCheck::Gone,
         _ => StatusCheck::Unknown,
+    }
+}
+
+/// What a cancel or a keep the courier delivered (or not) leaves on show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterAction {
+    /// The cancel arrived (or the endpoint no longer had the request): "cancelled", and the form.
+    Cancelled,
+    /// The keep arrived: "kept", and the reservation as it stands.
+    Kept,
+    /// Not delivered yet: the buttons go, so nothing is sent twice; a cancel says it is saved.
+    Waiting { cancel: bool },
+    /// A keep refused: the request ended meanwhile (cancelled for a late answer, or gone), and
+    /// asking again shows what ended it.
+    AskAgain,
+    /// A cancel refused: the reservation stays, with an error, and the merchant is told.
+    Failed,
+}
+
+/// What `delivery` of a cancel (`cancel`) or a keep means for what the shopper sees.
+pub fn after_action(cancel: bool, delivery: &Delivery) -> AfterAction {
+    match delivery {
+        Delivery::Done if cancel => AfterAction::Cancelled,
+        Delivery::Done => AfterAction::Kept,
+        Delivery::WillRetry { .. } => AfterAction::Waiting { cancel },
+        Delivery::Refused(_) if !cancel => AfterAction::AskAgain,
+        Delivery::Refused(_) | Delivery::Accepted(_) => AfterAction::Failed,
     }
 }
 
@@ -118,6 +146,34 @@ mod tests {
             matches!(returning(&outbox, "A"), Returning::Reserved(_)),
             "the reservation comes first"
         );
+    }
+
+    #[test]
+    fn a_cancel_counts_as_done_only_when_the_endpoint_has_it() {
+        use crate::outbox::answer::{Accepted, Outcome};
+        let retry = Delivery::WillRetry {
+            attempts: 1,
+            reason: "offline".to_owned(),
+        };
+        let refused = Delivery::Refused(Outcome::Unreadable);
+        let accepted = Delivery::Accepted(Accepted::unknown());
+        // (a cancel, what the courier says, what the shopper sees)
+        let table = [
+            (true, &Delivery::Done, AfterAction::Cancelled),
+            (false, &Delivery::Done, AfterAction::Kept),
+            (true, &retry, AfterAction::Waiting { cancel: true }),
+            (false, &retry, AfterAction::Waiting { cancel: false }),
+            (false, &refused, AfterAction::AskAgain),
+            (true, &refused, AfterAction::Failed),
+            (true, &accepted, AfterAction::Failed),
+        ];
+        for (cancel, delivery, expected) in table {
+            assert_eq!(
+                after_action(cancel, delivery),
+                expected,
+                "{cancel} {delivery:?}"
+            );
+        }
     }
 
     #[test]

@@ -12,7 +12,6 @@ use std::rc::{Rc, Weak};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::HtmlElement;
 
-use super::courier::Delivery;
 use super::events::{self, ErrorDetail};
 use super::form_dom::FormDom;
 use super::intl::{DateStyle, IntlFormat};
@@ -22,6 +21,7 @@ use super::wording::WordingResult;
 use super::{Listener, Page, platform};
 use crate::domain::{BackorderRequest, Evaluation, ShopCalendar, evaluate};
 use crate::outbox::Pending;
+use crate::outbox::answer::Delivery;
 use crate::text::decimal;
 use crate::view::{Messages, StatusView, formatting_locale, status_view};
 use crate::widget::config::{Changes, ElementConfig, Mode, parse_quantity};

@@ -5,14 +5,14 @@ use std::rc::Rc;
 use super::Widget;
 use crate::domain::{BackorderRequest, Consent, FieldError, format_iso_date, offer};
 use crate::outbox::Pending;
+use crate::outbox::answer::{Delivery, Outcome};
 use crate::text::{concat, decimal, join};
-use crate::web::courier::Delivery;
 use crate::web::events::{self, QueuedDetail, SubmittedDetail};
-use crate::web::form::Outcome;
 use crate::web::form_dom::{FIELDS, FormDom};
 use crate::web::platform;
 use crate::widget::config::{Mode, parse_quantity};
 use crate::widget::lifecycle::Step;
+use crate::widget::refusal::{self, Shown};
 use crate::widget::requests::with_key;
 use crate::widget::submission::{Problem, Review, review};
 
@@ -189,53 +189,49 @@ impl Widget {
         }
     }
 
-    /// The endpoint refused the request for good: the shopper can correct it and send again.
+    /// The endpoint refused the request for good: the shopper can correct it and send again,
+    /// told where `widget::refusal` says.
     fn refused(&self, outcome: &Outcome) {
-        {
+        let form = {
             let mut state = self.state.borrow_mut();
             state.phase = state.phase.after(Step::Refused);
-        }
-        let form = self.state.borrow().form.clone();
-        let Some(form) = form else {
-            // The request was queued and the form is gone: say why it was refused, then offer
-            // the form again for a corrected request.
-            self.state.borrow_mut().outgoing = None;
-            self.report_refusal(outcome);
-            self.set_notice(self.refusal_text(outcome));
-            self.reload();
-            return;
+            state.form.clone()
         };
-        form.set_busy(false, "");
-        match outcome {
-            Outcome::Invalid(errors) => {
-                let mut known = Vec::new();
-                for error in errors {
-                    if FIELDS.contains(&error.field.as_str()) {
-                        known.push(error.clone());
-                    }
-                }
-                let general = (known.len() < errors.len()).then(|| self.text("error.rejected"));
+        let shown = refusal::shown(outcome, form.is_some(), FIELDS);
+        if shown.forgets_request() {
+            self.state.borrow_mut().outgoing = None;
+        }
+        match (shown, form) {
+            (Shown::OnFields { known, general }, Some(form)) => {
+                form.set_busy(false, "");
+                let general = general.then(|| self.text("error.rejected"));
                 self.show_field_errors(&form, &known, general.as_deref());
             }
-            Outcome::Exceeds { .. } => {
-                // What remains has changed: show the new state, with the reason on top.
+            (Shown::UnderForm, Some(form)) => {
+                form.set_busy(false, "");
+                self.show_errors(&form, &[], Some(&self.refusal_text(outcome)));
+            }
+            (Shown::AboveReloaded, _) => {
                 self.set_notice(self.refusal_text(outcome));
                 self.state.borrow_mut().form = None;
                 self.reload();
             }
             _ => {
-                self.state.borrow_mut().outgoing = None;
-                self.show_errors(&form, &[], Some(&self.refusal_text(outcome)));
+                // The request was queued and the form is gone: say why it was refused, then
+                // offer the form again for a corrected request.
+                self.report_refusal(outcome);
+                self.set_notice(self.refusal_text(outcome));
+                self.reload();
+                return;
             }
         }
         self.report_refusal(outcome);
     }
 
     fn refusal_text(&self, outcome: &Outcome) -> String {
-        match outcome {
-            Outcome::Exceeds { remaining: 0 } => self.text("error.sold_out"),
-            Outcome::Exceeds { remaining } => self.counted("error.exceeds", *remaining),
-            _ => self.text("error.rejected"),
+        match refusal::reason(outcome) {
+            (key, Some(count)) => self.counted(key, count),
+            (key, None) => self.text(key),
         }
     }
 

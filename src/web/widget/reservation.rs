@@ -8,17 +8,17 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 
 use super::Widget;
+use crate::outbox::answer::Delivery;
 use crate::outbox::{Action, Pending, Reservation};
 use crate::text::concat;
 use crate::text::uri_component;
 use crate::view::{
     Confirmation, Current, cancel_label, cancelled_text, confirmation_text, reservation_view,
 };
-use crate::web::courier::Delivery;
 use crate::web::transport::{HttpRequest, HttpResponse, TransportError};
 use crate::web::{Listener, render, wire};
 use crate::widget::lifecycle::{Phase, Step};
-use crate::widget::reservation::{StatusCheck, status_check};
+use crate::widget::reservation::{AfterAction, StatusCheck, after_action, status_check};
 
 impl Widget {
     /// What the browser remembered, at once; then, for a returning shopper, the current truth
@@ -266,8 +266,8 @@ impl Widget {
     pub(super) fn delivered_for_reservation(&self, pending: &Pending, delivery: &Delivery) {
         let kind = pending.request_kind();
         let cancel = matches!(pending.action, Action::Cancel { .. });
-        match delivery {
-            Delivery::Done if cancel => {
+        match after_action(cancel, delivery) {
+            AfterAction::Cancelled => {
                 self.page.loader.invalidate(&pending.sku);
                 let cancelled = cancelled_text(kind, &self.state.borrow().messages);
                 {
@@ -279,11 +279,11 @@ impl Widget {
                 self.set_notice(cancelled);
                 self.reload();
             }
-            Delivery::Done => {
+            AfterAction::Kept => {
                 self.set_notice(self.text("kept"));
                 self.show_remembered(&pending.sku);
             }
-            Delivery::WillRetry { .. } => {
+            AfterAction::Waiting { cancel } => {
                 if let Ok(Some(block)) = self.dom.body.query_selector(".confirmation") {
                     for part in ["keep", "cancel"] {
                         if let Ok(Some(button)) =
@@ -297,12 +297,10 @@ impl Widget {
                     }
                 }
             }
-            // A keep refused: the request ended meanwhile (cancelled for a late answer, or
-            // gone). Asking again shows what ended it.
-            Delivery::Refused(_) if !cancel => {
+            AfterAction::AskAgain => {
                 self.show_remembered(&pending.sku);
             }
-            Delivery::Refused(_) | Delivery::Accepted(_) => {
+            AfterAction::Failed => {
                 self.report(
                     "cancel_failed",
                     &concat(&[
