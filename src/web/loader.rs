@@ -5,13 +5,12 @@ use std::cell::RefCell;
 use std::fmt;
 use std::rc::Rc;
 
-use gloo_timers::callback::Timeout;
-
 use super::js::{Fields, from_json};
+use super::page::{Clock, Timer};
 use super::small_map::SmallMap;
 use super::transport::{HttpRequest, HttpResponse, Transport, TransportError};
 use super::waiters::Waiters;
-use super::{platform, wire};
+use super::wire;
 use crate::domain::{RecordError, ShopCalendar, ShopConfig, Stock};
 use crate::text::{concat, decimal};
 use crate::widget::query::{availability_url, chunk_by_length};
@@ -87,6 +86,8 @@ pub enum Source {
 /// Fetches and caches stock for every widget of a page.
 pub struct StockLoader {
     transport: Rc<dyn Transport>,
+    /// The page's clock, for the flush on the next task.
+    clock: Rc<dyn Clock>,
     inline_text: Option<String>,
     inline: RefCell<Option<Parsed>>,
     /// Answers by (availability URL, SKU).
@@ -94,7 +95,7 @@ pub struct StockLoader {
     queued: RefCell<Vec<(String, String)>>,
     /// The timer of the next flush, while one is due. Held here rather than forgotten, so its
     /// callback is freed once it has run.
-    flush: RefCell<Option<Timeout>>,
+    flush: RefCell<Option<Timer>>,
 }
 
 impl fmt::Debug for StockLoader {
@@ -106,9 +107,14 @@ impl fmt::Debug for StockLoader {
 }
 
 impl StockLoader {
-    pub fn new(transport: Rc<dyn Transport>, inline_text: Option<String>) -> Self {
+    pub fn new(
+        transport: Rc<dyn Transport>,
+        clock: Rc<dyn Clock>,
+        inline_text: Option<String>,
+    ) -> Self {
         Self {
             transport,
+            clock,
             inline_text,
             inline: RefCell::new(None),
             slots: Waiters::default(),
@@ -166,7 +172,7 @@ impl StockLoader {
         let loader = self.clone();
         // Wait for the next task rather than the next microtask, so that elements a page adds in
         // several steps (with promises in between) still share one request.
-        let timer = platform::timer(
+        let timer = self.clock.after(
             0,
             Box::new(move || {
                 // Dropping the timer from its own callback is safe: the callback runs on.

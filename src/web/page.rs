@@ -135,6 +135,7 @@ impl Page {
     pub fn new(config: PageConfig, services: Services) -> Rc<Self> {
         let loader = Rc::new(StockLoader::new(
             services.transport.clone(),
+            services.clock.clone(),
             config.inline_stock.clone(),
         ));
         let wording = WordingLoader::new(services.transport.clone(), config.wording_url.clone());

@@ -1,0 +1,163 @@
+//! The invariants ARCHITECTURE.md says a test holds: read from the source itself, so a change that
+//! breaks one fails `cargo test` instead of waiting for a reviewer to notice.
+#![allow(
+    clippy::disallowed_macros,
+    clippy::disallowed_methods,
+    reason = "a native test: the ban keeps core::fmt out of the WebAssembly build"
+)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// Every file under `dir` (relative to the crate) whose name ends with one of `extensions`.
+fn files(dir: &str, extensions: &[&str]) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut folders = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join(dir)];
+    while let Some(folder) = folders.pop() {
+        for entry in fs::read_dir(&folder).expect("a folder of the crate") {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() {
+                if !path.ends_with("pkg") && !path.ends_with("node_modules") {
+                    folders.push(path);
+                }
+            } else if extensions
+                .iter()
+                .any(|extension| path.to_string_lossy().ends_with(extension))
+            {
+                found.push(path);
+            }
+        }
+    }
+    assert!(!found.is_empty(), "no {extensions:?} files under {dir}");
+    found
+}
+
+/// `path` relative to the crate, for messages and allow-lists.
+fn name(path: &Path) -> String {
+    path.strip_prefix(env!("CARGO_MANIFEST_DIR"))
+        .expect("inside the crate")
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// Each `(file, line)` of the files that contains one of `needles`, leaving out `allowed` files.
+fn lines_with(files: &[PathBuf], needles: &[&str], allowed: &[&str]) -> Vec<String> {
+    let mut found = Vec::new();
+    for path in files {
+        if allowed.contains(&name(path).as_str()) {
+            continue;
+        }
+        let text = fs::read_to_string(path).expect("readable");
+        for (number, line) in text.lines().enumerate() {
+            // Comments may name what the code must not do.
+            let code = line.split("//").next().unwrap_or_default();
+            if needles.iter().any(|needle| code.contains(needle)) {
+                found.push(format!("{}:{}: {}", name(path), number + 1, line.trim()));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn time_randomness_and_keys_reach_the_widget_only_through_services() {
+    let web = files("src/web", &[".rs"]);
+    let found = lines_with(
+        &web,
+        &[
+            "Date::now",
+            "Date::new_0",
+            "Math::random",
+            "random_uuid",
+            "Timeout::new",
+            "platform::timer",
+            "platform::now_ms",
+            "platform::wall_clock",
+            "platform::random_key",
+        ],
+        &[
+            // Where they are defined, and the clock that hands them out as `Services`.
+            "src/web/platform.rs",
+            "src/web/page.rs",
+            // The shop's wall clock in its own time zone, which `platform::wall_clock` calls.
+            "src/web/intl.rs",
+            // The real `fetch`'s abort after 10 s: tests replace the whole transport.
+            "src/web/transport.rs",
+        ],
+    );
+    assert!(found.is_empty(), "outside Services:\n{}", found.join("\n"));
+}
+
+#[test]
+fn the_rules_know_no_browser_and_read_no_clock() {
+    let mut core = Vec::new();
+    for dir in ["src/domain", "src/outbox", "src/view", "src/widget"] {
+        core.extend(files(dir, &[".rs"]));
+    }
+    core.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/text.rs"));
+    let found = lines_with(
+        &core,
+        &[
+            "wasm_bindgen",
+            "web_sys",
+            "js_sys",
+            "gloo",
+            "SystemTime",
+            "Instant::now",
+            "Utc::now",
+            "Local::now",
+        ],
+        &[],
+    );
+    assert!(found.is_empty(), "in the pure core:\n{}", found.join("\n"));
+}
+
+#[test]
+fn only_the_api_exports_to_javascript() {
+    let mut found = Vec::new();
+    for path in files("src", &[".rs"]) {
+        if name(&path) == "src/api.rs" {
+            continue;
+        }
+        let text = fs::read_to_string(&path).expect("readable");
+        let lines: Vec<&str> = text.lines().collect();
+        // Inside an `extern "C"` block, `#[wasm_bindgen(…)]` describes an import.
+        let mut imports = false;
+        for (index, line) in lines.iter().enumerate() {
+            let trimmed = line.trim_start();
+            if trimmed.starts_with("extern \"C\"") {
+                imports = true;
+            } else if *line == "}" {
+                imports = false;
+            }
+            let attribute =
+                trimmed.starts_with("#[wasm_bindgen]") || trimmed.starts_with("#[wasm_bindgen(");
+            if !attribute || imports {
+                continue;
+            }
+            let next = lines.get(index + 1).copied().unwrap_or_default();
+            if !next.trim_start().starts_with("extern") {
+                found.push(format!("{}:{}", name(&path), index + 1));
+            }
+        }
+    }
+    assert!(found.is_empty(), "exports outside src/api.rs: {found:?}");
+}
+
+#[test]
+fn no_markup_is_ever_parsed_from_text() {
+    let mut sources = files("src", &[".rs"]);
+    sources.extend(files("www", &[".js", ".html"]));
+    let found = lines_with(
+        &sources,
+        &[
+            "innerHTML",
+            "inner_html",
+            "outerHTML",
+            "insertAdjacentHTML",
+            "document.write",
+        ],
+        &[],
+    );
+    assert!(found.is_empty(), "markup from text:\n{}", found.join("\n"));
+}
