@@ -122,8 +122,12 @@ size-report: build ## What the WebAssembly spends its bytes on, by module (insta
 	twiggy top -n 100000 --format csv $(REPORT)/named.wasm > $(REPORT)/top.csv
 	node .ci/size-report.mjs $(REPORT)/top.csv
 
+# BENCH_BASE=REV also builds that commit's widget (.ci/bench-base.sh) and loads it beside this one
+# in the same run: its bytes and page loads, with the ratio.
+BENCH_BASE ?=
 bench: build ## Measures bytes, time to first status, 200 badges, the engine and the endpoint (target/bench.json).
-	cargo test --release --features server --test bench -- all --budget $(SIZE_BUDGET)
+	base=(); if [ -n "$(BENCH_BASE)" ]; then base=(--base "$(BENCH_BASE)" "$$(.ci/bench-base.sh $(BENCH_BASE))"); fi; \
+	  cargo test --release --features server --test bench -- all --budget $(SIZE_BUDGET) "$${base[@]}"
 
 clean:
 	cargo clean

@@ -17,7 +17,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::catalog;
-use crate::site::{Site, link_widget};
+use crate::site::Site;
 use crate::stats::{Spread, round};
 use crate::webdriver;
 
@@ -70,13 +70,14 @@ struct Load {
     skus_per_request: Vec<u64>,
 }
 
-pub async fn measure() -> Result<Browser, String> {
+/// Loads the pages with the widget built in `www` (the repository's, or another commit's).
+pub async fn measure(www: &Path) -> Result<Browser, String> {
     let mut site = Site::start(|_| {}).await;
     let today = catalog::today();
     let catalog_path = site.scratch("catalog").join("catalog.json");
     catalog::write(&catalog_path, &catalog::collection(today, BADGES))?;
     let pages = site.scratch("www");
-    link_widget(&pages);
+    link_widget(&pages, www);
     site.config.catalog = Some(catalog_path);
     // A catalog file seeds an empty database only: the bench's own stock gets a fresh one.
     site.config.database = site.scratch("bench-db").join("backorders.sqlite3");
@@ -105,6 +106,16 @@ pub async fn measure() -> Result<Browser, String> {
             all_statuses: summarise(&collection)?,
         },
     })
+}
+
+/// Serves the widget built in `www` from the bench's own page folder.
+fn link_widget(pages: &Path, www: &Path) {
+    for name in ["backorder-widget.js", "pkg", "wording", "demo.css"] {
+        let target = pages.join(name);
+        if !target.exists() {
+            std::os::unix::fs::symlink(www.join(name), target).expect("a link to the widget");
+        }
+    }
 }
 
 fn summarise(loads: &[Load]) -> Result<PageLoads, String> {

@@ -3,11 +3,14 @@
 //! - `size --budget BYTES`: the bytes the browser loads for the widget, raw and gzip -9. Exits
 //!   non-zero when the gzip total is over `BYTES` or a JavaScript file is over 10 KiB gzipped; a
 //!   byte count is deterministic, so CI can hold the line on it.
-//! - `all [--budget BYTES]`: the bytes, then the engine natively, time to first status in headless
+//! - `all [--budget BYTES] [--base NAME WWW]`: the bytes, then the engine natively, time to first status in headless
 //!   Chromium (inline stock and stock from the server), a collection page of 200 badges, the
 //!   reference endpoint under concurrent load (SQLite; PostgreSQL with one replica and with
 //!   two), and availability with 100,000 stored requests. Timings are reported, never compared to a limit:
 //!   they depend on the machine and on whatever else it is doing.
+//!
+//! With `--base`, the bytes and the page loads of another build's `www` (another commit's, built
+//! by `make bench BENCH_BASE=REV`) are measured in the same run and set beside this one's.
 //!
 //! Both print one table to stdout and write the same numbers to `target/bench.json`. Run with
 //! `cargo test --release --features server --test bench -- all`.
@@ -62,7 +65,7 @@ mod stats;
 )]
 mod webdriver;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use backorder_widget::server::Durability;
 use std::process::ExitCode;
@@ -71,7 +74,7 @@ use report::Report;
 
 const USAGE: &str = "\
 usage: cargo test --release --features server --test bench -- size --budget BYTES
-       cargo test --release --features server --test bench -- all [--budget BYTES]";
+       cargo test --release --features server --test bench -- all [--budget BYTES] [--base NAME WWW]";
 
 /// What the command line asks for.
 enum Mode {
@@ -80,7 +83,7 @@ enum Mode {
 }
 
 fn main() -> ExitCode {
-    let (mode, budget) = match parse(std::env::args().skip(1)) {
+    let args = match parse(std::env::args().skip(1)) {
         Ok(parsed) => parsed,
         Err(message) => {
             eprintln!("bench: {message}\n{USAGE}");
@@ -89,10 +92,10 @@ fn main() -> ExitCode {
     };
     // The reference endpoint logs every request to stderr. Thousands of lines would bury the
     // bench's own messages, so `all` runs itself again with that log going to a file.
-    if matches!(mode, Mode::All) && !server_log::is_child() {
+    if matches!(args.mode, Mode::All) && !server_log::is_child() {
         return server_log::run_self_with_log_file();
     }
-    match run(&mode, budget) {
+    match run(&args) {
         Ok(code) => code,
         Err(message) => {
             eprintln!("bench: {message}");
@@ -101,7 +104,15 @@ fn main() -> ExitCode {
     }
 }
 
-fn parse(mut args: impl Iterator<Item = String>) -> Result<(Mode, Option<u64>), String> {
+/// What one run is asked to do.
+struct Args {
+    mode: Mode,
+    budget: Option<u64>,
+    /// Another build's `www` (`make bench BENCH_BASE=REV`), measured beside this one.
+    base: Option<(String, PathBuf)>,
+}
+
+fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
     let mode = match args.next().as_deref() {
         Some("size") => Mode::Size,
         Some("all") => Mode::All,
@@ -109,8 +120,16 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<(Mode, Option<u64>), 
         None => return Err("say which mode to run".to_owned()),
     };
     let mut budget = None;
+    let mut base = None;
     while let Some(arg) = args.next() {
         match arg.as_str() {
+            "--base" => {
+                let name = args.next().ok_or("--base needs a name and a www folder")?;
+                let www = args
+                    .next()
+                    .ok_or("--base needs a www folder after its name")?;
+                base = Some((name, PathBuf::from(www)));
+            }
             "--budget" => {
                 let value = args.next().ok_or("--budget needs a number of bytes")?;
                 let bytes = value
@@ -124,16 +143,24 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<(Mode, Option<u64>), 
     if matches!(mode, Mode::Size) && budget.is_none() {
         return Err("size needs --budget BYTES".to_owned());
     }
-    Ok((mode, budget))
+    Ok(Args { mode, budget, base })
 }
 
-fn run(mode: &Mode, budget: Option<u64>) -> Result<ExitCode, String> {
+fn run(args: &Args) -> Result<ExitCode, String> {
+    let (mode, budget) = (&args.mode, args.budget);
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut report = Report::new(match mode {
         Mode::Size => "size",
         Mode::All => "all",
     });
     report.bytes = Some(bytes::measure(&root.join("www"), budget)?);
+    if let Some((name, www)) = &args.base {
+        report.base = Some(report::Base {
+            name: name.clone(),
+            bytes: bytes::measure(www, None)?,
+            browser: None,
+        });
+    }
     if matches!(mode, Mode::All) {
         // The engine goes first, while nothing else the bench starts competes for the CPU.
         eprintln!("bench: the engine, natively");
@@ -143,7 +170,11 @@ fn run(mode: &Mode, budget: Option<u64>) -> Result<ExitCode, String> {
             .build()
             .map_err(|error| format!("no async runtime: {error}"))?;
         eprintln!("bench: page loads in headless Chromium");
-        report.browser = Some(runtime.block_on(browser::measure())?);
+        report.browser = Some(runtime.block_on(browser::measure(&root.join("www")))?);
+        if let (Some((name, www)), Some(base)) = (&args.base, report.base.as_mut()) {
+            eprintln!("bench: the same page loads with {name}'s widget");
+            base.browser = Some(runtime.block_on(browser::measure(www))?);
+        }
         eprintln!("bench: POST /api/backorders under load, durability full then normal");
         report.endpoint = Some(runtime.block_on(endpoint::measure(Durability::Full))?);
         report.endpoint_normal = Some(runtime.block_on(endpoint::measure(Durability::Normal))?);

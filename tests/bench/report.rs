@@ -31,6 +31,19 @@ pub struct Report {
     pub endpoint_postgres_two: Option<Endpoint>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub history: Option<History>,
+    /// Another commit's widget, measured in the same run (`make bench BENCH_BASE=REV`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base: Option<Base>,
+}
+
+/// Another build of the widget, measured beside this one on the same machine in the same run,
+/// so their ratio means something where absolute times vary by a quarter between runs.
+#[derive(Debug, Clone, Serialize)]
+pub struct Base {
+    /// The commit it was built from, as given.
+    pub name: String,
+    pub bytes: Bytes,
+    pub browser: Option<Browser>,
 }
 
 /// One line of the table: what, its value, and what qualifies it.
@@ -53,6 +66,7 @@ impl Report {
             endpoint_postgres: None,
             endpoint_postgres_two: None,
             history: None,
+            base: None,
         }
     }
 
@@ -74,6 +88,9 @@ impl Report {
         }
         if let Some(browser) = &self.browser {
             browser_rows(browser, &mut rows);
+        }
+        if let Some(base) = &self.base {
+            base_rows(base, self, &mut rows);
         }
         if let Some(engine) = &self.engine {
             engine_rows(engine, &mut rows);
@@ -228,6 +245,52 @@ fn browser_rows(browser: &Browser, rows: &mut Vec<Row>) {
         &format!("{} badges: all show a status (ms)", collection.badges),
         &collection.all_statuses,
     );
+}
+
+/// This build beside `base`: bytes, and each page's warm median with their ratio.
+fn base_rows(base: &Base, now: &Report, rows: &mut Vec<Row>) {
+    if let Some(bytes) = &now.bytes {
+        let change = bytes.total_gzip as i64 - base.bytes.total_gzip as i64;
+        row(
+            rows,
+            format!("against {}: bytes gzip -9, total", base.name),
+            format!("{} B", grouped(base.bytes.total_gzip)),
+            format!("this build {change:+} B"),
+        );
+    }
+    let (Some(then), Some(browser)) = (&base.browser, &now.browser) else {
+        return;
+    };
+    for (what, then, now) in [
+        (
+            "first status, stock inline",
+            &then.first_status_inline,
+            &browser.first_status_inline,
+        ),
+        (
+            "first status, stock from server",
+            &then.first_status_from_server,
+            &browser.first_status_from_server,
+        ),
+        (
+            "200 badges: all show a status",
+            &then.collection.all_statuses,
+            &browser.collection.all_statuses,
+        ),
+    ] {
+        row(
+            rows,
+            format!("against {}: {what}, warm median (ms)", base.name),
+            format!("{:.1}", then.warm_ms.median),
+            format!(
+                "this build {:.1} ms, x{:.2} of it; cold {:.1} against {:.1}",
+                now.warm_ms.median,
+                now.warm_ms.median / then.warm_ms.median.max(0.001),
+                now.cold_ms,
+                then.cold_ms
+            ),
+        );
+    }
 }
 
 fn loads_rows(rows: &mut Vec<Row>, what: &str, loads: &PageLoads) {
