@@ -77,10 +77,9 @@ fmt:
 	cargo fmt --all -- --check
 
 # Natively, then for wasm32: the browser layer (src/web, src/api.rs) is only compiled there, so
-# only the second run holds it to clippy.toml's bans on core::fmt.
+# only the last run holds it to clippy.toml's bans on core::fmt.
 clippy:
 	cargo clippy --all-targets --features server -- -D warnings
-	cargo clippy --target wasm32-unknown-unknown --lib --tests -- -D warnings
 	cargo clippy --features server --test bench -- -D warnings
 	cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
 
