@@ -15,4 +15,4 @@ if [ "$(cat "$base/commit" 2>/dev/null)" != "$commit" ]; then
   CARGO_TARGET_DIR="$PWD/$base/target" make -C "$base/src" build >&2
   echo "$commit" > "$base/commit"
 fi
-echo "$base/src/www"
+echo "$PWD/$base/src/www"

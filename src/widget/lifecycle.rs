@@ -75,27 +75,40 @@ mod tests {
     fn every_step_from_every_phase() {
         use Phase::*;
         use Step::*;
-        // (from, step, to)
+        // (from, step, to): every pair.
         let table = [
             (Editing, Submitted, Sending),
             (Sending, Submitted, Sending),
             (Queued, Submitted, Queued),
             (Confirmed, Submitted, Confirmed),
+            (Editing, Accepted, Confirmed),
             (Sending, Accepted, Confirmed),
             (Queued, Accepted, Confirmed),
-            (Editing, Accepted, Confirmed),
+            (Confirmed, Accepted, Confirmed),
+            (Editing, Refused, Editing),
             (Sending, Refused, Editing),
             (Queued, Refused, Editing),
+            (Confirmed, Refused, Editing),
+            (Editing, WillRetry, Queued),
             (Sending, WillRetry, Queued),
             (Queued, WillRetry, Queued),
+            (Confirmed, WillRetry, Queued),
             (Editing, Remembered, Confirmed),
+            (Sending, Remembered, Confirmed),
+            (Queued, Remembered, Confirmed),
             (Confirmed, Remembered, Confirmed),
-            (Confirmed, Reset, Editing),
-            (Queued, Reset, Editing),
+            (Editing, Reset, Editing),
             (Sending, Reset, Editing),
+            (Queued, Reset, Editing),
+            (Confirmed, Reset, Editing),
         ];
         for (from, step, to) in table {
             assert_eq!(from.after(step), to, "{from:?} + {step:?}");
+        }
+        // A submission is the only step that needs the form, and only the form's phase moves.
+        for from in [Editing, Sending, Queued, Confirmed] {
+            let sent = from.after(Submitted);
+            assert_eq!(sent != from, from.may_submit(), "{from:?}");
         }
     }
 

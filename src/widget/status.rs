@@ -106,7 +106,7 @@ mod tests {
                 None,
                 "Discontinued",
                 "out_of_stock",
-                "",
+                "No longer available",
             ),
         ];
         let messages = Messages::for_locale("en");

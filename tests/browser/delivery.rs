@@ -46,7 +46,8 @@ async fn failed_deliveries_are_kept_and_retried_with_the_same_key() {
         1,
         "nothing again before the backoff"
     );
-    // Backoff doubles from 40 ms up to 200 ms: two attempts more within 400 ms.
+    // The test's backoff waits 30 ms, then 60 ms: each `advance` lets one attempt go and be
+    // answered.
     advance(&recorder.clock, 200).await;
     advance(&recorder.clock, 200).await;
 
@@ -131,6 +132,8 @@ async fn a_reload_delivers_what_an_earlier_visit_left_behind() {
     );
     second_visit.resume_deliveries();
     settle().await;
+    // Long past every backoff: a second attempt, had one been scheduled, would be here.
+    advance(&online.clock, 1_000).await;
     let delivered = online.requests.borrow();
     assert_eq!(delivered.len(), 1, "delivered once");
     assert_eq!(header(&delivered[0], "Idempotency-Key"), Some(key.as_str()));

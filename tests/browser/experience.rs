@@ -14,7 +14,7 @@ async fn other_languages_use_intl_dates_and_plurals() {
     let page = inline_page(&recorder);
     let german = mount_in(&page, "BACK", "de-DE");
     let french = mount_in(&page, "LOW", "fr-FR");
-    eventually(2_000, || status(&german).contains("15. Dezember")).await;
+    eventually(50, || status(&german).contains("15. Dezember")).await;
     assert!(
         status(&german).contains("15. Dezember"),
         "German date in {:?}",
@@ -38,7 +38,7 @@ fn mount_in(page: &Rc<Page>, sku: &str, locale: &str) -> Rc<Widget> {
 /// The status once the widget's wording has arrived (at once in English).
 async fn worded_status(page: &Rc<Page>, sku: &str, locale: &str) -> String {
     let widget = mount_in(page, sku, locale);
-    eventually(2_000, || !status(&widget).is_empty()).await;
+    eventually(50, || !status(&widget).is_empty()).await;
     status(&widget)
 }
 
@@ -85,7 +85,7 @@ async fn a_language_is_fetched_once_per_page_and_english_never() {
     for widget in &german {
         assert_eq!(status(widget), "", "no English while German loads");
     }
-    eventually(2_000, || {
+    eventually(50, || {
         german.iter().all(|widget| !status(widget).is_empty())
     })
     .await;
@@ -126,7 +126,7 @@ async fn a_wording_file_that_cannot_be_read_gives_english_and_an_error_event() {
         ..config("IN", 1)
     };
     let widget = Widget::mount(host, config, Vec::new(), page.clone()).expect("mount");
-    eventually(2_000, || !status(&widget).is_empty()).await;
+    eventually(50, || !status(&widget).is_empty()).await;
     assert_eq!(status(&widget), "In stock");
     assert_eq!(codes.borrow().as_slice(), ["wording"]);
     assert_eq!(recorder.requests.borrow()[0].url, "/missing/fr.json");
@@ -153,7 +153,7 @@ async fn a_delivery_before_the_wording_arrives_is_told_in_the_shoppers_language(
     };
     let widget = Widget::mount(host, config, Vec::new(), page.clone()).expect("mount");
     page.resume_deliveries();
-    eventually(300, || !online.requests.borrow().is_empty()).await;
+    eventually(50, || !online.requests.borrow().is_empty()).await;
     settle().await;
     assert_eq!(online.requests.borrow().len(), 1, "delivered once");
     assert!(
@@ -171,6 +171,8 @@ async fn a_delivery_before_the_wording_arrives_is_told_in_the_shoppers_language(
         confirmation.contains("Warteliste"),
         "German confirmation: {confirmation:?}"
     );
+    advance(&online.clock, 1_000).await;
+    assert_eq!(online.requests.borrow().len(), 1, "and never sent again");
     assert_eq!(*submitted.borrow(), 1, "backorder:submitted, once");
 }
 
@@ -269,7 +271,7 @@ async fn the_language_comes_from_the_element_then_the_page() {
         page,
     )
     .expect("mount");
-    eventually(2_000, || !status(&widget).is_empty()).await;
+    eventually(50, || !status(&widget).is_empty()).await;
     assert_eq!(status(&widget), "Auf Lager", "the nearest lang attribute");
 }
 
@@ -525,7 +527,7 @@ async fn the_preview_speaks_the_shoppers_language() {
     };
     let page = Page::new(page_config, services(&recorder));
     let widget = mount_in(&page, "IN", "de-DE");
-    eventually(2_000, || {
+    eventually(50, || {
         text(&widget, ".headline") == "Vorschau: alle Zustände"
     })
     .await;

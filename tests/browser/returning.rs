@@ -112,7 +112,7 @@ async fn a_cancel_made_offline_is_kept_and_sent_when_the_endpoint_answers() {
     cancel.click();
     cancel.click();
     let saved = "Your cancellation is saved; it will be sent as soon as the shop can be reached.";
-    eventually(500, || text(&widget, ".confirmation p.message") == saved).await;
+    eventually(50, || text(&widget, ".confirmation p.message") == saved).await;
     assert_eq!(text(&widget, ".confirmation p.message"), saved);
     assert_eq!(store.load().pending.len(), 1, "kept in the outbox");
     assert_eq!(
@@ -123,8 +123,8 @@ async fn a_cancel_made_offline_is_kept_and_sent_when_the_endpoint_answers() {
         Some("bo_9"),
         "remembered until the cancel arrives"
     );
-    // Three retries after the test's backoff (40, 80, 160 ms), the last one reaches the
-    // endpoint, which answers 200.
+    // Three retries after the test's backoff (30, 60, 120 ms), the last one reaches the
+    // endpoint, which answers (the recorder's default 201).
     for _ in 0..3 {
         advance(&recorder.clock, 200).await;
     }
@@ -139,7 +139,7 @@ async fn a_cancel_made_offline_is_kept_and_sent_when_the_endpoint_answers() {
         deletes, 4,
         "three offline attempts and the one that arrived"
     );
-    eventually(1_000, || !text(&widget, ".notice").is_empty()).await;
+    eventually(50, || !text(&widget, ".notice").is_empty()).await;
     assert_eq!(text(&widget, ".notice"), "Your reservation is cancelled.");
 }
 
@@ -215,7 +215,7 @@ async fn a_keep_too_late_shows_what_ended_it_and_a_request_the_endpoint_lost_is_
             "cancelled_by": "no_consent", "refund_due": "2027-01-26", "history": []}"#,
     );
     button(&widget, "keep").click();
-    eventually(1_000, || !text(&widget, ".notice").is_empty()).await;
+    eventually(50, || !text(&widget, ".notice").is_empty()).await;
     let notice = text(&widget, ".notice");
     assert!(
         notice.starts_with("It was cancelled: the delivery was late"),

@@ -101,7 +101,9 @@ impl Clock for ManualClock {
 
 impl ManualClock {
     /// Lets `millis` pass, running every timer that falls due on the way, earliest first; a
-    /// timer a callback sets runs too when it falls due within the same stretch.
+    /// timer a callback sets there and then runs too when it falls due within the stretch. An
+    /// answer comes in a microtask, after `advance` returns, so the retry it schedules counts
+    /// from the end of the stretch: one `advance` lets one attempt go and be answered.
     pub fn advance(&self, millis: u64) {
         let until = self.now_ms.get() + millis;
         loop {
@@ -209,7 +211,8 @@ pub fn services(recorder: &Rc<Recorder>) -> Services {
     services_with_store(recorder, Rc::new(MemoryStore::default()))
 }
 
-/// The recorder's clock, which only the test moves: retries after 40 ms (doubling to 200 ms).
+/// The recorder's clock, which only the test moves. Retries wait 30 ms, then 60, 120 and at
+/// most 150 (a 40 ms backoff doubling to 200, with the dice at one half).
 pub fn services_with_store(recorder: &Rc<Recorder>, store: Rc<MemoryStore>) -> Services {
     Services {
         transport: recorder.clone(),
@@ -387,8 +390,8 @@ pub async fn advance(clock: &ManualClock, millis: u64) {
     settle().await;
 }
 
-/// Settles until `done` holds, for up to `rounds` rounds, for what waits on the browser itself
-/// (a `MutationObserver`, a real `fetch` of the page): no test clock moves.
+/// Settles until `done` holds, for up to `rounds` rounds of [`settle`], for what waits on the
+/// browser itself (a `MutationObserver`, a real `fetch` of the page): no test clock moves.
 pub async fn eventually(rounds: u32, done: impl Fn() -> bool) {
     let mut round = 0;
     while !done() && round < rounds {

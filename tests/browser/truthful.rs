@@ -159,7 +159,7 @@ async fn a_change_of_the_pages_language_re_renders() {
     let widget = Widget::mount(host(), config, Vec::new(), inline_page(&recorder)).expect("mount");
     assert_eq!(status(&widget), "In stock");
     html.set_attribute("lang", "de").expect("lang");
-    eventually(2_000, || status(&widget) == "Auf Lager").await;
+    eventually(50, || status(&widget) == "Auf Lager").await;
     let german = status(&widget);
     match before {
         Some(lang) => html.set_attribute("lang", &lang).expect("lang"),
@@ -245,7 +245,7 @@ async fn the_palette_follows_the_page_it_sits_on() {
         .class_list()
         .toggle("some-theme")
         .expect("class");
-    eventually(1_000, || {
+    eventually(50, || {
         container.get_attribute("data-scheme").as_deref() == Some("light")
     })
     .await;

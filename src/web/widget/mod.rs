@@ -190,7 +190,7 @@ impl Widget {
             if reload {
                 state.phase = state.phase.after(Step::Reset);
                 state.outgoing = None;
-                state.form = None;
+                state.close_form();
                 state.notice = None;
                 state.focus_notice = false;
             }
@@ -239,14 +239,11 @@ impl Widget {
             date_style(state.config.mode),
         );
         state.locale = locale;
-        state.form = None;
+        // What is on show speaks the old language: it goes, and is built again in the new one.
+        state.close_form();
         // A message said in the old language goes with it.
         state.notice = None;
         state.focus_notice = false;
-        if !state.wording_ready {
-            // What is on show speaks the old language: it goes until the new one is here.
-            state.form_listeners.clear();
-        }
     }
 
     /// Whether the merchant wrote wording of their own (`data-messages`): they write it in their
@@ -288,9 +285,8 @@ impl Widget {
         self.page.unregister(&self.element);
         let mut state = self.state.borrow_mut();
         state.destroyed = true;
-        state.form_listeners.clear();
+        state.close_form();
         state.quantity_listeners.clear();
-        state.form = None;
         state.offer_script = None;
         drop(state);
         self.dom.root.set_text_content(None);
@@ -377,7 +373,7 @@ impl Widget {
                 return;
             }
             state.wording_ready = true;
-            state.form = None;
+            state.close_form();
             let problem = match result {
                 Ok(translation) => {
                     state.messages = state.messages.clone().with_translation(translation);

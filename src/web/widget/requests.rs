@@ -159,8 +159,22 @@ impl Widget {
                 let reservation = self.page.courier.snapshot().reservation(&sku).cloned();
                 self.state.borrow_mut().outgoing = None;
                 match reservation {
-                    Some(reservation) => self.show_reservation(&reservation, true),
-                    None => self.reload(),
+                    Some(reservation) => {
+                        {
+                            let mut state = self.state.borrow_mut();
+                            state.phase = state.phase.after(Step::Accepted);
+                        }
+                        self.show_reservation(&reservation, true);
+                    }
+                    None => {
+                        // Accepted, but no longer remembered (another tab cancelled it): the
+                        // form is back, and it sends.
+                        {
+                            let mut state = self.state.borrow_mut();
+                            state.phase = state.phase.after(Step::Reset);
+                        }
+                        self.reload();
+                    }
                 }
             }
             Delivery::Refused(outcome) => self.refused(outcome),
@@ -211,9 +225,12 @@ impl Widget {
                 form.set_busy(false, "");
                 self.show_errors(&form, &[], Some(&self.refusal_text(outcome)));
             }
-            (Shown::AboveReloaded, _) => {
+            (Shown::AboveReloaded, form) => {
+                if let Some(form) = form {
+                    form.set_busy(false, "");
+                }
                 self.set_notice(self.refusal_text(outcome));
-                self.state.borrow_mut().form = None;
+                self.state.borrow_mut().close_form();
                 self.reload();
             }
             _ => {
