@@ -5,6 +5,8 @@
 //!   retry policy, pure like the domain.
 //! - [`text`]: joining text and writing numbers without `core::fmt`, which the WebAssembly build
 //!   leaves out.
+//! - [`wire`]: the JSON shapes on the wire (stock, requests, answers, the stored outbox), read
+//!   by serde_json on the server and serde-wasm-bindgen in the browser through one reader.
 //! - [`view`]: what a shopper reads for each state, as plain text, with dates and plurals
 //!   formatted through a small trait the browser implements with `Intl`.
 //! - `web` (WebAssembly only): the `<backorder-status>` element, stock loading and request
@@ -16,6 +18,7 @@ pub mod domain;
 pub mod outbox;
 pub mod text;
 pub mod view;
+pub mod wire;
 
 #[cfg(target_arch = "wasm32")]
 pub mod api;

@@ -214,7 +214,8 @@ pub fn keep(promise: Promise, today: NaiveDate) -> Answer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{ShopConfig, parse_iso_date};
+    use crate::domain::parse_iso_date;
+    use crate::wire::ShopConfig;
 
     fn day(text: &str) -> NaiveDate {
         parse_iso_date(text).expect("a date")

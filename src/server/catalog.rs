@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 
 use super::store::Origin;
 use super::{clock, demo};
-use crate::domain::{ShopCalendar, ShopConfig, Stock, StockRecord};
+use crate::domain::{ShopCalendar, Stock};
+use crate::wire::{ShopConfig, StockRecord};
 
 /// Checked stock: the shop's calendar and every product, in the order they were given.
 #[derive(Debug, Clone)]

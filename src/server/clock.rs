@@ -60,7 +60,7 @@ fn wall_clock<Z: chrono::TimeZone>(local: DateTime<Z>) -> (NaiveDate, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::ShopConfig;
+    use crate::wire::ShopConfig;
 
     #[test]
     fn the_shops_day_is_its_own_time_zones() {

@@ -4,7 +4,8 @@
 use chrono::{Datelike, NaiveDate, TimeDelta};
 
 use super::catalog::{Catalog, CatalogError};
-use crate::domain::{IncomingRecord, ShopConfig, StockRecord, format_iso_date};
+use crate::domain::format_iso_date;
+use crate::wire::{IncomingRecord, ShopConfig, StockRecord};
 
 /// The demo shop's wait limit; every batch meant to give a backorder date arrives well inside it.
 const MAX_WAIT_DAYS: i64 = 90;

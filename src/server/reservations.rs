@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use super::mail::wording::{Lang, PageWords, page_words};
 use super::{AppState, clock};
-use crate::domain::{Status, parse_iso_date};
+use crate::domain::{RequestKind, Status, parse_iso_date};
 
 #[derive(Debug, Deserialize)]
 pub struct Link {
@@ -71,7 +71,7 @@ pub async fn show(
         Ok(None) => return not_found(),
         Err(error) => return super::errors::ApiError::internal(error).into_response(),
     };
-    let active = Status::parse(&status.status).is_some_and(Status::is_active);
+    let active = status.status.is_active();
     let date_words = |text: &Option<String>| {
         text.as_deref()
             .and_then(parse_iso_date)
@@ -92,12 +92,12 @@ pub async fn show(
         token: &link.token,
         item: &status.sku,
         quantity: status.quantity,
-        status: words.status(&status.status),
+        status: words.status(status.status.as_str()),
         date: date_words(&status.current_date),
         deadline: date_words(&status.consent_by),
         can_keep: active && status.needs_consent,
         can_cancel: active,
-        can_confirm: active && state.double_opt_in && status.kind == "notify",
+        can_confirm: active && state.double_opt_in && status.kind == RequestKind::Notify,
     };
     match page.render() {
         Ok(html) => (
@@ -192,7 +192,7 @@ pub async fn unsubscribe(
 ) -> Response {
     // Only a sign-up is unsubscribed: the same token must never cancel a reservation.
     match state.store().status(id.clone(), link.token.clone()).await {
-        Ok(Some(status)) if status.kind == "notify" => {}
+        Ok(Some(status)) if status.kind == RequestKind::Notify => {}
         Ok(_) => return not_found(),
         Err(error) => return super::errors::ApiError::internal(error).into_response(),
     }

@@ -15,7 +15,8 @@ use super::catalog::{RecordProblem, StockUpload, check_records, check_shop};
 use super::errors::{ApiError, body_rejected, media_type, unreadable, unsupported_media_type};
 use super::store::{ReceiptRefusal, StockItem};
 use super::{AppState, admin, clock, stock_csv};
-use crate::domain::{MAX_QUANTITY, StockRecord};
+use crate::domain::MAX_QUANTITY;
+use crate::wire::StockRecord;
 
 /// A stock upload may list thousands of products.
 pub const MAX_UPLOAD_BYTES: usize = 4 * 1024 * 1024;

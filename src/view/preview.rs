@@ -246,8 +246,9 @@ mod tests {
     use chrono::Datelike;
 
     use super::*;
-    use crate::domain::{ShopConfig, parse_iso_date};
+    use crate::domain::parse_iso_date;
     use crate::view::PlainFormat;
+    use crate::wire::ShopConfig;
 
     fn samples(with_forms: bool) -> Vec<PreviewSample> {
         // Today is Friday; the 18th day from it is a Tuesday, the 16th a Sunday.

@@ -7,12 +7,13 @@ use std::rc::{Rc, Weak};
 
 use gloo_timers::callback::Timeout;
 
-use super::form::{Accepted, Outcome};
+use super::form::Outcome;
 use super::platform;
 use super::storage::OutboxStore;
 use super::transport::{HttpRequest, Transport, uri_component};
 use crate::outbox::{Action, Disposition, Outbox, Pending, Reservation, RetryPolicy, disposition};
 use crate::text::concat;
+use crate::wire::Accepted;
 
 /// What became of one attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -183,7 +184,7 @@ impl Courier {
                     outbox.remove(&pending.key);
                     outbox.confirm(Reservation {
                         sku: pending.sku.clone(),
-                        kind: pending.kind.clone(),
+                        kind: pending.kind,
                         id: accepted.id.clone(),
                         quantity: pending.quantity,
                         queue_position: accepted.queue_position,
@@ -218,7 +219,7 @@ impl Courier {
             key,
             endpoint: reservation.endpoint.clone(),
             sku: reservation.sku.clone(),
-            kind: reservation.kind.clone(),
+            kind: reservation.kind,
             quantity: reservation.quantity,
             body: String::new(),
             created_ms: now,

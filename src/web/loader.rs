@@ -6,14 +6,16 @@ use std::fmt;
 use std::rc::Rc;
 
 use gloo_timers::callback::Timeout;
+use js_sys::Array;
 
-use super::js::{Fields, from_json};
+use super::js::{field, from_json, is_object, list, read_value};
+use super::platform;
 use super::small_map::SmallMap;
 use super::transport::{HttpRequest, HttpResponse, Transport, TransportError, uri_component};
 use super::waiters::Waiters;
-use super::{platform, wire};
-use crate::domain::{RecordError, ShopCalendar, ShopConfig, Stock};
+use crate::domain::{RecordError, ShopCalendar, Stock};
 use crate::text::{concat, decimal};
+use crate::wire::{ShopConfig, SkuOf, StockRecord};
 
 /// A variant's checked stock and its shop's calendar.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -264,35 +266,37 @@ fn chunk_by_length(skus: &[String]) -> Vec<Vec<String>> {
     chunks
 }
 
-/// Parses `{"shop": {…}, "items": [records]}`. A broken record only breaks its own SKU.
+/// Parses `{"shop": {…}, "items": [records]}`, record by record: a broken record only breaks
+/// its own SKU, and a record without a SKU that reads is no SKU's.
 fn parse_availability(text: &str) -> Result<SmallMap<String, StockResult>, LoadError> {
     let value = from_json(text).ok_or_else(|| LoadError::BadResponse("not JSON".to_owned()))?;
-    let fields = Fields(&value);
-    if !fields.is_object() {
+    if !is_object(&value) {
         return Err(LoadError::BadResponse(
             "expected an object with \"items\"".to_owned(),
         ));
     }
-    let shop = match fields.object("shop").map_err(LoadError::BadResponse)? {
-        Some(shop) => wire::shop_config(&shop)
-            .map_err(|error| LoadError::BadResponse(concat(&["shop: ", &error])))?,
-        None => ShopConfig::default(),
+    let shop = field(&value, "shop");
+    let shop = match shop.is_undefined() || shop.is_null() {
+        true => ShopConfig::default(),
+        false => read_value(shop)
+            .map_err(|error| LoadError::BadResponse(error.within("shop").message()))?,
     };
     let calendar = ShopCalendar::from_config(&shop)
         .map_err(|error| LoadError::BadResponse(concat(&["shop: ", &error.message()])))?;
-    if fields.get("items").is_none() {
+    if !Array::is_array(&field(&value, "items")) {
         return Err(LoadError::BadResponse(
             "\"items\" must be a list of stock records".to_owned(),
         ));
     }
-    let items = fields.array("items").map_err(LoadError::BadResponse)?;
     let mut entries = SmallMap::default();
-    for item in items {
-        let Ok(Some(sku)) = Fields(&item).string("sku") else {
+    for item in list(&value, "items") {
+        let Ok(SkuOf { sku: Some(sku) }) = read_value(item.clone()) else {
             continue;
         };
-        let entry = wire::stock_record(&item)
-            .map_err(|detail| RecordError::Malformed { detail })
+        let entry = read_value::<StockRecord>(item)
+            .map_err(|error| RecordError::Malformed {
+                detail: error.message(),
+            })
             .and_then(|record| Stock::from_record(&record))
             .map(|stock| {
                 Rc::new(StockEntry {

@@ -23,12 +23,12 @@ mod style;
 mod transport;
 mod waiters;
 mod widget;
-pub(crate) mod wire;
 mod wording;
 
 pub use config::{ElementConfig, Mode, PageConfig};
 pub use courier::Delivery;
 pub use element::define_element;
+pub use js::read_value;
 pub(crate) use listener::Listener;
 pub use page::{Page, Services};
 pub use platform::{console_error, local_today};

@@ -20,3 +20,4 @@ mod returning;
 mod states;
 mod support;
 mod truthful;
+mod wire;

@@ -9,9 +9,8 @@ use crate::domain::{Mail, Status, Urgency, parse_iso_date, urgency};
 use crate::server::catalog::RecordProblem;
 use crate::server::mail::wording::Lang;
 use crate::server::stock::Upload;
-use crate::server::store::{
-    self, HistoryRow, LineEntry, MailState, Notice, OutboxListing, StockItem,
-};
+use crate::server::store::{self, LineEntry, MailState, Notice, OutboxListing, StockItem};
+use crate::wire::HistoryRow;
 
 /// What every page's frame shows.
 #[derive(Debug)]

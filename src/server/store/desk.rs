@@ -5,12 +5,12 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::line::review;
-use super::records::HistoryRow;
 use super::sql::{Deadlines, Tx};
 use super::stock::{batch_position, calendar_of, mark_changed, record_of, write_record};
 use super::{Store, StoreError, date};
 use crate::domain::{LineChange, Standing, Stock, line_change, mail_for};
 use crate::server::clock;
+use crate::wire::HistoryRow;
 
 /// Requests of one line the page shows at most; the export has every one.
 const LINE_ROWS: u32 = 500;

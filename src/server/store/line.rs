@@ -8,9 +8,10 @@ use super::stock::{calendar_of, record_of, write_record};
 use super::{StoreError, date};
 use crate::domain::delay::{Awaiting, Promise};
 use crate::domain::{
-    Decision, Event, LineReview, MAX_QUANTITY, Status, Stock, StockRecord, Tracked, review_line,
+    Decision, Event, LineReview, MAX_QUANTITY, RequestKind, Status, Stock, Tracked, review_line,
 };
 use crate::server::clock;
+use crate::wire::StockRecord;
 
 /// One request in line, as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,6 +58,12 @@ impl PromiseColumns {
 pub(super) fn status_of(status: &str) -> Result<Status, StoreError> {
     Status::parse(status)
         .ok_or_else(|| StoreError::Corrupt(format!("unknown request status {status:?}")))
+}
+
+/// A stored kind; one this version does not know is an error, never taken for a backorder.
+pub(super) fn kind_of(kind: &str) -> Result<RequestKind, StoreError> {
+    RequestKind::parse(kind)
+        .ok_or_else(|| StoreError::Corrupt(format!("unknown request kind {kind:?}")))
 }
 
 /// Reviews the line of `sku` at `now` (`freed` units just came to it: a delivery, or what a

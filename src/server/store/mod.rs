@@ -45,8 +45,8 @@ pub use events::{Attempt, DueEvent, OutboxListing};
 pub use mails::DueMail;
 pub use read::Cursor;
 pub use records::{
-    Cancellation, Granted, HistoryRow, Import, NewRequest, Origin, Receipt, ReceiptRefusal,
-    RequestRow, Shipment, StockItem, StoreError, Submission,
+    Cancellation, Granted, Import, NewRequest, Origin, Receipt, ReceiptRefusal, RequestRow,
+    Shipment, StockItem, StoreError, Submission,
 };
 pub use requests::Offered;
 pub use sessions::Session;

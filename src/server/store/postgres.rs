@@ -24,7 +24,7 @@ use super::desk::{Deadline, LineEntry, MailState};
 use super::events::{Attempt, DueEvent, FailingEvent, created_at};
 use super::line::{Counters, LineRow, PromiseColumns, status_of};
 use super::mails::DueMail;
-use super::records::{HistoryRow, RequestRow, StockItem};
+use super::records::{RequestRow, StockItem};
 use super::requests::Found;
 use super::sql::{
     Appended, Deadlines, Keyed, ListedRow, NewEvent, NewMail, NewRow, NoticeRow, Outbox,
@@ -33,6 +33,7 @@ use super::sql::{
 use super::{StoreError, date};
 use crate::domain::{Decision, HistoryEntry, InLine, Standing, Tracked};
 use crate::server::clock;
+use crate::wire::HistoryRow;
 
 mod embedded {
     refinery::embed_migrations!("src/server/store/postgres/migrations");

@@ -3,11 +3,13 @@
 
 use std::collections::HashMap;
 
-use super::records::{RequestRow, RequestStatus};
+use super::line::kind_of;
+use super::records::RequestRow;
 use super::requests::find;
 use super::stock::record_of;
 use super::{Store, StoreError, text};
 use crate::domain::{MAX_QUANTITY, Status};
+use crate::wire::RequestStatus;
 
 impl Store {
     /// What the shopper holding `token` sees of request `id` (`None`: no such id, or another
@@ -38,9 +40,9 @@ impl Store {
             };
             Ok(Some(RequestStatus {
                 id: found.id.clone(),
-                kind: found.kind.clone(),
+                kind: kind_of(&found.kind)?,
                 sku: found.sku.clone(),
-                status: found.status.as_str().to_owned(),
+                status: found.status,
                 quantity: found.quantity,
                 allocated: found.allocated,
                 queue_position,

@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::line::{Counters, append, review};
-use super::records::{Accepted, Cancellation, Granted, NewRequest, Shipment, Submission};
+use super::records::{Cancellation, Granted, NewRequest, Shipment, Submission};
 use super::sql::{Keyed, NewRow, Tx};
 use super::stock::{calendar_of, for_shoppers, record_of, write_record};
 use super::{Store, StoreError, text};
@@ -14,6 +14,7 @@ use crate::domain::{
     shelf_for_preorders,
 };
 use crate::server::{clock, secrets};
+use crate::wire::Accepted;
 
 /// What the decision sees: the product as a new shopper's page evaluates it (units the line
 /// waits for counted as promised), its calendar and the shop's day. `None` for an unknown SKU.

@@ -16,9 +16,10 @@ use super::desk::{Deadline, LineEntry, MailState};
 use super::events::{Attempt, DueEvent, FailingEvent};
 use super::line::{Counters, LineRow};
 use super::mails::DueMail;
-use super::records::{HistoryRow, RequestRow, StockItem};
+use super::records::{RequestRow, StockItem};
 use super::requests::Found;
 use crate::domain::{Decision, HistoryEntry};
+use crate::wire::HistoryRow;
 
 /// What one change (or one read) may ask of the database, inside one transaction.
 ///

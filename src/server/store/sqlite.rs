@@ -12,7 +12,7 @@ use super::desk::{Deadline, LineEntry, MailState};
 use super::events::{Attempt, DueEvent, FailingEvent, created_at};
 use super::line::{Counters, LineRow, PromiseColumns, status_of};
 use super::mails::DueMail;
-use super::records::{HistoryRow, RequestRow, StockItem};
+use super::records::{RequestRow, StockItem};
 use super::requests::Found;
 use super::sql::{
     Appended, Deadlines, Keyed, ListedRow, NewEvent, NewMail, NewRow, NoticeRow, Outbox,
@@ -21,6 +21,7 @@ use super::sql::{
 use super::{StoreError, date};
 use crate::domain::{Decision, HistoryEntry, InLine, Standing, Tracked};
 use crate::server::clock;
+use crate::wire::HistoryRow;
 
 /// Requests in line: they hold or wait for units (in step with `Status::is_active`).
 const IN_LINE: &str = "holds_units = 1 AND status IN ('waiting', 'ready', 'delayed')";

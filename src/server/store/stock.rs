@@ -11,8 +11,9 @@ use super::records::{
     Import, Origin, Receipt, ReceiptRefusal, StockItem, StockListing, StoreError,
 };
 use super::sql::Tx;
-use crate::domain::{MAX_QUANTITY, ShopCalendar, ShopConfig, StockRecord};
+use crate::domain::{MAX_QUANTITY, ShopCalendar};
 use crate::server::clock;
+use crate::wire::{ShopConfig, StockRecord};
 
 impl Store {
     /// Imports a catalog at start-up, if it may: the database is the truth once it holds stock,

@@ -8,8 +8,9 @@ use super::line::append;
 use super::sql::Tx;
 use super::stock::{calendar_of, for_shoppers};
 use super::{Store, StoreError};
-use crate::domain::{Event, Stock, StockRecord, units_brought, units_for_new_shoppers, wave_size};
+use crate::domain::{Event, Stock, units_brought, units_for_new_shoppers, wave_size};
 use crate::server::clock;
+use crate::wire::StockRecord;
 
 impl Store {
     /// Only sign-ups confirmed from their email (`Store::confirm`) hear an item is back.

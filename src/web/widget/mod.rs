@@ -21,10 +21,11 @@ use super::loader::{LoadError, Source, StockEntry, StockResult};
 use super::render::Skeleton;
 use super::wording::WordingResult;
 use super::{Listener, Page, platform};
-use crate::domain::{BackorderRequest, Evaluation, ShopCalendar, evaluate, format_iso_date};
+use crate::domain::{Evaluation, ShopCalendar, evaluate, format_iso_date};
 use crate::outbox::Pending;
 use crate::text::{concat, decimal};
 use crate::view::{Messages, StatusView, formatting_locale, status_view};
+use crate::wire::BackorderRequest;
 
 /// Badges write dates short, to fit a collection card.
 fn date_style(mode: Mode) -> DateStyle {

@@ -3,9 +3,7 @@
 use std::rc::Rc;
 
 use super::{Phase, Widget};
-use crate::domain::{
-    BackorderRequest, Consent, FieldError, OfferError, check_request, format_iso_date, offer,
-};
+use crate::domain::{FieldError, OfferError, check_request, format_iso_date, offer};
 use crate::outbox::Pending;
 use crate::text::{concat, decimal, join};
 use crate::web::config::parse_quantity;
@@ -14,6 +12,7 @@ use crate::web::events::{self, QueuedDetail, SubmittedDetail};
 use crate::web::form::Outcome;
 use crate::web::form_dom::{FIELDS, FormDom};
 use crate::web::platform;
+use crate::wire::{BackorderRequest, Consent};
 
 impl Widget {
     /// Validates the form with the domain rules, stores the request in the outbox and sends it.
@@ -82,9 +81,9 @@ impl Widget {
             key: request.idempotency_key.clone().unwrap_or_default(),
             endpoint,
             sku: checked.sku,
-            kind: checked.kind.as_str().to_owned(),
+            kind: checked.kind,
             quantity: checked.quantity,
-            body: crate::web::wire::request_json(&request),
+            body: crate::web::js::write(&request),
             created_ms: now,
             attempts: 0,
             next_attempt_ms: now.max(earliest),
@@ -109,7 +108,7 @@ impl Widget {
                 .map(format_iso_date)
         });
         let mut request = BackorderRequest {
-            kind: Some(form.kind.as_str().to_owned()),
+            kind: Some(form.kind),
             sku: Some(entry.stock.sku.clone()),
             quantity: form.quantity.value().trim().parse::<i64>().ok(),
             email: Some(form.email.value().trim().to_owned()),
@@ -163,7 +162,7 @@ impl Widget {
         if pending.action != crate::outbox::Action::Submit {
             return self.delivered_for_reservation(pending, delivery);
         }
-        let kind = pending.request_kind();
+        let kind = pending.kind;
         match delivery {
             Delivery::Done => {}
             Delivery::Accepted(accepted) => {

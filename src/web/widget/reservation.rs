@@ -14,15 +14,16 @@ use crate::view::{
     Confirmation, Current, cancel_label, cancelled_text, confirmation_text, reservation_view,
 };
 use crate::web::courier::Delivery;
+use crate::web::form::{current_status, error_code};
 use crate::web::transport::{HttpRequest, HttpResponse, TransportError, uri_component};
-use crate::web::{Listener, platform, render, wire};
+use crate::web::{Listener, platform, render};
 
 impl Widget {
     /// What the browser remembered, at once; then, for a returning shopper, the current truth
     /// when the endpoint answers. `fresh`: the endpoint has just confirmed it, so what it said is
     /// the truth, and the confirmation takes the focus.
     pub(super) fn show_reservation(&self, reservation: &Reservation, fresh: bool) {
-        let kind = reservation.request_kind();
+        let kind = reservation.kind;
         let lines = {
             let state = self.state.borrow();
             let confirmation = Confirmation {
@@ -75,8 +76,7 @@ impl Widget {
                     listeners.extend(self.action_button(&block, "keep", &self.text("keep")));
                 }
                 if cancel {
-                    let label =
-                        cancel_label(reservation.request_kind(), &self.state.borrow().messages);
+                    let label = cancel_label(reservation.kind, &self.state.borrow().messages);
                     listeners.extend(self.action_button(&block, "cancel", &label));
                 }
             }
@@ -191,10 +191,10 @@ impl Widget {
             return;
         };
         let current = match &answer {
-            Ok(response) if response.status == 200 => wire::current_status(&response.body),
+            Ok(response) if response.status == 200 => current_status(&response.body),
             Ok(response)
                 if response.status == 404
-                    && wire::error_code(&response.body).as_deref() == Some("unknown_request") =>
+                    && error_code(&response.body).as_deref() == Some("unknown_request") =>
             {
                 // The endpoint itself knows no such request (its data was reset, or the token
                 // is not its own): nothing is held, so the form is back. Any other 404 (a wrong
@@ -259,7 +259,7 @@ impl Widget {
 
     /// What the courier learned about a cancel or a keep of this widget's reservation.
     pub(super) fn delivered_for_reservation(&self, pending: &Pending, delivery: &Delivery) {
-        let kind = pending.request_kind();
+        let kind = pending.kind;
         let cancel = matches!(pending.action, Action::Cancel { .. });
         match delivery {
             Delivery::Done if cancel => {

@@ -2,9 +2,8 @@
 //! offer never promises more than the stock has en route.
 #![no_main]
 
-use backorder_widget::domain::{
-    BackorderRequest, ShopCalendar, Stock, StockRecord, check_request, offer, parse_iso_date,
-};
+use backorder_widget::domain::{ShopCalendar, Stock, check_request, offer, parse_iso_date};
+use backorder_widget::wire::{BackorderRequest, StockRecord};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
