@@ -8,14 +8,14 @@ use std::rc::Rc;
 use gloo_timers::callback::Timeout;
 use js_sys::Array;
 
-use super::js::{field, from_json, is_object, list, read_value};
+use super::js::{field, from_json, is_object, list, read_value, tree};
 use super::platform;
 use super::small_map::SmallMap;
 use super::transport::{HttpRequest, HttpResponse, Transport, TransportError, uri_component};
 use super::waiters::Waiters;
 use crate::domain::{RecordError, ShopCalendar, Stock};
 use crate::text::{concat, decimal};
-use crate::wire::{ShopConfig, SkuOf, StockRecord};
+use crate::wire::{ShopConfig, SkuOf, StockRecord, read};
 
 /// A variant's checked stock and its shop's calendar.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -290,10 +290,14 @@ fn parse_availability(text: &str) -> Result<SmallMap<String, StockResult>, LoadE
     }
     let mut entries = SmallMap::default();
     for item in list(&value, "items") {
-        let Ok(SkuOf { sku: Some(sku) }) = read_value(item.clone()) else {
+        // One document per record, read twice: for its SKU alone (leniently), then whole.
+        let Ok(record) = tree(item) else {
             continue;
         };
-        let entry = read_value::<StockRecord>(item)
+        let Ok(SkuOf { sku: Some(sku) }) = read(&record) else {
+            continue;
+        };
+        let entry = read::<StockRecord>(&record)
             .map_err(|error| RecordError::Malformed {
                 detail: error.message(),
             })
