@@ -64,7 +64,14 @@ impl OutboxStore for LocalStorage {
         };
         let outbox = match text.as_deref().map(from_json) {
             None => Outbox::default(),
-            Some(Some(value)) => stored_outbox(&value),
+            Some(Some(value)) => {
+                let (outbox, dropped) = stored_outbox(&value);
+                if dropped {
+                    // Said once: what is left is saved without the entries that did not read.
+                    self.save(&outbox);
+                }
+                outbox
+            }
             Some(None) => {
                 platform::console_warn("the saved outbox was unreadable and has been reset");
                 Outbox::default()
@@ -97,28 +104,30 @@ impl OutboxStore for LocalStorage {
 
 /// The outbox read back entry by entry: one that does not read (a kind this version does not
 /// know, a cancel without its request) is dropped with a warning, and the others are kept.
-fn stored_outbox(value: &wasm_bindgen::JsValue) -> Outbox {
+/// Whether any was dropped comes with it.
+fn stored_outbox(value: &wasm_bindgen::JsValue) -> (Outbox, bool) {
     let mut outbox = Outbox::default();
+    let mut dropped = false;
+    let mut drop = |error: WireError| {
+        dropped = true;
+        platform::console_warn(&concat(&[
+            "a saved request could not be read and was dropped: ",
+            &error.message(),
+        ]));
+    };
     for entry in list(value, "pending") {
         match read_value::<StoredPending>(entry).and_then(StoredPending::pending) {
             Ok(pending) => outbox.pending.push(pending),
-            Err(error) => dropped(&error),
+            Err(error) => drop(error),
         }
     }
     for entry in list(value, "reservations") {
         match read_value::<StoredReservation>(entry) {
             Ok(reservation) => outbox.reservations.push(reservation.reservation()),
-            Err(error) => dropped(&error),
+            Err(error) => drop(error),
         }
     }
-    outbox
-}
-
-fn dropped(error: &WireError) {
-    platform::console_warn(&concat(&[
-        "a saved request could not be read and was dropped: ",
-        &error.message(),
-    ]));
+    (outbox, dropped)
 }
 
 /// An outbox in memory only.

@@ -583,6 +583,18 @@ fn hostile_outbox_documents_keep_what_reads_and_drop_the_rest() {
     ] {
         assert_eq!(stored(document), Outbox::default(), "{document}");
     }
+    // What was dropped is said once: the saved document is rewritten without it.
+    let storage = web_sys::window()
+        .and_then(|window| window.local_storage().ok().flatten())
+        .expect("localStorage");
+    storage.set_item(KEY, &document).expect("stored");
+    LocalStorage::default().load();
+    let rewritten = storage.get_item(KEY).expect("read").expect("kept");
+    assert!(
+        !rewritten.contains("wishlist") && rewritten.contains("bo_2"),
+        "{rewritten}"
+    );
+    storage.remove_item(KEY).expect("removed");
     // What the widget writes, it reads back.
     let kept = stored(&document);
     LocalStorage::default().save(&kept);
