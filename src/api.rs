@@ -1,18 +1,18 @@
 //! The `#[wasm_bindgen]` surface: everything JavaScript can call, and nothing else.
 
 use chrono::NaiveDate;
+use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, HtmlElement};
 
 use crate::domain::{
-    Availability, ShopCalendar, ShopConfig, Stock, evaluate as evaluate_stock, format_iso_date,
-    parse_iso_date,
+    Availability, ShopCalendar, Stock, evaluate as evaluate_stock, format_iso_date, parse_iso_date,
 };
 use crate::text::concat;
-use crate::web::js::{Builder, Fields, Reader};
-use crate::web::wire;
+use crate::web::js::{Builder, fields_of, is_object, read_value};
 use crate::web::{Listener, Page, PageConfig, Services, Widget, define_element};
 use crate::widget::config::{ElementConfig, Mode};
+use crate::wire::{ShopConfig, StockRecord, read};
 
 /// Called by `backorder-widget.js` with its own `<script>` element (none when another module
 /// imports it) and the `wording/` folder beside it: reads the page settings and defines
@@ -34,7 +34,8 @@ pub fn start(script: Option<Element>, wording_url: Option<String>) {
 }
 
 /// `mount`'s and `update`'s configuration object (camelCase, as JavaScript writes it).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 struct MountOptions {
     sku: Option<String>,
     quantity: Option<i64>,
@@ -50,20 +51,23 @@ impl MountOptions {
         if value.is_undefined() || value.is_null() {
             return Ok(Self::default());
         }
-        if !Fields(value).is_object() {
+        if !is_object(value) {
             return Err("the configuration must be an object".to_owned());
         }
-        let fields = Reader::new(value);
-        let options = Self {
-            sku: fields.string("sku"),
-            quantity: fields.integer("quantity"),
-            quantity_input: fields.string("quantityInput"),
-            mode: fields.string("mode"),
-            locale: fields.string("locale"),
-            endpoint: fields.string("endpoint"),
-            availability_url: fields.string("availabilityUrl"),
-        };
-        fields.finish(options)
+        let options = fields_of(
+            value,
+            &[
+                "sku",
+                "quantity",
+                "quantityInput",
+                "mode",
+                "locale",
+                "endpoint",
+                "availabilityUrl",
+            ],
+        )
+        .map_err(|error| error.message())?;
+        read(&options).map_err(|error| error.message())
     }
 
     fn apply(self, mut config: ElementConfig, problems: &mut Vec<String>) -> ElementConfig {
@@ -156,23 +160,34 @@ pub fn evaluate(record: JsValue, options: JsValue) -> JsValue {
         .unwrap_or_else(|error| Builder::new().set("error", error).build())
 }
 
+/// `evaluate`'s options.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct EvaluateOptions {
+    quantity: Option<i64>,
+    today: Option<String>,
+    shop: Option<ShopConfig>,
+}
+
 fn evaluate_js(record: &JsValue, options: &JsValue) -> Result<JsValue, String> {
-    let record = wire::stock_record(record)
-        .map_err(|error| concat(&["the stock record is malformed: ", &error]))?;
+    let record: StockRecord = read_value(record.clone())
+        .map_err(|error| concat(&["the stock record is malformed: ", &error.message()]))?;
     let stock = Stock::from_record(&record).map_err(|error| error.message())?;
-    let options = Fields(options);
-    let shop = match options.object("shop")? {
-        Some(shop) => wire::shop_config(&shop)?,
-        None => ShopConfig::default(),
+    let options: EvaluateOptions = match is_object(options) {
+        true => fields_of(options, &["quantity", "today", "shop"])
+            .and_then(|options| read(&options))
+            .map_err(|error| error.message())?,
+        false => EvaluateOptions::default(),
     };
+    let shop = options.shop.unwrap_or_default();
     let calendar = ShopCalendar::from_config(&shop).map_err(|error| error.message())?;
-    let today: NaiveDate = match options.string("today")? {
+    let today: NaiveDate = match options.today {
         Some(text) => parse_iso_date(&text)
             .ok_or_else(|| concat(&["today \"", &text, "\" is not a YYYY-MM-DD date"]))?,
         None => crate::web::local_today(),
     };
     let quantity = options
-        .integer("quantity")?
+        .quantity
         .and_then(|quantity| u32::try_from(quantity).ok())
         .unwrap_or(1);
     let evaluation = evaluate_stock(&stock, &calendar, quantity, today);

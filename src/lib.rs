@@ -5,6 +5,8 @@
 //!   retry policy, pure like the domain.
 //! - [`text`]: joining text and writing numbers without `core::fmt`, which the WebAssembly build
 //!   leaves out.
+//! - [`wire`]: the JSON shapes on the wire (stock, requests, answers, the stored outbox), read
+//!   by serde_json on the server and serde-wasm-bindgen in the browser through one reader.
 //! - [`view`]: what a shopper reads for each state, as plain text, with dates and plurals
 //!   formatted through a small trait the browser implements with `Intl`.
 //! - [`widget`]: the decisions one element makes that need no browser (where requests may go,
@@ -24,6 +26,8 @@ pub mod text;
 pub mod view;
 /// The decisions one element makes that need no browser: pure, tested natively with tables.
 pub mod widget;
+/// The JSON shapes that cross the wire, with one reader for both the endpoint and the browser.
+pub mod wire;
 
 /// The `#[wasm_bindgen]` surface (WebAssembly only): `start`, `mount`, `evaluate`.
 #[cfg(target_arch = "wasm32")]

@@ -7,9 +7,10 @@
 )]
 
 use backorder_widget::domain::{
-    Availability, Evaluation, NoDateReason, ShopCalendar, ShopConfig, Stock, StockRecord, evaluate,
-    format_iso_date, parse_iso_date,
+    Availability, Evaluation, NoDateReason, ShopCalendar, Stock, evaluate, format_iso_date,
+    parse_iso_date,
 };
+use backorder_widget::wire::{ShopConfig, StockRecord};
 
 const TODAY: &str = "2026-11-27";
 

@@ -109,6 +109,11 @@ async fn stock_changes_show_in_the_very_next_availability_answer() {
         .await;
     refused.assert_error(422, "invalid_upload");
     assert_eq!(refused.json()["errors"][0]["field"], "body");
+    // Read by the widget's own reader, which names the field as the browser does.
+    assert_eq!(
+        refused.json()["errors"][0]["message"],
+        "`items.on_hand` must be a whole number"
+    );
 
     // The same upload as CSV, fixed: a row per batch.
     let csv = format!(

@@ -14,9 +14,10 @@
 )]
 
 use backorder_widget::domain::{
-    Availability, BackorderRequest, Consent, IncomingRecord, OfferError, RequestKind, ShopCalendar,
-    Stock, StockRecord, check_request, evaluate, offer, parse_iso_date,
+    Availability, OfferError, RequestKind, ShopCalendar, Stock, check_request, evaluate, offer,
+    parse_iso_date,
 };
+use backorder_widget::wire::{BackorderRequest, Consent, IncomingRecord, StockRecord};
 use std::cell::Cell;
 
 use chrono::{Days, NaiveDate};
@@ -229,7 +230,8 @@ proptest! {
         key in proptest::option::of("[A-Za-z0-9 _-]{0,140}"),
     ) {
         let body = BackorderRequest {
-            kind, sku, quantity, email, name,
+            kind: kind.as_deref().and_then(RequestKind::parse),
+            sku, quantity, email, name,
             consent: consent.map(|(text, given)| Consent { text, given }),
             idempotency_key: key,
             ..BackorderRequest::default()

@@ -7,10 +7,10 @@
 )]
 
 use backorder_widget::domain::{
-    BackorderRequest, OfferError, RequestKind, ShopCalendar, ShopConfig, Stock, StockRecord,
-    check_request, evaluate, format_iso_date, offer, parse_iso_date, validate_email,
-    within_shopper_cap,
+    OfferError, RequestKind, ShopCalendar, Stock, check_request, evaluate, format_iso_date, offer,
+    parse_iso_date, validate_email, within_shopper_cap,
 };
+use backorder_widget::wire::{BackorderRequest, ShopConfig, StockRecord};
 
 fn valid() -> BackorderRequest {
     serde_json::from_str(
@@ -20,6 +20,15 @@ fn valid() -> BackorderRequest {
             "idempotency_key": "3f1c9d2e-7a4b-4c8e-9f00-123456789abc", "created_at": "2026-11-27T10:00:00Z"}"#,
     )
     .expect("valid request JSON")
+}
+
+/// The kind of a body whose `kind` is `kind`, as the endpoint reads it.
+fn kind_as_read(kind: &str) -> Option<RequestKind> {
+    let body = serde_json::json!({ "kind": kind }).to_string();
+    let document: backorder_widget::wire::Tree = serde_json::from_str(&body).expect("JSON");
+    backorder_widget::wire::read::<BackorderRequest>(&document)
+        .expect("a body")
+        .kind
 }
 
 /// Applies `change` to a valid request and compares the codes of the field errors.
@@ -44,7 +53,7 @@ fn check(change: impl FnOnce(&mut BackorderRequest), expected: &[(&str, &str)]) 
 fn field_rules() {
     check(|_| {}, &[]);
     check(
-        |r| r.kind = Some("wishlist".into()),
+        |r| r.kind = kind_as_read("wishlist"),
         &[("kind", "invalid_kind")],
     );
     check(|r| r.kind = None, &[("kind", "invalid_kind")]);

@@ -1,9 +1,8 @@
-use chrono::{Datelike, NaiveDate, Weekday};
-use serde::{Deserialize, Serialize};
-
-use super::error::RecordError;
+use super::RecordError;
 use super::stock::{bounded, date};
 use crate::text::concat;
+use crate::wire::ShopConfig;
+use chrono::{Datelike, NaiveDate, Weekday};
 
 /// Ten years: any longer wait is a typing mistake, not a promise.
 const MAX_WAIT_DAYS: u32 = 3660;
@@ -20,30 +19,6 @@ pub const LAST_DAY: NaiveDate = match NaiveDate::from_ymd_opt(9999, 12, 31) {
     Some(day) => day,
     None => NaiveDate::MAX,
 };
-
-/// The optional `shop` object of the availability response, as it arrives on the wire.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct ShopConfig {
-    /// Three-letter English day names, `["mon", "tue", "wed", "thu", "fri"]` by default.
-    pub working_days: Option<Vec<String>>,
-    pub holidays: Vec<String>,
-    pub max_wait_days: Option<i64>,
-    /// `"at_order"` or `"at_shipment"`: when the shopper pays for a backorder.
-    pub payment: Option<String>,
-    /// The shop's IANA time zone (`"Europe/Berlin"`): its date is *today*, not the shopper's.
-    pub time_zone: Option<String>,
-    /// `"HH:MM"` in the shop's time zone: orders after it start handling the next working day.
-    pub cutoff: Option<String>,
-    /// What an open-ended pre-order may promise in all (default 100).
-    pub preorder_limit: Option<i64>,
-    /// The most units one request (and one shopper) may hold of an item whose record sets no
-    /// `max_per_order` of its own; absent, no cap.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_per_order: Option<i64>,
-    /// `"ftc"` (default: US 16 CFR 435) or `"none"`: how late deliveries are handled.
-    pub delay_rule: Option<String>,
-}
 
 /// How the shop handles a delivery later than it promised (SPEC, "Late deliveries follow the
 /// law").

@@ -16,7 +16,7 @@
 
 use chrono::{Days, NaiveDate};
 
-use super::calendar::{DelayRule, ShopCalendar};
+use super::{DelayRule, ShopCalendar};
 
 /// The delay rule's 30 days (R5, R6).
 pub const CONSENT_DAYS: u64 = 30;
@@ -216,8 +216,8 @@ pub fn keep(promise: Promise, today: NaiveDate) -> Answer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::calendar::ShopConfig;
-    use crate::domain::date::parse_iso_date;
+    use crate::domain::parse_iso_date;
+    use crate::wire::ShopConfig;
 
     fn day(text: &str) -> NaiveDate {
         parse_iso_date(text).expect("a date")

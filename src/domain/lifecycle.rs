@@ -4,6 +4,7 @@
 //! The endpoint reads the line, calls [`review_line`] with *today*, and stores what it returns.
 
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 
 use super::calendar::{ShopCalendar, ShopDay};
 use super::delay::{self, Change, Promise};
@@ -12,7 +13,9 @@ use super::history::Event;
 use super::stock::Stock;
 
 /// Where a request stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// On the wire, its name in lower case (`"waiting"`), as [`Status::as_str`] writes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Status {
     /// The promise holds; its units are on their way.
     Waiting,

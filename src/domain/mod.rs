@@ -30,19 +30,17 @@ pub use attention::{
     LineChange, PAST_DAYS_SHOWN, SOON_DAYS, Standing, Urgency, line_change, shown_from, urgency,
 };
 pub use availability::{Availability, Evaluation, NoDateReason, evaluate, per_order_cap};
-pub use calendar::{
-    DEFAULT_PREORDER_LIMIT, DelayRule, LAST_DAY, Payment, ShopCalendar, ShopConfig, ShopDay,
-};
+pub use calendar::{DEFAULT_PREORDER_LIMIT, DelayRule, LAST_DAY, Payment, ShopCalendar, ShopDay};
 pub use date::{format_iso_date, parse_iso_date};
 pub use error::RecordError;
 pub use fulfilment::{Handout, InLine, current_dates, hand_out, shelf_for_preorders};
 pub use history::{CancelledBy, Event, HistoryEntry, Mail, mail_for, webhook_type};
 pub use lifecycle::{Decision, LineReview, Status, Tracked, review_line};
 pub use request::{
-    BackorderRequest, CheckedRequest, Consent, FieldError, Offer, OfferError, RequestKind,
-    check_request, offer, validate_email, within_shopper_cap,
+    CheckedRequest, FieldError, Offer, OfferError, RequestKind, check_request, offer,
+    validate_email, within_shopper_cap,
 };
-pub use stock::{IncomingBatch, IncomingRecord, Stock, StockRecord};
+pub use stock::{IncomingBatch, Stock};
 pub use waves::{DEFAULT_WAVE_FACTOR, units_brought, units_for_new_shoppers, wave_size};
 
 /// The largest quantity any record or request may carry. Anything bigger is a typing mistake or an
@@ -59,7 +57,8 @@ pub const MAX_QUANTITY: u32 = 1_000_000;
 pub(crate) mod test_records {
     use chrono::NaiveDate;
 
-    use super::{Stock, StockRecord, parse_iso_date};
+    use super::{Stock, parse_iso_date};
+    use crate::wire::StockRecord;
 
     pub fn day(text: &str) -> NaiveDate {
         parse_iso_date(text).expect("a date")

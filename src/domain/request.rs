@@ -5,44 +5,16 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::text::{concat, decimal};
+use crate::wire::BackorderRequest;
 
 use super::MAX_QUANTITY;
 use super::availability::{Availability, Evaluation, NoDateReason, evaluate};
 use super::calendar::{ShopCalendar, ShopDay};
 use super::stock::Stock;
 
-/// The request body exactly as it travels (SPEC "Backorder requests").
-///
-/// Every field is optional here so that a missing field becomes a field error the shopper can
-/// act on, not an opaque parse failure.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct BackorderRequest {
-    pub kind: Option<String>,
-    pub sku: Option<String>,
-    pub quantity: Option<i64>,
-    pub email: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    pub consent: Option<Consent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub expected_date: Option<String>,
-    pub locale: Option<String>,
-    pub page: Option<String>,
-    pub idempotency_key: Option<String>,
-    pub created_at: Option<String>,
-}
-
-/// The consent the shopper gave, with the exact text they were shown.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Consent {
-    pub text: String,
-    pub given: bool,
-}
-
-/// What the shopper asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// What the shopper asks for; on the wire, `"backorder"`, `"preorder"` or `"notify"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum RequestKind {
     Backorder,
     Preorder,
@@ -90,7 +62,9 @@ impl RequestKind {
 pub struct FieldError {
     pub field: String,
     /// A stable machine code, such as `invalid_email`, that the widget turns into wording.
+    #[serde(default)]
     pub code: String,
+    #[serde(default)]
     pub message: String,
 }
 
@@ -119,7 +93,7 @@ pub struct CheckedRequest {
 /// Checks every field of a request body; all problems at once, so a form can show them together.
 pub fn check_request(body: &BackorderRequest) -> Result<CheckedRequest, Vec<FieldError>> {
     let mut errors = Vec::new();
-    let kind = body.kind.as_deref().and_then(RequestKind::parse);
+    let kind = body.kind;
     if kind.is_none() {
         errors.push(FieldError::new(
             "kind",

@@ -1,41 +1,9 @@
+//! A variant's stock, checked: what the rules use of the record merchants send
+//! ([`crate::wire::StockRecord`]).
+
+use super::{MAX_QUANTITY, RecordError, parse_iso_date};
+use crate::wire::StockRecord;
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
-
-use super::MAX_QUANTITY;
-use super::date::parse_iso_date;
-use super::error::RecordError;
-
-/// A stock record exactly as it arrives on the wire (SPEC "Stock record").
-///
-/// Counts are signed and dates are text here on purpose: a wrong value must reach
-/// [`Stock::from_record`] and become a clear [`RecordError`], not vanish in a type error.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct StockRecord {
-    pub sku: Option<String>,
-    pub name: Option<String>,
-    pub on_hand: Option<i64>,
-    pub backorders: Option<String>,
-    pub backordered: Option<i64>,
-    pub incoming: Vec<IncomingRecord>,
-    pub backorder_limit: Option<i64>,
-    pub release_date: Option<String>,
-    pub discontinued: bool,
-    pub low_stock_threshold: Option<i64>,
-    pub handling_days: Option<i64>,
-    pub max_per_order: Option<i64>,
-}
-
-/// One batch en route, as it arrives on the wire.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct IncomingRecord {
-    /// The purchase order or transfer reference receipts and reschedules name the batch by.
-    /// Stored stock needs one ([`Stock::from_stored_record`]); a page's inline stock need not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    pub quantity: i64,
-    pub expected: String,
-}
 
 /// A checked stock record: every count is in range and every date parsed.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,33 +1,7 @@
 use super::policy::{Disposition, RetryPolicy, disposition};
 use super::queue::{Action, Outbox, Pending, Reservation};
 use crate::domain::FieldError;
-
-/// The endpoint's `201`/`200` body.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Accepted {
-    /// Endpoints may number their requests or name them; either is kept as text.
-    pub id: String,
-    pub queue_position: Option<u32>,
-    pub units_ahead: Option<u32>,
-    pub expected_date: Option<String>,
-    pub cancel_token: Option<String>,
-    /// Whether the endpoint emails the shopper itself; only then does the widget promise email.
-    pub notifies: bool,
-}
-
-impl Accepted {
-    /// A `2xx` whose body could not be read: the request is stored, its details unknown.
-    pub fn unknown() -> Self {
-        Self {
-            id: String::new(),
-            queue_position: None,
-            units_ahead: None,
-            expected_date: None,
-            cancel_token: None,
-            notifies: false,
-        }
-    }
-}
+use crate::wire::Accepted;
 
 /// What an answer's body says, read by the browser layer from any answer it got.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,7 +76,7 @@ pub fn settle(
             outbox.remove(&pending.key);
             outbox.confirm(Reservation {
                 sku: pending.sku.clone(),
-                kind: pending.kind.clone(),
+                kind: pending.kind,
                 id: accepted.id.clone(),
                 quantity: pending.quantity,
                 queue_position: accepted.queue_position,
@@ -145,7 +119,7 @@ mod tests {
             key: "key-0000000001".to_owned(),
             endpoint: "/api/backorders".to_owned(),
             sku: "BACK".to_owned(),
-            kind: "backorder".to_owned(),
+            kind: crate::domain::RequestKind::Backorder,
             quantity: 2,
             body: "{}".to_owned(),
             created_ms: 1_000,
@@ -372,7 +346,7 @@ mod tests {
     fn reservation() -> Reservation {
         Reservation {
             sku: "BACK".to_owned(),
-            kind: "backorder".to_owned(),
+            kind: crate::domain::RequestKind::Backorder,
             id: "bo_1".to_owned(),
             quantity: 2,
             queue_position: Some(5),

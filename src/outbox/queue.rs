@@ -1,17 +1,8 @@
-use serde::{Deserialize, Serialize};
-
-use super::policy::RetryPolicy;
-use crate::domain::request::RequestKind;
-
-/// A stored kind as the rules know it; one that does not read (an entry from an older widget)
-/// is taken for a backorder, the kind that holds units and shows the most.
-fn kind_of(kind: &str) -> RequestKind {
-    RequestKind::parse(kind).unwrap_or(RequestKind::Backorder)
-}
+use super::RetryPolicy;
+use crate::domain::RequestKind;
 
 /// What a stored message asks of the endpoint.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "action", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
     /// `POST {endpoint}` with the body: a new request.
     Submit,
@@ -33,14 +24,15 @@ impl Action {
 
 /// Something for the endpoint, stored before it is sent and removed only when the endpoint has
 /// answered for good: a new request, or a cancel or consent for one (so a shopper's cancel,
-/// like a submission, survives going offline and a reload).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// like a submission, survives going offline and a reload). Stored as
+/// [`crate::wire::StoredPending`].
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pending {
     /// The `Idempotency-Key`, the same on every attempt.
     pub key: String,
     pub endpoint: String,
     pub sku: String,
-    pub kind: String,
+    pub kind: RequestKind,
     pub quantity: u32,
     /// The exact JSON body, sent unchanged on every attempt.
     pub body: String,
@@ -51,42 +43,28 @@ pub struct Pending {
     pub action: Action,
 }
 
-/// A reservation the endpoint confirmed, remembered so a returning shopper sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A reservation the endpoint confirmed, remembered so a returning shopper sees it. Stored as
+/// [`crate::wire::StoredReservation`].
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reservation {
     pub sku: String,
-    pub kind: String,
+    pub kind: RequestKind,
     pub id: String,
     pub quantity: u32,
     pub queue_position: Option<u32>,
     /// Every unit promised before this request, as the endpoint counted them.
-    #[serde(default)]
     pub units_ahead: Option<u32>,
     pub expected_date: Option<String>,
     pub cancel_token: Option<String>,
     /// Whether the endpoint emails the shopper about it.
-    #[serde(default)]
     pub notifies: bool,
     /// Where the request went, so the cancellation goes to the same endpoint.
     pub endpoint: String,
     pub confirmed_ms: u64,
 }
 
-impl Pending {
-    pub fn request_kind(&self) -> RequestKind {
-        kind_of(&self.kind)
-    }
-}
-
-impl Reservation {
-    pub fn request_kind(&self) -> RequestKind {
-        kind_of(&self.kind)
-    }
-}
-
 /// Everything kept in the shopper's browser. Nothing else is stored.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Outbox {
     pub pending: Vec<Pending>,
     pub reservations: Vec<Reservation>,
@@ -187,7 +165,7 @@ mod tests {
             key: key.to_owned(),
             endpoint: "/api/backorders".to_owned(),
             sku: "A".to_owned(),
-            kind: "backorder".to_owned(),
+            kind: RequestKind::Backorder,
             quantity: 1,
             body: "{}".to_owned(),
             created_ms,
@@ -226,7 +204,7 @@ mod tests {
         outbox.add(pending("new", 2 * DAY));
         outbox.confirm(Reservation {
             sku: "A".to_owned(),
-            kind: "backorder".to_owned(),
+            kind: RequestKind::Backorder,
             id: "bo_1".to_owned(),
             quantity: 2,
             queue_position: Some(3),

@@ -6,10 +6,10 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::{Value, json};
 
 use super::AppState;
 use super::errors::ApiError;
+use crate::wire::Availability;
 
 /// One page rarely shows more than a few dozen variants; 500 leaves room for a large collection
 /// while bounding the work of one request.
@@ -55,7 +55,10 @@ pub async fn get(
 /// The availability response for `skus` (each once, in the order first asked), or for the whole
 /// catalog when `None`: one stored row per product, with the units the line waits for counted
 /// as promised.
-pub async fn availability(state: &AppState, skus: Option<&[&str]>) -> Result<Value, ApiError> {
+pub async fn availability(
+    state: &AppState,
+    skus: Option<&[&str]>,
+) -> Result<Availability, ApiError> {
     let skus = skus.map(|skus| {
         let mut seen = std::collections::HashSet::new();
         skus.iter()
@@ -68,23 +71,8 @@ pub async fn availability(state: &AppState, skus: Option<&[&str]>) -> Result<Val
         .availability(skus)
         .await
         .map_err(ApiError::internal)?;
-    let items: Vec<Value> = records
-        .iter()
-        .map(|record| without_nulls(json!(record)))
-        .collect();
-    Ok(json!({"shop": without_nulls(json!(shop)), "items": items}))
-}
-
-/// Drops `null` members of an object: an absent optional field means the same to every reader,
-/// and the page stays short.
-fn without_nulls(value: Value) -> Value {
-    match value {
-        Value::Object(members) => Value::Object(
-            members
-                .into_iter()
-                .filter(|(_, member)| !member.is_null())
-                .collect(),
-        ),
-        other => other,
-    }
+    Ok(Availability {
+        shop: Some(shop),
+        items: records,
+    })
 }

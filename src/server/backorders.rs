@@ -14,12 +14,10 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::errors::{ApiError, body_rejected, media_type, unsupported_media_type};
-use super::store::records::{Cancellation, Granted, NewRequest, Submission};
-use super::store::requests::Offered;
+use super::store::{Cancellation, Granted, NewRequest, Offered, Submission};
 use super::{AppState, admin, clock, secrets};
-use crate::domain::request::{
-    BackorderRequest, CheckedRequest, OfferError, check_request, offer, within_shopper_cap,
-};
+use crate::domain::{CheckedRequest, OfferError, check_request, offer, within_shopper_cap};
+use crate::wire::{BackorderRequest, Tree};
 
 /// A request body is a few hundred bytes; anything near this is not from the widget.
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
@@ -89,19 +87,16 @@ fn parse_body(headers: &HeaderMap, body: &[u8]) -> Result<BackorderRequest, ApiE
         )
         .with("errors", json!([]))
     };
-    let value: Value = serde_json::from_slice(body).map_err(|error| {
+    let document: Tree = serde_json::from_slice(body).map_err(|error| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
             "invalid_json",
             format!("the body is not JSON: {error}"),
         )
     })?;
-    // serde would read a struct from an array of its fields in order; only an object is a
-    // request.
-    if !value.is_object() {
-        return Err(not_a_request("it must be a JSON object".to_owned()));
-    }
-    serde_json::from_value(value).map_err(|error| not_a_request(error.to_string()))
+    // The widget's own reader (`wire::read`): only an object is a request, and a field of the
+    // wrong type is named as the browser names it.
+    crate::wire::read(&document).map_err(|error| not_a_request(error.message()))
 }
 
 /// The request's one `Idempotency-Key`: printable ASCII, present once.
@@ -138,21 +133,37 @@ fn key_required() -> ApiError {
     )
 }
 
+/// What tells a replay from a reused key: what the shopper asked for, as the validator
+/// understood it (trimmed email, name and sku), without the key itself and the client's
+/// timestamp: a retry may restamp `created_at` or differ by a space the validator ignores, and it
+/// is still the same request.
+///
+/// The fields are named here one by one, never taken from a type's serde output: renaming a
+/// field in the code must not change the fingerprint of a request stored before the deploy, or
+/// its retries would be refused as a reused key. The text is a JSON object with the keys in this
+/// (alphabetical) order, the bytes every stored fingerprint was computed from.
+fn fingerprint(request: &BackorderRequest, checked: &CheckedRequest) -> String {
+    let text = |text: &str| Value::from(text).to_string();
+    let maybe = |text: Option<&str>| Value::from(text).to_string();
+    let fields: [(&str, String); 9] = [
+        ("consent", text(&checked.consent_text)),
+        ("email", text(&checked.email)),
+        ("expected_date", maybe(request.expected_date.as_deref())),
+        ("kind", text(checked.kind.as_str())),
+        ("locale", maybe(request.locale.as_deref())),
+        ("name", maybe(checked.name.as_deref())),
+        ("page", maybe(request.page.as_deref())),
+        ("quantity", checked.quantity.to_string()),
+        ("sku", text(&checked.sku)),
+    ];
+    let members: Vec<String> = fields
+        .iter()
+        .map(|(name, value)| format!("\"{name}\":{value}"))
+        .collect();
+    secrets::sha256_hex(&format!("{{{}}}", members.join(",")))
+}
+
 fn new_request(request: &BackorderRequest, checked: &CheckedRequest) -> NewRequest {
-    // What the shopper asked for, as the validator understood it (trimmed email, name and sku),
-    // without the key itself and the client's timestamp: a retry may restamp `created_at` or
-    // differ by a space the validator ignores, and it is still the same request.
-    let fingerprint = json!({
-        "kind": checked.kind.as_str(),
-        "sku": checked.sku,
-        "quantity": checked.quantity,
-        "email": checked.email,
-        "name": checked.name,
-        "consent": checked.consent_text,
-        "expected_date": request.expected_date,
-        "locale": request.locale,
-        "page": request.page,
-    });
     NewRequest {
         checked: checked.clone(),
         // `check_request` refuses a request without consent, so this is always true; it is
@@ -164,7 +175,7 @@ fn new_request(request: &BackorderRequest, checked: &CheckedRequest) -> NewReque
         shown_expected_date: request.expected_date.clone(),
         locale: request.locale.clone(),
         page: request.page.clone(),
-        request_hash: secrets::sha256_hex(&fingerprint.to_string()),
+        request_hash: fingerprint(request, checked),
         created_at: request.created_at.clone(),
         received_at: clock::now_utc(),
     }
@@ -335,7 +346,7 @@ pub async fn consent(
             .await?
             .ok_or_else(not_found)?
     };
-    if kept == crate::domain::lifecycle::Status::Cancelled {
+    if kept == crate::domain::Status::Cancelled {
         return Err(ApiError::new(
             StatusCode::GONE,
             "cancelled",
@@ -345,4 +356,57 @@ pub async fn consent(
     Ok(Json(
         json!({"id": id, "status": kept.as_str(), "needs_consent": false}),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::RequestKind;
+    use crate::wire::Consent;
+
+    /// A request as a shopper sends it, with what the validator made of it.
+    fn ana(name: Option<&str>, expected_date: Option<&str>) -> (BackorderRequest, CheckedRequest) {
+        let request = BackorderRequest {
+            kind: Some(RequestKind::Backorder),
+            sku: Some(" TEE-RED-M ".to_owned()),
+            quantity: Some(2),
+            email: Some("ana@example.com ".to_owned()),
+            name: name.map(str::to_owned),
+            consent: Some(Consent {
+                text: "Email me about this request. \"Quoted\" & ünïcødé".to_owned(),
+                given: true,
+            }),
+            expected_date: expected_date.map(str::to_owned),
+            locale: Some("en-US".to_owned()),
+            page: Some("https://shop.example/products/tee?variant=1&x=\\".to_owned()),
+            idempotency_key: Some("key-fingerprint-1".to_owned()),
+            created_at: Some("2026-11-27T10:00:00Z".to_owned()),
+        };
+        let checked = crate::domain::check_request(&request).expect("a valid request");
+        (request, checked)
+    }
+
+    /// The fingerprints requests stored before this code was written carry: a change here makes
+    /// every retry after a deploy a "key reused" refusal.
+    #[test]
+    fn the_fingerprint_of_a_request_is_the_one_stored_requests_carry() {
+        let (request, checked) = ana(Some("Ana"), Some("2026-12-16"));
+        assert_eq!(
+            fingerprint(&request, &checked),
+            "635409c6f3eab0e8bd646c4dfe10b543fc58217cd272687dc93148766d3791b9"
+        );
+        let (request, checked) = ana(None, None);
+        assert_eq!(
+            fingerprint(&request, &checked),
+            "7ddf6084acd74e969edb857a8a28f35126f8f54db185e49fc2d509996f59fec1"
+        );
+        // Not part of it: the key, the client's clock, spaces the validator trims.
+        let (mut retry, checked) = ana(Some("Ana"), Some("2026-12-16"));
+        retry.created_at = Some("2026-11-27T10:05:00Z".to_owned());
+        retry.idempotency_key = Some("another-key-2".to_owned());
+        assert_eq!(
+            fingerprint(&retry, &checked),
+            "635409c6f3eab0e8bd646c4dfe10b543fc58217cd272687dc93148766d3791b9"
+        );
+    }
 }

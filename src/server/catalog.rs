@@ -8,12 +8,13 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
-use super::store::records::Origin;
+use super::store::Origin;
 use super::{clock, demo};
-use crate::domain::calendar::{ShopCalendar, ShopConfig};
-use crate::domain::stock::{Stock, StockRecord};
+use crate::domain::{ShopCalendar, Stock};
+use crate::wire::{self, Availability, ShopConfig, StockRecord, Tree};
 
 /// Checked stock: the shop's calendar and every product, in the order they were given.
 #[derive(Debug, Clone)]
@@ -22,13 +23,11 @@ pub struct Catalog {
     pub records: Vec<StockRecord>,
 }
 
-/// The file format, and the JSON upload's: the availability response's own shape.
-#[derive(Debug, Default, Deserialize)]
-pub struct StockUpload {
-    /// A new calendar, when given.
-    #[serde(default)]
-    pub shop: Option<ShopConfig>,
-    pub items: Vec<StockRecord>,
+/// Reads JSON text the way the widget reads the same shapes (`wire::read`): whether a count is
+/// a whole number, and what a wrong field is called, is decided once for both.
+pub fn read_json<T: DeserializeOwned>(text: &[u8]) -> Result<T, String> {
+    let document: Tree = serde_json::from_slice(text).map_err(|error| error.to_string())?;
+    wire::read(&document).map_err(|error| error.message())
 }
 
 /// One problem with one record, as a `422` lists them: which record (its position in the
@@ -157,10 +156,10 @@ impl Catalog {
             path: path.to_owned(),
             error,
         })?;
-        let file: StockUpload =
-            serde_json::from_str(&text).map_err(|error| CatalogError::Parse {
+        let file: Availability =
+            read_json(text.as_bytes()).map_err(|error| CatalogError::Parse {
                 path: path.to_owned(),
-                error: error.to_string(),
+                error,
             })?;
         let mut items = file.items;
         for named in name_batches(&mut items) {

@@ -1,7 +1,7 @@
 use chrono::{DateTime, Local, NaiveDate, SecondsFormat, Timelike, Utc};
 use chrono_tz::Tz;
 
-use crate::domain::calendar::{ShopCalendar, ShopDay};
+use crate::domain::{ShopCalendar, ShopDay};
 
 /// The current instant.
 pub fn now() -> DateTime<Utc> {
@@ -58,7 +58,7 @@ fn wall_clock<Z: chrono::TimeZone>(local: DateTime<Z>) -> (NaiveDate, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::calendar::ShopConfig;
+    use crate::wire::ShopConfig;
 
     #[test]
     fn the_shops_day_is_its_own_time_zones() {

@@ -3,9 +3,8 @@
 use chrono::{Datelike, NaiveDate, TimeDelta};
 
 use super::catalog::{Catalog, CatalogError};
-use crate::domain::calendar::ShopConfig;
-use crate::domain::date::format_iso_date;
-use crate::domain::stock::{IncomingRecord, StockRecord};
+use crate::domain::format_iso_date;
+use crate::wire::{IncomingRecord, ShopConfig, StockRecord};
 
 /// The demo shop's wait limit; every batch meant to give a backorder date arrives well inside it.
 const MAX_WAIT_DAYS: i64 = 90;
@@ -204,9 +203,7 @@ impl Item {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::availability::{Availability, evaluate};
-    use crate::domain::calendar::ShopCalendar;
-    use crate::domain::stock::Stock;
+    use crate::domain::{Availability, ShopCalendar, Stock, evaluate};
 
     /// The state a shopper wanting `quantity` units sees, whatever day the demo runs.
     fn check(today: NaiveDate, sku: &str, quantity: u32, expected: &str) {

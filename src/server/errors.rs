@@ -128,15 +128,15 @@ pub fn unsupported_media_type(accepted: &str) -> ApiError {
 
 /// `422` for a JSON body of the wrong shape (`code`, and what it should have been), with the
 /// `errors` array every `422` has, so a client reads one shape.
-pub fn unreadable(code: &str, expected: &str, error: &serde_json::Error) -> ApiError {
+pub fn unreadable(code: &str, expected: &str, problem: &str) -> ApiError {
     ApiError::new(
         StatusCode::UNPROCESSABLE_ENTITY,
         code,
-        format!("the body is not {expected}: {error}"),
+        format!("the body is not {expected}: {problem}"),
     )
     .with(
         "errors",
-        json!([{"field": "body", "code": code, "message": error.to_string()}]),
+        json!([{"field": "body", "code": code, "message": problem}]),
     )
 }
 

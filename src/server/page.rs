@@ -49,7 +49,10 @@ pub async fn inline_stock(State(state): State<AppState>, request: Request, next:
     };
     let page = match std::str::from_utf8(&html) {
         Ok(text) if text.contains(STOCK_ID) => match availability(&state, None).await {
-            Ok(stock) => replace_stock(text, &stock.to_string()),
+            Ok(stock) => match serde_json::to_string(&stock) {
+                Ok(json) => replace_stock(text, &json),
+                Err(error) => return ApiError::internal(error).into_response(),
+            },
             Err(error) => return error.into_response(),
         },
         _ => None,

@@ -12,8 +12,7 @@ use serde::Deserialize;
 
 use super::mail::wording::{Lang, PageWords, page_words};
 use super::{AppState, clock};
-use crate::domain::date::parse_iso_date;
-use crate::domain::lifecycle::Status;
+use crate::domain::{RequestKind, Status, parse_iso_date};
 
 #[derive(Debug, Deserialize)]
 pub struct Link {
@@ -71,7 +70,7 @@ pub async fn show(
         Ok(None) => return not_found(),
         Err(error) => return super::errors::ApiError::internal(error).into_response(),
     };
-    let active = Status::parse(&status.status).is_some_and(Status::is_active);
+    let active = status.status.is_active();
     let date_words = |text: &Option<String>| {
         text.as_deref()
             .and_then(parse_iso_date)
@@ -92,12 +91,12 @@ pub async fn show(
         token: &link.token,
         item: &status.sku,
         quantity: status.quantity,
-        status: words.status(&status.status),
+        status: words.status(status.status.as_str()),
         date: date_words(&status.current_date),
         deadline: date_words(&status.consent_by),
         can_keep: active && status.needs_consent,
         can_cancel: active,
-        can_confirm: active && state.double_opt_in && status.kind == "notify",
+        can_confirm: active && state.double_opt_in && status.kind == RequestKind::Notify,
     };
     match page.render() {
         Ok(html) => (
@@ -173,9 +172,9 @@ pub async fn cancel(
             .await
     };
     match cancelled {
-        Ok(super::store::records::Cancellation::NotFound) => not_found(),
+        Ok(super::store::Cancellation::NotFound) => not_found(),
         // It shipped first: the page shows that, and says nothing was cancelled.
-        Ok(super::store::records::Cancellation::Shipped) => {
+        Ok(super::store::Cancellation::Shipped) => {
             back(&id, &button.token, button.lang.as_deref(), "none")
         }
         Ok(_) => back(&id, &button.token, button.lang.as_deref(), "cancelled"),
@@ -192,7 +191,7 @@ pub async fn unsubscribe(
 ) -> Response {
     // Only a sign-up is unsubscribed: the same token must never cancel a reservation.
     match state.store().status(id.clone(), link.token.clone()).await {
-        Ok(Some(status)) if status.kind == "notify" => {}
+        Ok(Some(status)) if status.kind == RequestKind::Notify => {}
         Ok(_) => return not_found(),
         Err(error) => return super::errors::ApiError::internal(error).into_response(),
     }
@@ -200,7 +199,7 @@ pub async fn unsubscribe(
         .with_store(move |store| store.cancel(&id, Some(&link.token), clock::now()))
         .await;
     match cancelled {
-        Ok(super::store::records::Cancellation::NotFound) => not_found(),
+        Ok(super::store::Cancellation::NotFound) => not_found(),
         Ok(_) => (StatusCode::OK, "Unsubscribed.\n").into_response(),
         Err(error) => error.into_response(),
     }

@@ -11,12 +11,12 @@ use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::catalog::{RecordProblem, StockUpload, check_records, check_shop};
+use super::catalog::{RecordProblem, check_records, check_shop, read_json};
 use super::errors::{ApiError, body_rejected, media_type, unreadable, unsupported_media_type};
-use super::store::records::{ReceiptRefusal, StockItem};
+use super::store::{ReceiptRefusal, StockItem};
 use super::{AppState, admin, clock, stock_csv};
 use crate::domain::MAX_QUANTITY;
-use crate::domain::stock::StockRecord;
+use crate::wire::{Availability, StockRecord};
 
 /// A stock upload may list thousands of products.
 pub const MAX_UPLOAD_BYTES: usize = 4 * 1024 * 1024;
@@ -58,8 +58,8 @@ pub async fn replace(
 ) -> Result<Json<Value>, ApiError> {
     admin::require_admin(&state, &headers)?;
     let body = body.map_err(body_rejected)?;
-    let mut record: StockRecord = serde_json::from_slice(&body)
-        .map_err(|error| unreadable("invalid_record", "a stock record", &error))?;
+    let mut record: StockRecord = read_json(&body)
+        .map_err(|problem| unreadable("invalid_record", "a stock record", &problem))?;
     match record.sku.as_deref().map(str::trim) {
         None => record.sku = Some(sku.clone()),
         Some(named) if named == sku => {}
@@ -93,8 +93,8 @@ pub async fn upload(
         None => return Err(unsupported_media_type("application/json or text/csv")),
     };
     let upload = upload.map_err(|refusal| match refusal {
-        UploadRefusal::Unreadable(error) => {
-            unreadable("invalid_upload", "{\"items\": [stock records]}", &error)
+        UploadRefusal::Unreadable(problem) => {
+            unreadable("invalid_upload", "{\"items\": [stock records]}", &problem)
         }
         UploadRefusal::Invalid(problems) => invalid(problems),
     })?;
@@ -112,7 +112,7 @@ pub enum Upload {
 #[derive(Debug)]
 pub enum UploadRefusal {
     /// JSON that is not `{"items": [...]}`.
-    Unreadable(serde_json::Error),
+    Unreadable(String),
     /// Records (or a calendar) the rules refuse, every problem named.
     Invalid(Vec<RecordProblem>),
 }
@@ -128,16 +128,13 @@ impl Upload {
     }
 
     /// Reads `body` and checks all of it: the upload to store, or every reason not to.
-    pub fn read(self, body: &[u8]) -> Result<StockUpload, UploadRefusal> {
+    pub fn read(self, body: &[u8]) -> Result<Availability, UploadRefusal> {
         let (upload, positions) = match self {
-            Self::Json => (
-                serde_json::from_slice(body).map_err(UploadRefusal::Unreadable)?,
-                None,
-            ),
+            Self::Json => (read_json(body).map_err(UploadRefusal::Unreadable)?, None),
             Self::Csv => {
                 let (items, positions) =
                     stock_csv::records(body).map_err(UploadRefusal::Invalid)?;
-                (StockUpload { shop: None, items }, Some(positions))
+                (Availability { shop: None, items }, Some(positions))
             }
         };
         if let Some(shop) = &upload.shop {
@@ -149,7 +146,7 @@ impl Upload {
 }
 
 /// Stores a checked upload in one transaction; returns how many records it held.
-pub async fn import(state: &AppState, upload: StockUpload) -> Result<usize, ApiError> {
+pub async fn import(state: &AppState, upload: Availability) -> Result<usize, ApiError> {
     let count = upload.items.len();
     state
         .with_store(move |store| store.put_stock(upload.shop.as_ref(), &upload.items, clock::now()))
@@ -179,7 +176,7 @@ pub async fn receive(
         unreadable(
             "invalid_receipt",
             "{\"batch\": \"PO-1\", \"quantity\": 38}",
-            &error,
+            &error.to_string(),
         )
     })?;
     let quantity = received_quantity(receipt.quantity).ok_or_else(|| {

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::catalog::RecordProblem;
-use crate::domain::stock::{IncomingRecord, StockRecord};
+use crate::wire::{IncomingRecord, StockRecord};
 
 /// The columns, in the order `GET /api/stock` would write them. One row per product, or one
 /// per batch: rows with the same `sku` are one product, whose own columns come from its first

@@ -4,12 +4,11 @@
 
 use chrono::{Days, NaiveDate};
 
-use super::confirmation::{Confirmation, cancel_label, cancelled_text, confirmation_text};
-use super::messages::{LocaleFormat, Messages};
-use super::status::{Tone, status_view};
-use crate::domain::availability::{Availability, Evaluation, NoDateReason};
-use crate::domain::calendar::{Payment, ShopCalendar};
-use crate::domain::request::RequestKind;
+use super::{
+    Confirmation, LocaleFormat, Messages, Tone, cancel_label, cancelled_text, confirmation_text,
+    status_view,
+};
+use crate::domain::{Availability, Evaluation, NoDateReason, Payment, RequestKind, ShopCalendar};
 
 /// One sample, as text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -193,7 +192,7 @@ fn after_a_request(
     let status = status_view(&evaluation, messages, format);
     let expected = backordered
         .expected_ship_date()
-        .map(crate::domain::date::format_iso_date);
+        .map(crate::domain::format_iso_date);
     let confirmation = Confirmation {
         kind: RequestKind::Backorder,
         quantity: 2,
@@ -246,9 +245,9 @@ mod tests {
     use chrono::Datelike;
 
     use super::*;
-    use crate::domain::calendar::ShopConfig;
-    use crate::domain::date::parse_iso_date;
-    use crate::view::messages::PlainFormat;
+    use crate::domain::parse_iso_date;
+    use crate::view::PlainFormat;
+    use crate::wire::ShopConfig;
 
     fn samples(with_forms: bool) -> Vec<PreviewSample> {
         // Today is Friday; the 18th day from it is a Tuesday, the 16th a Sunday.

@@ -4,11 +4,10 @@
 
 use chrono::NaiveDate;
 
-use super::confirmation::{Confirmation, cancelled_text, confirmation_text};
-use super::messages::{LocaleFormat, Messages};
-use crate::domain::lifecycle::Status;
-use crate::domain::request::RequestKind;
+use super::{Confirmation, LocaleFormat, Messages, cancelled_text, confirmation_text};
+use crate::domain::{RequestKind, Status, parse_iso_date};
 use crate::text::decimal;
+use crate::wire::RequestStatus;
 
 /// `GET {endpoint}/{id}`'s answer, as the view needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +27,27 @@ pub struct Current {
     /// `shopper`, `merchant` or `no_consent`.
     pub cancelled_by: Option<String>,
     pub refund_due: Option<NaiveDate>,
+}
+
+impl Current {
+    /// The answer as the view needs it; a date that does not parse is none.
+    pub fn of(status: RequestStatus) -> Self {
+        let date = |text: Option<String>| text.as_deref().and_then(parse_iso_date);
+        Self {
+            kind: status.kind,
+            status: status.status,
+            quantity: status.quantity,
+            allocated: status.allocated,
+            queue_position: status.queue_position,
+            units_ahead: status.units_ahead,
+            stated_date: date(status.stated_date),
+            current_date: date(status.current_date),
+            needs_consent: status.needs_consent,
+            consent_by: date(status.consent_by),
+            cancelled_by: status.cancelled_by,
+            refund_due: date(status.refund_due),
+        }
+    }
 }
 
 /// What the returning shopper is shown, and which actions.
@@ -125,8 +145,8 @@ pub fn reservation_view(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::date::parse_iso_date;
-    use crate::view::messages::PlainFormat;
+    use crate::domain::parse_iso_date;
+    use crate::view::PlainFormat;
 
     fn day(text: &str) -> Option<NaiveDate> {
         parse_iso_date(text)

@@ -166,7 +166,7 @@ impl Courier {
             key,
             endpoint: reservation.endpoint.clone(),
             sku: reservation.sku.clone(),
-            kind: reservation.kind.clone(),
+            kind: reservation.kind,
             quantity: reservation.quantity,
             body: String::new(),
             created_ms: now,

@@ -1,47 +1,46 @@
-//! Reading the endpoint's answer to a request (`outbox::answer` says what it means).
+//! Reading the endpoint's answers (`outbox::answer` says what each means).
 
-use super::js::{Fields, from_json};
+use super::js::read_json;
 use super::transport::HttpResponse;
-use super::wire;
-use crate::outbox::answer::{Accepted, Outcome};
-use crate::text::decimal;
-
-impl Accepted {
-    /// Reads a `2xx` body; `None` when it has no usable `id`.
-    fn read(body: &str) -> Option<Self> {
-        let value = from_json(body)?;
-        let fields = Fields(&value);
-        let id = match fields.get("id")? {
-            id if id.as_string().is_some() => id.as_string()?,
-            id => decimal(id.as_f64()? as u64),
-        };
-        Some(Self {
-            id,
-            queue_position: wire::lenient_count(&fields, "queue_position"),
-            units_ahead: wire::lenient_count(&fields, "units_ahead"),
-            expected_date: fields.string("expected_date").ok().flatten(),
-            cancel_token: fields.string("cancel_token").ok().flatten(),
-            notifies: fields.is_true("notifies"),
-        })
-    }
-}
+use crate::outbox::answer::Outcome;
+use crate::view::Current;
+use crate::wire::{Accepted, ErrorBody, RequestStatus};
 
 impl Outcome {
     pub fn from_response(response: &HttpResponse) -> Self {
         if matches!(response.status, 200 | 201) {
-            return Accepted::read(&response.body).map_or(Self::Unreadable, Self::Accepted);
+            return match read_json::<Accepted>(&response.body) {
+                Some(Ok(accepted)) => Self::Accepted(accepted),
+                _ => Self::Unreadable,
+            };
         }
-        let body = from_json(&response.body).unwrap_or(wasm_bindgen::JsValue::NULL);
-        let fields = Fields(&body);
+        let body = error_body(&response.body);
         match response.status {
-            422 => Self::Invalid(wire::field_errors(&body)),
+            422 => Self::Invalid(body.errors),
             409 => Self::Exceeds {
-                remaining: wire::lenient_count(&fields, "remaining").unwrap_or(0),
+                remaining: body.remaining.unwrap_or(0),
             },
             status => Self::Rejected {
                 status,
-                message: fields.string("message").ok().flatten(),
+                message: body.message,
             },
         }
     }
+}
+
+/// An error answer's body; empty when it does not read.
+fn error_body(body: &str) -> ErrorBody {
+    read_json(body).and_then(Result::ok).unwrap_or_default()
+}
+
+/// A request's current status, `GET {endpoint}/{id}`'s answer; `None` when it does not read
+/// (the widget then says it could not check, and shows what it remembered).
+pub fn current_status(body: &str) -> Option<Current> {
+    let status = read_json::<RequestStatus>(body)?.ok()?;
+    Some(Current::of(status))
+}
+
+/// The `error` code of an error answer's JSON body (`{"error": "unknown_request", …}`).
+pub fn error_code(body: &str) -> Option<String> {
+    error_body(body).error
 }

@@ -1,203 +1,75 @@
-//! Reading and writing plain JavaScript objects, by hand.
-//!
-//! A generic (serde) bridge costs tens of kilobytes of WebAssembly, much of it error messages
-//! that format floats. The wire types are few and flat, so each is read field by field here,
-//! with errors that name the field and never echo a number back.
+//! JavaScript values: the wire types read with serde-wasm-bindgen and [`wire::read`] (the reader
+//! the endpoint uses on serde_json's documents), and written as JSON text with serde_json; and
+//! the few objects the widget builds by hand (events' details, `Intl` options, the JSON-LD
+//! block), which need no reader.
 
 use js_sys::{Array, Object, Reflect};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::text::concat;
+use crate::wire::{self, Problem, Tree, WireError};
 
-/// The largest integer a JavaScript number holds exactly.
-const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+/// Reads a wire type from a JavaScript value (`JSON.parse`'s): serde-wasm-bindgen makes it a
+/// [`Tree`], which the endpoint's reader reads.
+pub fn read_value<T: DeserializeOwned>(value: JsValue) -> Result<T, WireError> {
+    wire::read(&tree(value)?)
+}
 
-/// A JavaScript object being read.
-#[derive(Debug, Clone, Copy)]
-pub struct Fields<'a>(pub &'a JsValue);
+/// The value as a document. A value no JSON holds (a function, a symbol, a document nested too
+/// deep) does not read; serde-wasm-bindgen's message for it is left unread.
+pub fn tree(value: JsValue) -> Result<Tree, WireError> {
+    serde_wasm_bindgen::from_value(value).map_err(|_| WireError::new(Problem::Invalid))
+}
 
-impl Fields<'_> {
-    /// Whether the value is a plain object (not an array, not null).
-    pub fn is_object(&self) -> bool {
-        self.0.is_object() && !Array::is_array(self.0)
-    }
-
-    pub fn get(&self, key: &str) -> Option<JsValue> {
-        let value = Reflect::get(self.0, &JsValue::from_str(key)).ok()?;
-        (!value.is_undefined() && !value.is_null()).then_some(value)
-    }
-
-    pub fn string(&self, key: &str) -> Result<Option<String>, String> {
-        self.get(key)
-            .map(|value| {
-                value
-                    .as_string()
-                    .ok_or_else(|| concat(&["`", key, "` must be text"]))
-            })
-            .transpose()
-    }
-
-    pub fn integer(&self, key: &str) -> Result<Option<i64>, String> {
-        self.get(key)
-            .map(|value| {
-                whole_number(&value).ok_or_else(|| concat(&["`", key, "` must be a whole number"]))
-            })
-            .transpose()
-    }
-
-    /// Whether the field is `true`; anything else (absent, not a boolean) is no.
-    pub fn is_true(&self, key: &str) -> bool {
-        self.get(key).and_then(|value| value.as_bool()) == Some(true)
-    }
-
-    pub fn boolean(&self, key: &str) -> Result<Option<bool>, String> {
-        self.get(key)
-            .map(|value| {
-                value
-                    .as_bool()
-                    .ok_or_else(|| concat(&["`", key, "` must be true or false"]))
-            })
-            .transpose()
-    }
-
-    /// An array field; absent is empty.
-    pub fn array(&self, key: &str) -> Result<Vec<JsValue>, String> {
-        self.get(key)
-            .map_or(Ok(Vec::new()), |value| items(value, key))
-    }
-
-    /// An object field; absent is `None`.
-    pub fn object(&self, key: &str) -> Result<Option<JsValue>, String> {
-        match self.get(key) {
-            None => Ok(None),
-            Some(value) if Fields(&value).is_object() => Ok(Some(value)),
-            Some(_) => Err(concat(&["`", key, "` must be an object"])),
+/// Only the fields `keys` of a JavaScript object, as a document: how the JavaScript API reads
+/// the options a page passes (whatever else the object holds, functions too, is not looked at).
+pub fn fields_of(value: &JsValue, keys: &[&str]) -> Result<Tree, WireError> {
+    let mut fields = Vec::new();
+    for key in keys {
+        let field = Reflect::get(value, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+        if !field.is_undefined() {
+            let field = tree(field).map_err(|error| error.within(key))?;
+            fields.push(((*key).to_owned(), field));
         }
     }
+    Ok(Tree::Object(fields))
+}
 
-    /// A list of strings; absent is `None`.
-    pub fn strings(&self, key: &str) -> Result<Option<Vec<String>>, String> {
-        let Some(list) = self.get(key) else {
-            return Ok(None);
-        };
-        let mut texts = Vec::new();
-        for value in items(list, key)? {
-            let text = value.as_string();
-            texts.push(text.ok_or_else(|| concat(&["`", key, "` must be a list of text"]))?);
-        }
-        Ok(Some(texts))
-    }
+/// Reads a wire type from JSON text; `None` when the text is not JSON.
+pub fn read_json<T: DeserializeOwned>(text: &str) -> Option<Result<T, WireError>> {
+    from_json(text).map(read_value)
+}
 
-    /// Every `key: "text"` pair of the object.
-    pub fn string_entries(&self) -> Result<Vec<(String, String)>, String> {
-        let object: &Object = self.0.unchecked_ref();
-        let mut entries = Vec::new();
-        for entry in Object::entries(object).iter() {
-            let pair: Array = entry.unchecked_into();
-            let key = pair.get(0).as_string().unwrap_or_default();
-            let Some(value) = pair.get(1).as_string() else {
-                return Err(concat(&["`", &key, "` must be text"]));
-            };
-            entries.push((key, value));
-        }
-        Ok(entries)
+/// A wire type as JSON text, written by serde_json as on the server: 1.6 KB gzipped smaller
+/// than serde-wasm-bindgen's JavaScript value passed to `JSON.stringify`. Empty for a value that
+/// cannot be written, which no wire type is.
+pub fn write<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+/// Whether the value is a plain object (not an array, not null).
+pub fn is_object(value: &JsValue) -> bool {
+    value.is_object() && !Array::is_array(value)
+}
+
+/// The items of `key`'s value when it is a list; nothing otherwise. A document read entry by
+/// entry (the availability response, the stored outbox) is taken apart with it.
+pub fn list(value: &JsValue, key: &str) -> Vec<JsValue> {
+    let list = field(value, key);
+    match Array::is_array(&list) {
+        true => list.unchecked_into::<Array>().iter().collect(),
+        false => Vec::new(),
     }
 }
 
-/// Reads a JavaScript object field by field and remembers the first problem, so a record is read
-/// without an early return after every field: each would carry the clean-up of the fields read
-/// before it. [`Reader::finish`] gives the record, or that problem.
-#[derive(Debug)]
-pub struct Reader<'a> {
-    fields: Fields<'a>,
-    problem: std::cell::RefCell<Option<String>>,
-}
-
-impl<'a> Reader<'a> {
-    pub fn new(value: &'a JsValue) -> Self {
-        Self {
-            fields: Fields(value),
-            problem: std::cell::RefCell::new(None),
-        }
+/// `value[key]`; `undefined` when there is none.
+pub fn field(value: &JsValue, key: &str) -> JsValue {
+    match is_object(value) {
+        true => Reflect::get(value, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED),
+        false => JsValue::UNDEFINED,
     }
-
-    fn note<T>(&self, read: Result<Option<T>, String>) -> Option<T> {
-        read.unwrap_or_else(|problem| {
-            self.problem.borrow_mut().get_or_insert(problem);
-            None
-        })
-    }
-
-    pub fn string(&self, key: &str) -> Option<String> {
-        self.note(self.fields.string(key))
-    }
-
-    pub fn integer(&self, key: &str) -> Option<i64> {
-        self.note(self.fields.integer(key))
-    }
-
-    pub fn boolean(&self, key: &str) -> Option<bool> {
-        self.note(self.fields.boolean(key))
-    }
-
-    pub fn array(&self, key: &str) -> Vec<JsValue> {
-        self.note(self.fields.array(key).map(Some))
-            .unwrap_or_default()
-    }
-
-    pub fn strings(&self, key: &str) -> Option<Vec<String>> {
-        self.note(self.fields.strings(key))
-    }
-
-    /// Text that must be there; empty (and a problem) when it is not.
-    pub fn required_text(&self, key: &str) -> String {
-        self.string(key).unwrap_or_else(|| {
-            self.problem(&concat(&["`", key, "` is required"]));
-            String::new()
-        })
-    }
-
-    /// A whole number that must be there and fit `T`; zero (and a problem) when it does not.
-    pub fn required_number<T: TryFrom<i64> + Default>(&self, key: &str) -> T {
-        self.integer(key)
-            .and_then(|number| T::try_from(number).ok())
-            .unwrap_or_else(|| {
-                self.problem(&concat(&["`", key, "` must be a whole number in range"]));
-                T::default()
-            })
-    }
-
-    /// The fields themselves, for a value whose problems the caller would rather ignore.
-    pub fn fields(&self) -> Fields<'a> {
-        self.fields
-    }
-
-    /// Records a problem of the caller's own.
-    pub fn problem(&self, problem: &str) {
-        self.note::<()>(Err(problem.to_owned()));
-    }
-
-    pub fn finish<T>(self, value: T) -> Result<T, String> {
-        match self.problem.into_inner() {
-            None => Ok(value),
-            Some(problem) => Err(problem),
-        }
-    }
-}
-
-/// The items of `key`'s value, which must be an array.
-fn items(value: JsValue, key: &str) -> Result<Vec<JsValue>, String> {
-    if Array::is_array(&value) {
-        Ok(value.unchecked_into::<Array>().iter().collect())
-    } else {
-        Err(concat(&["`", key, "` must be a list"]))
-    }
-}
-
-/// A number that is a whole number JavaScript holds exactly.
-fn whole_number(value: &JsValue) -> Option<i64> {
-    let number = value.as_f64()?;
-    (number.fract() == 0.0 && number.abs() <= MAX_SAFE_INTEGER).then_some(number as i64)
 }
 
 /// A JavaScript object being written.
@@ -264,17 +136,21 @@ pub fn from_json(text: &str) -> Option<JsValue> {
 }
 
 /// A flat JSON object of texts (`{"key": "text", …}`), as wording comes: the merchant's
-/// overrides and the language files.
+/// overrides and the language files. Kept in order, which a serde map would not do for free.
 pub fn texts_from_json(text: &str) -> Result<Vec<(String, String)>, String> {
     let value = from_json(text).ok_or("not valid JSON")?;
-    let fields = Fields(&value);
-    if !fields.is_object() {
+    if !is_object(&value) {
         return Err("not a JSON object of texts".to_owned());
     }
-    fields.string_entries()
-}
-
-/// An array of values.
-pub fn array(values: impl IntoIterator<Item = JsValue>) -> JsValue {
-    values.into_iter().collect::<Array>().into()
+    let object: &Object = value.unchecked_ref();
+    let mut entries = Vec::new();
+    for entry in Object::entries(object).iter() {
+        let pair: Array = entry.unchecked_into();
+        let key = pair.get(0).as_string().unwrap_or_default();
+        let Some(value) = pair.get(1).as_string() else {
+            return Err(concat(&["`", &key, "` must be text"]));
+        };
+        entries.push((key, value));
+    }
+    Ok(entries)
 }

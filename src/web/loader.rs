@@ -5,15 +5,17 @@ use std::cell::RefCell;
 use std::fmt;
 use std::rc::Rc;
 
-use super::js::{Fields, from_json};
+use js_sys::Array;
+
+use super::js::{field, from_json, is_object, list, read_value, tree};
 use super::page::{Clock, Timer};
 use super::small_map::SmallMap;
 use super::transport::{HttpRequest, HttpResponse, Transport, TransportError};
 use super::waiters::Waiters;
-use super::wire;
-use crate::domain::{RecordError, ShopCalendar, ShopConfig, Stock};
+use crate::domain::{RecordError, ShopCalendar, Stock};
 use crate::text::{concat, decimal};
 use crate::widget::query::{availability_url, chunk_by_length};
+use crate::wire::{ShopConfig, SkuOf, StockRecord, read};
 
 /// A variant's checked stock and its shop's calendar.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -234,35 +236,41 @@ fn entry_for(parsed: &Parsed, sku: &str) -> StockResult {
     }
 }
 
-/// Parses `{"shop": {…}, "items": [records]}`. A broken record only breaks its own SKU.
+/// Parses `{"shop": {…}, "items": [records]}`, record by record: a broken record only breaks
+/// its own SKU, and a record without a SKU that reads is no SKU's.
 fn parse_availability(text: &str) -> Result<SmallMap<String, StockResult>, LoadError> {
     let value = from_json(text).ok_or_else(|| LoadError::BadResponse("not JSON".to_owned()))?;
-    let fields = Fields(&value);
-    if !fields.is_object() {
+    if !is_object(&value) {
         return Err(LoadError::BadResponse(
             "expected an object with \"items\"".to_owned(),
         ));
     }
-    let shop = match fields.object("shop").map_err(LoadError::BadResponse)? {
-        Some(shop) => wire::shop_config(&shop)
-            .map_err(|error| LoadError::BadResponse(concat(&["shop: ", &error])))?,
-        None => ShopConfig::default(),
+    let shop = field(&value, "shop");
+    let shop = match shop.is_undefined() || shop.is_null() {
+        true => ShopConfig::default(),
+        false => read_value(shop)
+            .map_err(|error| LoadError::BadResponse(error.within("shop").message()))?,
     };
     let calendar = ShopCalendar::from_config(&shop)
         .map_err(|error| LoadError::BadResponse(concat(&["shop: ", &error.message()])))?;
-    if fields.get("items").is_none() {
+    if !Array::is_array(&field(&value, "items")) {
         return Err(LoadError::BadResponse(
             "\"items\" must be a list of stock records".to_owned(),
         ));
     }
-    let items = fields.array("items").map_err(LoadError::BadResponse)?;
     let mut entries = SmallMap::default();
-    for item in items {
-        let Ok(Some(sku)) = Fields(&item).string("sku") else {
+    for item in list(&value, "items") {
+        // One document per record, read twice: for its SKU alone (leniently), then whole.
+        let Ok(record) = tree(item) else {
             continue;
         };
-        let entry = wire::stock_record(&item)
-            .map_err(|detail| RecordError::Malformed { detail })
+        let Ok(SkuOf { sku: Some(sku) }) = read(&record) else {
+            continue;
+        };
+        let entry = read::<StockRecord>(&record)
+            .map_err(|error| RecordError::Malformed {
+                detail: error.message(),
+            })
             .and_then(|record| Stock::from_record(&record))
             .map(|stock| {
                 Rc::new(StockEntry {

@@ -23,11 +23,11 @@ mod style;
 mod transport;
 mod waiters;
 mod widget;
-pub(crate) mod wire;
 mod wording;
 
 pub use config::PageConfig;
 pub use element::define_element;
+pub use js::read_value;
 pub(crate) use listener::Listener;
 pub use page::{BrowserClock, Clock, Page, Services, Timer};
 pub use platform::{console_error, local_today};

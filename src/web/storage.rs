@@ -3,8 +3,11 @@
 
 use std::cell::{Cell, RefCell};
 
+use super::js::{from_json, list, read_value, write};
 use super::platform;
 use crate::outbox::Outbox;
+use crate::text::concat;
+use crate::wire::{StoredOutbox, StoredPending, StoredReservation, WireError};
 
 /// Loads and saves the whole outbox. It is small (a few requests), so whole-value writes keep
 /// it consistent without a schema.
@@ -59,9 +62,16 @@ impl OutboxStore for LocalStorage {
             // Storage refused: what this page saved is in memory.
             _ => return self.mirror.borrow().clone(),
         };
-        let outbox = match text.as_deref().map(super::js::from_json) {
+        let outbox = match text.as_deref().map(from_json) {
             None => Outbox::default(),
-            Some(Some(value)) => super::wire::outbox(&value),
+            Some(Some(value)) => {
+                let (outbox, dropped) = stored_outbox(&value);
+                if dropped {
+                    // Said once: what is left is saved without the entries that did not read.
+                    self.save(&outbox);
+                }
+                outbox
+            }
             Some(None) => {
                 platform::console_warn("the saved outbox was unreadable and has been reset");
                 Outbox::default()
@@ -83,13 +93,41 @@ impl OutboxStore for LocalStorage {
         let saved = if outbox.pending.is_empty() && outbox.reservations.is_empty() {
             storage.remove_item(&self.key)
         } else {
-            storage.set_item(&self.key, &super::wire::outbox_json(outbox))
+            storage.set_item(&self.key, &write(&StoredOutbox::of(outbox)))
         };
         if saved.is_err() {
             // Full or refused: the copy in memory is kept, and read from now on.
             self.degrade();
         }
     }
+}
+
+/// The outbox read back entry by entry: one that does not read (a kind this version does not
+/// know, a cancel without its request) is dropped with a warning, and the others are kept.
+/// Whether any was dropped comes with it.
+fn stored_outbox(value: &wasm_bindgen::JsValue) -> (Outbox, bool) {
+    let mut outbox = Outbox::default();
+    let mut dropped = false;
+    let mut drop = |error: WireError| {
+        dropped = true;
+        platform::console_warn(&concat(&[
+            "a saved request could not be read and was dropped: ",
+            &error.message(),
+        ]));
+    };
+    for entry in list(value, "pending") {
+        match read_value::<StoredPending>(entry).and_then(StoredPending::pending) {
+            Ok(pending) => outbox.pending.push(pending),
+            Err(error) => drop(error),
+        }
+    }
+    for entry in list(value, "reservations") {
+        match read_value::<StoredReservation>(entry) {
+            Ok(reservation) => outbox.reservations.push(reservation.reservation()),
+            Err(error) => drop(error),
+        }
+    }
+    (outbox, dropped)
 }
 
 /// An outbox in memory only.

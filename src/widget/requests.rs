@@ -1,4 +1,4 @@
-use crate::domain::BackorderRequest;
+use crate::wire::BackorderRequest;
 
 /// The request read from the form, with the idempotency key and `created_at` it is sent with.
 /// Sending the same content again as `previous` (after an answer that can be retried, or a
@@ -40,11 +40,12 @@ pub fn with_key(
 )]
 mod tests {
     use super::*;
-    use crate::domain::Consent;
+    use crate::domain::RequestKind;
+    use crate::wire::Consent;
 
     fn request(quantity: i64, email: &str) -> BackorderRequest {
         BackorderRequest {
-            kind: Some("backorder".to_owned()),
+            kind: Some(RequestKind::Backorder),
             sku: Some("SCARF".to_owned()),
             quantity: Some(quantity),
             email: Some(email.to_owned()),

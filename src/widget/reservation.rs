@@ -92,7 +92,7 @@ mod tests {
             key: format!("key-of-{sku}-{}", action.name()),
             endpoint: "/api".to_owned(),
             sku: sku.to_owned(),
-            kind: "backorder".to_owned(),
+            kind: crate::domain::RequestKind::Backorder,
             quantity: 1,
             body: String::new(),
             created_ms: 0,
@@ -105,7 +105,7 @@ mod tests {
     fn reservation(sku: &str) -> Reservation {
         Reservation {
             sku: sku.to_owned(),
-            kind: "backorder".to_owned(),
+            kind: crate::domain::RequestKind::Backorder,
             id: "bo_1".to_owned(),
             quantity: 1,
             queue_position: Some(1),
@@ -150,7 +150,8 @@ mod tests {
 
     #[test]
     fn a_cancel_counts_as_done_only_when_the_endpoint_has_it() {
-        use crate::outbox::answer::{Accepted, Outcome};
+        use crate::outbox::answer::Outcome;
+        use crate::wire::Accepted;
         let retry = Delivery::WillRetry {
             attempts: 1,
             reason: "offline".to_owned(),

@@ -58,7 +58,7 @@ mod tests {
     use crate::view::{Messages, PlainFormat, status_view};
 
     fn stock(json: &str) -> Stock {
-        let record: crate::domain::StockRecord = serde_json::from_str(json).expect("record");
+        let record: crate::wire::StockRecord = serde_json::from_str(json).expect("record");
         Stock::from_record(&record).expect("stock")
     }
 

@@ -1,7 +1,8 @@
 use crate::domain::{
-    BackorderRequest, CheckedRequest, FieldError, OfferError, RequestKind, ShopCalendar, ShopDay,
-    Stock, check_request, offer,
+    CheckedRequest, FieldError, OfferError, RequestKind, ShopCalendar, ShopDay, Stock,
+    check_request, offer,
 };
+use crate::wire::BackorderRequest;
 
 /// What a submission of the form comes to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,7 +95,8 @@ pub fn review(
 )]
 mod tests {
     use super::*;
-    use crate::domain::{Consent, StockRecord, parse_iso_date};
+    use crate::domain::parse_iso_date;
+    use crate::wire::{Consent, StockRecord};
 
     fn stock(json: &str) -> Stock {
         let record: StockRecord = serde_json::from_str(json).expect("record");
@@ -103,7 +105,7 @@ mod tests {
 
     fn request(kind: &str, quantity: i64, email: &str, consent: bool) -> BackorderRequest {
         BackorderRequest {
-            kind: Some(kind.to_owned()),
+            kind: RequestKind::parse(kind),
             sku: Some("BACK".to_owned()),
             quantity: Some(quantity),
             email: Some(email.to_owned()),

@@ -3,7 +3,8 @@
 
 use std::path::Path;
 
-use backorder_widget::domain::{IncomingRecord, ShopConfig, StockRecord, format_iso_date};
+use backorder_widget::domain::format_iso_date;
+use backorder_widget::wire::{IncomingRecord, ShopConfig, StockRecord};
 use chrono::{Days, Local, NaiveDate};
 use serde_json::json;
 

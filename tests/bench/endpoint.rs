@@ -117,8 +117,8 @@ pub async fn measure_postgres(replicas: usize) -> Result<Endpoint, String> {
 }
 
 /// The bench's one product: far more en route than any load takes.
-fn load_item() -> backorder_widget::domain::StockRecord {
-    backorder_widget::domain::StockRecord {
+fn load_item() -> backorder_widget::wire::StockRecord {
+    backorder_widget::wire::StockRecord {
         sku: Some(SKU.to_owned()),
         name: Some("Bench load item".to_owned()),
         backorders: Some("allow".to_owned()),

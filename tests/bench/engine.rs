@@ -9,9 +9,8 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use backorder_widget::domain::{
-    Availability, ShopCalendar, ShopConfig, Stock, StockRecord, evaluate, parse_iso_date,
-};
+use backorder_widget::domain::{Availability, ShopCalendar, Stock, evaluate, parse_iso_date};
+use backorder_widget::wire::{ShopConfig, StockRecord};
 use chrono::NaiveDate;
 use serde::Serialize;
 

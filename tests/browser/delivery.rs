@@ -153,7 +153,7 @@ async fn a_returning_shopper_sees_the_reservation_and_can_cancel_it() {
         pending: Vec::new(),
         reservations: vec![backorder_widget::outbox::Reservation {
             sku: "BACK".to_owned(),
-            kind: "backorder".to_owned(),
+            kind: backorder_widget::domain::RequestKind::Backorder,
             id: "bo_9".to_owned(),
             quantity: 2,
             queue_position: Some(4),

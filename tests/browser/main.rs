@@ -27,3 +27,4 @@ mod states;
 mod support;
 /// What the shopper sees is true and readable: one date per quantity, and a way back.
 mod truthful;
+mod wire;

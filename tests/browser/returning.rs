@@ -18,7 +18,7 @@ fn remembered() -> Rc<MemoryStore> {
         pending: Vec::new(),
         reservations: vec![Reservation {
             sku: "BACK".to_owned(),
-            kind: "backorder".to_owned(),
+            kind: backorder_widget::domain::RequestKind::Backorder,
             id: "bo_9".to_owned(),
             quantity: 2,
             queue_position: Some(4),

@@ -3,16 +3,13 @@
 use axum::http::{HeaderMap, header};
 use chrono::{DateTime, NaiveDate};
 
-use crate::domain::attention::{Urgency, shown_from, urgency};
-use crate::domain::date::parse_iso_date;
-use crate::domain::history::Mail;
-use crate::domain::lifecycle::Status;
+pub use crate::domain::shown_from;
+use crate::domain::{Mail, Status, Urgency, parse_iso_date, urgency};
 use crate::server::catalog::RecordProblem;
 use crate::server::mail::wording::Lang;
 use crate::server::stock::Upload;
-use crate::server::store::desk::{self, Deadline, LineEntry, MailState, Notice};
-use crate::server::store::events::OutboxListing;
-use crate::server::store::records::{HistoryRow, StockItem};
+use crate::server::store::{self, LineEntry, MailState, Notice, OutboxListing, StockItem};
+use crate::wire::HistoryRow;
 
 /// What every page's frame shows.
 #[derive(Debug)]
@@ -104,7 +101,7 @@ impl Dates {
 
     pub fn day(&self, date: NaiveDate) -> Day {
         Day {
-            iso: crate::domain::date::format_iso_date(date),
+            iso: crate::domain::format_iso_date(date),
             words: self.lang.date(date),
             lang: self.lang.code(),
         }
@@ -274,7 +271,7 @@ pub struct Item {
 }
 
 impl Item {
-    fn new(dates: &Dates, today: NaiveDate, deadline: &Deadline) -> Self {
+    fn new(dates: &Dates, today: NaiveDate, deadline: &store::Deadline) -> Self {
         let (urgency, urgency_words) = pressing(today, deadline.date);
         Self {
             request_id: deadline.request_id.clone(),
@@ -322,13 +319,13 @@ impl Attention {
     pub fn new(
         dates: &Dates,
         today: NaiveDate,
-        attention: &desk::Attention,
+        attention: &store::Attention,
         notices: &[Notice],
         outbox: &OutboxListing,
         sending: Sending,
     ) -> Self {
         let from = shown_from(today);
-        let items = |deadlines: &[Deadline]| {
+        let items = |deadlines: &[store::Deadline]| {
             deadlines
                 .iter()
                 .map(|deadline| Item::new(dates, today, deadline))
@@ -347,7 +344,7 @@ impl Attention {
                 let mut item = Item::new(
                     dates,
                     today,
-                    &Deadline {
+                    &store::Deadline {
                         request_id: notice.request_id.clone(),
                         sku: notice.sku.clone(),
                         email: notice.email.clone(),

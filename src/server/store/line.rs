@@ -2,16 +2,15 @@
 
 use chrono::{DateTime, Utc};
 
-use super::date;
-use super::records::StoreError;
 use super::sql::Tx;
 use super::stock::{calendar_of, record_of, write_record};
-use crate::domain::MAX_QUANTITY;
+use super::{StoreError, date};
 use crate::domain::delay::{Awaiting, Promise};
-use crate::domain::history::Event;
-use crate::domain::lifecycle::{Decision, LineReview, Status, Tracked, review_line};
-use crate::domain::stock::{Stock, StockRecord};
+use crate::domain::{
+    Decision, Event, LineReview, MAX_QUANTITY, RequestKind, Status, Stock, Tracked, review_line,
+};
 use crate::server::clock;
+use crate::wire::StockRecord;
 
 /// One request in line, as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,6 +57,12 @@ impl PromiseColumns {
 pub(super) fn status_of(status: &str) -> Result<Status, StoreError> {
     Status::parse(status)
         .ok_or_else(|| StoreError::Corrupt(format!("unknown request status {status:?}")))
+}
+
+/// A stored kind; one this version does not know is an error, never taken for a backorder.
+pub(super) fn kind_of(kind: &str) -> Result<RequestKind, StoreError> {
+    RequestKind::parse(kind)
+        .ok_or_else(|| StoreError::Corrupt(format!("unknown request kind {kind:?}")))
 }
 
 /// Reviews the line of `sku` at `now` (`freed` units just came to it: a delivery, or what a
@@ -149,7 +154,7 @@ fn store_decision(
     }
     let cancelled = decision
         .cancelled
-        .map(|(_, refund_due)| (at, crate::domain::date::format_iso_date(refund_due)));
+        .map(|(_, refund_due)| (at, crate::domain::format_iso_date(refund_due)));
     transaction.store_decision(&row.id, decision, cancelled)?;
     for event in &decision.events {
         append(transaction, &row.id, *event, at)?;

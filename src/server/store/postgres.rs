@@ -20,22 +20,20 @@ use tokio_postgres::error::SqlState;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{NoTls, Row};
 
-use super::date;
 use super::desk::{Deadline, LineEntry, MailState};
 use super::events::{Attempt, DueEvent, FailingEvent, created_at};
 use super::line::{Counters, LineRow, PromiseColumns, status_of};
 use super::mails::DueMail;
-use super::records::{HistoryRow, RequestRow, StockItem, StoreError};
+use super::records::{RequestRow, StockItem};
 use super::requests::Found;
 use super::sql::{
     Appended, Deadlines, Keyed, ListedRow, NewEvent, NewMail, NewRow, NoticeRow, Outbox,
     RequestData, StockRow, Tx, attempt_parts,
 };
-use crate::domain::attention::Standing;
-use crate::domain::fulfilment::InLine;
-use crate::domain::history::HistoryEntry;
-use crate::domain::lifecycle::{Decision, Tracked};
+use super::{StoreError, date};
+use crate::domain::{Decision, HistoryEntry, InLine, Standing, Tracked};
 use crate::server::clock;
+use crate::wire::HistoryRow;
 
 mod embedded {
     refinery::embed_migrations!("src/server/store/postgres/migrations");

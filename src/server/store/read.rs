@@ -2,12 +2,13 @@
 
 use std::collections::HashMap;
 
-use super::records::{RequestRow, RequestStatus, StoreError};
+use super::line::kind_of;
+use super::records::RequestRow;
 use super::requests::find;
 use super::stock::record_of;
-use super::{Store, text};
-use crate::domain::MAX_QUANTITY;
-use crate::domain::lifecycle::Status;
+use super::{Store, StoreError, text};
+use crate::domain::{MAX_QUANTITY, Status};
+use crate::wire::RequestStatus;
 
 impl Store {
     /// What the shopper holding `token` sees of request `id` (`None`: no such id, or another
@@ -38,9 +39,9 @@ impl Store {
             };
             Ok(Some(RequestStatus {
                 id: found.id.clone(),
-                kind: found.kind.clone(),
+                kind: kind_of(&found.kind)?,
                 sku: found.sku.clone(),
-                status: found.status.as_str().to_owned(),
+                status: found.status,
                 quantity: found.quantity,
                 allocated: found.allocated,
                 queue_position,

@@ -2,11 +2,11 @@ use std::fmt;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::domain::calendar::ShopConfig;
-use crate::domain::request::CheckedRequest;
-use crate::domain::stock::StockRecord;
+use crate::domain::CheckedRequest;
+use crate::wire::Accepted;
+use crate::wire::{ShopConfig, StockRecord};
 
 /// A request that passed validation, ready to be stored: the checked fields, and what the
 /// record keeps beside them.
@@ -23,28 +23,6 @@ pub struct NewRequest {
     /// The client's clock, as sent.
     pub created_at: Option<String>,
     pub received_at: String,
-}
-
-/// The body of a `201` (and, verbatim, of every replay's `200`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Accepted {
-    pub id: String,
-    /// 1 for the next in line for this SKU. Notify requests hold no units and have no place in
-    /// line, so theirs is `null`.
-    pub queue_position: Option<u32>,
-    /// The date the last unit ships, as the server promised it; `null` for notify requests.
-    pub expected_date: Option<String>,
-    /// Every unit promised before this request, through this endpoint or any other channel
-    /// (the record's `backordered`): what is really ahead of the shopper. `null` for notify
-    /// requests.
-    pub units_ahead: Option<u32>,
-    /// Derived from the request's id; the stored copy of this body leaves it out (`None`), and
-    /// a replay puts it back.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cancel_token: Option<String>,
-    /// Whether this endpoint emails the shopper about the request itself. The reference
-    /// endpoint sends no email yet, so the widget promises none.
-    pub notifies: bool,
 }
 
 /// What the rules grant a request: its date, and the units promised before it.
@@ -98,43 +76,6 @@ pub enum Shipment {
         status: String,
     },
     NotFound,
-}
-
-/// A request as its shopper sees it: `GET /api/backorders/{id}` (SPEC "The shopper sees the
-/// current truth").
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RequestStatus {
-    pub id: String,
-    pub kind: String,
-    pub sku: String,
-    pub status: String,
-    pub quantity: u32,
-    pub allocated: u32,
-    pub queue_position: Option<u32>,
-    pub units_ahead: Option<u32>,
-    /// `T`: the ship date stated when it was taken.
-    pub stated_date: Option<String>,
-    /// When it ships now; `null` when it is ready, or when nothing en route covers it.
-    pub current_date: Option<String>,
-    pub needs_consent: bool,
-    pub consent_by: Option<String>,
-    pub cancelled_by: Option<String>,
-    pub refund_due: Option<String>,
-    pub history: Vec<HistoryRow>,
-}
-
-/// One entry of a request's history, as stored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct HistoryRow {
-    pub at: String,
-    pub what: String,
-    pub old_date: Option<String>,
-    pub new_date: Option<String>,
-    /// Which notice this step gives the shopper (`delay`, `consent`, `cancelled`), if any.
-    pub notice: Option<String>,
-    /// The last day that notice could be given (for a refund, the day it is due).
-    pub due: Option<String>,
-    pub units: Option<u32>,
 }
 
 /// One stored request, as the admin listing shows it (never with its cancel token).

@@ -3,21 +3,17 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::line::{Counters, append, review};
-use super::records::{
-    Accepted, Cancellation, Granted, NewRequest, Shipment, StoreError, Submission,
-};
+use super::records::{Cancellation, Granted, NewRequest, Shipment, Submission};
 use super::sql::{Keyed, NewRow, Tx};
 use super::stock::{calendar_of, for_shoppers, record_of, write_record};
-use super::{Store, text};
-use crate::domain::calendar::{ShopCalendar, ShopDay};
-use crate::domain::date::format_iso_date;
+use super::{Store, StoreError, text};
 use crate::domain::delay::{self, Answer, Promise};
-use crate::domain::fulfilment::shelf_for_preorders;
-use crate::domain::history::{CancelledBy, Event};
-use crate::domain::lifecycle::Status;
-use crate::domain::request::RequestKind;
-use crate::domain::stock::Stock;
+use crate::domain::{
+    CancelledBy, Event, RequestKind, ShopCalendar, ShopDay, Status, Stock, format_iso_date,
+    shelf_for_preorders,
+};
 use crate::server::{clock, secrets};
+use crate::wire::Accepted;
 
 /// What the decision sees: the product as a new shopper's page evaluates it (units the line
 /// waits for counted as promised), its calendar and the shop's day. `None` for an unknown SKU.

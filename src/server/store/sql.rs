@@ -11,14 +11,15 @@
 
 use chrono::{DateTime, Utc};
 
+use super::StoreError;
 use super::desk::{Deadline, LineEntry, MailState};
 use super::events::{Attempt, DueEvent, FailingEvent};
 use super::line::{Counters, LineRow};
 use super::mails::DueMail;
-use super::records::{HistoryRow, RequestRow, StockItem, StoreError};
+use super::records::{RequestRow, StockItem};
 use super::requests::Found;
-use crate::domain::history::HistoryEntry;
-use crate::domain::lifecycle::Decision;
+use crate::domain::{Decision, HistoryEntry};
+use crate::wire::HistoryRow;
 
 /// What one change (or one read) may ask of the database, inside one transaction.
 ///
@@ -127,10 +128,7 @@ pub(super) trait Tx {
     /// A request as the shop's tools hear of it (the webhook's `data`), as JSON.
     fn request_data(&mut self, id: &str) -> Result<Option<RequestData>, StoreError>;
     /// Where request `id` stands now.
-    fn standing(
-        &mut self,
-        id: &str,
-    ) -> Result<Option<crate::domain::attention::Standing>, StoreError>;
+    fn standing(&mut self, id: &str) -> Result<Option<crate::domain::Standing>, StoreError>;
 
     // What the shopper and the team read.
 

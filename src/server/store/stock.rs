@@ -8,10 +8,9 @@ use super::records::{
     Import, Origin, Receipt, ReceiptRefusal, StockItem, StockListing, StoreError,
 };
 use super::sql::Tx;
-use crate::domain::MAX_QUANTITY;
-use crate::domain::calendar::{ShopCalendar, ShopConfig};
-use crate::domain::stock::StockRecord;
+use crate::domain::{MAX_QUANTITY, ShopCalendar};
 use crate::server::clock;
+use crate::wire::{ShopConfig, StockRecord};
 
 impl Store {
     /// Imports a catalog at start-up, if it may: the database is the truth once it holds stock,
@@ -141,11 +140,8 @@ impl Store {
                 let set_aside = decision
                     .events
                     .iter()
-                    .any(|event| matches!(event, crate::domain::history::Event::SetAside { .. }));
-                if decision
-                    .events
-                    .contains(&crate::domain::history::Event::Ready)
-                {
+                    .any(|event| matches!(event, crate::domain::Event::SetAside { .. }));
+                if decision.events.contains(&crate::domain::Event::Ready) {
                     ready.push(request.id.clone());
                 } else if set_aside {
                     partly_filled.push(request.id.clone());

@@ -7,15 +7,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::{DateTime, Utc};
 
-use super::records::{
-    Accepted, Cancellation, Granted, Import, NewRequest, Origin, Receipt, ReceiptRefusal,
-    RequestRow, Shipment, Submission,
-};
+use super::records::{Import, Receipt, RequestRow, Shipment};
 use super::*;
-use crate::domain::calendar::ShopConfig;
-use crate::domain::lifecycle::Status;
-use crate::domain::request::{CheckedRequest, RequestKind, offer};
-use crate::domain::stock::{Stock, StockRecord};
+use crate::domain::{CheckedRequest, RequestKind, Status, Stock, offer};
+use crate::wire::{Accepted, RequestStatus, ShopConfig, StockRecord};
 
 /// A fresh database file, removed when dropped.
 struct Scratch(PathBuf);
@@ -123,7 +118,7 @@ fn accepted(submission: Submission<String>) -> Accepted {
 }
 
 /// The pool's connections are the runtime's: each test runs in one, and drops its store in it.
-async fn status_of(store: &Store, accepted: &Accepted) -> super::records::RequestStatus {
+async fn status_of(store: &Store, accepted: &Accepted) -> RequestStatus {
     store
         .status(accepted.id.clone(), token(accepted).to_owned())
         .await
@@ -346,7 +341,7 @@ async fn the_sweep_applies_the_delay_rule_once() {
     // PO-2 (Feb 15) has not arrived by Feb 16: no date, a yes is needed by T + 30 (Mar 20).
     store.sweep(at("2030-02-16")).expect("works");
     let late = status_of(&store, &shopper).await;
-    assert_eq!(late.status, "delayed");
+    assert_eq!(late.status, Status::Delayed);
     assert!(late.needs_consent);
     assert_eq!(late.consent_by.as_deref(), Some("2030-03-20"));
     let entries = late.history.len();
@@ -578,7 +573,7 @@ async fn before_its_release_a_pre_order_takes_the_shelf() {
         &request("key-0002", RequestKind::Preorder, 2),
         "2030-01-02",
     ));
-    assert_eq!(status_of(&store, &first).await.status, "ready");
+    assert_eq!(status_of(&store, &first).await.status, Status::Ready);
     let second = status_of(&store, &second).await;
     assert_eq!((second.status.as_str(), second.allocated), ("waiting", 1));
     assert_eq!(shelf_and_owed(&store).await.0, 0);
@@ -723,8 +718,8 @@ async fn a_yes_counts_until_the_deadline_and_units_that_arrive_end_the_question(
     // Past the deadline, not shipped and no yes: cancelled, its units back on the shelf; the
     // one that said yes is still ready.
     store.sweep(at("2030-03-21")).expect("works");
-    assert_eq!(status_of(&store, &asked).await.status, "cancelled");
-    assert_eq!(status_of(&store, &kept).await.status, "ready");
+    assert_eq!(status_of(&store, &asked).await.status, Status::Cancelled);
+    assert_eq!(status_of(&store, &kept).await.status, Status::Ready);
     assert_eq!(shelf_and_owed(&store).await, (12, 0, 1));
 }
 

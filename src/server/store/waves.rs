@@ -4,15 +4,13 @@
 
 use chrono::{DateTime, Utc};
 
-use super::Store;
 use super::line::append;
-use super::records::StoreError;
 use super::sql::Tx;
 use super::stock::{calendar_of, for_shoppers};
-use crate::domain::history::Event;
-use crate::domain::stock::{Stock, StockRecord};
-use crate::domain::waves::{units_brought, units_for_new_shoppers, wave_size};
+use super::{Store, StoreError};
+use crate::domain::{Event, Stock, units_brought, units_for_new_shoppers, wave_size};
 use crate::server::clock;
+use crate::wire::StockRecord;
 
 impl Store {
     /// Only sign-ups confirmed from their email (`Store::confirm`) hear an item is back.

@@ -19,7 +19,7 @@ use super::loader::{LoadError, Source, StockEntry, StockResult};
 use super::render::Skeleton;
 use super::wording::WordingResult;
 use super::{Listener, Page, platform};
-use crate::domain::{BackorderRequest, Evaluation, ShopCalendar, evaluate};
+use crate::domain::{Evaluation, ShopCalendar, evaluate};
 use crate::outbox::Pending;
 use crate::outbox::answer::Delivery;
 use crate::text::decimal;
@@ -28,6 +28,7 @@ use crate::widget::config::{Changes, ElementConfig, Mode, parse_quantity};
 use crate::widget::lifecycle::{Phase, Step};
 use crate::widget::reservation::{Returning, returning};
 use crate::widget::status::status_detail;
+use crate::wire::BackorderRequest;
 
 /// Badges write dates short, to fit a collection card.
 fn date_style(mode: Mode) -> DateStyle {

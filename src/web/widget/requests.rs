@@ -3,7 +3,7 @@
 use std::rc::Rc;
 
 use super::Widget;
-use crate::domain::{BackorderRequest, Consent, FieldError, format_iso_date, offer};
+use crate::domain::{FieldError, format_iso_date, offer};
 use crate::outbox::Pending;
 use crate::outbox::answer::{Delivery, Outcome};
 use crate::text::{concat, decimal, join};
@@ -15,6 +15,7 @@ use crate::widget::lifecycle::Step;
 use crate::widget::refusal::{self, Shown};
 use crate::widget::requests::with_key;
 use crate::widget::submission::{Problem, Review, review};
+use crate::wire::{BackorderRequest, Consent};
 
 impl Widget {
     /// Validates the form with the domain rules, stores the request in the outbox and sends it.
@@ -71,9 +72,9 @@ impl Widget {
             key: request.idempotency_key.clone().unwrap_or_default(),
             endpoint,
             sku: checked.sku,
-            kind: checked.kind.as_str().to_owned(),
+            kind: checked.kind,
             quantity: checked.quantity,
-            body: crate::web::wire::request_json(&request),
+            body: crate::web::js::write(&request),
             created_ms: now,
             attempts: 0,
             next_attempt_ms: now.max(earliest),
@@ -98,7 +99,7 @@ impl Widget {
                 .map(format_iso_date)
         });
         let request = BackorderRequest {
-            kind: Some(form.kind.as_str().to_owned()),
+            kind: Some(form.kind),
             sku: Some(entry.stock.sku.clone()),
             quantity: form.quantity.value().trim().parse::<i64>().ok(),
             email: Some(form.email.value().trim().to_owned()),
@@ -139,7 +140,7 @@ impl Widget {
         if pending.action != crate::outbox::Action::Submit {
             return self.delivered_for_reservation(pending, delivery);
         }
-        let kind = pending.request_kind();
+        let kind = pending.kind;
         match delivery {
             Delivery::Done => {}
             Delivery::Accepted(accepted) => {

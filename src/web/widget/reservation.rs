@@ -15,8 +15,9 @@ use crate::text::uri_component;
 use crate::view::{
     Confirmation, Current, cancel_label, cancelled_text, confirmation_text, reservation_view,
 };
+use crate::web::form::{current_status, error_code};
 use crate::web::transport::{HttpRequest, HttpResponse, TransportError};
-use crate::web::{Listener, render, wire};
+use crate::web::{Listener, render};
 use crate::widget::lifecycle::{Phase, Step};
 use crate::widget::reservation::{AfterAction, StatusCheck, after_action, status_check};
 
@@ -25,7 +26,7 @@ impl Widget {
     /// when the endpoint answers. `fresh`: the endpoint has just confirmed it, so what it said is
     /// the truth, and the confirmation takes the focus.
     pub(super) fn show_reservation(&self, reservation: &Reservation, fresh: bool) {
-        let kind = reservation.request_kind();
+        let kind = reservation.kind;
         let lines = {
             let state = self.state.borrow();
             let confirmation = Confirmation {
@@ -78,8 +79,7 @@ impl Widget {
                     listeners.extend(self.action_button(&block, "keep", &self.text("keep")));
                 }
                 if cancel {
-                    let label =
-                        cancel_label(reservation.request_kind(), &self.state.borrow().messages);
+                    let label = cancel_label(reservation.kind, &self.state.borrow().messages);
                     listeners.extend(self.action_button(&block, "cancel", &label));
                 }
             }
@@ -197,11 +197,9 @@ impl Widget {
             Ok(response) => (Some(response.status), response.body.as_str()),
             Err(_) => (None, ""),
         };
-        let code = (status == Some(404))
-            .then(|| wire::error_code(body))
-            .flatten();
+        let code = (status == Some(404)).then(|| error_code(body)).flatten();
         let current = match status_check(status, code.as_deref()) {
-            StatusCheck::Read => wire::current_status(body),
+            StatusCheck::Read => current_status(body),
             StatusCheck::Gone => {
                 self.forget(&reservation.sku);
                 self.set_notice(Some(self.text("reservation_gone")));
@@ -264,7 +262,7 @@ impl Widget {
 
     /// What the courier learned about a cancel or a keep of this widget's reservation.
     pub(super) fn delivered_for_reservation(&self, pending: &Pending, delivery: &Delivery) {
-        let kind = pending.request_kind();
+        let kind = pending.kind;
         let cancel = matches!(pending.action, Action::Cancel { .. });
         match after_action(cancel, delivery) {
             AfterAction::Cancelled => {

@@ -2,13 +2,14 @@
 //! offer never promises more than the stock has en route.
 #![no_main]
 
-use backorder_widget::domain::{
-    BackorderRequest, ShopCalendar, Stock, StockRecord, check_request, offer, parse_iso_date,
-};
+use backorder_widget::domain::{ShopCalendar, Stock, check_request, offer, parse_iso_date};
+use backorder_widget::wire::{BackorderRequest, StockRecord, Tree, read};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(body) = serde_json::from_slice::<BackorderRequest>(data) else { return };
+    // Read as the endpoint reads it: the document whole, then the wire reader.
+    let Ok(document) = serde_json::from_slice::<Tree>(data) else { return };
+    let Ok(body) = read::<BackorderRequest>(&document) else { return };
     let Ok(checked) = check_request(&body) else { return };
     let record: StockRecord = serde_json::from_str(
         r#"{"sku": "S", "backorders": "allow", "backordered": 3,

@@ -1,0 +1,25 @@
+//! The JSON shapes that cross the wire (SPEC): the stock record and the availability response,
+//! the request body, the endpoint's answers, and the outbox the browser stores. One set of
+//! serde derives: the endpoint reads and writes them with serde_json, the browser with
+//! serde-wasm-bindgen. Either source first makes the document a [`Tree`]; every wire type is then
+//! read from the tree by [`read`], one reader, which gives the same value or the same
+//! [`WireError`] for the same document whichever source it came from (`tests/browser/wire.rs`
+//! feeds both).
+//!
+//! Pure like the domain: no browser, no server, and no `core::fmt` formatting of what it reads.
+
+mod answer;
+mod error;
+mod outbox;
+mod read;
+mod request;
+mod stock;
+mod tree;
+
+pub use answer::{Accepted, ErrorBody, HistoryRow, RequestStatus};
+pub use error::{Problem, WireError};
+pub use outbox::{ActionName, StoredOutbox, StoredPending, StoredReservation};
+pub use read::{MAX_SAFE_INTEGER, read};
+pub use request::{BackorderRequest, Consent};
+pub use stock::{Availability, IncomingRecord, ShopConfig, SkuOf, StockRecord};
+pub use tree::{Number, Tree};

@@ -1,0 +1,123 @@
+//! A JSON document read whole, before any wire type is read from it: what serde_json makes of
+//! JSON text on the server and serde-wasm-bindgen of a JavaScript value in the browser. The two
+//! sources describe a document differently (serde_json has unsigned, signed and float numbers,
+//! JavaScript only numbers); here they become the same tree, and [`super::read`] reads every
+//! wire type from the tree alone.
+
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+
+/// Deeper than this is no document of ours: refused rather than followed (a JavaScript object
+/// handed to `mount` may even refer to itself).
+const MAX_DEPTH: u32 = 64;
+
+/// A JSON value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Tree {
+    Null,
+    Bool(bool),
+    Number(Number),
+    Text(String),
+    List(Vec<Tree>),
+    /// In the order given. A key given twice (JSON text only: a JavaScript object cannot hold
+    /// that) is kept twice, and the reader refuses it.
+    Object(Vec<(String, Tree)>),
+}
+
+/// A number as its source gave it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Number {
+    Signed(i64),
+    Unsigned(u64),
+    Float(f64),
+}
+
+impl<'de> de::Deserialize<'de> for Tree {
+    fn deserialize<D: Deserializer<'de>>(source: D) -> Result<Self, D::Error> {
+        Level(0).deserialize(source)
+    }
+}
+
+/// A value `0`-based levels down the document.
+#[derive(Debug, Clone, Copy)]
+struct Level(u32);
+
+impl<'de> DeserializeSeed<'de> for Level {
+    type Value = Tree;
+
+    fn deserialize<D: Deserializer<'de>>(self, source: D) -> Result<Tree, D::Error> {
+        source.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Level {
+    type Value = Tree;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("a JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, value: bool) -> Result<Tree, E> {
+        Ok(Tree::Bool(value))
+    }
+
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Tree, E> {
+        Ok(Tree::Number(Number::Signed(value)))
+    }
+
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Tree, E> {
+        Ok(Tree::Number(Number::Unsigned(value)))
+    }
+
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Tree, E> {
+        Ok(Tree::Number(Number::Float(value)))
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Tree, E> {
+        Ok(Tree::Text(value.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, value: String) -> Result<Tree, E> {
+        Ok(Tree::Text(value))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Tree, E> {
+        Ok(Tree::Null)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Tree, E> {
+        Ok(Tree::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, source: D) -> Result<Tree, D::Error> {
+        self.deserialize(source)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Tree, A::Error> {
+        let below = self.below()?;
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(below)? {
+            items.push(item);
+        }
+        Ok(Tree::List(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Tree, A::Error> {
+        let below = self.below()?;
+        let mut fields = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            fields.push((key, map.next_value_seed(below)?));
+        }
+        Ok(Tree::Object(fields))
+    }
+}
+
+impl Level {
+    fn below<E: de::Error>(self) -> Result<Self, E> {
+        match self.0 < MAX_DEPTH {
+            true => Ok(Self(self.0 + 1)),
+            false => Err(E::custom("too deep")),
+        }
+    }
+}
