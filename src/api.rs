@@ -10,7 +10,8 @@ use crate::domain::{
 };
 use crate::text::concat;
 use crate::web::js::{Builder, fields_of, is_object, read_value};
-use crate::web::{Listener, Page, PageConfig, Services, Widget, define_element};
+use crate::web::{Listener, Page, Services, Widget, define_element};
+use crate::widget::config::PageConfig;
 use crate::widget::config::{ElementConfig, Mode};
 use crate::wire::{ShopConfig, StockRecord, read};
 

@@ -9,6 +9,14 @@ use super::wording;
 use crate::domain::date::format_iso_date;
 use crate::text::{concat, decimal};
 
+/// How long a date is written: in words for the product page ("Tuesday, December 15"), short
+/// for a badge on a collection card ("Dec 15").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateStyle {
+    Long,
+    Short,
+}
+
 /// The locale-dependent formatting the browser provides through `Intl`.
 pub trait LocaleFormat {
     /// A date as the shopper's locale writes it ("Tuesday, December 15").

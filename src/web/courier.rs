@@ -5,12 +5,11 @@
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-use super::page::{Clock, Timer};
 use super::storage::OutboxStore;
-use super::transport::{HttpRequest, Transport};
 use crate::outbox::answer::{Delivery, Heard, Outcome, settle};
-use crate::outbox::{Action, Outbox, Pending, Reservation, RetryPolicy};
-use crate::text::{concat, uri_component};
+use crate::outbox::{Outbox, Pending, RetryPolicy};
+use crate::widget::clock::{Clock, Timer};
+use crate::widget::http::{Transport, http_request};
 
 type DeliveryListener = Box<dyn Fn(&Pending, &Delivery)>;
 
@@ -158,24 +157,6 @@ impl Courier {
         self.modify(|outbox| settle(outbox, pending, heard, now, &self.policy, jitter))
     }
 
-    /// Stores a cancel or consent for `reservation` and sends it, with the same guarantees as a
-    /// submission: kept until the endpoint answers for good, retried with backoff.
-    pub fn send_for(&self, reservation: &Reservation, action: Action, key: String) {
-        let now = self.clock.now_ms();
-        self.send(Pending {
-            key,
-            endpoint: reservation.endpoint.clone(),
-            sku: reservation.sku.clone(),
-            kind: reservation.kind,
-            quantity: reservation.quantity,
-            body: String::new(),
-            created_ms: now,
-            attempts: 0,
-            next_attempt_ms: now,
-            action,
-        });
-    }
-
     /// One timer for the earliest pending request.
     fn schedule(&self) {
         let next = self.store.load().next_due_ms(&self.in_flight.borrow());
@@ -196,41 +177,5 @@ impl Courier {
             }),
         );
         *self.timer.borrow_mut() = Some(timer);
-    }
-}
-
-/// The HTTP request a stored message makes.
-fn http_request(pending: &Pending) -> HttpRequest {
-    let at = |id: &str, suffix: &str| {
-        concat(&[
-            pending.endpoint.trim_end_matches('/'),
-            "/",
-            &uri_component(id),
-            suffix,
-        ])
-    };
-    let bearer = |token: &str| vec![("Authorization", concat(&["Bearer ", token]))];
-    match &pending.action {
-        Action::Submit => HttpRequest {
-            method: "POST",
-            url: pending.endpoint.clone(),
-            headers: vec![
-                ("Content-Type", "application/json".to_owned()),
-                ("Idempotency-Key", pending.key.clone()),
-            ],
-            body: Some(pending.body.clone()),
-        },
-        Action::Cancel { id, token } => HttpRequest {
-            method: "DELETE",
-            url: at(id, ""),
-            headers: bearer(token),
-            body: None,
-        },
-        Action::Consent { id, token } => HttpRequest {
-            method: "POST",
-            url: at(id, "/consent"),
-            headers: bearer(token),
-            body: None,
-        },
     }
 }

@@ -5,10 +5,62 @@ use wasm_bindgen::JsValue;
 use web_sys::{CustomEvent, CustomEventInit, Element};
 
 use super::js::Builder;
+use super::platform;
+use crate::widget::model::Event;
 use crate::widget::status::StatusDetail;
 
+/// Dispatches one of the model's events on `element`, under its `backorder:` name; an error is
+/// written to the console too.
+pub fn dispatch_event(element: &Element, event: &Event) {
+    let (name, detail) = match event {
+        Event::Status(detail) => ("backorder:status", status_js(detail)),
+        Event::Submitted {
+            sku,
+            kind,
+            id,
+            queue_position,
+            expected_date,
+        } => (
+            "backorder:submitted",
+            Builder::new()
+                .set("sku", sku.as_str())
+                .set("kind", kind.as_str())
+                .set("id", id.as_str())
+                .nullable("queue_position", *queue_position)
+                .nullable("expected_date", expected_date.as_deref())
+                .build(),
+        ),
+        Event::Queued {
+            sku,
+            kind,
+            attempts,
+            reason,
+        } => (
+            "backorder:queued",
+            Builder::new()
+                .set("sku", sku.as_str())
+                .set("kind", kind.as_str())
+                .set("attempts", *attempts)
+                .set("reason", reason.as_str())
+                .build(),
+        ),
+        Event::Error { sku, code, message } => {
+            platform::console_error(message);
+            (
+                "backorder:error",
+                Builder::new()
+                    .set("sku", sku.as_str())
+                    .set("code", *code)
+                    .set("message", message.as_str())
+                    .build(),
+            )
+        }
+    };
+    dispatch(element, name, &detail);
+}
+
 /// `backorder:status`'s detail (`widget::status` decides what it says).
-pub fn status_js(detail: &StatusDetail) -> JsValue {
+fn status_js(detail: &StatusDetail) -> JsValue {
     Builder::new()
         .set("sku", detail.sku.as_str())
         .set("state", detail.state)
@@ -23,69 +75,9 @@ pub fn status_js(detail: &StatusDetail) -> JsValue {
         .build()
 }
 
-/// `backorder:submitted`: the endpoint accepted a request.
-#[derive(Debug)]
-pub struct SubmittedDetail<'a> {
-    pub sku: &'a str,
-    pub kind: &'a str,
-    pub id: String,
-    pub queue_position: Option<u32>,
-    pub expected_date: Option<String>,
-}
-
-impl SubmittedDetail<'_> {
-    pub fn to_js(&self) -> JsValue {
-        Builder::new()
-            .set("sku", self.sku)
-            .set("kind", self.kind)
-            .set("id", self.id.as_str())
-            .nullable("queue_position", self.queue_position)
-            .nullable("expected_date", self.expected_date.as_deref())
-            .build()
-    }
-}
-
-/// `backorder:queued`: the request is saved and will be sent later.
-#[derive(Debug)]
-pub struct QueuedDetail<'a> {
-    pub sku: &'a str,
-    pub kind: &'a str,
-    pub attempts: u32,
-    pub reason: &'a str,
-}
-
-impl QueuedDetail<'_> {
-    pub fn to_js(&self) -> JsValue {
-        Builder::new()
-            .set("sku", self.sku)
-            .set("kind", self.kind)
-            .set("attempts", self.attempts)
-            .set("reason", self.reason)
-            .build()
-    }
-}
-
-/// `backorder:error`: something the merchant should know about.
-#[derive(Debug)]
-pub struct ErrorDetail<'a> {
-    pub sku: &'a str,
-    pub code: &'a str,
-    pub message: &'a str,
-}
-
-impl ErrorDetail<'_> {
-    pub fn to_js(&self) -> JsValue {
-        Builder::new()
-            .set("sku", self.sku)
-            .set("code", self.code)
-            .set("message", self.message)
-            .build()
-    }
-}
-
 /// Dispatches `name` with `detail` on `element`. A failure to build the event is ignored: an
 /// event is a courtesy to the host page and must never break the widget.
-pub fn dispatch(element: &Element, name: &str, detail: &JsValue) {
+fn dispatch(element: &Element, name: &str, detail: &JsValue) {
     let init = CustomEventInit::new();
     init.set_bubbles(true);
     init.set_composed(true);

@@ -1,9 +1,9 @@
 //! Reading the endpoint's answers (`outbox::answer` says what each means).
 
 use super::js::read_json;
-use super::transport::HttpResponse;
 use crate::outbox::answer::Outcome;
 use crate::view::Current;
+use crate::widget::http::HttpResponse;
 use crate::wire::{Accepted, ErrorBody, RequestStatus};
 
 impl Outcome {

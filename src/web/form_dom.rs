@@ -7,11 +7,11 @@ use super::render::Nodes;
 use crate::domain::{Payment, RequestKind};
 use crate::text::{concat, decimal};
 use crate::view::Messages;
+use crate::widget::submission::FIELDS;
 
 /// The request form's live nodes.
 #[derive(Debug, Clone)]
 pub struct FormDom {
-    pub kind: RequestKind,
     pub form: Element,
     pub email: HtmlInputElement,
     pub name: HtmlInputElement,
@@ -23,16 +23,11 @@ pub struct FormDom {
     pub trap: HtmlInputElement,
     pub submit: HtmlButtonElement,
     pub submit_label: String,
-    /// When the form appeared (milliseconds since the epoch), for the minimum fill time.
-    pub built_ms: u64,
     /// Where a message that belongs to no field goes.
     pub message: Element,
     /// What the form says about itself (in the partial state: buy what ships now in the cart).
     pub note: Element,
 }
-
-/// Fields that can carry an error, with the id of their input.
-pub const FIELDS: &[&str] = &["email", "name", "quantity", "consent"];
 
 impl FormDom {
     pub fn build(
@@ -185,7 +180,6 @@ impl FormDom {
             &[("part", "message"), ("role", "alert")],
         );
         nodes.finish(Self {
-            kind,
             form,
             email,
             name,
@@ -197,7 +191,6 @@ impl FormDom {
             submit_label,
             message,
             note: form_note,
-            built_ms: 0,
         })
     }
 

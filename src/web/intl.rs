@@ -3,6 +3,7 @@
 //! Bound by hand: two constructors and two methods are all the widget needs, and the browser
 //! already ships the locale data, so the WebAssembly carries none.
 
+use crate::view::messages::DateStyle;
 use chrono::{Datelike, NaiveDate};
 use js_sys::Object;
 use wasm_bindgen::prelude::*;
@@ -80,14 +81,6 @@ pub fn wall_clock_in(time_zone: &str) -> Option<(NaiveDate, u32)> {
     let [year, month, day, hour, minute] = values;
     let date = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
     Some((date, (hour % 24) * 60 + minute))
-}
-
-/// How long a date is written: in words for the product page ("Tuesday, December 15"), short
-/// for a badge on a collection card ("Dec 15").
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DateStyle {
-    Long,
-    Short,
 }
 
 /// `Intl` formatters for one locale and date style, built once per page and shared by its

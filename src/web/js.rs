@@ -4,7 +4,6 @@
 //! block), which need no reader.
 
 use js_sys::{Array, Object, Reflect};
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -40,13 +39,6 @@ pub fn fields_of(value: &JsValue, keys: &[&str]) -> Result<Tree, WireError> {
 /// Reads a wire type from JSON text; `None` when the text is not JSON.
 pub fn read_json<T: DeserializeOwned>(text: &str) -> Option<Result<T, WireError>> {
     from_json(text).map(read_value)
-}
-
-/// A wire type as JSON text, written by serde_json as on the server: 1.6 KB gzipped smaller
-/// than serde-wasm-bindgen's JavaScript value passed to `JSON.stringify`. Empty for a value that
-/// cannot be written, which no wire type is.
-pub fn write<T: Serialize>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_default()
 }
 
 /// Whether the value is a plain object (not an array, not null).

@@ -25,14 +25,15 @@ mod waiters;
 mod widget;
 mod wording;
 
-pub use config::PageConfig;
 pub use element::define_element;
 pub use js::read_value;
 pub(crate) use listener::Listener;
-pub use page::{BrowserClock, Clock, Page, Services, Timer};
+pub use page::{BrowserClock, Page, Services};
 pub use platform::{console_error, local_today};
 pub use storage::{LocalStorage, MemoryStore, OutboxStore};
-pub use transport::{
-    Answered, FetchTransport, HttpRequest, HttpResponse, Transport, TransportError,
-};
+pub use transport::FetchTransport;
 pub use widget::Widget;
+// The names tests and module users know the browser layer by; defined in the pure code.
+pub use crate::widget::clock::{Clock, Timer};
+pub use crate::widget::config::PageConfig;
+pub use crate::widget::http::{Answered, HttpRequest, HttpResponse, Transport, TransportError};

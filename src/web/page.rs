@@ -9,16 +9,19 @@ use web_sys::{CssStyleSheet, Element};
 
 use super::courier::Courier;
 use super::host_watch::HostWatch;
-use super::intl::{DateStyle, IntlFormat};
+use super::intl::IntlFormat;
 use super::loader::StockLoader;
 use super::small_map::SmallMap;
 use super::storage::{LocalStorage, OutboxStore};
-use super::transport::{FetchTransport, Transport};
+use super::transport::FetchTransport;
 use super::wording::WordingLoader;
-use super::{PageConfig, Widget, platform, style};
-use crate::domain::{ShopCalendar, ShopDay};
+use super::{Widget, platform, style};
 use crate::outbox::answer::Delivery;
 use crate::outbox::{Pending, RetryPolicy};
+use crate::view::messages::DateStyle;
+use crate::widget::clock::{Clock, Timer};
+use crate::widget::config::PageConfig;
+use crate::widget::http::Transport;
 
 /// What the widgets need from the outside world, replaceable in tests: every clock, timer,
 /// random number and key a widget uses comes from here.
@@ -38,33 +41,6 @@ pub struct Services {
     pub retry: RetryPolicy,
     /// A request is not sent sooner than this after its form appeared (bot protection).
     pub min_fill_ms: u64,
-}
-
-/// Time as the widgets see it.
-pub trait Clock {
-    /// The date and the minutes after midnight now, in an IANA time zone (`None`: the
-    /// browser's).
-    fn wall(&self, time_zone: Option<&str>) -> (NaiveDate, u32);
-    /// Milliseconds since the epoch.
-    fn now_ms(&self) -> u64;
-    /// Calls `callback` after `millis` milliseconds, unless the [`Timer`] is dropped first.
-    fn after(&self, millis: u32, callback: Box<dyn FnOnce()>) -> Timer;
-}
-
-/// A timer that has not fired: dropping it cancels it. It holds whatever its clock needs to
-/// cancel (a browser timeout, a test clock's entry).
-pub struct Timer(#[allow(dead_code, reason = "held for its drop")] Box<dyn std::any::Any>);
-
-impl Timer {
-    pub fn new(cancelled_on_drop: impl std::any::Any) -> Self {
-        Self(Box::new(cancelled_on_drop))
-    }
-}
-
-impl std::fmt::Debug for Timer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Timer")
-    }
 }
 
 /// The browser's own clock and `setTimeout` (through gloo).
@@ -204,12 +180,6 @@ impl Page {
     /// Makes `page` the one `current` returns.
     pub fn install(page: Rc<Self>) {
         CURRENT.with(|current| *current.borrow_mut() = Some(page));
-    }
-
-    /// The shop's *today* by its calendar's time zone and cutoff.
-    pub(crate) fn shop_day(&self, calendar: &ShopCalendar) -> ShopDay {
-        let (date, minutes) = self.services.clock.wall(calendar.time_zone.as_deref());
-        calendar.shop_day(date, minutes)
     }
 
     /// Delivers every waiting request at once, ignoring backoff: on a page load (a shopper back

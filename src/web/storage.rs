@@ -3,10 +3,11 @@
 
 use std::cell::{Cell, RefCell};
 
-use super::js::{from_json, list, read_value, write};
+use super::js::{from_json, list, read_value};
 use super::platform;
 use crate::outbox::Outbox;
 use crate::text::concat;
+use crate::wire::write;
 use crate::wire::{StoredOutbox, StoredPending, StoredReservation, WireError};
 
 /// Loads and saves the whole outbox. It is small (a few requests), so whole-value writes keep

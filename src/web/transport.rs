@@ -10,77 +10,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{AbortController, Headers, RequestInit, Response};
 
 use super::platform;
-use crate::text::{concat, decimal};
-
-/// One HTTP request, with a text body.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HttpRequest {
-    pub method: &'static str,
-    pub url: String,
-    /// Header names are always ours, so they are constants.
-    pub headers: Vec<(&'static str, String)>,
-    pub body: Option<String>,
-}
-
-impl HttpRequest {
-    /// `GET url`, asking for JSON.
-    pub fn get_json(url: String) -> Self {
-        Self {
-            method: "GET",
-            url,
-            headers: vec![("Accept", "application/json".to_owned())],
-            body: None,
-        }
-    }
-}
-
-/// One HTTP response, with a text body.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HttpResponse {
-    pub status: u16,
-    /// The `Retry-After` header, when present.
-    pub retry_after: Option<String>,
-    pub body: String,
-}
-
-impl HttpResponse {
-    /// `HTTP 503`, for the console.
-    pub fn status_text(&self) -> String {
-        concat(&["HTTP ", &decimal(self.status)])
-    }
-}
-
-/// Why no response arrived.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TransportError {
-    /// The network failed (offline, refused, CORS).
-    Network(String),
-    /// No answer within the timeout.
-    Timeout,
-    /// The response body was larger than the transport accepts.
-    TooLarge,
-}
-
-impl TransportError {
-    /// What went wrong, for the console and `backorder:queued`.
-    pub fn message(&self) -> String {
-        match self {
-            Self::Network(detail) => concat(&["network error: ", detail]),
-            Self::Timeout => "no answer in time".to_owned(),
-            Self::TooLarge => "the response is too large".to_owned(),
-        }
-    }
-}
-
-/// What a transport calls with the answer to one request.
-pub type Answered = Box<dyn FnOnce(Result<HttpResponse, TransportError>)>;
-
-/// Sends HTTP requests. Single-threaded, like the page.
-pub trait Transport {
-    /// Sends `request` and calls `answered` exactly once, always after `send` has returned, so
-    /// a caller never hears its answer while it is still changing its own state.
-    fn send(&self, request: HttpRequest, answered: Answered);
-}
+use crate::widget::http::{Answered, HttpRequest, HttpResponse, Transport, TransportError};
 
 /// The real transport: `fetch`, aborted after a timeout, with a cap on the response size.
 ///

@@ -5,10 +5,10 @@ use std::rc::Rc;
 
 use super::js::texts_from_json;
 use super::platform::console_warn;
-use super::transport::{HttpRequest, HttpResponse, Transport, TransportError};
 use super::waiters::Waiters;
 use crate::text::{concat, join};
 use crate::view::missing_keys;
+use crate::widget::http::{HttpRequest, HttpResponse, Transport, TransportError};
 
 /// A language's wording, as `Messages::with_translation` takes it.
 pub type Translation = Rc<[(String, String)]>;

@@ -124,6 +124,28 @@ fn non_empty(value: Option<String>) -> Option<String> {
     value.filter(|value| !value.trim().is_empty())
 }
 
+/// Page-wide settings, read once from the `<script>` tag's `data-*` attributes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PageConfig {
+    /// `data-endpoint`: where requests are POSTed.
+    pub endpoint: Option<String>,
+    /// `data-availability-url`: where stock records are fetched.
+    pub availability_url: Option<String>,
+    /// The JSON text of the inline stock (`data-stock="#id"`), if any.
+    pub inline_stock: Option<String>,
+    /// Problems found while reading the configuration, reported by every widget.
+    pub problems: Vec<String>,
+    /// The merchant's wording (`data-messages="#id"`).
+    pub messages: Vec<(String, String)>,
+    /// `data-structured-data="on"`: keep a JSON-LD `Offer` in sync with each widget.
+    pub structured_data: bool,
+    /// `?backorder-preview` in the page URL: every element shows every state.
+    pub preview: bool,
+    /// The folder of the wording files (`de.json`, …), ending with `/`: `data-wording-url`, else
+    /// `wording/` beside the loader.
+    pub wording_url: Option<String>,
+}
+
 #[cfg(test)]
 #[allow(
     clippy::disallowed_macros,

@@ -1,13 +1,20 @@
-//! The decisions one `<backorder-status>` makes that need no browser, tested natively: where
-//! requests may go, which key a request carries, how the stock query is split, and what an
-//! answer about a reservation means. `web::widget` asks these and carries out the answer.
+//! Every decision one `<backorder-status>` makes, with no browser types, tested natively:
+//! [`model`] takes what happened and says what to do; the other modules are the rules it asks
+//! (where requests may go, which key a request carries, how the stock query is split, what an
+//! answer about a reservation means). `web::widget` carries out what the model says.
 
-/// One element's settings from its attributes, and the page's ask for the preview.
+/// Time as the widgets see it: the wall clock, milliseconds and timers.
+pub mod clock;
+/// One element's settings from its attributes, the page's settings, and the ask for the preview.
 pub mod config;
 /// Whether an endpoint may receive shoppers' emails: https, or http on this machine.
 pub mod endpoint;
+/// HTTP as plain values, and which request each stored message makes.
+pub mod http;
 /// Where one element's request stands (`Phase`), and how each step moves it.
 pub mod lifecycle;
+/// One element as a pure model: `update(message) -> effects`.
+pub mod model;
 /// The availability query: SKUs split so each URL stays short, and the URL itself.
 pub mod query;
 /// How a request the endpoint refused for good is shown, and the reason in a line.
@@ -18,5 +25,7 @@ pub mod requests;
 pub mod reservation;
 /// What `backorder:status` tells the host page about the state shown.
 pub mod status;
+/// A widget's stock, or why there is none.
+pub mod stock;
 /// What a submission of the form comes to: problems to show, nothing, or a request to send.
 pub mod submission;

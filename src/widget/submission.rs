@@ -38,6 +38,9 @@ impl Problem {
     }
 }
 
+/// Fields that can carry an error, with the id of their input.
+pub const FIELDS: &[&str] = &["email", "name", "quantity", "consent"];
+
 /// Reviews `request`, read from a form offering `kind`, against the stock it was shown with:
 /// the fields by `check_request`, and the quantity by `offer`, the rules the endpoint applies
 /// too. `trap_filled`: the hidden field has a value.

@@ -23,3 +23,10 @@ pub use read::{MAX_SAFE_INTEGER, read};
 pub use request::{BackorderRequest, Consent};
 pub use stock::{Availability, IncomingRecord, ShopConfig, SkuOf, StockRecord};
 pub use tree::{Number, Tree};
+
+/// A wire type as JSON text, written by serde_json as on the server: 1.6 KB gzipped smaller
+/// than serde-wasm-bindgen's JavaScript value passed to `JSON.stringify`. Empty for a value that
+/// cannot be written, which no wire type is.
+pub fn write<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}

@@ -1,88 +1,25 @@
-//! What a widget reads from its host page: the quantity field it follows, the language, and
-//! the endpoint (checked before any email is sent to it).
+//! What a widget reads from its host page: the quantity field it follows, the language, the
+//! colours around it, and the endpoint resolved against the page.
 
 use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlInputElement, ShadowRoot};
+use web_sys::{Document, Element, HtmlInputElement, ShadowRoot};
 
-use super::{State, Widget};
+use super::super::platform;
 use crate::text::concat;
-use crate::view::{Scheme, Shade};
-use crate::web::Listener;
-use crate::web::platform;
-use crate::widget::config::parse_quantity;
+use crate::view::scheme::{Scheme, Shade};
 use crate::widget::endpoint;
 
-impl Widget {
-    pub(super) fn endpoint(&self) -> Result<String, String> {
-        self.endpoint_of(&self.state.borrow())
-    }
-
-    pub(super) fn endpoint_of(&self, state: &State) -> Result<String, String> {
-        let endpoint = state
-            .config
-            .endpoint
-            .clone()
-            .or_else(|| self.page.config.endpoint.clone())
-            .ok_or("no endpoint for requests: set data-endpoint on the script tag or endpoint on the element")?;
-        check_endpoint(&endpoint)
-    }
-
-    /// Chooses the default palette from the colours the page shows around the element
-    /// (`view::Scheme` decides); the merchant's `--backorder-*` properties still win.
-    pub(super) fn refresh_scheme(&self) {
-        self.dom.set_scheme(page_scheme(&self.dom.container));
-    }
-
-    /// Follows the host page's quantity field named by `quantity-input`.
-    pub(super) fn follow_quantity_input(&self) {
-        let selector = self.state.borrow().config.quantity_input.clone();
-        self.state.borrow_mut().quantity_listeners.clear();
-        let Some(selector) = selector else { return };
-        let input = self
-            .dom
-            .document
-            .query_selector(&selector)
-            .ok()
-            .flatten()
-            .and_then(|input| input.dyn_into::<HtmlInputElement>().ok());
-        let Some(input) = input else {
-            return self.report(
-                "config",
-                &concat(&[
-                    "quantity-input \"",
-                    &selector,
-                    "\" matches no input on the page",
-                ]),
-            );
-        };
-        let read = {
-            let input = input.clone();
-            let this = self.this.clone();
-            move || {
-                if let (Some(widget), Some(quantity)) =
-                    (this.upgrade(), parse_quantity(&input.value()))
-                {
-                    widget.set_quantity(quantity);
-                }
-            }
-        };
-        if let Some(quantity) = parse_quantity(&input.value()) {
-            self.state.borrow_mut().config.quantity = quantity;
-        }
-        let on_input = read.clone();
-        let listeners = vec![
-            Listener::new(&input, "input", move |_| on_input()),
-            Listener::new(&input, "change", move |_| read()),
-        ];
-        self.state.borrow_mut().quantity_listeners = listeners;
-    }
+/// The host page's input matching `selector`, if it is one.
+pub(super) fn quantity_input(document: &Document, selector: &str) -> Option<HtmlInputElement> {
+    let input = document.query_selector(selector).ok().flatten()?;
+    input.dyn_into::<HtmlInputElement>().ok()
 }
 
 /// The palette for the page around `container`: the first background behind it that hides
 /// what is further back (the merchant's own container background first), and the text colour
 /// it inherits. An unreadable background (an image, a gradient, a colour space no reader here
 /// knows) stops the walk: the text colour then decides.
-fn page_scheme(container: &Element) -> Scheme {
+pub(super) fn page_scheme(container: &Element) -> Scheme {
     let Some(window) = web_sys::window() else {
         return Scheme::Light;
     };
@@ -119,11 +56,9 @@ fn page_scheme(container: &Element) -> Scheme {
     Scheme::for_page(background, text)
 }
 
-/// The element's `locale`, then the nearest `lang` on the page, then the browser's language.
-pub(super) fn resolve_locale(element: &Element, attribute: Option<&str>) -> String {
-    if let Some(locale) = attribute {
-        return locale.to_owned();
-    }
+/// The language the page speaks around `element`: the nearest `lang`, then the browser's (an
+/// element's own `locale` wins over both, as the model decides).
+pub(super) fn host_locale(element: &Element) -> String {
     let lang = element
         .closest("[lang]")
         .ok()
@@ -138,7 +73,7 @@ pub(super) fn resolve_locale(element: &Element, attribute: Option<&str>) -> Stri
 }
 
 /// The endpoint resolved against the page, if `widget::endpoint` lets shoppers' emails go there.
-fn check_endpoint(endpoint: &str) -> Result<String, String> {
+pub(super) fn check_endpoint(endpoint: &str) -> Result<String, String> {
     let Some(location) = web_sys::window().map(|window| window.location()) else {
         return Ok(endpoint.to_owned());
     };
