@@ -203,3 +203,33 @@ fn no_markup_is_ever_parsed_from_text() {
     );
     assert!(found.is_empty(), "markup from text:\n{}", found.join("\n"));
 }
+
+#[test]
+fn the_browser_element_asks_the_model_and_decides_nothing() {
+    // The element's rules are the model's and the modules it asks: `web/widget/` names none of
+    // them, nor evaluates, words or checks anything itself.
+    let found = lines_with(
+        &files("src/web/widget", &[".rs"]),
+        &[
+            "widget::lifecycle",
+            "widget::refusal",
+            "widget::reservation",
+            "widget::requests",
+            "widget::submission",
+            "widget::status",
+            "domain::availability",
+            "evaluate(",
+            "status_view",
+            "reservation_view",
+            "confirmation_text",
+            "check_request",
+            ".phase",
+        ],
+        &[],
+    );
+    assert!(
+        found.is_empty(),
+        "a decision in web/widget:\n{}",
+        found.join("\n")
+    );
+}

@@ -656,7 +656,7 @@ impl Model {
         let view = status_view(&evaluation, &self.messages, &*self.format);
         let detail = status_detail(&entry.stock, &evaluation, &view);
         self.evaluation = Some(evaluation);
-        out.push(Effect::Status(view.clone()));
+        let at = out.len();
         if cx.page.structured_data {
             // The page's offer is about the product, not about this shopper's quantity.
             out.push(Effect::Offer {
@@ -666,6 +666,8 @@ impl Model {
             });
         }
         self.render_form(&entry, &view, keep_form_quantity, out, cx);
+        // The status is drawn first, before the offer and the form.
+        out.insert(at, Effect::Status(view));
         self.show_notice(true, out);
         out.push(Effect::FirstStatus);
         // Told last, once everything is drawn: a host page that changes the element while
@@ -1337,4 +1339,492 @@ impl Model {
 fn shop_day(cx: &Context, calendar: &ShopCalendar) -> ShopDay {
     let (date, minutes) = cx.clock.wall(calendar.time_zone.as_deref());
     calendar.shop_day(date, minutes)
+}
+
+#[cfg(test)]
+#[allow(
+    clippy::disallowed_macros,
+    clippy::disallowed_methods,
+    reason = "native tests may format"
+)]
+mod tests {
+    //! The element's scenarios as tables of messages and the effects each gives, each effect
+    //! written as a short line. The browser suite keeps what only a browser shows.
+    use std::cell::{Cell, RefCell};
+
+    use super::*;
+    use crate::domain::date::parse_iso_date;
+    use crate::domain::stock::Stock;
+    use crate::view::messages::PlainFormat;
+    use crate::widget::clock::Timer;
+    use crate::wire::{Accepted, StockRecord};
+
+    struct Fixed(Cell<u64>);
+
+    impl Clock for Fixed {
+        fn wall(&self, _time_zone: Option<&str>) -> (NaiveDate, u32) {
+            (parse_iso_date("2026-11-27").expect("date"), 600)
+        }
+        fn now_ms(&self) -> u64 {
+            self.0.get()
+        }
+        fn after(&self, _millis: u32, _callback: Box<dyn FnOnce()>) -> Timer {
+            Timer::new(())
+        }
+    }
+
+    struct Element {
+        model: Model,
+        outbox: RefCell<Outbox>,
+        page: PageConfig,
+        clock: Fixed,
+    }
+
+    fn key() -> String {
+        "test-key-0001".to_owned()
+    }
+
+    fn stamp(ms: u64) -> String {
+        format!("t{ms}")
+    }
+
+    impl Element {
+        fn new(sku: &str, mode: Mode, locale: Option<&str>) -> Self {
+            let config = ElementConfig {
+                sku: sku.to_owned(),
+                quantity: 1,
+                quantity_input: None,
+                mode,
+                locale: locale.map(str::to_owned),
+                endpoint: Some("https://shop.example/api/backorders".to_owned()),
+                availability_url: None,
+            };
+            Self {
+                model: Model::new(config, Rc::new(PlainFormat)),
+                outbox: RefCell::default(),
+                page: PageConfig::default(),
+                clock: Fixed(Cell::new(1_000)),
+            }
+        }
+
+        /// Sends `msg`; the effects, one short line each.
+        fn send(&mut self, msg: Msg) -> Vec<String> {
+            let outbox = self.outbox.borrow().clone();
+            let cx = Context {
+                clock: &self.clock,
+                outbox: &|| outbox.clone(),
+                format: &|_, _| -> Rc<dyn LocaleFormat> { Rc::new(PlainFormat) },
+                endpoint: &|endpoint| Ok(endpoint.to_owned()),
+                page: &self.page,
+                has_inline: true,
+                min_fill_ms: 1_500,
+                new_key: key,
+                stamp,
+            };
+            self.model.update(msg, &cx).iter().map(line).collect()
+        }
+
+        fn mount(&mut self) -> Vec<String> {
+            self.send(Msg::Mount {
+                problems: Vec::new(),
+                host_locale: "en-US".to_owned(),
+            })
+        }
+
+        fn loaded(&mut self, json: &str) -> Vec<String> {
+            let ticket = self.model.ticket;
+            self.send(Msg::StockLoaded {
+                ticket,
+                result: Ok(entry(json)),
+            })
+        }
+    }
+
+    fn entry(json: &str) -> Rc<StockEntry> {
+        let record: StockRecord = serde_json::from_str(json).expect("record");
+        Rc::new(StockEntry {
+            stock: Stock::from_record(&record).expect("stock"),
+            calendar: ShopCalendar::default(),
+        })
+    }
+
+    fn line(effect: &Effect) -> String {
+        match effect {
+            Effect::Dispatch(Event::Status(detail)) => format!("event status {}", detail.state),
+            Effect::Dispatch(Event::Submitted { id, .. }) => format!("event submitted {id}"),
+            Effect::Dispatch(Event::Queued { attempts, .. }) => format!("event queued {attempts}"),
+            Effect::Dispatch(Event::Error { code, .. }) => format!("event error {code}"),
+            Effect::Load { sku, ticket, .. } => format!("load {sku} #{ticket}"),
+            Effect::Status(view) => format!("status {}: {}", view.state, view.headline),
+            Effect::BuildForm { kind, quantity, .. } => {
+                format!("form {} {quantity}", kind.as_str())
+            }
+            Effect::Send(pending) => format!(
+                "send {} {} at {}",
+                pending.action.name(),
+                pending.key,
+                pending.next_attempt_ms
+            ),
+            Effect::Errors { fields, general } => {
+                let named: Vec<&str> = fields.iter().map(|(field, _)| field.as_str()).collect();
+                format!("errors [{}] {}", named.join(","), general.is_some())
+            }
+            Effect::Notice { text: None, .. } => "notice -".to_owned(),
+            Effect::Notice {
+                text: Some(text),
+                focus,
+            } => format!("notice {text} {focus}"),
+            Effect::Block {
+                keep,
+                cancel,
+                waiting,
+                focus,
+                ..
+            } => format!(
+                "block keep={} cancel={} waiting={} focus={focus}",
+                keep.is_some(),
+                cancel.is_some(),
+                waiting.is_some()
+            ),
+            Effect::Fallback { retry, .. } => format!("fallback retry={}", retry.is_some()),
+            Effect::Busy(label) => format!("busy {}", label.is_some()),
+            other => format!("{other:?}")
+                .split([' ', '(', '{'])
+                .next()
+                .unwrap_or("")
+                .to_owned(),
+        }
+    }
+
+    const BACKORDER: &str = r#"{"sku": "SCARF", "backorders": "allow",
+        "incoming": [{"quantity": 10, "expected": "2026-12-14"}]}"#;
+
+    fn form_values(email: &str) -> FormValues {
+        FormValues {
+            quantity: "1".to_owned(),
+            email: email.to_owned(),
+            consent: true,
+            consent_text: "Email me".to_owned(),
+            ..FormValues::default()
+        }
+    }
+
+    fn reservation(sku: &str) -> Reservation {
+        Reservation {
+            sku: sku.to_owned(),
+            kind: RequestKind::Backorder,
+            id: "bo_1".to_owned(),
+            quantity: 1,
+            queue_position: Some(1),
+            units_ahead: None,
+            expected_date: None,
+            cancel_token: Some("t".to_owned()),
+            notifies: false,
+            endpoint: "/api".to_owned(),
+            confirmed_ms: 0,
+        }
+    }
+
+    #[test]
+    fn a_product_page_loads_shows_the_state_offers_the_form_and_then_tells_the_page() {
+        let mut element = Element::new("SCARF", Mode::Full, None);
+        assert_eq!(element.mount(), ["Follow", "Loading", "load SCARF #1"]);
+        let shown = element.loaded(BACKORDER);
+        assert_eq!(
+            shown[0].split(':').next(),
+            Some("status backordered"),
+            "{shown:?}"
+        );
+        assert_eq!(
+            shown[1..],
+            [
+                "form backorder 1",
+                "notice -",
+                "FirstStatus",
+                "event status backordered"
+            ],
+            "the event is last, once everything is drawn"
+        );
+    }
+
+    #[test]
+    fn an_answer_for_an_earlier_sku_is_dropped_and_a_destroyed_element_does_nothing() {
+        let mut element = Element::new("SCARF", Mode::Full, None);
+        element.mount();
+        let config = ElementConfig {
+            sku: "HAT".to_owned(),
+            ..element.model.config().clone()
+        };
+        let moved = element.send(Msg::Update {
+            config,
+            host_locale: "en".to_owned(),
+        });
+        assert!(moved.contains(&"load HAT #2".to_owned()), "{moved:?}");
+        let late = element.send(Msg::StockLoaded {
+            ticket: 1,
+            result: Ok(entry(BACKORDER)),
+        });
+        assert_eq!(late, Vec::<String>::new(), "the answer for SCARF");
+        assert_eq!(
+            element.send(Msg::Destroy),
+            ["CloseForm", "Follow", "NoOffer", "Clear"]
+        );
+        assert!(element.loaded(BACKORDER).is_empty());
+        assert!(element.send(Msg::Retry).is_empty());
+    }
+
+    #[test]
+    fn what_cannot_be_loaded_gives_the_fallback_and_a_retry_only_when_it_may_help() {
+        use crate::widget::http::TransportError;
+        // (why, the error code, a "try again" button)
+        let table = [
+            (
+                LoadError::Transport(TransportError::Timeout),
+                "stock_unavailable",
+                true,
+            ),
+            (LoadError::Status(503), "stock_unavailable", true),
+            (
+                LoadError::UnknownSku("SCARF".to_owned()),
+                "unknown_sku",
+                false,
+            ),
+            (
+                LoadError::BadResponse("no".to_owned()),
+                "bad_stock_data",
+                false,
+            ),
+        ];
+        for (error, code, retry) in table {
+            let mut element = Element::new("SCARF", Mode::Full, None);
+            element.mount();
+            let shown = element.send(Msg::StockLoaded {
+                ticket: 1,
+                result: Err(Rc::new(error)),
+            });
+            assert_eq!(
+                shown,
+                [
+                    format!("event error {code}"),
+                    "CloseForm".to_owned(),
+                    "NoOffer".to_owned(),
+                    format!("fallback retry={retry}"),
+                ]
+            );
+        }
+        let mut element = Element::new("", Mode::Full, None);
+        let shown = element.mount();
+        assert!(
+            shown.contains(&"event error config".to_owned()),
+            "{shown:?}"
+        );
+        let mut element = Element::new("SCARF", Mode::Full, None);
+        element.mount();
+        assert_eq!(
+            element.send(Msg::Retry),
+            ["Invalidate", "Loading", "load SCARF #2"]
+        );
+    }
+
+    #[test]
+    fn a_submission_is_checked_stored_once_and_sent_no_sooner_than_the_minimum_fill_time() {
+        let mut element = Element::new("SCARF", Mode::Full, None);
+        element.mount();
+        element.loaded(BACKORDER);
+        let refused = element.send(Msg::Submit(form_values("not-an-email")));
+        assert_eq!(refused, ["notice -", "errors [email] false"]);
+        element.clock.0.set(1_200);
+        let sent = element.send(Msg::Submit(form_values("ana@example.com")));
+        // Built at 1,000 ms: sent at 2,500 at the earliest.
+        assert_eq!(
+            sent,
+            [
+                "notice -",
+                "errors [] false",
+                "busy true",
+                "send submit test-key-0001 at 2500"
+            ]
+        );
+        assert_eq!(element.model.phase(), Phase::Sending);
+        assert!(
+            element
+                .send(Msg::Submit(form_values("ana@example.com")))
+                .is_empty(),
+            "a second click sends nothing"
+        );
+        let outgoing = element.model.outgoing.clone().expect("outgoing");
+        assert_eq!(outgoing.created_at.as_deref(), Some("t1200"));
+        assert_eq!(outgoing.expected_date.as_deref(), Some("2026-12-15"));
+    }
+
+    #[test]
+    fn each_delivery_outcome_is_shown_where_the_shopper_looks() {
+        let pending = |action| Pending {
+            key: "test-key-0001".to_owned(),
+            endpoint: "/api".to_owned(),
+            sku: "SCARF".to_owned(),
+            kind: RequestKind::Backorder,
+            quantity: 1,
+            body: String::new(),
+            created_ms: 0,
+            attempts: 1,
+            next_attempt_ms: 0,
+            action,
+        };
+        let retry = Delivery::WillRetry {
+            attempts: 1,
+            reason: "offline".to_owned(),
+        };
+        let accepted = Delivery::Accepted(Accepted {
+            id: "bo_1".to_owned(),
+            ..Accepted::unknown()
+        });
+        let sold_out = Delivery::Refused(Outcome::Exceeds { remaining: 0 });
+        let cancel = Action::Cancel {
+            id: "bo_1".to_owned(),
+            token: "t".to_owned(),
+        };
+        // (what the courier says, whether the outbox remembers the reservation, the effects)
+        let table: [(Action, Delivery, bool, &[&str]); 6] = [
+            (
+                Action::Submit,
+                retry.clone(),
+                false,
+                &["CloseForm", "Queued", "Warn", "event queued 1"],
+            ),
+            (
+                Action::Submit,
+                accepted.clone(),
+                true,
+                &[
+                    "event submitted bo_1",
+                    "CloseForm",
+                    "block keep=false cancel=true waiting=false focus=true",
+                    "notice -",
+                ],
+            ),
+            (
+                Action::Submit,
+                accepted,
+                false,
+                &["event submitted bo_1", "Loading", "load SCARF #2"],
+            ),
+            (
+                Action::Submit,
+                sold_out,
+                false,
+                &[
+                    "busy false",
+                    "notice Sorry, reservations have just filled up. false",
+                    "CloseForm",
+                    "Loading",
+                    "load SCARF #2",
+                    "event error exceeds",
+                ],
+            ),
+            (
+                cancel.clone(),
+                Delivery::Done,
+                false,
+                &[
+                    "Invalidate",
+                    "notice Your reservation is cancelled. false",
+                    "Loading",
+                    "load SCARF #2",
+                ],
+            ),
+            (cancel, retry, true, &["Waiting"]),
+        ];
+        for (action, delivery, remembered, expected) in table {
+            let mut element = Element::new("SCARF", Mode::Full, None);
+            element.mount();
+            element.loaded(BACKORDER);
+            if remembered {
+                element.outbox.borrow_mut().confirm(reservation("SCARF"));
+            }
+            let said = element.send(Msg::Delivered(pending(action), delivery.clone()));
+            assert_eq!(said, expected, "{delivery:?}");
+        }
+        // A badge hears nothing, and another SKU's delivery is not this element's.
+        let mut badge = Element::new("SCARF", Mode::Badge, None);
+        badge.mount();
+        assert!(
+            badge
+                .send(Msg::Delivered(pending(Action::Submit), Delivery::Done))
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_returning_shopper_sees_the_reservation_and_cancels_with_a_second_click() {
+        let mut element = Element::new("SCARF", Mode::Full, None);
+        element.outbox.borrow_mut().confirm(reservation("SCARF"));
+        let shown = element.mount();
+        assert!(
+            shown.contains(&"block keep=false cancel=true waiting=false focus=false".to_owned())
+                && shown.contains(&"Check".to_owned()),
+            "{shown:?}"
+        );
+        assert_eq!(element.send(Msg::Cancel), ["ConfirmCancel"]);
+        assert_eq!(
+            element.send(Msg::Cancel),
+            ["Acting", "send cancel test-key-0001 at 1000"]
+        );
+        let gone = element.send(Msg::Checked {
+            ticket: 1,
+            id: "bo_1".to_owned(),
+            answer: Checked {
+                status: Some(404),
+                error_code: Some("unknown_request".to_owned()),
+                current: None,
+            },
+        });
+        assert_eq!(gone[..2], ["Forget", "Invalidate"], "{gone:?}");
+        let offline = Checked::default();
+        let mut element = Element::new("SCARF", Mode::Full, None);
+        element.outbox.borrow_mut().confirm(reservation("SCARF"));
+        element.mount();
+        let unknown = element.send(Msg::Checked {
+            ticket: 1,
+            id: "bo_1".to_owned(),
+            answer: offline.clone(),
+        });
+        assert_eq!(unknown, ["BlockNote"]);
+        let stale = element.send(Msg::Checked {
+            ticket: 0,
+            id: "bo_1".to_owned(),
+            answer: offline,
+        });
+        assert!(stale.is_empty(), "asked under an earlier ticket");
+    }
+
+    #[test]
+    fn a_badge_shows_only_the_status_and_a_language_waits_for_its_words() {
+        let mut badge = Element::new("SCARF", Mode::Badge, None);
+        badge.mount();
+        let shown = badge.loaded(BACKORDER);
+        assert!(
+            !shown.iter().any(|line| line.starts_with("form")),
+            "{shown:?}"
+        );
+        let mut element = Element::new("SCARF", Mode::Full, Some("de"));
+        let mounted = element.mount();
+        assert_eq!(mounted.last().map(String::as_str), Some("FetchWords"));
+        assert!(
+            element.loaded(BACKORDER).is_empty(),
+            "nothing is said before the words are here"
+        );
+        let worded = element.send(Msg::WordsLoaded {
+            language: "de",
+            result: Err("no file".to_owned()),
+        });
+        assert!(
+            worded.contains(&"event error wording".to_owned()),
+            "{worded:?}"
+        );
+        assert!(
+            worded.contains(&"form backorder 1".to_owned()),
+            "{worded:?}"
+        );
+    }
 }

@@ -8,7 +8,6 @@
 mod host;
 
 use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 
 use wasm_bindgen::{JsCast, JsValue};
@@ -39,7 +38,7 @@ pub struct Widget {
     dom: Skeleton,
     model: RefCell<Model>,
     parts: RefCell<Parts>,
-    inbox: RefCell<VecDeque<Msg>>,
+    inbox: RefCell<Vec<Msg>>,
     running: Cell<bool>,
     this: Weak<Widget>,
 }
@@ -133,13 +132,18 @@ impl Widget {
     /// Hands `msg` to the model and carries out its effects; a message arriving meanwhile waits
     /// its turn.
     fn run(&self, msg: Msg) {
-        self.inbox.borrow_mut().push_back(msg);
+        self.inbox.borrow_mut().push(msg);
         if self.running.replace(true) {
             return;
         }
         loop {
-            let Some(msg) = self.inbox.borrow_mut().pop_front() else {
-                break;
+            // Rarely more than one waits: a plain list, taken from the front.
+            let msg = {
+                let mut inbox = self.inbox.borrow_mut();
+                if inbox.is_empty() {
+                    break;
+                }
+                inbox.remove(0)
             };
             let effects = {
                 let page = &*self.page;
