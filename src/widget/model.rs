@@ -1357,6 +1357,7 @@ mod tests {
     use crate::domain::stock::Stock;
     use crate::view::messages::PlainFormat;
     use crate::widget::clock::Timer;
+    use crate::widget::reservation::tests::reservation;
     use crate::wire::{Accepted, StockRecord};
 
     struct Fixed(Cell<u64>);
@@ -1506,22 +1507,6 @@ mod tests {
             consent: true,
             consent_text: "Email me".to_owned(),
             ..FormValues::default()
-        }
-    }
-
-    fn reservation(sku: &str) -> Reservation {
-        Reservation {
-            sku: sku.to_owned(),
-            kind: RequestKind::Backorder,
-            id: "bo_1".to_owned(),
-            quantity: 1,
-            queue_position: Some(1),
-            units_ahead: None,
-            expected_date: None,
-            cancel_token: Some("t".to_owned()),
-            notifies: false,
-            endpoint: "/api".to_owned(),
-            confirmed_ms: 0,
         }
     }
 

@@ -84,7 +84,7 @@ pub fn returning<'a>(outbox: &'a Outbox, sku: &str) -> Returning<'a> {
     clippy::disallowed_methods,
     reason = "native tests may format"
 )]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn pending(sku: &str, action: Action) -> crate::outbox::Pending {
@@ -102,7 +102,8 @@ mod tests {
         }
     }
 
-    fn reservation(sku: &str) -> Reservation {
+    /// A confirmed reservation of `sku` with a cancel token, for the tests here and the model's.
+    pub(crate) fn reservation(sku: &str) -> Reservation {
         Reservation {
             sku: sku.to_owned(),
             kind: crate::domain::RequestKind::Backorder,
