@@ -5,9 +5,8 @@
 
 use js_sys::{Array, Object, Reflect};
 use serde::de::DeserializeOwned;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
-use crate::text::concat;
 use crate::wire::{self, Problem, Tree, WireError};
 
 /// Reads a wire type from a JavaScript value (`JSON.parse`'s): serde-wasm-bindgen makes it a
@@ -36,32 +35,9 @@ pub fn fields_of(value: &JsValue, keys: &[&str]) -> Result<Tree, WireError> {
     Ok(Tree::Object(fields))
 }
 
-/// Reads a wire type from JSON text; `None` when the text is not JSON.
-pub fn read_json<T: DeserializeOwned>(text: &str) -> Option<Result<T, WireError>> {
-    from_json(text).map(read_value)
-}
-
 /// Whether the value is a plain object (not an array, not null).
 pub fn is_object(value: &JsValue) -> bool {
     value.is_object() && !Array::is_array(value)
-}
-
-/// The items of `key`'s value when it is a list; nothing otherwise. A document read entry by
-/// entry (the availability response, the stored outbox) is taken apart with it.
-pub fn list(value: &JsValue, key: &str) -> Vec<JsValue> {
-    let list = field(value, key);
-    match Array::is_array(&list) {
-        true => list.unchecked_into::<Array>().iter().collect(),
-        false => Vec::new(),
-    }
-}
-
-/// `value[key]`; `undefined` when there is none.
-pub fn field(value: &JsValue, key: &str) -> JsValue {
-    match is_object(value) {
-        true => Reflect::get(value, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED),
-        false => JsValue::UNDEFINED,
-    }
 }
 
 /// A JavaScript object being written.
@@ -127,22 +103,15 @@ pub fn from_json(text: &str) -> Option<JsValue> {
     js_sys::JSON::parse(text).ok()
 }
 
+/// JSON text as a document, by `JSON.parse` and serde-wasm-bindgen: the page's [`ReadJson`].
+///
+/// [`ReadJson`]: crate::wire::ReadJson
+pub fn json_tree(text: &str) -> Option<Tree> {
+    from_json(text).and_then(|value| tree(value).ok())
+}
+
 /// A flat JSON object of texts (`{"key": "text", …}`), as wording comes: the merchant's
-/// overrides and the language files. Kept in order, which a serde map would not do for free.
+/// overrides and the language files.
 pub fn texts_from_json(text: &str) -> Result<Vec<(String, String)>, String> {
-    let value = from_json(text).ok_or("not valid JSON")?;
-    if !is_object(&value) {
-        return Err("not a JSON object of texts".to_owned());
-    }
-    let object: &Object = value.unchecked_ref();
-    let mut entries = Vec::new();
-    for entry in Object::entries(object).iter() {
-        let pair: Array = entry.unchecked_into();
-        let key = pair.get(0).as_string().unwrap_or_default();
-        let Some(value) = pair.get(1).as_string() else {
-            return Err(concat(&["`", &key, "` must be text"]));
-        };
-        entries.push((key, value));
-    }
-    Ok(entries)
+    wire::texts(&json_tree(text).ok_or("not valid JSON")?)
 }

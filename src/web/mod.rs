@@ -2,38 +2,33 @@
 //! [`crate::view`] code. Only compiled for `wasm32`.
 
 pub(crate) mod config;
-mod courier;
 mod element;
 mod events;
-mod form;
 mod form_dom;
 mod host_watch;
 mod intl;
 pub(crate) mod js;
 mod listener;
-mod loader;
 mod page;
 mod platform;
 mod preview;
 mod render;
-mod small_map;
 mod storage;
 mod structured;
 mod style;
 mod transport;
-mod waiters;
 mod widget;
-mod wording;
 
 pub use element::define_element;
 pub use js::read_value;
 pub(crate) use listener::Listener;
 pub use page::{BrowserClock, Page, Services};
 pub use platform::{console_error, local_today};
-pub use storage::{LocalStorage, MemoryStore, OutboxStore};
+pub use storage::LocalStorage;
 pub use transport::FetchTransport;
 pub use widget::Widget;
 // The names tests and module users know the browser layer by; defined in the pure code.
+pub use crate::outbox::store::{MemoryStore, OutboxStore};
 pub use crate::widget::clock::{Clock, Timer};
 pub use crate::widget::config::PageConfig;
 pub use crate::widget::http::{Answered, HttpRequest, HttpResponse, Transport, TransportError};

@@ -7,21 +7,24 @@ use std::rc::{Rc, Weak};
 use chrono::NaiveDate;
 use web_sys::{CssStyleSheet, Element};
 
-use super::courier::Courier;
 use super::host_watch::HostWatch;
 use super::intl::IntlFormat;
-use super::loader::StockLoader;
-use super::small_map::SmallMap;
-use super::storage::{LocalStorage, OutboxStore};
+use super::js::json_tree;
+use super::storage::LocalStorage;
 use super::transport::FetchTransport;
-use super::wording::WordingLoader;
 use super::{Widget, platform, style};
 use crate::outbox::answer::Delivery;
-use crate::outbox::{Pending, RetryPolicy};
+use crate::outbox::policy::RetryPolicy;
+use crate::outbox::queue::Pending;
+use crate::outbox::store::OutboxStore;
 use crate::view::messages::DateStyle;
 use crate::widget::clock::{Clock, Timer};
 use crate::widget::config::PageConfig;
+use crate::widget::courier::Courier;
 use crate::widget::http::Transport;
+use crate::widget::loader::StockLoader;
+use crate::widget::small_map::SmallMap;
+use crate::widget::wording::WordingLoader;
 
 /// What the widgets need from the outside world, replaceable in tests: every clock, timer,
 /// random number and key a widget uses comes from here.
@@ -112,9 +115,15 @@ impl Page {
         let loader = Rc::new(StockLoader::new(
             services.transport.clone(),
             services.clock.clone(),
+            json_tree,
             config.inline_stock.clone(),
         ));
-        let wording = WordingLoader::new(services.transport.clone(), config.wording_url.clone());
+        let wording = WordingLoader::new(
+            services.transport.clone(),
+            config.wording_url.clone(),
+            json_tree,
+            platform::console_warn,
+        );
         for problem in &config.problems {
             platform::console_error(problem);
         }
@@ -124,6 +133,7 @@ impl Page {
             services.retry,
             services.clock.clone(),
             services.random,
+            json_tree,
         );
         let page = Rc::new(Self {
             config,

@@ -3,19 +3,12 @@
 
 use std::cell::{Cell, RefCell};
 
-use super::js::{from_json, list, read_value};
+use super::js::json_tree;
 use super::platform;
-use crate::outbox::Outbox;
+use crate::outbox::queue::Outbox;
+use crate::outbox::store::OutboxStore;
 use crate::text::concat;
-use crate::wire::write;
-use crate::wire::{StoredOutbox, StoredPending, StoredReservation, WireError};
-
-/// Loads and saves the whole outbox. It is small (a few requests), so whole-value writes keep
-/// it consistent without a schema.
-pub trait OutboxStore {
-    fn load(&self) -> Outbox;
-    fn save(&self, outbox: &Outbox);
-}
+use crate::wire::{StoredOutbox, write};
 
 /// The outbox in `localStorage`, under one key shared by every widget of the origin, with a copy
 /// in memory: when the browser refuses storage (blocked, full, some private modes) the page
@@ -63,11 +56,17 @@ impl OutboxStore for LocalStorage {
             // Storage refused: what this page saved is in memory.
             _ => return self.mirror.borrow().clone(),
         };
-        let outbox = match text.as_deref().map(from_json) {
+        let outbox = match text.as_deref().map(json_tree) {
             None => Outbox::default(),
-            Some(Some(value)) => {
-                let (outbox, dropped) = stored_outbox(&value);
-                if dropped {
+            Some(Some(document)) => {
+                let (outbox, dropped) = StoredOutbox::read_entries(&document);
+                for error in &dropped {
+                    platform::console_warn(&concat(&[
+                        "a saved request could not be read and was dropped: ",
+                        &error.message(),
+                    ]));
+                }
+                if !dropped.is_empty() {
                     // Said once: what is left is saved without the entries that did not read.
                     self.save(&outbox);
                 }
@@ -100,49 +99,5 @@ impl OutboxStore for LocalStorage {
             // Full or refused: the copy in memory is kept, and read from now on.
             self.degrade();
         }
-    }
-}
-
-/// The outbox read back entry by entry: one that does not read (a kind this version does not
-/// know, a cancel without its request) is dropped with a warning, and the others are kept.
-/// Whether any was dropped comes with it.
-fn stored_outbox(value: &wasm_bindgen::JsValue) -> (Outbox, bool) {
-    let mut outbox = Outbox::default();
-    let mut dropped = false;
-    let mut drop = |error: WireError| {
-        dropped = true;
-        platform::console_warn(&concat(&[
-            "a saved request could not be read and was dropped: ",
-            &error.message(),
-        ]));
-    };
-    for entry in list(value, "pending") {
-        match read_value::<StoredPending>(entry).and_then(StoredPending::pending) {
-            Ok(pending) => outbox.pending.push(pending),
-            Err(error) => drop(error),
-        }
-    }
-    for entry in list(value, "reservations") {
-        match read_value::<StoredReservation>(entry) {
-            Ok(reservation) => outbox.reservations.push(reservation.reservation()),
-            Err(error) => drop(error),
-        }
-    }
-    (outbox, dropped)
-}
-
-/// An outbox in memory only.
-#[derive(Debug, Default)]
-pub struct MemoryStore {
-    outbox: RefCell<Outbox>,
-}
-
-impl OutboxStore for MemoryStore {
-    fn load(&self) -> Outbox {
-        self.outbox.borrow().clone()
-    }
-
-    fn save(&self, outbox: &Outbox) {
-        *self.outbox.borrow_mut() = outbox.clone();
     }
 }

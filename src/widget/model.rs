@@ -15,6 +15,7 @@ use std::rc::Rc;
 
 use chrono::NaiveDate;
 
+use super::answers::Checked;
 use super::clock::Clock;
 use super::config::{Changes, ElementConfig, Mode, PageConfig, parse_quantity};
 use super::http::{HttpRequest, status_request};
@@ -36,7 +37,7 @@ use crate::outbox::queue::{Action, Outbox, Pending, Reservation};
 use crate::text::{concat, decimal, join};
 use crate::view::confirmation::{Confirmation, cancel_label, cancelled_text, confirmation_text};
 use crate::view::messages::{DateStyle, LocaleFormat, Messages};
-use crate::view::reservation::{Current, reservation_view};
+use crate::view::reservation::reservation_view;
 use crate::view::status::{StatusView, status_view};
 use crate::view::wording::formatting_locale;
 use crate::wire::{BackorderRequest, Consent};
@@ -87,6 +88,11 @@ pub enum Msg {
     HostLocale(String),
     /// The host page's quantity field moved.
     Quantity(u32),
+    /// The answer to [`Effect::Follow`]: whether the page has the field, and the number in it.
+    Followed {
+        found: bool,
+        quantity: Option<u32>,
+    },
     StockLoaded {
         ticket: u64,
         result: StockResult,
@@ -129,17 +135,6 @@ pub struct FormValues {
     pub trap_filled: bool,
     /// The page the request was made on.
     pub page: Option<String>,
-}
-
-/// A status check's answer, as read from the response.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Checked {
-    /// `None`: no answer (offline).
-    pub status: Option<u16>,
-    /// The `error` code of an error body.
-    pub error_code: Option<String>,
-    /// The request's status, when a 200 body reads.
-    pub current: Option<Current>,
 }
 
 /// An event for the host page, dispatched on the element.
@@ -315,6 +310,9 @@ pub struct Model {
     focus_notice: bool,
     /// The cancel button has asked to confirm.
     confirming: bool,
+    /// A newly followed quantity field's value is awaited before drawing, so the status is
+    /// drawn (and told) once, with that value. Holds whether the language changed too.
+    awaiting_follow: Option<bool>,
     destroyed: bool,
 }
 
@@ -350,6 +348,7 @@ impl Model {
             notice: None,
             focus_notice: false,
             confirming: false,
+            awaiting_follow: None,
             destroyed: false,
         }
     }
@@ -402,16 +401,33 @@ impl Model {
                 if self.config.locale.is_none() && host_locale != self.locale {
                     self.set_locale(host_locale, cx);
                     out.push(Effect::CloseForm);
-                    self.show_again(false, true, &mut out, cx);
+                    self.show_again(false, true, true, &mut out, cx);
                 }
             }
-            Msg::Quantity(quantity) => {
-                let config = ElementConfig {
-                    quantity,
-                    ..self.config.clone()
-                };
-                let host_locale = self.locale.clone();
-                self.reconfigure(config, host_locale, &mut out, cx);
+            Msg::Quantity(quantity) => self.set_quantity(quantity, &mut out, cx),
+            Msg::Followed { found, quantity } => {
+                if !found {
+                    let selector = self.config.quantity_input.as_deref().unwrap_or_default();
+                    let problem = concat(&[
+                        "quantity-input \"",
+                        selector,
+                        "\" matches no input on the page",
+                    ]);
+                    self.report(&mut out, "config", problem);
+                }
+                match self.awaiting_follow.take() {
+                    Some(relocale) => {
+                        if let Some(quantity) = quantity {
+                            self.config.quantity = quantity;
+                        }
+                        self.show_again(false, relocale, false, &mut out, cx);
+                    }
+                    None => {
+                        if let Some(quantity) = quantity {
+                            self.set_quantity(quantity, &mut out, cx);
+                        }
+                    }
+                }
             }
             Msg::StockLoaded { ticket, result } => {
                 if ticket != self.ticket {
@@ -487,13 +503,38 @@ impl Model {
         }
         if refollow {
             out.push(Effect::Follow(self.config.quantity_input.clone()));
+            if !reload && self.config.quantity_input.is_some() {
+                // Drawn once the field's value is known (`Msg::Followed`), not before with the
+                // attribute's quantity.
+                self.awaiting_follow = Some(relocale);
+                if relocale {
+                    self.fetch_words(out);
+                }
+                return;
+            }
         }
-        self.show_again(reload, relocale, out, cx);
+        self.show_again(reload, relocale, relocale, out, cx);
+    }
+
+    fn set_quantity(&mut self, quantity: u32, out: &mut Effects, cx: &Context) {
+        let config = ElementConfig {
+            quantity,
+            ..self.config.clone()
+        };
+        let host_locale = self.locale.clone();
+        self.reconfigure(config, host_locale, out, cx);
     }
 
     /// Shows the current state again after a change: loads it afresh (`reload`), or renders
-    /// what is known once the words are here; fetches the words of a new language.
-    fn show_again(&mut self, reload: bool, relocale: bool, out: &mut Effects, cx: &Context) {
+    /// what is known once the words are here; fetches the words of a new language (`words`).
+    fn show_again(
+        &mut self,
+        reload: bool,
+        relocale: bool,
+        words: bool,
+        out: &mut Effects,
+        cx: &Context,
+    ) {
         if reload {
             out.push(Effect::ClearBody);
             self.reload(out, cx);
@@ -508,7 +549,7 @@ impl Model {
                 self.restore(out, cx);
             }
         }
-        if relocale {
+        if words {
             self.fetch_words(out);
         }
     }
@@ -1556,6 +1597,56 @@ mod tests {
         );
         assert!(element.loaded(BACKORDER).is_empty());
         assert!(element.send(Msg::Retry).is_empty());
+    }
+
+    #[test]
+    fn a_newly_followed_quantity_field_is_read_before_the_status_is_drawn_once() {
+        let mut element = Element::new("SCARF", Mode::Full, None);
+        element.mount();
+        element.loaded(BACKORDER);
+        let config = ElementConfig {
+            quantity_input: Some("#qty".to_owned()),
+            ..element.model.config().clone()
+        };
+        let asked = element.send(Msg::Update {
+            config,
+            host_locale: "en-US".to_owned(),
+        });
+        assert_eq!(
+            asked,
+            ["Follow"],
+            "nothing is drawn with the attribute's quantity"
+        );
+        let drawn = element.send(Msg::Followed {
+            found: true,
+            quantity: Some(3),
+        });
+        let told: Vec<&String> = drawn
+            .iter()
+            .filter(|line| line.starts_with("event"))
+            .collect();
+        assert_eq!(told, ["event status backordered"], "{drawn:?}");
+        assert_eq!(element.model.config().quantity, 3);
+        // Moving the field later re-evaluates at once; a field that is not there is said.
+        assert!(
+            element
+                .send(Msg::Quantity(2))
+                .contains(&"event status backordered".to_owned())
+        );
+        let config = ElementConfig {
+            quantity_input: Some("#gone".to_owned()),
+            ..element.model.config().clone()
+        };
+        element.send(Msg::Update {
+            config,
+            host_locale: "en-US".to_owned(),
+        });
+        let missing = element.send(Msg::Followed {
+            found: false,
+            quantity: None,
+        });
+        assert_eq!(missing[0], "event error config", "{missing:?}");
+        assert_eq!(element.model.config().quantity, 2);
     }
 
     #[test]

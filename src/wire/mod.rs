@@ -24,6 +24,32 @@ pub use request::{BackorderRequest, Consent};
 pub use stock::{Availability, IncomingRecord, ShopConfig, SkuOf, StockRecord};
 pub use tree::{Number, Tree};
 
+/// Reads JSON text as a document; `None` when it is not JSON. The browser's is `JSON.parse`
+/// (smaller in the WebAssembly than serde_json's reader); the endpoint and native tests use
+/// [`parse_json`].
+pub type ReadJson = fn(&str) -> Option<Tree>;
+
+/// JSON text as a document, by serde_json.
+pub fn parse_json(text: &str) -> Option<Tree> {
+    serde_json::from_str(text).ok()
+}
+
+/// A flat object of texts (`{"key": "text", …}`), as wording comes: the merchant's overrides
+/// and the language files. Kept in order.
+pub fn texts(document: &Tree) -> Result<Vec<(String, String)>, String> {
+    let Tree::Object(fields) = document else {
+        return Err("not a JSON object of texts".to_owned());
+    };
+    let mut entries = Vec::new();
+    for (key, value) in fields {
+        let Tree::Text(value) = value else {
+            return Err(crate::text::concat(&["`", key, "` must be text"]));
+        };
+        entries.push((key.clone(), value.clone()));
+    }
+    Ok(entries)
+}
+
 /// A wire type as JSON text, written by serde_json as on the server: 1.6 KB gzipped smaller
 /// than serde-wasm-bindgen's JavaScript value passed to `JSON.stringify`. Empty for a value that
 /// cannot be written, which no wire type is.

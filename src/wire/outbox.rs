@@ -5,7 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::error::{Problem, WireError};
-use super::read::{is_true, lenient};
+use super::read::{is_true, lenient, read};
+use super::tree::Tree;
 use crate::domain::RequestKind;
 use crate::outbox::{Action, Outbox, Pending, Reservation};
 
@@ -81,6 +82,27 @@ pub struct StoredReservation {
 }
 
 impl StoredOutbox {
+    /// The outbox in `document`, entry by entry: an entry that does not read (a kind this
+    /// version does not know, a cancel without its request) is left out, and why comes back,
+    /// while the others are kept.
+    pub fn read_entries(document: &Tree) -> (Outbox, Vec<WireError>) {
+        let mut outbox = Outbox::default();
+        let mut dropped = Vec::new();
+        for entry in document.items("pending") {
+            match read::<StoredPending>(entry).and_then(StoredPending::pending) {
+                Ok(pending) => outbox.pending.push(pending),
+                Err(error) => dropped.push(error),
+            }
+        }
+        for entry in document.items("reservations") {
+            match read::<StoredReservation>(entry) {
+                Ok(reservation) => outbox.reservations.push(reservation.reservation()),
+                Err(error) => dropped.push(error),
+            }
+        }
+        (outbox, dropped)
+    }
+
     pub fn of(outbox: &Outbox) -> Self {
         Self {
             pending: outbox.pending.iter().map(StoredPending::of).collect(),

@@ -33,6 +33,28 @@ pub enum Number {
     Float(f64),
 }
 
+impl Tree {
+    /// `key`'s value, when this is an object that has it (the first, for a key given twice).
+    pub fn field(&self, key: &str) -> Option<&Tree> {
+        match self {
+            Tree::Object(fields) => fields
+                .iter()
+                .find(|(candidate, _)| candidate == key)
+                .map(|(_, value)| value),
+            _ => None,
+        }
+    }
+
+    /// The items of `key`'s value when it is a list; nothing otherwise. A document read entry
+    /// by entry (the availability response, the stored outbox) is taken apart with it.
+    pub fn items(&self, key: &str) -> &[Tree] {
+        match self.field(key) {
+            Some(Tree::List(items)) => items,
+            _ => &[],
+        }
+    }
+}
+
 impl<'de> de::Deserialize<'de> for Tree {
     fn deserialize<D: Deserializer<'de>>(source: D) -> Result<Self, D::Error> {
         Level(0).deserialize(source)

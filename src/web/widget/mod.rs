@@ -14,8 +14,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, HtmlElement};
 
 use super::events::dispatch_event;
-use super::form::{current_status, error_code};
 use super::form_dom::FormDom;
+use super::js::json_tree;
 use super::listener::Listener;
 use super::page::Page;
 use super::platform;
@@ -27,8 +27,9 @@ use crate::outbox::queue::Pending;
 use crate::text::{concat, decimal};
 use crate::view::messages::{LocaleFormat, PlainFormat};
 use crate::view::status::Tone;
+use crate::widget::answers::Checked;
 use crate::widget::config::{ElementConfig, Mode};
-use crate::widget::model::{Checked, Context, Effect, Event, FormValues, Model, Msg};
+use crate::widget::model::{Context, Effect, FormValues, Model, Msg};
 
 /// A mounted widget. Dropping the last handle does not unmount it; call [`Widget::destroy`].
 #[derive(Debug)]
@@ -218,11 +219,8 @@ impl Widget {
                 id,
                 ticket,
             } => {
-                let done = self.later(move |answer: Result<_, _>| {
-                    let answer = match answer {
-                        Ok(response) => read_check(response),
-                        Err(_) => Checked::default(),
-                    };
+                let done = self.later(move |answer| {
+                    let answer = Checked::read(&answer, json_tree);
                     Msg::Checked { ticket, id, answer }
                 });
                 page.services.transport.send(request, Box::new(done));
@@ -506,44 +504,25 @@ impl Widget {
         self.dom.set_scheme(host::page_scheme(&self.dom.container));
     }
 
-    /// Follows the host page's quantity field matching `selector`, starting from its value.
+    /// Follows the host page's quantity field matching `selector`, and answers with its value.
     fn follow_quantity_input(&self, selector: Option<String>) {
         self.parts.borrow_mut().quantity_listeners.clear();
         let Some(selector) = selector else { return };
+        let read = |input: &web_sys::HtmlInputElement| {
+            crate::widget::config::parse_quantity(&input.value())
+        };
         let Some(input) = host::quantity_input(&self.dom.document, &selector) else {
-            let message = concat(&[
-                "quantity-input \"",
-                &selector,
-                "\" matches no input on the page",
-            ]);
-            let sku = self.model.borrow().config().sku.clone();
-            let code = "config";
-            return dispatch_event(&self.element, &Event::Error { sku, code, message });
+            let (found, quantity) = (false, None);
+            return self.run(Msg::Followed { found, quantity });
         };
-        let read = move |input: &web_sys::HtmlInputElement| {
-            crate::widget::config::parse_quantity(&input.value()).map(Msg::Quantity)
-        };
-        if let Some(msg) = read(&input) {
-            self.run(msg);
-        }
         let listeners = ["input", "change"].map(|name| {
             let input = input.clone();
-            self.listen(&input.clone(), name, move |_| read(&input))
+            self.listen(&input.clone(), name, move |_| {
+                read(&input).map(Msg::Quantity)
+            })
         });
         self.parts.borrow_mut().quantity_listeners = listeners.into();
-    }
-}
-
-/// A status check's answer as the model reads it.
-fn read_check(response: crate::widget::http::HttpResponse) -> Checked {
-    let status = Some(response.status);
-    Checked {
-        status,
-        error_code: (response.status == 404)
-            .then(|| error_code(&response.body))
-            .flatten(),
-        current: (response.status == 200)
-            .then(|| current_status(&response.body))
-            .flatten(),
+        let (found, quantity) = (true, read(&input));
+        self.run(Msg::Followed { found, quantity });
     }
 }

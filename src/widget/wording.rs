@@ -3,12 +3,11 @@
 
 use std::rc::Rc;
 
-use super::js::texts_from_json;
-use super::platform::console_warn;
+use super::http::{HttpRequest, HttpResponse, Transport, TransportError};
 use super::waiters::Waiters;
 use crate::text::{concat, join};
-use crate::view::missing_keys;
-use crate::widget::http::{HttpRequest, HttpResponse, Transport, TransportError};
+use crate::view::wording::missing_keys;
+use crate::wire::{ReadJson, texts};
 
 /// A language's wording, as `Messages::with_translation` takes it.
 pub type Translation = Rc<[(String, String)]>;
@@ -21,6 +20,9 @@ pub struct WordingLoader {
     transport: Rc<dyn Transport>,
     /// The folder the files are in, ending with `/`.
     folder: Option<String>,
+    json: ReadJson,
+    /// Where a file that lacks texts is said (the console).
+    warn: fn(&str),
     slots: Waiters<&'static str, WordingResult>,
 }
 
@@ -34,10 +36,17 @@ impl std::fmt::Debug for WordingLoader {
 }
 
 impl WordingLoader {
-    pub fn new(transport: Rc<dyn Transport>, folder: Option<String>) -> Rc<Self> {
+    pub fn new(
+        transport: Rc<dyn Transport>,
+        folder: Option<String>,
+        json: ReadJson,
+        warn: fn(&str),
+    ) -> Rc<Self> {
         Rc::new(Self {
             transport,
             folder,
+            json,
+            warn,
             slots: Waiters::default(),
         })
     }
@@ -85,7 +94,7 @@ impl WordingLoader {
         answer: Result<HttpResponse, TransportError>,
     ) {
         let result = match answer {
-            Ok(response) if response.status == 200 => parse(&response.body),
+            Ok(response) if response.status == 200 => parse((self.json)(&response.body)),
             Ok(response) => Err(response.status_text()),
             Err(error) => Err(error.message()),
         }
@@ -105,7 +114,7 @@ impl WordingLoader {
                 missing_keys(|key| translation.iter().any(|(candidate, _)| candidate == key));
             if !missing.is_empty() {
                 // An out-of-date file, most likely: what it lacks is said in English.
-                console_warn(&concat(&[
+                (self.warn)(&concat(&[
                     "the \"",
                     language,
                     "\" wording (",
@@ -121,8 +130,8 @@ impl WordingLoader {
 }
 
 /// A wording file: a JSON object of texts, not empty.
-fn parse(text: &str) -> Result<Translation, String> {
-    let entries = texts_from_json(text)?;
+fn parse(document: Option<crate::wire::Tree>) -> Result<Translation, String> {
+    let entries = texts(&document.ok_or("not valid JSON")?)?;
     if entries.is_empty() {
         return Err("no texts".to_owned());
     }

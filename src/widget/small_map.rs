@@ -1,4 +1,4 @@
-//! A small map for the browser layer: SKUs and elements of one page.
+//! A small map for one page's few keys: SKUs, languages, elements.
 
 use std::borrow::Borrow;
 
@@ -53,5 +53,9 @@ impl<K: PartialEq, V> SmallMap<K, V> {
 
     pub fn len(&self) -> usize {
         self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 }
