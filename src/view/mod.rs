@@ -5,6 +5,8 @@
 
 /// What the shopper reads about an accepted request, and the words of its cancel action.
 pub mod confirmation;
+/// The request form as a tree of elements.
+pub mod form;
 /// Message lookup: merchant overrides first, then the language's wording, then English.
 pub mod messages;
 /// The merchant preview: one sample of everything the widget can show, dated from today.
@@ -15,6 +17,8 @@ pub mod reservation;
 pub mod scheme;
 /// The status line (and the request the shopper may make) for each availability state.
 pub mod status;
+/// The shadow DOM as data: trees of elements that the browser layer builds whole.
+pub mod tree;
 /// The wording: English built in, and the other languages' files checked against it.
 pub mod wording;
 

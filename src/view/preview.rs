@@ -4,11 +4,14 @@
 
 use chrono::{Days, NaiveDate};
 
+use super::form::{FormAsk, form_tree};
+use super::tree::{self, Node};
 use super::{
     Confirmation, LocaleFormat, Messages, Tone, cancel_label, cancelled_text, confirmation_text,
     status_view,
 };
 use crate::domain::{Availability, Evaluation, NoDateReason, Payment, RequestKind, ShopCalendar};
+use crate::text::join;
 
 /// One sample, as text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -238,6 +241,49 @@ fn after_a_request(
             &["cancelled.backorder"],
         ),
     ]
+}
+
+/// The preview's grid: one block per sample, in the widget's own markup, with the message keys
+/// it uses written under it. Its forms are shown, never sent.
+pub fn preview_tree(
+    samples: &[PreviewSample],
+    messages: &Messages,
+    payment: Option<Payment>,
+) -> Node {
+    let block = |sample: &PreviewSample| {
+        let mut block = Node::new("div", "sample")
+            .attr("data-state", sample.state)
+            .attr("data-tone", sample.tone.as_str())
+            .child(tree::status(&sample.headline, &sample.details));
+        if !sample.lines.is_empty() {
+            let mut lines = tree::lines("confirmation", "confirmation", &sample.lines);
+            if let Some(label) = &sample.button {
+                let attributes = [("type", "button"), ("part", "cancel"), ("disabled", "")];
+                let button = Node::new("button", "secondary").attrs(&attributes);
+                lines = lines.child(button.text(label.as_str()));
+            }
+            block = block.child(lines);
+        }
+        if let Some(form) = &sample.form {
+            let ask = FormAsk {
+                kind: form.kind,
+                payment,
+                quantity: form.quantity,
+                max_quantity: form.max_quantity,
+                note: form.note.as_deref(),
+            };
+            let mut form = form_tree(ask, messages).node;
+            for node in &mut form.children {
+                if node.name == Some("submit") {
+                    node.attributes.push(("disabled", String::new()));
+                }
+            }
+            block = block.child(form);
+        }
+        let keys = Node::part("p", "keys", "preview-keys").text(&join(&sample.keys, ", "));
+        block.child(keys)
+    };
+    Node::part("div", "preview", "preview").children(samples.iter().map(block))
 }
 
 #[cfg(test)]

@@ -1,12 +1,13 @@
-//! The request form: labelled fields, errors tied to them, the consent text and the honeypot.
+//! The request form's live nodes, built from `view::form`'s tree: its errors shown, its busy
+//! state.
 
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, HtmlButtonElement, HtmlInputElement};
 
-use super::render::Nodes;
-use crate::domain::{Payment, RequestKind};
-use crate::text::{concat, decimal};
-use crate::view::Messages;
+use super::render::build;
+use crate::text::concat;
+use crate::view::form::FormTree;
+use crate::view::tree::error_id;
 use crate::widget::submission::FIELDS;
 
 /// The request form's live nodes.
@@ -30,167 +31,26 @@ pub struct FormDom {
 }
 
 impl FormDom {
-    pub fn build(
-        document: &Document,
-        kind: RequestKind,
-        messages: &Messages,
-        payment: Option<Payment>,
-        (quantity, max_quantity): (u32, u32),
-        note: Option<&str>,
-    ) -> Result<Self, JsValue> {
-        let nodes = Nodes::new(document)?;
-        let kind_key = kind.as_str();
-        let form = nodes.element(
-            "form",
-            "form",
-            &[
-                ("part", "form"),
-                ("novalidate", ""),
-                // A submit nobody handles (a destroyed widget, the preview) goes nowhere.
-                ("method", "dialog"),
-                ("data-kind", kind_key),
-            ],
-        );
-        let title = messages.text(&concat(&["form_title.", kind_key]));
-        nodes.append(
-            &form,
-            &nodes.text_element("p", "form-title", &[("part", "form-title")], &title),
-        );
-        if kind.reserves_units()
-            && let Some(payment) = payment
-        {
-            let key = match payment {
-                Payment::AtOrder => "payment.at_order",
-                Payment::AtShipment => "payment.at_shipment",
-            };
-            let note = nodes.text_element("p", "note", &[("part", "payment")], &messages.text(key));
-            nodes.append(&form, &note);
-        }
-        let form_note = nodes.text_element(
-            "p",
-            "note form-note",
-            &[("part", "note")],
-            note.unwrap_or_default(),
-        );
-        nodes.append(&form, &form_note);
-        let email = field(
-            &nodes,
-            &form,
-            "email",
-            &messages.text("label_email"),
-            &[
-                ("type", "email"),
-                ("autocomplete", "email"),
-                ("required", ""),
-                ("inputmode", "email"),
-            ],
-        );
-        let name = field(
-            &nodes,
-            &form,
-            "name",
-            &messages.text("label_name"),
-            &[
-                ("type", "text"),
-                ("autocomplete", "name"),
-                ("maxlength", "200"),
-            ],
-        );
-        let max = decimal(max_quantity);
-        // "Notify me" is about the item, not a quantity; its quantity stays the widget's own.
-        let quantity_row = if kind.reserves_units() {
-            form.clone()
-        } else {
-            // A container that is never displayed, for the field this kind does not ask for.
-            nodes.child(&form, "div", "", &[("hidden", "")])
+    /// Builds `tree` (`view::form::form_tree`), detached.
+    pub fn build(document: &Document, tree: FormTree) -> Result<Self, JsValue> {
+        let built = build(document, &tree.node)?;
+        let input = |name| {
+            built
+                .get(name)
+                .map(JsCast::unchecked_into::<HtmlInputElement>)
         };
-        let quantity_field = field(
-            &nodes,
-            &quantity_row,
-            "quantity",
-            &messages.text("label_quantity"),
-            &[
-                ("type", "number"),
-                ("min", "1"),
-                ("max", &max),
-                ("step", "1"),
-                ("inputmode", "numeric"),
-                ("required", ""),
-            ],
-        );
-        quantity_field.set_value(&decimal(quantity));
-        let consent_text = messages.text(&concat(&["consent.", kind_key]));
-        let consent_row = nodes.child(&form, "div", "field consent", &[("part", "field")]);
-        let consent: HtmlInputElement = nodes
-            .child(
-                &consent_row,
-                "input",
-                "",
-                &[
-                    ("type", "checkbox"),
-                    ("id", "consent"),
-                    ("name", "consent"),
-                    ("part", "checkbox"),
-                    ("aria-describedby", "consent-error"),
-                    ("required", ""),
-                ],
-            )
-            .unchecked_into();
-        let consent_label = nodes.text_element(
-            "label",
-            "",
-            &[("for", "consent"), ("part", "label")],
-            &consent_text,
-        );
-        nodes.append(&consent_row, &consent_label);
-        nodes.child(
-            &consent_row,
-            "p",
-            "error",
-            &[("id", "consent-error"), ("part", "error")],
-        );
-        let trap_row = nodes.child(&form, "div", "trap", &[("aria-hidden", "true")]);
-        let trap: HtmlInputElement = nodes
-            .child(
-                &trap_row,
-                "input",
-                "",
-                &[
-                    ("type", "text"),
-                    ("name", "website"),
-                    ("tabindex", "-1"),
-                    ("autocomplete", "off"),
-                ],
-            )
-            .unchecked_into();
-        let submit_label = messages.text(&concat(&["submit.", kind_key]));
-        let submit: HtmlButtonElement = nodes
-            .text_element(
-                "button",
-                "",
-                &[("type", "submit"), ("part", "button")],
-                &submit_label,
-            )
-            .unchecked_into();
-        nodes.append(&form, &submit);
-        let message = nodes.child(
-            &form,
-            "p",
-            "error message",
-            &[("part", "message"), ("role", "alert")],
-        );
-        nodes.finish(Self {
-            form,
-            email,
-            name,
-            quantity: quantity_field,
-            consent,
-            consent_text,
-            trap,
-            submit,
-            submit_label,
-            message,
-            note: form_note,
+        Ok(Self {
+            email: input("email")?,
+            name: input("name")?,
+            quantity: input("quantity")?,
+            consent: input("consent")?,
+            trap: input("trap")?,
+            submit: built.get("submit")?.unchecked_into(),
+            message: built.get("message")?,
+            note: built.get("note")?,
+            form: built.root,
+            consent_text: tree.consent_text,
+            submit_label: tree.submit_label,
         })
     }
 
@@ -214,7 +74,7 @@ impl FormDom {
             );
             if let Some(slot) = self
                 .form
-                .query_selector(&concat(&["#", field, "-error"]))
+                .query_selector(&concat(&["#", &error_id(field)]))
                 .ok()
                 .flatten()
             {
@@ -245,41 +105,4 @@ impl FormDom {
         self.submit
             .set_text_content(Some(if busy { label } else { &self.submit_label }));
     }
-}
-
-/// A labelled input with its error slot.
-fn field(
-    nodes: &Nodes,
-    form: &Element,
-    name: &str,
-    label: &str,
-    attributes: &[(&str, &str)],
-) -> HtmlInputElement {
-    let row = nodes.child(form, "div", "field", &[("part", "field")]);
-    let label = nodes.text_element("label", "", &[("for", name), ("part", "label")], label);
-    nodes.append(&row, &label);
-    let described_by = concat(&[name, "-error"]);
-    let input = nodes.child(
-        &row,
-        "input",
-        "",
-        &[
-            ("id", name),
-            ("name", name),
-            ("part", "input"),
-            ("aria-describedby", &described_by),
-        ],
-    );
-    for (attribute, value) in attributes {
-        if input.set_attribute(attribute, value).is_err() {
-            nodes.fail();
-        }
-    }
-    nodes.child(
-        &row,
-        "p",
-        "error",
-        &[("id", &described_by), ("part", "error")],
-    );
-    input.unchecked_into()
 }

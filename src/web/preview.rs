@@ -4,11 +4,11 @@
 use chrono::NaiveDate;
 use wasm_bindgen::JsValue;
 
-use super::form_dom::FormDom;
-use super::render::{Nodes, Skeleton};
-use crate::domain::{Payment, ShopCalendar};
-use crate::text::join;
-use crate::view::{LocaleFormat, Messages, Tone, preview_samples};
+use super::render::Skeleton;
+use crate::domain::calendar::{Payment, ShopCalendar};
+use crate::view::messages::{LocaleFormat, Messages};
+use crate::view::preview::{preview_samples, preview_tree};
+use crate::view::status::Tone;
 
 /// What this element's preview shows.
 #[derive(Debug, Clone, Copy)]
@@ -36,63 +36,7 @@ pub fn show_preview(
         &messages.text("preview_title"),
         &problem,
     );
-    dom.clear_body();
-    let nodes = Nodes::new(&dom.document)?;
-    let grid = nodes.element("div", "preview", &[("part", "preview")]);
     let samples = preview_samples(shown.today, calendar, messages, format, shown.with_forms);
-    for sample in samples {
-        let block = nodes.child(
-            &grid,
-            "div",
-            "sample",
-            &[
-                ("data-state", sample.state),
-                ("data-tone", sample.tone.as_str()),
-            ],
-        );
-        let status = nodes.child(&block, "p", "status", &[("part", "status")]);
-        nodes.append(&status, &nodes.headline_line(&sample.headline));
-        let details = nodes.child(&status, "span", "details", &[("part", "details")]);
-        for detail in &sample.details {
-            nodes.append(&details, &nodes.detail_line(detail));
-        }
-        if !sample.lines.is_empty() {
-            let lines = nodes.child(&block, "div", "confirmation", &[("part", "confirmation")]);
-            for line in &sample.lines {
-                nodes.append(&lines, &nodes.text_element("p", "", &[], line));
-            }
-            if let Some(label) = &sample.button {
-                let attributes = [("type", "button"), ("part", "cancel"), ("disabled", "")];
-                let button = nodes.text_element("button", "secondary", &attributes, label);
-                nodes.append(&lines, &button);
-            }
-        }
-        if let Some(form) = &sample.form {
-            let built = FormDom::build(
-                &dom.document,
-                form.kind,
-                messages,
-                shown.payment,
-                (form.quantity, form.max_quantity),
-                form.note.as_deref(),
-            );
-            match built {
-                Ok(built) => {
-                    built.submit.set_disabled(true);
-                    nodes.append(&block, &built.form);
-                }
-                Err(_) => {
-                    nodes.fail();
-                }
-            }
-        }
-        let keys = join(&sample.keys, ", ");
-        nodes.append(
-            &block,
-            &nodes.text_element("p", "keys", &[("part", "preview-keys")], &keys),
-        );
-    }
-    let grid = nodes.finish(grid)?;
-    dom.body.append_child(&grid)?;
+    dom.show_block(&preview_tree(&samples, messages, shown.payment))?;
     Ok(())
 }

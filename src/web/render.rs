@@ -1,131 +1,61 @@
 //! Builds and updates the shadow DOM. Every piece of text goes in through `textContent` (a text
 //! node), never through HTML parsing, so product names and messages can never become markup.
 
-use std::cell::Cell;
-
 use wasm_bindgen::JsValue;
 use web_sys::{
-    CssStyleSheet, Document, Element, HtmlElement, Node, ShadowRoot, ShadowRootInit, ShadowRootMode,
+    CssStyleSheet, Document, Element, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode,
 };
 
-use crate::view::{Scheme, StatusView, Tone};
+use crate::view::scheme::Scheme;
+use crate::view::status::{StatusView, Tone};
+use crate::view::tree::{self, Node};
 
-/// Creates `<tag class=…>` with attributes.
-pub fn element(
-    document: &Document,
-    tag: &str,
-    class: &str,
-    attributes: &[(&str, &str)],
-) -> Result<Element, JsValue> {
-    let element = document.create_element(tag)?;
-    if !class.is_empty() {
-        element.set_class_name(class);
+/// An element built from a tree, with the elements the tree named.
+#[derive(Debug)]
+pub struct Built {
+    pub root: Element,
+    named: Vec<(&'static str, Element)>,
+}
+
+impl Built {
+    /// The element named `name`; an error when the tree named none (a broken tree is a bug,
+    /// said rather than half shown).
+    pub fn get(&self, name: &str) -> Result<Element, JsValue> {
+        let found = self.named.iter().find(|(candidate, _)| *candidate == name);
+        found
+            .map(|(_, element)| element.clone())
+            .ok_or_else(|| JsValue::from_str(name))
     }
-    for (name, value) in attributes {
+}
+
+/// Builds `node` and everything under it, detached: callers attach a tree only once it is
+/// whole, so a page whose DOM refuses a step keeps what it showed.
+pub fn build(document: &Document, node: &Node) -> Result<Built, JsValue> {
+    let mut named = Vec::new();
+    let root = build_into(document, node, &mut named)?;
+    Ok(Built { root, named })
+}
+
+fn build_into(
+    document: &Document,
+    node: &Node,
+    named: &mut Vec<(&'static str, Element)>,
+) -> Result<Element, JsValue> {
+    let element = document.create_element(node.tag)?;
+    for (name, value) in &node.attributes {
         element.set_attribute(name, value)?;
     }
-    Ok(element)
-}
-
-/// Creates an element holding `text` as a text node.
-pub fn text_element(
-    document: &Document,
-    tag: &str,
-    class: &str,
-    attributes: &[(&str, &str)],
-    text: &str,
-) -> Result<Element, JsValue> {
-    let element = element(document, tag, class, attributes)?;
-    element.set_text_content(Some(text));
-    Ok(element)
-}
-
-/// Builds a tree of nodes and remembers whether the DOM refused any step, so a whole tree is
-/// built without an early return after every call: each early return carries the clean-up of
-/// everything built so far, which made the tree builders the largest code in the widget. The
-/// DOM refuses none of our constant tag and attribute names; a refusal means a broken page, and
-/// [`Nodes::finish`] then gives an error instead of half a tree. Callers attach a tree only
-/// after `finish`, so a broken page keeps what it showed.
-#[derive(Debug)]
-pub struct Nodes<'a> {
-    pub document: &'a Document,
-    /// Stands in for an element that could not be created, so building can go on.
-    spare: Element,
-    failed: Cell<bool>,
-}
-
-impl<'a> Nodes<'a> {
-    pub fn new(document: &'a Document) -> Result<Self, JsValue> {
-        Ok(Self {
-            document,
-            spare: document.create_element("span")?,
-            failed: Cell::new(false),
-        })
-    }
-
-    /// `<tag class=…>` with attributes.
-    pub fn element(&self, tag: &str, class: &str, attributes: &[(&str, &str)]) -> Element {
-        element(self.document, tag, class, attributes).unwrap_or_else(|_| self.fail())
-    }
-
-    /// An element holding `text` as a text node.
-    pub fn text_element(
-        &self,
-        tag: &str,
-        class: &str,
-        attributes: &[(&str, &str)],
-        text: &str,
-    ) -> Element {
-        let element = self.element(tag, class, attributes);
+    if let Some(text) = &node.text {
         element.set_text_content(Some(text));
-        element
     }
-
-    /// Appends `child` to `parent`.
-    pub fn append(&self, parent: &Node, child: &Node) {
-        if parent.append_child(child).is_err() {
-            self.fail();
-        }
+    for child in &node.children {
+        let child = build_into(document, child, named)?;
+        element.append_child(&child)?;
     }
-
-    /// A new element appended to `parent`.
-    pub fn child(
-        &self,
-        parent: &Node,
-        tag: &str,
-        class: &str,
-        attributes: &[(&str, &str)],
-    ) -> Element {
-        let child = self.element(tag, class, attributes);
-        self.append(parent, &child);
-        child
+    if let Some(name) = node.name {
+        named.push((name, element.clone()));
     }
-
-    /// The status headline, as the widget and the preview both show it.
-    pub fn headline_line(&self, text: &str) -> Element {
-        self.text_element("span", "headline", &[("part", "headline")], text)
-    }
-
-    /// One line of detail under the headline.
-    pub fn detail_line(&self, text: &str) -> Element {
-        self.text_element("span", "detail", &[("part", "detail")], text)
-    }
-
-    /// Records a step the DOM refused.
-    pub fn fail(&self) -> Element {
-        self.failed.set(true);
-        self.spare.clone()
-    }
-
-    /// `value`, when every step worked.
-    pub fn finish<T>(&self, value: T) -> Result<T, JsValue> {
-        match self.failed.get() {
-            false => Ok(value),
-            true => Err(JsValue::from_str(
-                "the page's DOM refused to build the widget",
-            )),
-        }
-    }
+    Ok(element)
 }
 
 /// The parts of the shadow tree that stay for the widget's whole life.
@@ -161,28 +91,17 @@ impl Skeleton {
         if let Some(sheet) = sheet {
             root.set_adopted_style_sheets(&js_sys::Array::of1(sheet));
         }
-        let nodes = Nodes::new(&document)?;
-        let container = nodes.element(
-            "div",
-            "widget",
-            &[("part", "container"), ("data-tone", "neutral")],
-        );
-        let status = nodes.child(&container, "p", "status", &[("part", "status")]);
-        let headline = nodes.headline_line("");
-        nodes.append(&status, &headline);
-        let details = nodes.child(&status, "span", "details", &[("part", "details")]);
-        let body = nodes.child(&container, "div", "body", &[]);
         // Attached only whole: a refused step leaves the shadow root empty.
-        let container = nodes.finish(container)?;
-        root.append_child(&container)?;
+        let built = build(&document, &tree::skeleton())?;
+        root.append_child(&built.root)?;
         let skeleton = Self {
+            container: built.root.clone(),
+            status: built.get("status")?,
+            headline: built.get("headline")?,
+            details: built.get("details")?,
+            body: built.get("body")?,
             document,
             root,
-            container,
-            status,
-            headline,
-            details,
-            body,
         };
         skeleton.set_live(live);
         Ok(skeleton)
@@ -243,11 +162,10 @@ impl Skeleton {
             });
         if !unchanged {
             self.details.set_text_content(None);
-            let Ok(nodes) = Nodes::new(&self.document) else {
-                return;
-            };
             for detail in details {
-                nodes.append(&self.details, &nodes.detail_line(detail));
+                if let Ok(line) = build(&self.document, &tree::detail(detail)) {
+                    let _ = self.details.append_child(&line.root);
+                }
             }
         }
     }
@@ -262,14 +180,9 @@ impl Skeleton {
     pub fn show_fallback(&self, text: &str, retry: Option<&str>) -> Option<Element> {
         self.show_status("unavailable", Tone::Neutral, text, &[]);
         self.clear_body();
-        let button = text_element(
-            &self.document,
-            "button",
-            "secondary",
-            &[("type", "button"), ("part", "retry")],
-            retry?,
-        )
-        .ok()?;
+        let button =
+            Node::new("button", "secondary").attrs(&[("type", "button"), ("part", "retry")]);
+        let button = build(&self.document, &button.text(retry?)).ok()?.root;
         self.body.append_child(&button).ok()?;
         Some(button)
     }
@@ -278,23 +191,13 @@ impl Skeleton {
         self.body.set_text_content(None);
     }
 
-    /// Replaces the body with lines of text (a confirmation or a message) and optional actions.
-    pub fn show_lines(
-        &self,
-        class: &str,
-        part: &str,
-        lines: &[String],
-    ) -> Result<Element, JsValue> {
-        let nodes = Nodes::new(&self.document)?;
-        let block = nodes.element("div", class, &[("part", part)]);
-        for line in lines {
-            nodes.append(&block, &nodes.text_element("p", "", &[], line));
-        }
-        // What was on show stays unless the new block is whole.
-        let block = nodes.finish(block)?;
+    /// Replaces the body with `block`, once it is built whole (what was on show stays
+    /// otherwise).
+    pub fn show_block(&self, block: &Node) -> Result<Built, JsValue> {
+        let built = build(&self.document, block)?;
         self.clear_body();
-        self.body.append_child(&block)?;
-        Ok(block)
+        self.body.append_child(&built.root)?;
+        Ok(built)
     }
 }
 
@@ -302,7 +205,8 @@ impl Skeleton {
 mod tests {
     use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
-    use super::Nodes;
+    use super::build;
+    use crate::view::tree::Node;
 
     wasm_bindgen_test_configure!(run_in_browser);
 
@@ -313,29 +217,31 @@ mod tests {
     }
 
     #[wasm_bindgen_test]
-    fn a_tree_the_dom_accepts_is_built_whole() {
-        let document = document();
-        let nodes = Nodes::new(&document).expect("nodes");
-        let block = nodes.element("div", "block", &[("part", "block")]);
-        nodes.append(&block, &nodes.text_element("p", "", &[], "<b>text</b>"));
-        let block = nodes.finish(block).expect("every step worked");
+    fn a_tree_is_built_whole_with_its_text_as_text() {
+        let block = Node::part("div", "block", "block")
+            .child(Node::new("p", "").named("line").text("<b>text</b>"));
+        let built = build(&document(), &block).expect("every step worked");
         assert_eq!(
-            block.outer_html(),
+            built.root.outer_html(),
             r#"<div class="block" part="block"><p>&lt;b&gt;text&lt;/b&gt;</p></div>"#
         );
+        assert_eq!(built.get("line").expect("named").tag_name(), "P");
     }
 
     #[wasm_bindgen_test]
     fn a_step_the_dom_refuses_makes_the_whole_tree_an_error() {
-        let document = document();
-        let refusals: [(&str, &[(&str, &str)]); 2] =
-            [("not a tag", &[]), ("div", &[("not an attribute", "x")])];
+        let refusals = [
+            Node::new("not a tag", ""),
+            Node::new("div", "").attr("not an attribute", "x"),
+        ];
         for refused in refusals {
-            let nodes = Nodes::new(&document).expect("nodes");
-            let block = nodes.element("div", "", &[]);
-            nodes.append(&block, &nodes.element(refused.0, "", refused.1));
-            nodes.append(&block, &nodes.element("p", "", &[]));
-            assert!(nodes.finish(()).is_err(), "{refused:?} was refused");
+            let tree = Node::new("div", "")
+                .child(refused.clone())
+                .child(Node::new("p", ""));
+            assert!(
+                build(&document(), &tree).is_err(),
+                "{refused:?} was refused"
+            );
         }
     }
 }

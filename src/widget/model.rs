@@ -29,13 +29,14 @@ use super::status::{StatusDetail, status_detail};
 use super::stock::{LoadError, Source, StockEntry, StockResult};
 use super::submission::{FIELDS, Problem, Review, review};
 use crate::domain::availability::{Availability, Evaluation, evaluate};
-use crate::domain::calendar::{Payment, ShopCalendar, ShopDay};
+use crate::domain::calendar::{ShopCalendar, ShopDay};
 use crate::domain::date::format_iso_date;
 use crate::domain::request::{FieldError, RequestKind, offer};
 use crate::outbox::answer::{Delivery, Outcome};
 use crate::outbox::queue::{Action, Outbox, Pending, Reservation};
 use crate::text::{concat, decimal, join};
 use crate::view::confirmation::{Confirmation, cancel_label, cancelled_text, confirmation_text};
+use crate::view::form::{FormAsk, FormTree, form_tree};
 use crate::view::messages::{DateStyle, LocaleFormat, Messages};
 use crate::view::reservation::reservation_view;
 use crate::view::status::{StatusView, status_view};
@@ -210,13 +211,8 @@ pub enum Effect {
         problem: Option<String>,
     },
     ClearBody,
-    BuildForm {
-        kind: RequestKind,
-        payment: Option<Payment>,
-        quantity: u32,
-        max: u32,
-        note: Option<String>,
-    },
+    /// The body becomes this form.
+    BuildForm(FormTree),
     /// The form on show stays, with a new limit and note (and quantity, unless being typed).
     RefreshForm {
         max: u32,
@@ -786,13 +782,14 @@ impl Model {
             kind,
             built_ms: cx.clock.now_ms(),
         });
-        out.push(Effect::BuildForm {
+        let ask = FormAsk {
             kind,
             payment: entry.calendar.payment,
             quantity: view.request_quantity,
-            max: view.max_request_quantity,
-            note: view.form_note.clone(),
-        });
+            max_quantity: view.max_request_quantity,
+            note: view.form_note.as_deref(),
+        };
+        out.push(Effect::BuildForm(form_tree(ask, &self.messages)));
     }
 
     fn endpoint(&self, cx: &Context) -> Result<String, String> {
@@ -1498,8 +1495,13 @@ mod tests {
             Effect::Dispatch(Event::Error { code, .. }) => format!("event error {code}"),
             Effect::Load { sku, ticket, .. } => format!("load {sku} #{ticket}"),
             Effect::Status(view) => format!("status {}: {}", view.state, view.headline),
-            Effect::BuildForm { kind, quantity, .. } => {
-                format!("form {} {quantity}", kind.as_str())
+            Effect::BuildForm(tree) => {
+                let quantity = tree
+                    .node
+                    .find("quantity")
+                    .and_then(|input| input.get("value"));
+                let kind = tree.node.get("data-kind").unwrap_or_default();
+                format!("form {kind} {}", quantity.unwrap_or_default())
             }
             Effect::Send(pending) => format!(
                 "send {} {} at {}",

@@ -20,13 +20,15 @@ use super::listener::Listener;
 use super::page::Page;
 use super::platform;
 use super::preview::{Shown, show_preview};
-use super::render::{Skeleton, text_element};
+use super::render::{Skeleton, build};
 use super::structured::OfferScript;
 use crate::outbox::answer::Delivery;
 use crate::outbox::queue::Pending;
 use crate::text::{concat, decimal};
+use crate::view::form::FormTree;
 use crate::view::messages::{LocaleFormat, PlainFormat};
 use crate::view::status::Tone;
+use crate::view::tree;
 use crate::widget::answers::Checked;
 use crate::widget::config::{ElementConfig, Mode};
 use crate::widget::model::{Context, Effect, FormValues, Model, Msg};
@@ -281,13 +283,7 @@ impl Widget {
                     dom.clear_body();
                 }
             }
-            Effect::BuildForm {
-                kind,
-                payment,
-                quantity,
-                max,
-                note,
-            } => self.build_form(kind, payment, (quantity, max), note.as_deref()),
+            Effect::BuildForm(tree) => self.build_form(tree),
             Effect::RefreshForm {
                 max,
                 note,
@@ -321,7 +317,7 @@ impl Widget {
                 }
             }
             Effect::Queued(text) => {
-                let _ = dom.show_lines("queued", "message", &[text]);
+                let _ = dom.show_block(&tree::lines("queued", "message", &[text]));
             }
             Effect::Block {
                 lines,
@@ -362,25 +358,10 @@ impl Widget {
         }
     }
 
-    fn build_form(
-        &self,
-        kind: crate::domain::request::RequestKind,
-        payment: Option<crate::domain::calendar::Payment>,
-        quantities: (u32, u32),
-        note: Option<&str>,
-    ) {
-        let built = {
-            let model = self.model.borrow();
-            FormDom::build(
-                &self.dom.document,
-                kind,
-                model.messages(),
-                payment,
-                quantities,
-                note,
-            )
+    fn build_form(&self, tree: FormTree) {
+        let Ok(form) = FormDom::build(&self.dom.document, tree) else {
+            return;
         };
-        let Ok(form) = built else { return };
         self.dom.clear_body();
         let _ = self.dom.body.append_child(&form.form);
         let read = form.clone();
@@ -415,26 +396,21 @@ impl Widget {
         waiting: Option<String>,
         focus: bool,
     ) {
-        let Ok(block) = self.dom.show_lines("confirmation", "confirmation", lines) else {
+        let block = tree::reservation_block(lines, keep.as_deref(), cancel.as_deref());
+        let Ok(built) = self.dom.show_block(&block) else {
             return;
         };
         if let Some(waiting) = waiting {
             self.note("message", &waiting);
         }
         let mut listeners = Vec::new();
-        for (part, label, msg) in [("keep", keep, Msg::Keep), ("cancel", cancel, Msg::Cancel)] {
-            let Some(label) = label else { continue };
-            let class = if part == "keep" { "" } else { "secondary" };
-            let attributes = [("type", "button"), ("part", part)];
-            let Ok(button) = text_element(&self.dom.document, "button", class, &attributes, &label)
-            else {
-                continue;
-            };
-            if block.append_child(&button).is_ok() {
+        for (part, msg) in [("keep", Msg::Keep), ("cancel", Msg::Cancel)] {
+            if let Ok(button) = built.get(part) {
                 listeners.push(self.listen(&button, "click", move |_| Some(msg.clone())));
             }
         }
         self.parts.borrow_mut().body_listeners = listeners;
+        let block = built.root;
         if focus {
             let _ = block.set_attribute("tabindex", "-1");
             let _ = block.unchecked_ref::<HtmlElement>().focus();
@@ -456,9 +432,8 @@ impl Widget {
         if block.query_selector(&selector).ok().flatten().is_some() {
             return;
         }
-        let role = if class == "error" { "alert" } else { "status" };
-        if let Ok(note) = text_element(&self.dom.document, "p", class, &[("role", role)], text) {
-            let _ = block.append_child(&note);
+        if let Ok(note) = build(&self.dom.document, &tree::note(class, text)) {
+            let _ = block.append_child(&note.root);
         }
     }
 
@@ -482,14 +457,11 @@ impl Widget {
                     old.remove();
                 }
                 let Some(text) = text else { return };
-                let attributes = [("part", "message"), ("role", "status")];
-                let Ok(note) =
-                    text_element(&self.dom.document, "p", "notice note", &attributes, text)
-                else {
+                let Ok(note) = build(&self.dom.document, &tree::notice(text)) else {
                     return;
                 };
-                let _ = body.prepend_with_node_1(&note);
-                note
+                let _ = body.prepend_with_node_1(&note.root);
+                note.root
             }
         };
         if focus {
