@@ -5,9 +5,13 @@ use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, HtmlElement};
 
-use crate::domain::{
-    Availability, ShopCalendar, Stock, evaluate as evaluate_stock, format_iso_date, parse_iso_date,
-};
+use crate::domain::availability::{Availability, evaluate as evaluate_stock};
+
+use crate::domain::calendar::ShopCalendar;
+
+use crate::domain::date::{format_iso_date, parse_iso_date};
+
+use crate::domain::stock::Stock;
 use crate::text::concat;
 use crate::web::js::{Builder, fields_of, is_object, read_value};
 use crate::web::{Listener, Page, Services, Widget, define_element};

@@ -233,3 +233,70 @@ fn the_browser_element_asks_the_model_and_decides_nothing() {
         found.join("\n")
     );
 }
+
+/// The names a module re-exports (`pub use sub::{A, B};` or `pub use sub::A;`), with the
+/// submodule that defines each.
+fn reexports(module: &str) -> Vec<(String, String)> {
+    let text = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(module))
+        .expect("the module");
+    let mut names = Vec::new();
+    for statement in text.split(';') {
+        let Some(rest) = statement.trim().strip_prefix("pub use ") else {
+            continue;
+        };
+        let Some((sub, items)) = rest.split_once("::") else {
+            continue;
+        };
+        let items = items.trim_matches(|c: char| c == '{' || c == '}' || c.is_whitespace());
+        for item in items.split(',').map(str::trim).filter(|item| !item.is_empty()) {
+            names.push((item.to_owned(), sub.trim().to_owned()));
+        }
+    }
+    assert!(!names.is_empty(), "{module} re-exports nothing");
+    names
+}
+
+#[test]
+fn modules_import_a_name_from_the_module_that_defines_it() {
+    // (the facade's path, its file): the re-exports are for the tests and module users.
+    let facades = [
+        ("crate::domain", "src/domain/mod.rs"),
+        ("crate::view", "src/view/mod.rs"),
+        ("crate::outbox", "src/outbox/mod.rs"),
+    ];
+    let mut found = Vec::new();
+    for path in files("src", &[".rs"]) {
+        let file = name(&path);
+        let text = fs::read_to_string(&path).expect("readable");
+        for (facade, module) in facades {
+            if file == module {
+                continue;
+            }
+            let names = reexports(module);
+            // `crate::domain::Stock`, or `Stock` inside `use crate::domain::{…}`.
+            for (at, _) in text.match_indices(facade) {
+                let after = text[at + facade.len()..].strip_prefix("::").unwrap_or("");
+                let used: Vec<&str> = match after.strip_prefix('{') {
+                    Some(group) => group.split('}').next().unwrap_or("").split(',').collect(),
+                    None => vec![after],
+                };
+                for used in used {
+                    let used = used.trim();
+                    let word: String = used
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
+                    let direct = !used[word.len()..].starts_with("::");
+                    if direct && names.iter().any(|(name, _)| *name == word) {
+                        found.push(format!("{file}: {facade}::{word}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "import these from their defining modules:\n{}",
+        found.join("\n")
+    );
+}

@@ -1,4 +1,4 @@
-use super::RecordError;
+use super::error::RecordError;
 use super::stock::{bounded, date};
 use crate::text::concat;
 use crate::wire::ShopConfig;

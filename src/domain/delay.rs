@@ -16,7 +16,7 @@
 
 use chrono::{Days, NaiveDate};
 
-use super::{DelayRule, ShopCalendar};
+use super::calendar::{DelayRule, ShopCalendar};
 
 /// The delay rule's 30 days (R5, R6).
 pub const CONSENT_DAYS: u64 = 30;
@@ -216,7 +216,7 @@ pub fn keep(promise: Promise, today: NaiveDate) -> Answer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::parse_iso_date;
+    use crate::domain::date::parse_iso_date;
     use crate::wire::ShopConfig;
 
     fn day(text: &str) -> NaiveDate {

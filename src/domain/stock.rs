@@ -1,7 +1,11 @@
 //! A variant's stock, checked: what the rules use of the record merchants send
 //! ([`crate::wire::StockRecord`]).
 
-use super::{MAX_QUANTITY, RecordError, parse_iso_date};
+use super::date::parse_iso_date;
+
+use super::error::RecordError;
+
+use super::MAX_QUANTITY;
 use crate::wire::StockRecord;
 use chrono::NaiveDate;
 

@@ -1,6 +1,6 @@
 use super::policy::{Disposition, RetryPolicy, disposition};
 use super::queue::{Action, Outbox, Pending, Reservation};
-use crate::domain::FieldError;
+use crate::domain::request::FieldError;
 use crate::wire::Accepted;
 
 /// What an answer's body says, read by the browser layer from any answer it got.

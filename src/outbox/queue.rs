@@ -1,5 +1,5 @@
-use super::RetryPolicy;
-use crate::domain::RequestKind;
+use super::policy::RetryPolicy;
+use crate::domain::request::RequestKind;
 
 /// What a stored message asks of the endpoint.
 #[derive(Debug, Clone, PartialEq, Eq)]

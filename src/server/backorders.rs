@@ -14,9 +14,12 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::errors::{ApiError, body_rejected, media_type, unsupported_media_type};
-use super::store::{Cancellation, Granted, NewRequest, Offered, Submission};
+use super::store::records::{Cancellation, Granted, NewRequest, Submission};
+use super::store::requests::Offered;
 use super::{AppState, admin, clock, secrets};
-use crate::domain::{CheckedRequest, OfferError, check_request, offer, within_shopper_cap};
+use crate::domain::request::{
+    CheckedRequest, OfferError, check_request, offer, within_shopper_cap,
+};
 use crate::wire::{BackorderRequest, Tree};
 
 /// A request body is a few hundred bytes; anything near this is not from the widget.
@@ -361,7 +364,7 @@ pub async fn consent(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::RequestKind;
+    use crate::domain::request::RequestKind;
     use crate::wire::Consent;
 
     /// A request as a shopper sends it, with what the validator made of it.
@@ -382,7 +385,7 @@ mod tests {
             idempotency_key: Some("key-fingerprint-1".to_owned()),
             created_at: Some("2026-11-27T10:00:00Z".to_owned()),
         };
-        let checked = crate::domain::check_request(&request).expect("a valid request");
+        let checked = crate::domain::request::check_request(&request).expect("a valid request");
         (request, checked)
     }
 

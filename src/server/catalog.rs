@@ -11,9 +11,10 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::store::Origin;
+use super::store::records::Origin;
 use super::{clock, demo};
-use crate::domain::{ShopCalendar, Stock};
+use crate::domain::calendar::ShopCalendar;
+use crate::domain::stock::Stock;
 use crate::wire::{self, Availability, ShopConfig, StockRecord, Tree};
 
 /// Checked stock: the shop's calendar and every product, in the order they were given.

@@ -1,7 +1,7 @@
 use chrono::{DateTime, Local, NaiveDate, SecondsFormat, Timelike, Utc};
 use chrono_tz::Tz;
 
-use crate::domain::{ShopCalendar, ShopDay};
+use crate::domain::calendar::{ShopCalendar, ShopDay};
 
 /// The current instant.
 pub fn now() -> DateTime<Utc> {

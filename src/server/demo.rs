@@ -3,7 +3,7 @@
 use chrono::{Datelike, NaiveDate, TimeDelta};
 
 use super::catalog::{Catalog, CatalogError};
-use crate::domain::format_iso_date;
+use crate::domain::date::format_iso_date;
 use crate::wire::{IncomingRecord, ShopConfig, StockRecord};
 
 /// The demo shop's wait limit; every batch meant to give a backorder date arrives well inside it.
@@ -203,7 +203,9 @@ impl Item {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Availability, ShopCalendar, Stock, evaluate};
+    use crate::domain::availability::{Availability, evaluate};
+    use crate::domain::calendar::ShopCalendar;
+    use crate::domain::stock::Stock;
 
     /// The state a shopper wanting `quantity` units sees, whatever day the demo runs.
     fn check(today: NaiveDate, sku: &str, quantity: u32, expected: &str) {

@@ -12,7 +12,9 @@ use serde::Deserialize;
 
 use super::mail::wording::{Lang, PageWords, page_words};
 use super::{AppState, clock};
-use crate::domain::{RequestKind, Status, parse_iso_date};
+use crate::domain::date::parse_iso_date;
+use crate::domain::lifecycle::Status;
+use crate::domain::request::RequestKind;
 
 #[derive(Debug, Deserialize)]
 pub struct Link {
@@ -172,9 +174,9 @@ pub async fn cancel(
             .await
     };
     match cancelled {
-        Ok(super::store::Cancellation::NotFound) => not_found(),
+        Ok(super::store::records::Cancellation::NotFound) => not_found(),
         // It shipped first: the page shows that, and says nothing was cancelled.
-        Ok(super::store::Cancellation::Shipped) => {
+        Ok(super::store::records::Cancellation::Shipped) => {
             back(&id, &button.token, button.lang.as_deref(), "none")
         }
         Ok(_) => back(&id, &button.token, button.lang.as_deref(), "cancelled"),
@@ -199,7 +201,7 @@ pub async fn unsubscribe(
         .with_store(move |store| store.cancel(&id, Some(&link.token), clock::now()))
         .await;
     match cancelled {
-        Ok(super::store::Cancellation::NotFound) => not_found(),
+        Ok(super::store::records::Cancellation::NotFound) => not_found(),
         Ok(_) => (StatusCode::OK, "Unsubscribed.\n").into_response(),
         Err(error) => error.into_response(),
     }

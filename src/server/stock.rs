@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 use super::catalog::{RecordProblem, check_records, check_shop, read_json};
 use super::errors::{ApiError, body_rejected, media_type, unreadable, unsupported_media_type};
-use super::store::{ReceiptRefusal, StockItem};
+use super::store::records::{ReceiptRefusal, StockItem};
 use super::{AppState, admin, clock, stock_csv};
 use crate::domain::MAX_QUANTITY;
 use crate::wire::{Availability, StockRecord};

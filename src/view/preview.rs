@@ -4,13 +4,14 @@
 
 use chrono::{Days, NaiveDate};
 
+use super::confirmation::{Confirmation, cancel_label, cancelled_text, confirmation_text};
 use super::form::{FormAsk, form_tree};
+use super::messages::{LocaleFormat, Messages};
+use super::status::{Tone, status_view};
 use super::tree::{self, Node};
-use super::{
-    Confirmation, LocaleFormat, Messages, Tone, cancel_label, cancelled_text, confirmation_text,
-    status_view,
-};
-use crate::domain::{Availability, Evaluation, NoDateReason, Payment, RequestKind, ShopCalendar};
+use crate::domain::availability::{Availability, Evaluation, NoDateReason};
+use crate::domain::calendar::{Payment, ShopCalendar};
+use crate::domain::request::RequestKind;
 use crate::text::join;
 
 /// One sample, as text.
@@ -195,7 +196,7 @@ fn after_a_request(
     let status = status_view(&evaluation, messages, format);
     let expected = backordered
         .expected_ship_date()
-        .map(crate::domain::format_iso_date);
+        .map(crate::domain::date::format_iso_date);
     let confirmation = Confirmation {
         kind: RequestKind::Backorder,
         quantity: 2,
@@ -291,8 +292,8 @@ mod tests {
     use chrono::Datelike;
 
     use super::*;
-    use crate::domain::parse_iso_date;
-    use crate::view::PlainFormat;
+    use crate::domain::date::parse_iso_date;
+    use crate::view::messages::PlainFormat;
     use crate::wire::ShopConfig;
 
     fn samples(with_forms: bool) -> Vec<PreviewSample> {

@@ -4,8 +4,12 @@
 
 use chrono::NaiveDate;
 
-use super::{Confirmation, LocaleFormat, Messages, cancelled_text, confirmation_text};
-use crate::domain::{RequestKind, Status, parse_iso_date};
+use super::confirmation::{Confirmation, cancelled_text, confirmation_text};
+
+use super::messages::{LocaleFormat, Messages};
+use crate::domain::date::parse_iso_date;
+use crate::domain::lifecycle::Status;
+use crate::domain::request::RequestKind;
 use crate::text::decimal;
 use crate::wire::RequestStatus;
 
@@ -145,8 +149,8 @@ pub fn reservation_view(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::parse_iso_date;
-    use crate::view::PlainFormat;
+    use crate::domain::date::parse_iso_date;
+    use crate::view::messages::PlainFormat;
 
     fn day(text: &str) -> Option<NaiveDate> {
         parse_iso_date(text)

@@ -9,7 +9,7 @@ use js_sys::Object;
 use wasm_bindgen::prelude::*;
 
 use super::js::Builder;
-use crate::view::LocaleFormat;
+use crate::view::messages::LocaleFormat;
 
 #[wasm_bindgen]
 extern "C" {

@@ -6,7 +6,8 @@ use web_sys::{Document, Element};
 
 use super::js::Builder;
 use super::platform;
-use crate::domain::{Availability, format_iso_date};
+use crate::domain::availability::Availability;
+use crate::domain::date::format_iso_date;
 use crate::text::concat;
 
 /// One `<script type="application/ld+json">` in the document head, owned by one widget.

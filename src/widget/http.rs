@@ -2,7 +2,7 @@
 //! fills with `fetch` and tests with a recording double; and which request each stored message
 //! makes.
 
-use crate::outbox::{Action, Pending, Reservation};
+use crate::outbox::queue::{Action, Pending, Reservation};
 use crate::text::{concat, decimal, uri_component};
 
 /// One HTTP request, with a text body.

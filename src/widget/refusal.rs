@@ -1,4 +1,4 @@
-use crate::domain::FieldError;
+use crate::domain::request::FieldError;
 use crate::outbox::answer::Outcome;
 
 /// How a request the endpoint refused for good is shown.

@@ -40,7 +40,7 @@ pub fn with_key(
 )]
 mod tests {
     use super::*;
-    use crate::domain::RequestKind;
+    use crate::domain::request::RequestKind;
     use crate::wire::Consent;
 
     fn request(quantity: i64, email: &str) -> BackorderRequest {

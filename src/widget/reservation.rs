@@ -1,5 +1,5 @@
 use crate::outbox::answer::Delivery;
-use crate::outbox::{Action, Outbox, Reservation};
+use crate::outbox::queue::{Action, Outbox, Reservation};
 
 /// What an answer to `GET {endpoint}/{id}` says about a remembered reservation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,8 +87,8 @@ pub fn returning<'a>(outbox: &'a Outbox, sku: &str) -> Returning<'a> {
 pub(crate) mod tests {
     use super::*;
 
-    fn pending(sku: &str, action: Action) -> crate::outbox::Pending {
-        crate::outbox::Pending {
+    fn pending(sku: &str, action: Action) -> crate::outbox::queue::Pending {
+        crate::outbox::queue::Pending {
             key: format!("key-of-{sku}-{}", action.name()),
             endpoint: "/api".to_owned(),
             sku: sku.to_owned(),

@@ -1,6 +1,8 @@
-use crate::domain::{Evaluation, Stock, format_iso_date};
+use crate::domain::availability::Evaluation;
+use crate::domain::date::format_iso_date;
+use crate::domain::stock::Stock;
 use crate::text::concat;
-use crate::view::StatusView;
+use crate::view::status::StatusView;
 
 /// What `backorder:status` tells the host page about the state a shopper now sees.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,8 +56,11 @@ pub fn status_detail(stock: &Stock, evaluation: &Evaluation, view: &StatusView) 
 )]
 mod tests {
     use super::*;
-    use crate::domain::{ShopCalendar, ShopDay, evaluate, parse_iso_date};
-    use crate::view::{Messages, PlainFormat, status_view};
+    use crate::domain::availability::evaluate;
+    use crate::domain::calendar::{ShopCalendar, ShopDay};
+    use crate::domain::date::parse_iso_date;
+    use crate::view::messages::{Messages, PlainFormat};
+    use crate::view::status::status_view;
 
     fn stock(json: &str) -> Stock {
         let record: crate::wire::StockRecord = serde_json::from_str(json).expect("record");

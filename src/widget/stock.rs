@@ -3,7 +3,9 @@
 use std::rc::Rc;
 
 use super::http::TransportError;
-use crate::domain::{RecordError, ShopCalendar, Stock};
+use crate::domain::calendar::ShopCalendar;
+use crate::domain::error::RecordError;
+use crate::domain::stock::Stock;
 use crate::text::{concat, decimal};
 
 /// A variant's checked stock and its shop's calendar.

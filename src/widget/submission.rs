@@ -1,7 +1,8 @@
-use crate::domain::{
-    CheckedRequest, FieldError, OfferError, RequestKind, ShopCalendar, ShopDay, Stock,
-    check_request, offer,
+use crate::domain::calendar::{ShopCalendar, ShopDay};
+use crate::domain::request::{
+    CheckedRequest, FieldError, OfferError, RequestKind, check_request, offer,
 };
+use crate::domain::stock::Stock;
 use crate::wire::BackorderRequest;
 
 /// What a submission of the form comes to.
@@ -98,7 +99,7 @@ pub fn review(
 )]
 mod tests {
     use super::*;
-    use crate::domain::parse_iso_date;
+    use crate::domain::date::parse_iso_date;
     use crate::wire::{Consent, StockRecord};
 
     fn stock(json: &str) -> Stock {

@@ -7,7 +7,8 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
 
 use super::read::{MAX_SAFE_INTEGER, is_true, lenient, readable_entries};
-use crate::domain::{FieldError, RequestKind, Status};
+use crate::domain::lifecycle::Status;
+use crate::domain::request::{FieldError, RequestKind};
 use crate::text::decimal;
 
 /// The body of a `201` (and, verbatim, of every replay's `200`).

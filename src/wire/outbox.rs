@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use super::error::{Problem, WireError};
 use super::read::{is_true, lenient, read};
 use super::tree::Tree;
-use crate::domain::RequestKind;
-use crate::outbox::{Action, Outbox, Pending, Reservation};
+use crate::domain::request::RequestKind;
+use crate::outbox::queue::{Action, Outbox, Pending, Reservation};
 
 /// The whole document. The browser reads it entry by entry (an entry that does not read is
 /// dropped with a warning, the others kept); it is written whole.

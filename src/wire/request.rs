@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::read::lenient;
-use crate::domain::RequestKind;
+use crate::domain::request::RequestKind;
 
 /// The request body exactly as it travels.
 ///

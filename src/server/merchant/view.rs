@@ -3,12 +3,18 @@
 use axum::http::{HeaderMap, header};
 use chrono::{DateTime, NaiveDate};
 
-pub use crate::domain::shown_from;
-use crate::domain::{Mail, Status, Urgency, parse_iso_date, urgency};
+pub use crate::domain::attention::shown_from;
+use crate::domain::attention::{Urgency, urgency};
+use crate::domain::date::parse_iso_date;
+use crate::domain::history::Mail;
+use crate::domain::lifecycle::Status;
 use crate::server::catalog::RecordProblem;
 use crate::server::mail::wording::Lang;
 use crate::server::stock::Upload;
-use crate::server::store::{self, LineEntry, MailState, Notice, OutboxListing, StockItem};
+use crate::server::store;
+use crate::server::store::desk::{LineEntry, MailState, Notice};
+use crate::server::store::events::OutboxListing;
+use crate::server::store::records::StockItem;
 use crate::wire::HistoryRow;
 
 /// What every page's frame shows.
@@ -101,7 +107,7 @@ impl Dates {
 
     pub fn day(&self, date: NaiveDate) -> Day {
         Day {
-            iso: crate::domain::format_iso_date(date),
+            iso: crate::domain::date::format_iso_date(date),
             words: self.lang.date(date),
             lang: self.lang.code(),
         }
@@ -271,7 +277,7 @@ pub struct Item {
 }
 
 impl Item {
-    fn new(dates: &Dates, today: NaiveDate, deadline: &store::Deadline) -> Self {
+    fn new(dates: &Dates, today: NaiveDate, deadline: &store::desk::Deadline) -> Self {
         let (urgency, urgency_words) = pressing(today, deadline.date);
         Self {
             request_id: deadline.request_id.clone(),
@@ -319,13 +325,13 @@ impl Attention {
     pub fn new(
         dates: &Dates,
         today: NaiveDate,
-        attention: &store::Attention,
+        attention: &store::desk::Attention,
         notices: &[Notice],
         outbox: &OutboxListing,
         sending: Sending,
     ) -> Self {
         let from = shown_from(today);
-        let items = |deadlines: &[store::Deadline]| {
+        let items = |deadlines: &[store::desk::Deadline]| {
             deadlines
                 .iter()
                 .map(|deadline| Item::new(dates, today, deadline))
@@ -344,7 +350,7 @@ impl Attention {
                 let mut item = Item::new(
                     dates,
                     today,
-                    &store::Deadline {
+                    &store::desk::Deadline {
                         request_id: notice.request_id.clone(),
                         sku: notice.sku.clone(),
                         email: notice.email.clone(),

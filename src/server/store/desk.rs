@@ -7,7 +7,9 @@ use super::line::review;
 use super::sql::{Deadlines, Tx};
 use super::stock::{batch_position, calendar_of, mark_changed, record_of, write_record};
 use super::{Store, StoreError, date};
-use crate::domain::{LineChange, Standing, Stock, line_change, mail_for};
+use crate::domain::attention::{LineChange, Standing, line_change};
+use crate::domain::history::mail_for;
+use crate::domain::stock::Stock;
 use crate::server::clock;
 use crate::wire::HistoryRow;
 
@@ -130,7 +132,7 @@ impl Store {
     /// ready to ship, failing emails.
     pub async fn attention(&self, refunds_since: NaiveDate) -> Result<Attention, StoreError> {
         self.read(move |connection| {
-            let since = crate::domain::format_iso_date(refunds_since);
+            let since = crate::domain::date::format_iso_date(refunds_since);
             Ok(Attention {
                 awaiting_consent: connection.deadlines(Deadlines::AwaitingConsent)?,
                 refunds_due: connection.deadlines(Deadlines::RefundsFrom(&since))?,
@@ -195,7 +197,7 @@ impl Store {
             };
             match change {
                 BatchChange::Move(date) => {
-                    after.incoming[position].expected = crate::domain::format_iso_date(date);
+                    after.incoming[position].expected = crate::domain::date::format_iso_date(date);
                 }
                 BatchChange::Cancel => {
                     after.incoming.remove(position);

@@ -5,10 +5,12 @@ use chrono::{DateTime, Utc};
 use super::sql::Tx;
 use super::stock::{calendar_of, record_of, write_record};
 use super::{StoreError, date};
+use crate::domain::MAX_QUANTITY;
 use crate::domain::delay::{Awaiting, Promise};
-use crate::domain::{
-    Decision, Event, LineReview, MAX_QUANTITY, RequestKind, Status, Stock, Tracked, review_line,
-};
+use crate::domain::history::Event;
+use crate::domain::lifecycle::{Decision, LineReview, Status, Tracked, review_line};
+use crate::domain::request::RequestKind;
+use crate::domain::stock::Stock;
 use crate::server::clock;
 use crate::wire::StockRecord;
 
@@ -154,7 +156,7 @@ fn store_decision(
     }
     let cancelled = decision
         .cancelled
-        .map(|(_, refund_due)| (at, crate::domain::format_iso_date(refund_due)));
+        .map(|(_, refund_due)| (at, crate::domain::date::format_iso_date(refund_due)));
     transaction.store_decision(&row.id, decision, cancelled)?;
     for event in &decision.events {
         append(transaction, &row.id, *event, at)?;

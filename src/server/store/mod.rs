@@ -80,14 +80,6 @@ impl std::fmt::Debug for Backend {
     }
 }
 
-// What the routes name through `store::`.
-pub use desk::{Attention, Deadline, LineEntry, MailState, Notice};
-pub use events::OutboxListing;
-pub use records::{
-    Cancellation, Granted, NewRequest, Origin, ReceiptRefusal, StockItem, Submission,
-};
-pub use requests::Offered;
-
 /// The store.
 #[derive(Debug)]
 pub struct Store {

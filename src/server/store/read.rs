@@ -7,7 +7,8 @@ use super::records::RequestRow;
 use super::requests::find;
 use super::stock::record_of;
 use super::{Store, StoreError, text};
-use crate::domain::{MAX_QUANTITY, Status};
+use crate::domain::MAX_QUANTITY;
+use crate::domain::lifecycle::Status;
 use crate::wire::RequestStatus;
 
 impl Store {

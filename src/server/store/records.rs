@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::domain::CheckedRequest;
+use crate::domain::request::CheckedRequest;
 use crate::wire::Accepted;
 use crate::wire::{ShopConfig, StockRecord};
 

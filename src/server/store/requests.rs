@@ -7,11 +7,14 @@ use super::records::{Cancellation, Granted, NewRequest, Shipment, Submission};
 use super::sql::{Keyed, NewRow, Tx};
 use super::stock::{calendar_of, for_shoppers, record_of, write_record};
 use super::{Store, StoreError, text};
+use crate::domain::calendar::{ShopCalendar, ShopDay};
+use crate::domain::date::format_iso_date;
 use crate::domain::delay::{self, Answer, Promise};
-use crate::domain::{
-    CancelledBy, Event, RequestKind, ShopCalendar, ShopDay, Status, Stock, format_iso_date,
-    shelf_for_preorders,
-};
+use crate::domain::fulfilment::shelf_for_preorders;
+use crate::domain::history::{CancelledBy, Event};
+use crate::domain::lifecycle::Status;
+use crate::domain::request::RequestKind;
+use crate::domain::stock::Stock;
 use crate::server::{clock, secrets};
 use crate::wire::Accepted;
 

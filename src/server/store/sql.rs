@@ -18,7 +18,8 @@ use super::line::{Counters, LineRow};
 use super::mails::DueMail;
 use super::records::{RequestRow, StockItem};
 use super::requests::Found;
-use crate::domain::{Decision, HistoryEntry};
+use crate::domain::history::HistoryEntry;
+use crate::domain::lifecycle::Decision;
 use crate::wire::HistoryRow;
 
 /// What one change (or one read) may ask of the database, inside one transaction.
@@ -128,7 +129,10 @@ pub(super) trait Tx {
     /// A request as the shop's tools hear of it (the webhook's `data`), as JSON.
     fn request_data(&mut self, id: &str) -> Result<Option<RequestData>, StoreError>;
     /// Where request `id` stands now.
-    fn standing(&mut self, id: &str) -> Result<Option<crate::domain::Standing>, StoreError>;
+    fn standing(
+        &mut self,
+        id: &str,
+    ) -> Result<Option<crate::domain::attention::Standing>, StoreError>;
 
     // What the shopper and the team read.
 

@@ -17,7 +17,10 @@ use super::sql::{
     RequestData, StockRow, Tx, attempt_parts,
 };
 use super::{StoreError, date};
-use crate::domain::{Decision, HistoryEntry, InLine, Standing, Tracked};
+use crate::domain::attention::Standing;
+use crate::domain::fulfilment::InLine;
+use crate::domain::history::HistoryEntry;
+use crate::domain::lifecycle::{Decision, Tracked};
 use crate::server::clock;
 use crate::wire::HistoryRow;
 

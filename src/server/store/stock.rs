@@ -8,7 +8,8 @@ use super::records::{
     Import, Origin, Receipt, ReceiptRefusal, StockItem, StockListing, StoreError,
 };
 use super::sql::Tx;
-use crate::domain::{MAX_QUANTITY, ShopCalendar};
+use crate::domain::MAX_QUANTITY;
+use crate::domain::calendar::ShopCalendar;
 use crate::server::clock;
 use crate::wire::{ShopConfig, StockRecord};
 

@@ -7,9 +7,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::{DateTime, Utc};
 
-use super::records::{Import, Receipt, RequestRow, Shipment};
+use super::records::{
+    Cancellation, Granted, Import, NewRequest, Origin, Receipt, ReceiptRefusal, RequestRow,
+    Shipment, Submission,
+};
 use super::*;
-use crate::domain::{CheckedRequest, RequestKind, Status, Stock, offer};
+use crate::domain::lifecycle::Status;
+use crate::domain::request::{CheckedRequest, RequestKind, offer};
+use crate::domain::stock::Stock;
 use crate::wire::{Accepted, RequestStatus, ShopConfig, StockRecord};
 
 /// A fresh database file, removed when dropped.

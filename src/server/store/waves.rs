@@ -8,7 +8,9 @@ use super::line::append;
 use super::sql::Tx;
 use super::stock::{calendar_of, for_shoppers};
 use super::{Store, StoreError};
-use crate::domain::{Event, Stock, units_brought, units_for_new_shoppers, wave_size};
+use crate::domain::history::Event;
+use crate::domain::stock::Stock;
+use crate::domain::waves::{units_brought, units_for_new_shoppers, wave_size};
 use crate::server::clock;
 use crate::wire::StockRecord;
 
