@@ -119,7 +119,7 @@ mod tests {
             key: "key-0000000001".to_owned(),
             endpoint: "/api/backorders".to_owned(),
             sku: "BACK".to_owned(),
-            kind: crate::domain::RequestKind::Backorder,
+            kind: crate::domain::request::RequestKind::Backorder,
             quantity: 2,
             body: "{}".to_owned(),
             created_ms: 1_000,
@@ -346,7 +346,7 @@ mod tests {
     fn reservation() -> Reservation {
         Reservation {
             sku: "BACK".to_owned(),
-            kind: crate::domain::RequestKind::Backorder,
+            kind: crate::domain::request::RequestKind::Backorder,
             id: "bo_1".to_owned(),
             quantity: 2,
             queue_position: Some(5),

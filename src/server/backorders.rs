@@ -349,7 +349,7 @@ pub async fn consent(
             .await?
             .ok_or_else(not_found)?
     };
-    if kept == crate::domain::Status::Cancelled {
+    if kept == crate::domain::lifecycle::Status::Cancelled {
         return Err(ApiError::new(
             StatusCode::GONE,
             "cancelled",

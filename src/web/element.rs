@@ -5,7 +5,6 @@ use web_sys::HtmlElement;
 
 use super::config::element_config;
 use super::{Page, Widget, platform};
-use crate::widget::config::ElementConfig;
 
 #[wasm_bindgen(module = "/www/element.js")]
 extern "C" {
@@ -43,17 +42,7 @@ pub fn define_element() {
                 for problem in problems {
                     platform::console_warn(&problem);
                 }
-                // A variant switch keeps the quantity the shopper chose (possibly in the page's
-                // own quantity field); only the `quantity` attribute itself changes it.
-                let config = if name == "quantity" {
-                    config
-                } else {
-                    ElementConfig {
-                        quantity: widget.config().quantity,
-                        ..config
-                    }
-                };
-                widget.update(config);
+                widget.attribute_changed(name, config);
             }
         });
     define_backorder_status(&connected, &disconnected, &changed);

@@ -347,4 +347,32 @@ mod tests {
         page.clock.advance(1);
         assert_eq!(keys_sent(&page), ["later"]);
     }
+
+    #[test]
+    fn retry_after_is_a_floor_and_what_an_earlier_visit_left_is_sent_on_resume() {
+        let page = page();
+        page.courier.send(submission("k", 0));
+        page.transport.answer(Ok(crate::widget::http::HttpResponse {
+            status: 429,
+            retry_after: Some(" 2 ".to_owned()),
+            body: String::new(),
+        }));
+        page.clock.advance(1_999);
+        assert_eq!(
+            keys_sent(&page),
+            ["k"],
+            "not before the two seconds asked for"
+        );
+        page.clock.advance(1);
+        assert_eq!(keys_sent(&page), ["k", "k"]);
+        // A page opened later finds the request in storage and sends it at once (a shopper
+        // back on the site does not wait out the backoff), once.
+        let later = self::page();
+        later.store.save(&page.store.load());
+        later.courier.retry_now();
+        assert_eq!(keys_sent(&later), ["k"]);
+        later.transport.reply(201, ACCEPTED);
+        later.clock.advance(10 * 60_000);
+        assert_eq!(keys_sent(&later), ["k"]);
+    }
 }

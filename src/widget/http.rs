@@ -129,3 +129,80 @@ pub fn status_request(reservation: &Reservation) -> Option<HttpRequest> {
         body: None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::request::RequestKind;
+    use crate::widget::reservation::tests::reservation;
+
+    fn pending(action: Action) -> Pending {
+        Pending {
+            key: "key-1".to_owned(),
+            endpoint: "https://shop.example/api/backorders/".to_owned(),
+            sku: "SCARF".to_owned(),
+            kind: RequestKind::Backorder,
+            quantity: 1,
+            body: "{}".to_owned(),
+            created_ms: 0,
+            attempts: 0,
+            next_attempt_ms: 0,
+            action,
+        }
+    }
+
+    #[test]
+    fn each_stored_message_makes_its_own_request() {
+        let target = |id: &str| Action::Cancel {
+            id: id.to_owned(),
+            token: "t".to_owned(),
+        };
+        let consent = Action::Consent {
+            id: "bo_1".to_owned(),
+            token: "t".to_owned(),
+        };
+        // (the message, the method, the URL, the header that carries who asks, a body)
+        let table = [
+            (
+                Action::Submit,
+                "POST",
+                "https://shop.example/api/backorders/",
+                ("Idempotency-Key", "key-1"),
+                true,
+            ),
+            (
+                target("a/b"),
+                "DELETE",
+                "https://shop.example/api/backorders/a%2Fb",
+                ("Authorization", "Bearer t"),
+                false,
+            ),
+            (
+                consent,
+                "POST",
+                "https://shop.example/api/backorders/bo_1/consent",
+                ("Authorization", "Bearer t"),
+                false,
+            ),
+        ];
+        for (action, method, url, (header, value), body) in table {
+            let request = http_request(&pending(action));
+            assert_eq!((request.method, request.url.as_str()), (method, url));
+            let found = request.headers.iter().find(|(name, _)| *name == header);
+            assert_eq!(found.map(|(_, found)| found.as_str()), Some(value), "{url}");
+            assert_eq!(request.body.is_some(), body, "{url}");
+        }
+    }
+
+    #[test]
+    fn a_reservation_is_asked_about_only_with_its_token_and_id() {
+        let asked = status_request(&reservation("SCARF")).expect("a request");
+        assert_eq!((asked.method, asked.url.as_str()), ("GET", "/api/bo_1"));
+        let mut tokenless = reservation("SCARF");
+        tokenless.cancel_token = None;
+        assert_eq!(status_request(&tokenless), None);
+        let mut nameless = reservation("SCARF");
+        nameless.id.clear();
+        assert_eq!(status_request(&nameless), None);
+    }
+}

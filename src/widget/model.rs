@@ -85,6 +85,12 @@ pub enum Msg {
         config: ElementConfig,
         host_locale: String,
     },
+    /// One of the element's attributes changed (`name`); `config` is what they all read now.
+    Attribute {
+        name: String,
+        config: ElementConfig,
+        host_locale: String,
+    },
     /// The host page's language changed (`<html lang>`).
     HostLocale(String),
     /// The host page's quantity field moved.
@@ -393,6 +399,20 @@ impl Model {
                 config,
                 host_locale,
             } => self.reconfigure(config, host_locale, &mut out, cx),
+            Msg::Attribute {
+                name,
+                config,
+                host_locale,
+            } => {
+                // A variant switch keeps the quantity the shopper chose (possibly in the page's
+                // own quantity field); only the `quantity` attribute itself changes it.
+                let quantity = match name.as_str() {
+                    "quantity" => config.quantity,
+                    _ => self.config.quantity,
+                };
+                let config = ElementConfig { quantity, ..config };
+                self.reconfigure(config, host_locale, &mut out, cx);
+            }
             Msg::HostLocale(host_locale) => {
                 if self.config.locale.is_none() && host_locale != self.locale {
                     self.set_locale(host_locale, cx);
@@ -1904,5 +1924,218 @@ mod tests {
             worded.contains(&"form backorder 1".to_owned()),
             "{worded:?}"
         );
+    }
+
+    // The wording files are read from disk, natively only.
+    #[cfg(not(target_arch = "wasm32"))]
+    fn words(language: &'static str) -> Msg {
+        let translation = crate::view::wording::tests::translation(language);
+        Msg::WordsLoaded {
+            language,
+            result: Ok(Rc::from(translation)),
+        }
+    }
+
+    fn submit_pending() -> Pending {
+        Pending {
+            key: "test-key-0001".to_owned(),
+            endpoint: "/api".to_owned(),
+            sku: "SCARF".to_owned(),
+            kind: RequestKind::Backorder,
+            quantity: 1,
+            body: String::new(),
+            created_ms: 0,
+            attempts: 1,
+            next_attempt_ms: 0,
+            action: Action::Submit,
+        }
+    }
+
+    // The wording files are read from disk, natively only.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn what_the_courier_learns_before_the_words_arrive_is_told_once_they_are_here() {
+        let accepted = Delivery::Accepted(Accepted {
+            id: "bo_1".to_owned(),
+            ..Accepted::unknown()
+        });
+        let invalid = Delivery::Refused(Outcome::Invalid(vec![FieldError {
+            field: "email".to_owned(),
+            code: "invalid_email".to_owned(),
+            message: "bad".to_owned(),
+        }]));
+        // (the delivery, whether the outbox remembers it, what is told once German is here)
+        let table: [(Delivery, bool, &[&str]); 2] = [
+            (
+                accepted,
+                true,
+                &[
+                    "event submitted bo_1",
+                    "block keep=false cancel=true waiting=false focus=true",
+                    "status backordered: Nachbestellt: Versand bis 2026-12-15",
+                    "event status backordered",
+                ],
+            ),
+            (
+                invalid,
+                false,
+                &[
+                    "event error invalid",
+                    "notice Der Shop konnte diese Anfrage nicht annehmen. false",
+                    "load SCARF #2",
+                ],
+            ),
+        ];
+        for (delivery, remembered, told) in table {
+            let mut element = Element::new("SCARF", Mode::Full, Some("de"));
+            assert_eq!(
+                element.mount().last().map(String::as_str),
+                Some("FetchWords")
+            );
+            assert!(
+                element.loaded(BACKORDER).is_empty(),
+                "nothing in English first"
+            );
+            if remembered {
+                element.outbox.borrow_mut().confirm(reservation("SCARF"));
+            }
+            let heard = element.send(Msg::Delivered(submit_pending(), delivery.clone()));
+            assert!(heard.is_empty(), "{delivery:?} waits for the words");
+            let shown = element.send(words("de"));
+            let mut expected = told.iter();
+            let mut next = expected.next();
+            for line in &shown {
+                if Some(&line.as_str()) == next {
+                    next = expected.next();
+                }
+            }
+            assert_eq!(next, None, "{told:?} in order, in {shown:?}");
+            assert!(
+                !shown.iter().any(|line| line.starts_with("errors")),
+                "no form to mark"
+            );
+        }
+    }
+
+    // The wording files are read from disk, natively only.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn a_new_language_closes_the_form_waits_for_its_words_and_ignores_another_languages() {
+        let mut element = Element::new("SCARF", Mode::Full, Some("en"));
+        element.mount();
+        assert!(
+            element
+                .loaded(BACKORDER)
+                .contains(&"form backorder 1".to_owned())
+        );
+        let config = ElementConfig {
+            locale: Some("fr-FR".to_owned()),
+            ..element.model.config().clone()
+        };
+        let switched = element.send(Msg::Update {
+            config,
+            host_locale: "en".to_owned(),
+        });
+        assert_eq!(
+            switched,
+            ["CloseForm", "ClearBody", "Loading", "FetchWords"]
+        );
+        assert!(
+            element.send(words("de")).is_empty(),
+            "a language no longer spoken"
+        );
+        let french = element.send(words("fr"));
+        assert!(
+            french[1].starts_with("status backordered: En réapprovisionnement"),
+            "{french:?}"
+        );
+        assert_eq!(french[2], "form backorder 1", "a form in French");
+        // The page's language is followed only by an element without a locale of its own.
+        // (the element's locale, what a page switching to German makes it do)
+        let table: [(Option<&str>, &[&str]); 2] = [
+            (None, &["CloseForm", "ClearBody", "Loading", "FetchWords"]),
+            (Some("en"), &[]),
+        ];
+        for (locale, expected) in table {
+            let mut element = Element::new("SCARF", Mode::Full, locale);
+            element.mount();
+            element.loaded(BACKORDER);
+            assert_eq!(element.send(Msg::HostLocale("de-DE".to_owned())), expected);
+        }
+    }
+
+    #[test]
+    fn the_quantity_typed_into_the_form_moves_the_date_without_rebuilding_the_form() {
+        let two_batches = r#"{"sku": "SCARF", "backorders": "allow", "on_hand": 0, "incoming": [
+            {"quantity": 5, "expected": "2026-12-14"}, {"quantity": 10, "expected": "2026-12-21"}]}"#;
+        let mut element = Element::new("SCARF", Mode::Full, None);
+        element.mount();
+        element.loaded(two_batches);
+        // (typed, the effects: a status line and a refreshed form, or nothing)
+        let table: [(&str, &[&str]); 4] = [
+            (
+                "7",
+                &[
+                    "status backordered: Backordered: ships by 2026-12-22",
+                    "RefreshForm",
+                ],
+            ),
+            ("7", &[]),
+            ("", &[]),
+            (
+                "2",
+                &[
+                    "status backordered: Backordered: ships by 2026-12-15",
+                    "RefreshForm",
+                ],
+            ),
+        ];
+        for (typed, expected) in table {
+            let said = element.send(Msg::FormQuantity(typed.to_owned()));
+            let drawn: Vec<&String> = said.iter().take(expected.len()).collect();
+            assert_eq!(drawn, expected, "{typed:?}: {said:?}");
+            assert!(
+                !said.iter().any(|line| line.starts_with("form ")),
+                "never rebuilt"
+            );
+        }
+        // A request queued again is told to the page once.
+        let retry = |attempts| Delivery::WillRetry {
+            attempts,
+            reason: "offline".to_owned(),
+        };
+        let first = element.send(Msg::Delivered(submit_pending(), retry(1)));
+        assert_eq!(first.last().map(String::as_str), Some("event queued 1"));
+        let again = element.send(Msg::Delivered(submit_pending(), retry(2)));
+        assert_eq!(again, ["CloseForm", "Queued"]);
+    }
+
+    #[test]
+    fn a_variant_switch_keeps_the_quantity_and_only_the_quantity_attribute_changes_it() {
+        // (the attribute that changed, the SKU and quantity the attributes now read, the quantity
+        // the element shows)
+        let table = [
+            ("sku", "HAT", 1, 3),
+            ("availability-url", "SCARF", 1, 3),
+            ("quantity", "SCARF", 5, 5),
+        ];
+        for (name, sku, read, kept) in table {
+            let mut element = Element::new("SCARF", Mode::Full, None);
+            element.mount();
+            element.loaded(BACKORDER);
+            element.send(Msg::Quantity(3));
+            let config = ElementConfig {
+                sku: sku.to_owned(),
+                quantity: read,
+                ..element.model.config().clone()
+            };
+            element.send(Msg::Attribute {
+                name: name.to_owned(),
+                config,
+                host_locale: "en-US".to_owned(),
+            });
+            assert_eq!(element.model.config().quantity, kept, "{name}");
+            assert_eq!(element.model.config().sku, sku);
+        }
     }
 }

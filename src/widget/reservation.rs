@@ -92,7 +92,7 @@ pub(crate) mod tests {
             key: format!("key-of-{sku}-{}", action.name()),
             endpoint: "/api".to_owned(),
             sku: sku.to_owned(),
-            kind: crate::domain::RequestKind::Backorder,
+            kind: crate::domain::request::RequestKind::Backorder,
             quantity: 1,
             body: String::new(),
             created_ms: 0,
@@ -106,7 +106,7 @@ pub(crate) mod tests {
     pub(crate) fn reservation(sku: &str) -> Reservation {
         Reservation {
             sku: sku.to_owned(),
-            kind: crate::domain::RequestKind::Backorder,
+            kind: crate::domain::request::RequestKind::Backorder,
             id: "bo_1".to_owned(),
             quantity: 1,
             queue_position: Some(1),

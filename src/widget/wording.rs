@@ -137,3 +137,102 @@ fn parse(document: Option<crate::wire::Tree>) -> Result<Translation, String> {
     }
     Ok(Rc::from(entries))
 }
+
+// Reads the wording files from disk, natively only.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+#[allow(
+    clippy::disallowed_macros,
+    clippy::disallowed_methods,
+    reason = "native tests may format"
+)]
+mod tests {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    use super::WordingLoader;
+    use crate::view::wording::tests::file_text;
+    use crate::widget::fakes::Recorder;
+    use crate::wire::parse_json;
+
+    fn no_warning(_: &str) {}
+
+    /// Asks for `language`; what it heard: how many texts, or the problem.
+    fn ask(loader: &Rc<WordingLoader>, language: &'static str) -> Rc<RefCell<Vec<String>>> {
+        let heard = Rc::new(RefCell::new(Vec::new()));
+        let log = heard.clone();
+        loader.load(language, move |result| {
+            let said = match result {
+                Ok(texts) => format!("{} texts", texts.len()),
+                Err(problem) => problem,
+            };
+            log.borrow_mut().push(said);
+        });
+        heard
+    }
+
+    #[test]
+    fn a_language_is_fetched_once_for_every_widget_and_a_failure_is_remembered() {
+        let transport = Rc::new(Recorder::default());
+        let folder = Some("/wording/".to_owned());
+        let loader = WordingLoader::new(transport.clone(), folder, parse_json, no_warning);
+        let (first, second) = (ask(&loader, "de"), ask(&loader, "de"));
+        let urls: Vec<String> = transport
+            .sent
+            .borrow()
+            .iter()
+            .map(|r| r.url.clone())
+            .collect();
+        assert_eq!(urls, ["/wording/de.json"], "one request for both");
+        transport.reply(200, &file_text("de"));
+        assert!(first.borrow()[0].ends_with(" texts"));
+        assert_eq!(*first.borrow(), *second.borrow());
+        assert_eq!(
+            *ask(&loader, "de").borrow(),
+            *first.borrow(),
+            "kept, at once"
+        );
+        // (the answer, what the widgets hear: the start of the problem)
+        let table = [
+            (
+                404,
+                "",
+                "the \"fr\" wording (/wording/fr.json) could not be read: HTTP 404",
+            ),
+            (
+                200,
+                "[]",
+                "the \"fr\" wording (/wording/fr.json) could not be read: not a JSON",
+            ),
+            (
+                200,
+                "{}",
+                "the \"fr\" wording (/wording/fr.json) could not be read: no texts",
+            ),
+            (
+                200,
+                r#"{"in_stock": 1}"#,
+                "the \"fr\" wording (/wording/fr.json) could not be read: `in_stock` must be text",
+            ),
+        ];
+        for (status, body, problem) in table {
+            let transport = Rc::new(Recorder::default());
+            let folder = Some("/wording/".to_owned());
+            let loader = WordingLoader::new(transport.clone(), folder, parse_json, no_warning);
+            let heard = ask(&loader, "fr");
+            transport.reply(status, body);
+            assert!(heard.borrow()[0].starts_with(problem), "{heard:?}");
+            assert!(heard.borrow()[0].ends_with("; showing English"));
+            ask(&loader, "fr");
+            assert_eq!(
+                transport.sent.borrow().len(),
+                1,
+                "English until reloaded: {body}"
+            );
+        }
+        // No folder: nothing is asked.
+        let transport = Rc::new(Recorder::default());
+        let loader = WordingLoader::new(transport.clone(), None, parse_json, no_warning);
+        assert!(ask(&loader, "ja").borrow()[0].contains("no wording folder"));
+        assert!(transport.sent.borrow().is_empty());
+    }
+}

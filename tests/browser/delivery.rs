@@ -1,6 +1,6 @@
 use std::rc::Rc;
 
-use backorder_widget::web::{HttpResponse, MemoryStore, OutboxStore, Page, TransportError};
+use backorder_widget::web::{MemoryStore, OutboxStore, Page, TransportError};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::HtmlButtonElement;
@@ -80,32 +80,6 @@ async fn failed_deliveries_are_kept_and_retried_with_the_same_key() {
             .reservation("BACK")
             .map(|reservation| reservation.id.as_str()),
         Some("bo_1")
-    );
-}
-
-#[wasm_bindgen_test]
-async fn retry_after_is_honoured() {
-    let recorder = Rc::new(Recorder::default());
-    recorder.answers.borrow_mut().push_back(Ok(HttpResponse {
-        status: 429,
-        retry_after: Some("1".to_owned()),
-        body: String::new(),
-    }));
-    let widget = mount(&inline_page(&recorder), "PRE", 1);
-    fill_and_submit(&widget);
-    settle().await;
-    advance(&recorder.clock, 999).await;
-    assert_eq!(
-        recorder.requests.borrow().len(),
-        1,
-        "no retry before Retry-After"
-    );
-    advance(&recorder.clock, 1).await;
-    assert_eq!(recorder.requests.borrow().len(), 2, "retried after it");
-    assert!(
-        text(&widget, ".confirmation").starts_with("Pre-order reserved: 1 unit."),
-        "a pre-order is reserved, not a place in line: {}",
-        text(&widget, ".confirmation")
     );
 }
 

@@ -1,6 +1,6 @@
 use std::rc::Rc;
 
-use backorder_widget::web::{MemoryStore, OutboxStore, Page, PageConfig, Widget};
+use backorder_widget::web::{Page, PageConfig, Widget};
 use backorder_widget::widget::config::{ElementConfig, Mode};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -106,110 +106,6 @@ async fn a_language_is_fetched_once_per_page_and_english_never() {
         find(&german[2], "form").is_some(),
         "the form is built once the words are there"
     );
-}
-
-#[wasm_bindgen_test]
-async fn a_wording_file_that_cannot_be_read_gives_english_and_an_error_event() {
-    let recorder = Rc::new(Recorder::default());
-    recorder.answer(404, "not found");
-    let page = Page::new(
-        PageConfig {
-            wording_url: Some("/missing/".to_owned()),
-            ..inline_config()
-        },
-        services(&recorder),
-    );
-    let host = host();
-    let codes = error_codes(&host);
-    let config = ElementConfig {
-        locale: Some("fr".to_owned()),
-        ..config("IN", 1)
-    };
-    let widget = Widget::mount(host, config, Vec::new(), page.clone()).expect("mount");
-    eventually(50, || !status(&widget).is_empty()).await;
-    assert_eq!(status(&widget), "In stock");
-    assert_eq!(codes.borrow().as_slice(), ["wording"]);
-    assert_eq!(recorder.requests.borrow()[0].url, "/missing/fr.json");
-    // The page remembers: a later French widget speaks English at once, asking nothing.
-    let later = mount_in(&page, "IN", "fr-CA");
-    assert_eq!(status(&later), "In stock");
-    assert_eq!(recorder.requests.borrow().len(), 1);
-}
-
-#[wasm_bindgen_test]
-async fn a_delivery_before_the_wording_arrives_is_told_in_the_shoppers_language() {
-    let store = Rc::new(MemoryStore::default());
-    leave_a_request_behind(&store).await;
-
-    // Back in German, online: the request is delivered before the German words arrive.
-    let online = Rc::new(Recorder::default());
-    online.wording_delay_ms.set(400);
-    let page = Page::new(inline_config(), services_with_store(&online, store.clone()));
-    let host = host();
-    let submitted = count_events(&host, "backorder:submitted");
-    let config = ElementConfig {
-        locale: Some("de-DE".to_owned()),
-        ..config("BACK", 1)
-    };
-    let widget = Widget::mount(host, config, Vec::new(), page.clone()).expect("mount");
-    page.resume_deliveries();
-    eventually(50, || !online.requests.borrow().is_empty()).await;
-    settle().await;
-    assert_eq!(online.requests.borrow().len(), 1, "delivered once");
-    assert!(
-        store.load().pending.is_empty(),
-        "delivered before the words"
-    );
-    assert_eq!(status(&widget), "", "nothing said yet");
-    assert!(
-        find(&widget, ".confirmation").is_none() && find(&widget, ".queued").is_none(),
-        "no English confirmation or queue message"
-    );
-    advance(&online.clock, 400).await;
-    let confirmation = text(&widget, ".confirmation");
-    assert!(
-        confirmation.contains("Warteliste"),
-        "German confirmation: {confirmation:?}"
-    );
-    advance(&online.clock, 1_000).await;
-    assert_eq!(online.requests.borrow().len(), 1, "and never sent again");
-    assert_eq!(*submitted.borrow(), 1, "backorder:submitted, once");
-}
-
-/// A request left by an earlier visit is refused (422) when this visit delivers it, while the
-/// widget's wording may still be on its way: what the shopper then sees.
-async fn refused_on_return(locale: &str) -> (String, String, bool) {
-    let store = Rc::new(MemoryStore::default());
-    leave_a_request_behind(&store).await;
-    let online = Rc::new(Recorder::default());
-    online.wording_delay_ms.set(400);
-    online.answer(422, r#"{"errors": [{"field": "email", "code": "invalid_email", "message": "enter an email address"}]}"#);
-    let page = Page::new(inline_config(), services_with_store(&online, store));
-    let widget = mount_in(&page, "BACK", locale);
-    page.resume_deliveries();
-    settle().await;
-    advance(&online.clock, 400).await;
-    (
-        text(&widget, ".notice"),
-        text(&widget, "#email-error"),
-        find(&widget, "form").is_some(),
-    )
-}
-
-#[wasm_bindgen_test]
-async fn a_refusal_before_the_wording_arrives_is_told_as_in_english() {
-    for (locale, rejected) in [
-        ("en", "The shop could not accept this request."),
-        ("de-DE", "Der Shop konnte diese Anfrage nicht annehmen."),
-    ] {
-        let (notice, field_error, form) = refused_on_return(locale).await;
-        assert_eq!(notice, rejected, "{locale}");
-        assert_eq!(
-            field_error, "",
-            "{locale}: no error beside a field this visit never filled"
-        );
-        assert!(form, "{locale}: the form, for a corrected request");
-    }
 }
 
 #[wasm_bindgen_test]

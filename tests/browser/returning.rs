@@ -96,54 +96,6 @@ async fn a_delay_is_shown_beside_the_old_date_and_kept_with_one_click() {
 }
 
 #[wasm_bindgen_test]
-async fn a_cancel_made_offline_is_kept_and_sent_when_the_endpoint_answers() {
-    let recorder = Rc::new(Recorder::default());
-    recorder.answer(200, DELAYED);
-    for _ in 0..3 {
-        recorder
-            .answers
-            .borrow_mut()
-            .push_back(Err(TransportError::Network("offline".to_owned())));
-    }
-    let store = remembered();
-    let widget = returning(&recorder, &store);
-    settle().await;
-    let cancel = button(&widget, "cancel");
-    cancel.click();
-    cancel.click();
-    let saved = "Your cancellation is saved; it will be sent as soon as the shop can be reached.";
-    eventually(50, || text(&widget, ".confirmation p.message") == saved).await;
-    assert_eq!(text(&widget, ".confirmation p.message"), saved);
-    assert_eq!(store.load().pending.len(), 1, "kept in the outbox");
-    assert_eq!(
-        store
-            .load()
-            .reservation("BACK")
-            .map(|reservation| reservation.id.as_str()),
-        Some("bo_9"),
-        "remembered until the cancel arrives"
-    );
-    // Three retries after the test's backoff (30, 60, 120 ms), the last one reaches the
-    // endpoint, which answers (the recorder's default 201).
-    for _ in 0..3 {
-        advance(&recorder.clock, 200).await;
-    }
-    assert!(store.load().pending.is_empty());
-    let deletes = recorder
-        .requests
-        .borrow()
-        .iter()
-        .filter(|request| request.method == "DELETE")
-        .count();
-    assert_eq!(
-        deletes, 4,
-        "three offline attempts and the one that arrived"
-    );
-    eventually(50, || !text(&widget, ".notice").is_empty()).await;
-    assert_eq!(text(&widget, ".notice"), "Your reservation is cancelled.");
-}
-
-#[wasm_bindgen_test]
 async fn ready_and_shipped_and_an_endpoint_that_cannot_say() {
     let recorder = Rc::new(Recorder::default());
     recorder.answer(

@@ -217,19 +217,6 @@ async fn availability_requests_are_batched_per_page() {
 }
 
 #[wasm_bindgen_test]
-async fn a_failing_availability_url_shows_the_fallback() {
-    let recorder = Rc::new(Recorder::default());
-    recorder.answer(503, "");
-    let config = PageConfig {
-        availability_url: Some("/api/availability".to_owned()),
-        ..PageConfig::default()
-    };
-    let widget = mount(&Page::new(config, services(&recorder)), "IN", 1);
-    settle().await;
-    assert_eq!(status(&widget), "Availability could not be loaded");
-}
-
-#[wasm_bindgen_test]
 fn merchant_wording_is_text_never_markup() {
     let recorder = Rc::new(Recorder::default());
     let mut config = PageConfig {

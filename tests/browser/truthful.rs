@@ -99,33 +99,6 @@ fn in_the_partial_state_the_form_reserves_what_waits_and_says_so() {
     );
 }
 
-/// An over-cap quantity is told in the same round as the other mistakes, not after they are
-/// fixed.
-#[wasm_bindgen_test]
-async fn an_over_cap_quantity_is_told_with_the_other_errors_at_once() {
-    let recorder = Rc::new(Recorder::default());
-    let widget = mount(&inline_page(&recorder), "BACK", 1);
-    input(&widget, "email").set_value("ana@");
-    type_quantity(&widget, "12");
-    submit(&widget);
-    settle().await;
-    assert!(recorder.requests.borrow().is_empty());
-    assert_eq!(
-        text(&widget, "#email-error"),
-        "Enter an email address such as name@example.com."
-    );
-    assert_eq!(text(&widget, "#consent-error"), "Tick the box to agree.");
-    assert_eq!(
-        text(&widget, "#quantity-error"),
-        "Only 11 can still be reserved."
-    );
-    assert!(
-        status(&widget).contains("Only 11 can be ordered"),
-        "the status says so as the shopper types: {}",
-        status(&widget)
-    );
-}
-
 /// Words fall back to English for a language without wording; the dates go with them.
 #[wasm_bindgen_test]
 fn dates_speak_the_language_of_the_words() {
@@ -286,58 +259,4 @@ async fn availability_that_could_not_be_loaded_can_be_tried_again() {
     assert_eq!(status(&widget), "In stock");
     assert_eq!(recorder.requests.borrow().len(), 2);
     assert!(find(&widget, "button[part=retry]").is_none());
-}
-
-/// A sign-up for "tell me when it is back" is withdrawn like a reservation is cancelled, and
-/// promises no email the endpoint did not say it sends.
-#[wasm_bindgen_test]
-async fn a_notify_sign_up_can_be_withdrawn() {
-    let recorder = Rc::new(Recorder::default());
-    let widget = mount(&inline_page(&recorder), "LATE", 1);
-    recorder.answer(
-        201,
-        r#"{"id": "bo_7", "queue_position": null, "cancel_token": "t7", "notifies": false}"#,
-    );
-    fill_and_submit(&widget);
-    settle().await;
-    assert_eq!(
-        text(&widget, ".confirmation p"),
-        "Done. The shop has your request."
-    );
-    let withdraw: HtmlButtonElement = find(&widget, "button[part=cancel]")
-        .expect("a withdraw button")
-        .unchecked_into();
-    assert_eq!(withdraw.text_content().as_deref(), Some("Withdraw request"));
-    recorder.answer(200, r#"{"id": "bo_7", "status": "cancelled"}"#);
-    withdraw.click();
-    assert_eq!(
-        withdraw.text_content().as_deref(),
-        Some("Yes, cancel it"),
-        "a second click confirms"
-    );
-    withdraw.click();
-    settle().await;
-    let requests = recorder.requests.borrow();
-    assert_eq!(
-        requests.last().map(|request| request.method),
-        Some("DELETE")
-    );
-    assert_eq!(text(&widget, ".notice"), "Your request is withdrawn.");
-}
-
-/// With `notifies: true` from the endpoint, the confirmation may promise the email.
-#[wasm_bindgen_test]
-async fn email_is_promised_only_when_the_endpoint_sends_it() {
-    let recorder = Rc::new(Recorder::default());
-    let widget = mount(&inline_page(&recorder), "LATE", 1);
-    recorder.answer(
-        201,
-        r#"{"id": "bo_8", "queue_position": null, "cancel_token": "t8", "notifies": true}"#,
-    );
-    fill_and_submit(&widget);
-    settle().await;
-    assert_eq!(
-        text(&widget, ".confirmation p"),
-        "Done. We will email you when it is back."
-    );
 }

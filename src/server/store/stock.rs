@@ -141,8 +141,11 @@ impl Store {
                 let set_aside = decision
                     .events
                     .iter()
-                    .any(|event| matches!(event, crate::domain::Event::SetAside { .. }));
-                if decision.events.contains(&crate::domain::Event::Ready) {
+                    .any(|event| matches!(event, crate::domain::history::Event::SetAside { .. }));
+                if decision
+                    .events
+                    .contains(&crate::domain::history::Event::Ready)
+                {
                     ready.push(request.id.clone());
                 } else if set_aside {
                     partly_filled.push(request.id.clone());

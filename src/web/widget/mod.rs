@@ -108,6 +108,16 @@ impl Widget {
         });
     }
 
+    /// The element's attribute `name` changed, and its attributes now read `config`.
+    pub(crate) fn attribute_changed(&self, name: String, config: ElementConfig) {
+        let host_locale = host::host_locale(&self.element);
+        self.run(Msg::Attribute {
+            name,
+            config,
+            host_locale,
+        });
+    }
+
     /// Changes only the quantity (the host page's quantity field moved).
     pub fn set_quantity(&self, quantity: u32) {
         self.run(Msg::Quantity(quantity));
