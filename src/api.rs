@@ -15,7 +15,6 @@ use crate::domain::stock::Stock;
 use crate::text::concat;
 use crate::web::js::{Builder, fields_of, is_object, read_value};
 use crate::web::{Listener, Page, Services, Widget, define_element};
-use crate::widget::config::PageConfig;
 use crate::widget::config::{ElementConfig, Mode};
 use crate::wire::{ShopConfig, StockRecord, read};
 
@@ -25,7 +24,7 @@ use crate::wire::{ShopConfig, StockRecord, read};
 #[wasm_bindgen]
 pub fn start(script: Option<Element>, wording_url: Option<String>) {
     let page = Page::new(
-        PageConfig::from_script(script.as_ref(), wording_url),
+        crate::web::config::page_config(script.as_ref(), wording_url),
         Services::default(),
     );
     Page::install(page.clone());

@@ -109,9 +109,3 @@ pub fn from_json(text: &str) -> Option<JsValue> {
 pub fn json_tree(text: &str) -> Option<Tree> {
     from_json(text).and_then(|value| tree(value).ok())
 }
-
-/// A flat JSON object of texts (`{"key": "text", …}`), as wording comes: the merchant's
-/// overrides and the language files.
-pub fn texts_from_json(text: &str) -> Result<Vec<(String, String)>, String> {
-    wire::texts(&json_tree(text).ok_or("not valid JSON")?)
-}

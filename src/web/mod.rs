@@ -19,6 +19,7 @@ mod style;
 mod transport;
 mod widget;
 
+pub use config::page_config;
 pub use element::define_element;
 pub use js::read_value;
 pub(crate) use listener::Listener;

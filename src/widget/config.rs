@@ -1,5 +1,6 @@
 use crate::domain::MAX_QUANTITY;
 use crate::text::{concat, decimal};
+use crate::wire::{ReadJson, texts};
 
 /// How much the element shows.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -144,6 +145,61 @@ pub struct PageConfig {
     /// The folder of the wording files (`de.json`, …), ending with `/`: `data-wording-url`, else
     /// `wording/` beside the loader.
     pub wording_url: Option<String>,
+}
+
+/// What the page gives [`PageConfig::read`]: the script tag's attributes and the page around it.
+pub trait ScriptTag {
+    /// The tag's attribute `name` (`None`: no tag, or no such attribute).
+    fn attribute(&self, name: &str) -> Option<String>;
+    /// The text of the element `selector` names, or why there is none.
+    fn text_of(&self, selector: &str) -> Result<String, String>;
+    /// `folder` as an absolute URL against the page (`None`: it is not a URL).
+    fn absolute(&self, folder: &str) -> Option<String>;
+    /// The page URL's query string.
+    fn search(&self) -> String;
+    /// The page's JSON reader.
+    fn json(&self) -> ReadJson;
+}
+
+impl PageConfig {
+    /// The page settings from the script tag; `wording_url` is the loader's own `wording/`
+    /// folder, used unless the tag names another. A broken reference is recorded as a problem,
+    /// never thrown.
+    pub fn read(tag: &impl ScriptTag, wording_url: Option<&str>) -> Self {
+        let set = |name| tag.attribute(name).filter(|value| !value.trim().is_empty());
+        let folder = |folder: &str| {
+            let mut url = tag.absolute(folder)?;
+            if !url.ends_with('/') {
+                url.push('/');
+            }
+            Some(url)
+        };
+        let mut config = Self {
+            preview: asks_for_preview(&tag.search()),
+            wording_url: set("data-wording-url")
+                .as_deref()
+                .or(wording_url)
+                .and_then(folder),
+            structured_data: tag.attribute("data-structured-data").as_deref() == Some("on"),
+            endpoint: set("data-endpoint"),
+            availability_url: set("data-availability-url"),
+            ..Self::default()
+        };
+        if let Some(selector) = set("data-stock") {
+            match tag.text_of(&selector) {
+                Ok(text) => config.inline_stock = Some(text),
+                Err(problem) => config.problems.push(concat(&["data-stock: ", &problem])),
+            }
+        }
+        if let Some(selector) = set("data-messages") {
+            let read = |text: String| texts(&tag.json()(&text).ok_or("not valid JSON")?);
+            match tag.text_of(&selector).and_then(read) {
+                Ok(messages) => config.messages = messages,
+                Err(problem) => config.problems.push(concat(&["data-messages: ", &problem])),
+            }
+        }
+        config
+    }
 }
 
 #[cfg(test)]
@@ -306,6 +362,90 @@ mod tests {
             ("backorder-preview", true),
         ] {
             assert_eq!(asks_for_preview(search), asked, "{search:?}");
+        }
+    }
+
+    /// A script tag with these attributes, on a page with these elements' texts.
+    /// Names and values: a tag's attributes, or selectors and the texts they name.
+    type Pairs<'a> = &'a [(&'a str, &'a str)];
+
+    struct Tag<'a>(Pairs<'a>, Pairs<'a>);
+
+    impl ScriptTag for Tag<'_> {
+        fn attribute(&self, name: &str) -> Option<String> {
+            let found = self.0.iter().find(|(candidate, _)| *candidate == name);
+            found.map(|(_, value)| (*value).to_owned())
+        }
+        fn text_of(&self, selector: &str) -> Result<String, String> {
+            let found = self.1.iter().find(|(candidate, _)| *candidate == selector);
+            found
+                .map(|(_, text)| (*text).to_owned())
+                .ok_or_else(|| format!("no element matches \"{selector}\""))
+        }
+        fn absolute(&self, folder: &str) -> Option<String> {
+            Some(format!(
+                "https://shop.example/{}",
+                folder.trim_start_matches('/')
+            ))
+        }
+        fn search(&self) -> String {
+            "?a=1&backorder-preview".to_owned()
+        }
+        fn json(&self) -> ReadJson {
+            crate::wire::parse_json
+        }
+    }
+
+    #[test]
+    fn the_script_tag_is_read_and_what_it_names_wrongly_is_a_problem_not_a_throw() {
+        let page = |attributes: Pairs, elements: Pairs| {
+            PageConfig::read(&Tag(attributes, elements), Some("/w/"))
+        };
+        let plain = page(&[], &[]);
+        assert_eq!(
+            plain.wording_url.as_deref(),
+            Some("https://shop.example/w/")
+        );
+        assert!(plain.preview && !plain.structured_data && plain.problems.is_empty());
+        let full = page(
+            &[
+                ("data-endpoint", "/api/backorders"),
+                ("data-availability-url", " "),
+                ("data-structured-data", "on"),
+                ("data-wording-url", "texts"),
+                ("data-stock", "#stock"),
+                ("data-messages", "#words"),
+            ],
+            &[
+                ("#stock", "{\"items\": []}"),
+                ("#words", "{\"in_stock\": \"Ready\"}"),
+            ],
+        );
+        assert_eq!(full.endpoint.as_deref(), Some("/api/backorders"));
+        assert_eq!(full.availability_url, None, "blank is unset");
+        assert!(full.structured_data);
+        assert_eq!(
+            full.wording_url.as_deref(),
+            Some("https://shop.example/texts/")
+        );
+        assert_eq!(full.inline_stock.as_deref(), Some("{\"items\": []}"));
+        assert_eq!(full.messages, [("in_stock".to_owned(), "Ready".to_owned())]);
+        // (the attribute, what the page holds, the problem)
+        let table: [(&str, Pairs, &str); 3] = [
+            ("data-stock", &[], "data-stock: no element matches \"#x\""),
+            (
+                "data-messages",
+                &[("#x", "[1]")],
+                "data-messages: not a JSON object of texts",
+            ),
+            (
+                "data-messages",
+                &[("#x", "{")],
+                "data-messages: not valid JSON",
+            ),
+        ];
+        for (attribute, elements, problem) in table {
+            assert_eq!(page(&[(attribute, "#x")], elements).problems, [problem]);
         }
     }
 }

@@ -1,6 +1,6 @@
 use std::rc::Rc;
 
-use backorder_widget::web::{Page, PageConfig, Widget};
+use backorder_widget::web::{Page, PageConfig, Widget, page_config};
 use backorder_widget::widget::config::{ElementConfig, Mode};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -382,7 +382,7 @@ fn the_theme_comes_through_custom_properties_and_parts() {
 #[wasm_bindgen_test]
 fn the_wording_folder_is_beside_the_loader_unless_the_script_names_one() {
     let loader_folder = "https://shop.example/assets/wording/";
-    let config = PageConfig::from_script(None, Some(loader_folder.to_owned()));
+    let config = page_config(None, Some(loader_folder.to_owned()));
     assert_eq!(
         config.wording_url.as_deref(),
         Some(loader_folder),
@@ -392,12 +392,12 @@ fn the_wording_folder_is_beside_the_loader_unless_the_script_names_one() {
         .and_then(|window| window.document())
         .expect("document");
     let script = document.create_element("script").expect("script");
-    let config = PageConfig::from_script(Some(&script), Some(loader_folder.to_owned()));
+    let config = page_config(Some(&script), Some(loader_folder.to_owned()));
     assert_eq!(config.wording_url.as_deref(), Some(loader_folder));
     script
         .set_attribute("data-wording-url", "/i18n")
         .expect("attribute");
-    let config = PageConfig::from_script(Some(&script), Some(loader_folder.to_owned()));
+    let config = page_config(Some(&script), Some(loader_folder.to_owned()));
     let origin = web_sys::window()
         .expect("window")
         .location()
