@@ -39,7 +39,7 @@ function origin(name) {
   if (!parts) return "other (runtime glue, exports, tables)";
   const [, crate, module, submodule] = parts;
   if (crate === "backorder_widget") {
-    return ["web", "domain", "view", "outbox"].includes(module) && submodule
+    return ["web", "domain", "view", "outbox", "widget", "wire"].includes(module) && submodule
       ? `${crate}::${module}::${submodule}` : `${crate}::${module}`;
   }
   return ["core", "alloc", "std"].includes(crate) ? `${crate}::${module}` : crate;

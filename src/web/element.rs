@@ -38,11 +38,7 @@ pub fn define_element() {
     let changed =
         Closure::<dyn Fn(HtmlElement, String)>::new(|element: HtmlElement, name: String| {
             if let Some(widget) = Page::current().widget_for(&element) {
-                let (config, problems) = element_config(&element);
-                for problem in problems {
-                    platform::console_warn(&problem);
-                }
-                widget.attribute_changed(name, config);
+                widget.attribute_changed(name, element_config(&element));
             }
         });
     define_backorder_status(&connected, &disconnected, &changed);

@@ -375,4 +375,44 @@ mod tests {
         later.clock.advance(10 * 60_000);
         assert_eq!(keys_sent(&later), ["k"]);
     }
+
+    #[test]
+    fn a_cancel_made_offline_is_kept_until_the_endpoint_has_it() {
+        let page = page();
+        page.courier.send(Pending {
+            action: Action::Cancel {
+                id: "bo_1".to_owned(),
+                token: "t".to_owned(),
+            },
+            ..submission("cancel-1", 0)
+        });
+        let offline = || {
+            Err(crate::widget::http::TransportError::Network(
+                "offline".to_owned(),
+            ))
+        };
+        for attempt in 1..=3 {
+            page.transport.answer(offline());
+            assert_eq!(
+                page.store.load().pending.len(),
+                1,
+                "kept after attempt {attempt}"
+            );
+            page.clock.advance(5 * 60_000);
+        }
+        let sent = page.transport.sent.borrow().clone();
+        assert_eq!(
+            sent.len(),
+            4,
+            "three offline attempts, then one that arrives"
+        );
+        assert!(sent.iter().all(|request| request.method == "DELETE"));
+        page.transport
+            .reply(200, r#"{"id": "bo_1", "status": "cancelled"}"#);
+        assert_eq!(
+            page.heard.borrow().last().map(String::as_str),
+            Some("cancel-1 done")
+        );
+        assert!(page.store.load().pending.is_empty());
+    }
 }

@@ -11,7 +11,8 @@ use super::http::{Answered, HttpRequest, HttpResponse, Transport, TransportError
 
 type Due = (u64, u64, Box<dyn FnOnce()>);
 
-/// Time that moves only when [`ManualClock::advance`] moves it.
+/// Time that moves only when [`ManualClock::advance`] moves it. Its wall clock stays on one
+/// shop day (27 November 2026, 10:00): the agents tested with it read milliseconds only.
 #[derive(Default)]
 pub struct ManualClock {
     now: Cell<u64>,

@@ -85,10 +85,12 @@ pub enum Msg {
         config: ElementConfig,
         host_locale: String,
     },
-    /// One of the element's attributes changed (`name`); `config` is what they all read now.
+    /// One of the element's attributes changed (`name`); `config` is what they all read now,
+    /// with the problems they have.
     Attribute {
         name: String,
         config: ElementConfig,
+        problems: Vec<String>,
         host_locale: String,
     },
     /// The host page's language changed (`<html lang>`).
@@ -402,8 +404,12 @@ impl Model {
             Msg::Attribute {
                 name,
                 config,
+                problems,
                 host_locale,
             } => {
+                for problem in problems {
+                    self.report(&mut out, "config", problem);
+                }
                 // A variant switch keeps the quantity the shopper chose (possibly in the page's
                 // own quantity field); only the `quantity` attribute itself changes it.
                 let quantity = match name.as_str() {
@@ -1669,6 +1675,29 @@ mod tests {
         });
         assert_eq!(missing[0], "event error config", "{missing:?}");
         assert_eq!(element.model.config().quantity, 2);
+        let told = missing
+            .iter()
+            .filter(|line| line.starts_with("event status"))
+            .count();
+        assert_eq!(told, 1, "still drawn and told once: {missing:?}");
+        // At mount the field is read before the stock arrives: one status, with its number.
+        let mut element = Element::new("SCARF", Mode::Full, None);
+        element.model.config.quantity_input = Some("#qty".to_owned());
+        assert_eq!(element.mount()[0], "Follow");
+        let read = element.send(Msg::Followed {
+            found: true,
+            quantity: Some(4),
+        });
+        assert!(
+            !read.iter().any(|line| line.starts_with("event status")),
+            "{read:?}"
+        );
+        let shown = element.loaded(BACKORDER);
+        let told = shown
+            .iter()
+            .filter(|line| line.starts_with("event status"))
+            .count();
+        assert_eq!((told, element.model.config().quantity), (1, 4), "{shown:?}");
     }
 
     #[test]
@@ -2092,8 +2121,11 @@ mod tests {
         ];
         for (typed, expected) in table {
             let said = element.send(Msg::FormQuantity(typed.to_owned()));
-            let drawn: Vec<&String> = said.iter().take(expected.len()).collect();
-            assert_eq!(drawn, expected, "{typed:?}: {said:?}");
+            match expected.is_empty() {
+                // Nothing new to show: nothing at all.
+                true => assert_eq!(said, Vec::<String>::new(), "{typed:?}"),
+                false => assert_eq!(said[..expected.len()], *expected, "{typed:?}: {said:?}"),
+            }
             assert!(
                 !said.iter().any(|line| line.starts_with("form ")),
                 "never rebuilt"
@@ -2129,11 +2161,16 @@ mod tests {
                 quantity: read,
                 ..element.model.config().clone()
             };
-            element.send(Msg::Attribute {
+            let said = element.send(Msg::Attribute {
                 name: name.to_owned(),
                 config,
+                problems: vec!["quantity \"x\" is not a whole number".to_owned()],
                 host_locale: "en-US".to_owned(),
             });
+            assert_eq!(
+                said[0], "event error config",
+                "a problem is told as at mount"
+            );
             assert_eq!(element.model.config().quantity, kept, "{name}");
             assert_eq!(element.model.config().sku, sku);
         }

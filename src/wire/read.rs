@@ -114,6 +114,7 @@ impl<'a> Deserializer<'a> for Reader<'a> {
             Tree::Text(text) => visitor.visit_borrowed_str(text),
             Tree::List(items) => visitor.visit_seq(Items(items.iter())),
             Tree::Object(fields) => visitor.visit_map(Fields::new(fields)),
+            Tree::TooDeep => Self::refused(Problem::Invalid),
         }
     }
 

@@ -23,6 +23,10 @@ pub enum Tree {
     /// In the order given. A key given twice (JSON text only: a JavaScript object cannot hold
     /// that) is kept twice, and the reader refuses it.
     Object(Vec<(String, Tree)>),
+    /// A list or object nested deeper than [`MAX_DEPTH`], left unread: no wire type reads it,
+    /// so only the record that holds it fails, not the whole document. (serde_json, which
+    /// wants every value read to its end, then refuses the whole text instead.)
+    TooDeep,
 }
 
 /// A number as its source gave it.
@@ -117,7 +121,9 @@ impl<'de> Visitor<'de> for Level {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Tree, A::Error> {
-        let below = self.below()?;
+        let Some(below) = self.below() else {
+            return Ok(Tree::TooDeep);
+        };
         let mut items = Vec::new();
         while let Some(item) = seq.next_element_seed(below)? {
             items.push(item);
@@ -126,7 +132,9 @@ impl<'de> Visitor<'de> for Level {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Tree, A::Error> {
-        let below = self.below()?;
+        let Some(below) = self.below() else {
+            return Ok(Tree::TooDeep);
+        };
         let mut fields = Vec::new();
         while let Some(key) = map.next_key::<String>()? {
             fields.push((key, map.next_value_seed(below)?));
@@ -136,10 +144,8 @@ impl<'de> Visitor<'de> for Level {
 }
 
 impl Level {
-    fn below<E: de::Error>(self) -> Result<Self, E> {
-        match self.0 < MAX_DEPTH {
-            true => Ok(Self(self.0 + 1)),
-            false => Err(E::custom("too deep")),
-        }
+    /// The level below, unless this one is as deep as a document goes.
+    fn below(self) -> Option<Self> {
+        (self.0 < MAX_DEPTH).then_some(Self(self.0 + 1))
     }
 }

@@ -583,6 +583,13 @@ fn hostile_outbox_documents_keep_what_reads_and_drop_the_rest() {
     ] {
         assert_eq!(stored(document), Outbox::default(), "{document}");
     }
+    // An entry nested deeper than any of ours is dropped on its own; the others are kept.
+    let deep = format!("{}1{}", "[".repeat(70), "]".repeat(70));
+    let document_with_deep = format!(
+        r#"{{"pending": [{PENDING}, {{"key": {deep}}}], "reservations": [{reservation}]}}"#
+    );
+    let outbox = stored(&document_with_deep);
+    assert_eq!((outbox.pending.len(), outbox.reservations.len()), (1, 1));
     // What was dropped is said once: the saved document is rewritten without it.
     let storage = web_sys::window()
         .and_then(|window| window.local_storage().ok().flatten())

@@ -108,12 +108,18 @@ impl Widget {
         });
     }
 
-    /// The element's attribute `name` changed, and its attributes now read `config`.
-    pub(crate) fn attribute_changed(&self, name: String, config: ElementConfig) {
+    /// The element's attribute `name` changed, and its attributes now read `config`, with
+    /// `problems`.
+    pub(crate) fn attribute_changed(
+        &self,
+        name: String,
+        (config, problems): (ElementConfig, Vec<String>),
+    ) {
         let host_locale = host::host_locale(&self.element);
         self.run(Msg::Attribute {
             name,
             config,
+            problems,
             host_locale,
         });
     }
