@@ -95,13 +95,13 @@ pub enum Msg {
     },
     /// The host page's language changed (`<html lang>`).
     HostLocale(String),
-    /// The host page's quantity field moved.
+    /// A new quantity from the page (`setQuantity`).
     Quantity(u32),
-    /// The answer to [`Effect::Follow`]: whether the page has the field, and the number in it.
-    Followed {
-        found: bool,
-        quantity: Option<u32>,
-    },
+    /// The followed quantity field now holds this text.
+    FieldMoved(String),
+    /// The answer to [`Effect::Follow`]: the followed field's text, or none when the page has
+    /// no such field.
+    Followed(Option<String>),
     StockLoaded {
         ticket: u64,
         result: StockResult,
@@ -140,8 +140,8 @@ pub struct FormValues {
     pub consent: bool,
     /// The consent sentence the shopper saw.
     pub consent_text: String,
-    /// Whether the hidden field only bots fill in was filled in.
-    pub trap_filled: bool,
+    /// What the hidden field only bots fill in holds.
+    pub trap: String,
     /// The page the request was made on.
     pub page: Option<String>,
 }
@@ -427,8 +427,15 @@ impl Model {
                 }
             }
             Msg::Quantity(quantity) => self.set_quantity(quantity, &mut out, cx),
-            Msg::Followed { found, quantity } => {
-                if !found {
+            Msg::FieldMoved(text) => {
+                // Anything but a whole number from 1 up leaves the quantity as it was.
+                if let Some(quantity) = parse_quantity(&text) {
+                    self.set_quantity(quantity, &mut out, cx);
+                }
+            }
+            Msg::Followed(text) => {
+                let quantity = text.as_deref().and_then(parse_quantity);
+                if text.is_none() {
                     let selector = self.config.quantity_input.as_deref().unwrap_or_default();
                     let problem = concat(&[
                         "quantity-input \"",
@@ -914,7 +921,7 @@ impl Model {
             &entry.calendar,
             form.kind,
             today,
-            values.trap_filled,
+            !values.trap.is_empty(),
         ) {
             Review::Send(checked) => checked,
             Review::Ignore => return,
@@ -1645,10 +1652,7 @@ mod tests {
             ["Follow"],
             "nothing is drawn with the attribute's quantity"
         );
-        let drawn = element.send(Msg::Followed {
-            found: true,
-            quantity: Some(3),
-        });
+        let drawn = element.send(Msg::Followed(Some(" 3 ".to_owned())));
         let told: Vec<&String> = drawn
             .iter()
             .filter(|line| line.starts_with("event"))
@@ -1658,7 +1662,7 @@ mod tests {
         // Moving the field later re-evaluates at once; a field that is not there is said.
         assert!(
             element
-                .send(Msg::Quantity(2))
+                .send(Msg::FieldMoved("2".to_owned()))
                 .contains(&"event status backordered".to_owned())
         );
         let config = ElementConfig {
@@ -1669,10 +1673,7 @@ mod tests {
             config,
             host_locale: "en-US".to_owned(),
         });
-        let missing = element.send(Msg::Followed {
-            found: false,
-            quantity: None,
-        });
+        let missing = element.send(Msg::Followed(None));
         assert_eq!(missing[0], "event error config", "{missing:?}");
         assert_eq!(element.model.config().quantity, 2);
         let told = missing
@@ -1684,10 +1685,7 @@ mod tests {
         let mut element = Element::new("SCARF", Mode::Full, None);
         element.model.config.quantity_input = Some("#qty".to_owned());
         assert_eq!(element.mount()[0], "Follow");
-        let read = element.send(Msg::Followed {
-            found: true,
-            quantity: Some(4),
-        });
+        let read = element.send(Msg::Followed(Some("4".to_owned())));
         assert!(
             !read.iter().any(|line| line.starts_with("event status")),
             "{read:?}"

@@ -389,7 +389,7 @@ impl Widget {
                 name: read.name.value(),
                 consent: read.consent.checked(),
                 consent_text: read.consent_text.clone(),
-                trap_filled: !read.trap.value().is_empty(),
+                trap: read.trap.value(),
                 page: web_sys::window().and_then(|window| window.location().href().ok()),
             }))
         });
@@ -496,21 +496,16 @@ impl Widget {
     fn follow_quantity_input(&self, selector: Option<String>) {
         self.parts.borrow_mut().quantity_listeners.clear();
         let Some(selector) = selector else { return };
-        let read = |input: &web_sys::HtmlInputElement| {
-            crate::widget::config::parse_quantity(&input.value())
-        };
         let Some(input) = host::quantity_input(&self.dom.document, &selector) else {
-            let (found, quantity) = (false, None);
-            return self.run(Msg::Followed { found, quantity });
+            return self.run(Msg::Followed(None));
         };
         let listeners = ["input", "change"].map(|name| {
             let input = input.clone();
             self.listen(&input.clone(), name, move |_| {
-                read(&input).map(Msg::Quantity)
+                Some(Msg::FieldMoved(input.value()))
             })
         });
         self.parts.borrow_mut().quantity_listeners = listeners.into();
-        let (found, quantity) = (true, read(&input));
-        self.run(Msg::Followed { found, quantity });
+        self.run(Msg::Followed(Some(input.value())));
     }
 }
