@@ -41,7 +41,8 @@ pub enum Payment {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShopCalendar {
     working_days: [bool; 7],
-    /// A short list (a shop has a handful a year), so a plain vector is the smallest and fastest.
+    /// Sorted, without repeats, and found by binary search: a plain vector stays the smallest,
+    /// and a long list (years of holidays) costs each day asked about only a few comparisons.
     holidays: Vec<NaiveDate>,
     /// A ship date more than this many days after today is not promised.
     pub max_wait_days: u32,
@@ -115,6 +116,10 @@ impl ShopCalendar {
         for holiday in &config.holidays {
             calendar.holidays.push(date("holidays", holiday)?);
         }
+        // Sorted once here, so each day asked about is found by binary search however long the
+        // list (an evaluation asks about every day up to its date).
+        calendar.holidays.sort_unstable();
+        calendar.holidays.dedup();
         if let Some(days) = config.max_wait_days {
             calendar.max_wait_days = bounded("max_wait_days", days, MAX_WAIT_DAYS)?;
         }
@@ -186,7 +191,7 @@ impl ShopCalendar {
     /// Whether the warehouse ships on this day.
     pub fn is_working_day(&self, date: NaiveDate) -> bool {
         self.working_days[date.weekday().num_days_from_monday() as usize]
-            && !self.holidays.contains(&date)
+            && self.holidays.binary_search(&date).is_err()
     }
 
     /// The shop's day for a clock reading in its own time zone: the date, and the first day
@@ -273,4 +278,33 @@ fn parse_weekday(text: &str) -> Option<Weekday> {
             text.eq_ignore_ascii_case(short) || text.eq_ignore_ascii_case(long)
         })
         .map(|(_, _, day)| *day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::date::parse_iso_date;
+
+    #[test]
+    fn holidays_in_any_order_and_repeated_are_each_a_day_off() {
+        let config = ShopConfig {
+            holidays: ["2026-12-25", "2026-12-24", "2027-01-01", "2026-12-24"]
+                .map(str::to_owned)
+                .to_vec(),
+            ..ShopConfig::default()
+        };
+        let calendar = ShopCalendar::from_config(&config).expect("a calendar");
+        // (a weekday, whether the warehouse ships on it)
+        let table = [
+            ("2026-12-23", true),
+            ("2026-12-24", false),
+            ("2026-12-25", false),
+            ("2026-12-31", true),
+            ("2027-01-01", false),
+        ];
+        for (day, ships) in table {
+            let date = parse_iso_date(day).expect("a date");
+            assert_eq!(calendar.is_working_day(date), ships, "{day}");
+        }
+    }
 }
