@@ -1785,16 +1785,8 @@ mod tests {
     #[test]
     fn each_delivery_outcome_is_shown_where_the_shopper_looks() {
         let pending = |action| Pending {
-            key: "test-key-0001".to_owned(),
-            endpoint: "/api".to_owned(),
-            sku: "SCARF".to_owned(),
-            kind: RequestKind::Backorder,
-            quantity: 1,
-            body: String::new(),
-            created_ms: 0,
-            attempts: 1,
-            next_attempt_ms: 0,
             action,
+            ..submit_pending()
         };
         let retry = Delivery::WillRetry {
             attempts: 1,
