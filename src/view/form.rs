@@ -27,6 +27,8 @@ pub struct FormAsk<'a> {
     pub max_quantity: u32,
     /// What the form says about itself (in the partial state: buy what ships now in the cart).
     pub note: Option<&'a str>,
+    /// Shown, never sent (the merchant preview): the submit button is disabled.
+    pub shown_only: bool,
 }
 
 pub fn form_tree(ask: FormAsk, messages: &Messages) -> FormTree {
@@ -114,9 +116,12 @@ pub fn form_tree(ask: FormAsk, messages: &Messages) -> FormTree {
             .child(trap),
     );
     let submit_label = messages.text(&concat(&["submit.", kind]));
-    let submit = Node::part("button", "", "button")
+    let mut submit = Node::part("button", "", "button")
         .named("submit")
         .attr("type", "submit");
+    if ask.shown_only {
+        submit = submit.attr("disabled", "");
+    }
     form = form.child(submit.text(submit_label.as_str()));
     let message = Node::part("p", "error message", "message")
         .named("message")
@@ -172,6 +177,7 @@ mod tests {
             quantity: 2,
             max_quantity: 5,
             note: None,
+            shown_only: false,
         }
     }
 
@@ -201,6 +207,21 @@ mod tests {
             (Some("2"), Some("5"))
         );
         assert!(tree.node.find("trap").is_some());
+        let submit = |shown_only| {
+            let ask = FormAsk {
+                shown_only,
+                ..ask(RequestKind::Backorder)
+            };
+            let tree = form_tree(ask, &Messages::for_locale("en"));
+            tree.node
+                .find("submit")
+                .map(|submit| submit.get("disabled").is_some())
+        };
+        assert_eq!(
+            (submit(false), submit(true)),
+            (Some(false), Some(true)),
+            "the preview's is never sent"
+        );
         let consent = nodes
             .iter()
             .find(|node| node.tag == "label" && node.get("for") == Some("consent"));

@@ -272,14 +272,9 @@ pub fn preview_tree(
                 quantity: form.quantity,
                 max_quantity: form.max_quantity,
                 note: form.note.as_deref(),
+                shown_only: true,
             };
-            let mut form = form_tree(ask, messages).node;
-            for node in &mut form.children {
-                if node.name == Some("submit") {
-                    node.attributes.push(("disabled", String::new()));
-                }
-            }
-            block = block.child(form);
+            block = block.child(form_tree(ask, messages).node);
         }
         let keys = Node::part("p", "keys", "preview-keys").text(&join(&sample.keys, ", "));
         block.child(keys)

@@ -821,6 +821,7 @@ impl Model {
             quantity: view.request_quantity,
             max_quantity: view.max_request_quantity,
             note: view.form_note.as_deref(),
+            shown_only: false,
         };
         out.push(Effect::BuildForm(form_tree(ask, &self.messages)));
     }
