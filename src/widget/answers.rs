@@ -4,7 +4,7 @@
 use super::http::{HttpResponse, TransportError};
 use crate::outbox::answer::Outcome;
 use crate::view::reservation::Current;
-use crate::wire::{Accepted, ErrorBody, ReadJson, RequestStatus, read};
+use crate::wire::{Accepted, ErrorBody, ReadJson, RequestStatus, Tree, read};
 
 /// What the endpoint said to a delivered request.
 pub fn outcome(response: &HttpResponse, json: ReadJson) -> Outcome {
@@ -45,17 +45,24 @@ impl Checked {
         let Ok(response) = answer else {
             return Self::default();
         };
+        // One document, read as an error body and as a status: the model decides which counts.
+        let document = json(&response.body);
         Self {
             status: Some(response.status),
-            error_code: error_body(&response.body, json).error,
-            current: read_body::<RequestStatus>(&response.body, json).map(Current::of),
+            error_code: read_tree::<ErrorBody>(document.as_ref()).and_then(|body| body.error),
+            current: read_tree::<RequestStatus>(document.as_ref()).map(Current::of),
         }
     }
 }
 
 /// A body as a wire type; `None` when it is not JSON or does not read as one.
 fn read_body<T: serde::de::DeserializeOwned>(body: &str, json: ReadJson) -> Option<T> {
-    read(&json(body)?).ok()
+    read_tree(json(body).as_ref())
+}
+
+/// A document as a wire type; `None` when there is none or it does not read as one.
+fn read_tree<T: serde::de::DeserializeOwned>(document: Option<&Tree>) -> Option<T> {
+    read(document?).ok()
 }
 
 /// An error answer's body; empty when it does not read.
@@ -71,15 +78,8 @@ fn error_body(body: &str, json: ReadJson) -> ErrorBody {
 )]
 mod tests {
     use super::*;
+    use crate::widget::fakes::response;
     use crate::wire::parse_json;
-
-    fn response(status: u16, body: &str) -> HttpResponse {
-        HttpResponse {
-            status,
-            retry_after: None,
-            body: body.to_owned(),
-        }
-    }
 
     #[test]
     fn each_answer_is_read_for_what_it_says() {
