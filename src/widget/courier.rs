@@ -198,7 +198,7 @@ mod tests {
     use crate::outbox::policy::RetryPolicy;
     use crate::outbox::queue::{Action, Pending};
     use crate::outbox::store::{MemoryStore, OutboxStore};
-    use crate::widget::fakes::{ManualClock, Recorder};
+    use crate::widget::fakes::{ManualClock, Recorder, response};
     use crate::wire::parse_json;
 
     struct Page {
@@ -310,13 +310,7 @@ mod tests {
     fn each_answer_keeps_or_drops_the_request_as_the_outbox_rules_say() {
         // (the answer, what the listener hears, whether it stays in the outbox)
         let offline = Err(crate::widget::http::TransportError::Timeout);
-        let status = |status: u16, body: &str| {
-            Ok(crate::widget::http::HttpResponse {
-                status,
-                retry_after: None,
-                body: body.to_owned(),
-            })
-        };
+        let status = |status, body| Ok(response(status, body));
         let table = [
             (offline, "k retry 1", true),
             (status(500, ""), "k retry 1", true),

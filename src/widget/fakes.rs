@@ -88,6 +88,15 @@ impl Clock for ManualClock {
     }
 }
 
+/// An answer with `status` and `body`, and no `Retry-After`.
+pub fn response(status: u16, body: &str) -> HttpResponse {
+    HttpResponse {
+        status,
+        retry_after: None,
+        body: body.to_owned(),
+    }
+}
+
 /// Records requests; a test answers them in the order they were sent.
 #[derive(Default)]
 pub struct Recorder {
@@ -112,11 +121,16 @@ impl Recorder {
 
     /// Answers it with `status` and `body`.
     pub fn reply(&self, status: u16, body: &str) {
-        self.answer(Ok(HttpResponse {
-            status,
-            retry_after: None,
-            body: body.to_owned(),
-        }));
+        self.answer(Ok(response(status, body)));
+    }
+
+    /// The URL of every request sent, in order.
+    pub fn urls(&self) -> Vec<String> {
+        self.sent
+            .borrow()
+            .iter()
+            .map(|request| request.url.clone())
+            .collect()
     }
 
     pub fn unanswered(&self) -> usize {

@@ -276,12 +276,7 @@ mod tests {
         let heard = ask(&loader, &source, &["SCARF", "HAT", "SCARF", "GLOVE"]);
         assert!(transport.sent.borrow().is_empty(), "sent on the next task");
         clock.advance(0);
-        let urls: Vec<String> = transport
-            .sent
-            .borrow()
-            .iter()
-            .map(|r| r.url.clone())
-            .collect();
+        let urls = transport.urls();
         assert_eq!(urls, [format!("{URL}?sku=SCARF&sku=HAT&sku=GLOVE")]);
         transport.reply(200, TWO);
         let heard: Vec<String> = heard

@@ -176,12 +176,7 @@ mod tests {
         let folder = Some("/wording/".to_owned());
         let loader = WordingLoader::new(transport.clone(), folder, parse_json, no_warning);
         let (first, second) = (ask(&loader, "de"), ask(&loader, "de"));
-        let urls: Vec<String> = transport
-            .sent
-            .borrow()
-            .iter()
-            .map(|r| r.url.clone())
-            .collect();
+        let urls = transport.urls();
         assert_eq!(urls, ["/wording/de.json"], "one request for both");
         transport.reply(200, &file_text("de"));
         assert!(first.borrow()[0].ends_with(" texts"));
