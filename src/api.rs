@@ -6,11 +6,8 @@ use wasm_bindgen::prelude::*;
 use web_sys::{Element, HtmlElement};
 
 use crate::domain::availability::{Availability, evaluate as evaluate_stock};
-
 use crate::domain::calendar::ShopCalendar;
-
 use crate::domain::date::{format_iso_date, parse_iso_date};
-
 use crate::domain::stock::Stock;
 use crate::text::concat;
 use crate::web::js::{Builder, fields_of, is_object, read_value};

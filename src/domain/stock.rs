@@ -1,11 +1,9 @@
 //! A variant's stock, checked: what the rules use of the record merchants send
 //! ([`crate::wire::StockRecord`]).
 
-use super::date::parse_iso_date;
-
-use super::error::RecordError;
-
 use super::MAX_QUANTITY;
+use super::date::parse_iso_date;
+use super::error::RecordError;
 use crate::wire::StockRecord;
 use chrono::NaiveDate;
 

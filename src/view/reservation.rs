@@ -5,7 +5,6 @@
 use chrono::NaiveDate;
 
 use super::confirmation::{Confirmation, cancelled_text, confirmation_text};
-
 use super::messages::{LocaleFormat, Messages};
 use crate::domain::date::parse_iso_date;
 use crate::domain::lifecycle::Status;
