@@ -12,6 +12,7 @@ use crate::domain::stock::Stock;
 use crate::text::concat;
 use crate::web::js::{Builder, fields_of, is_object, read_value};
 use crate::web::{Listener, Page, Services, Widget, define_element};
+use crate::widget::FORMS;
 use crate::widget::config::{ElementConfig, Mode};
 use crate::wire::{ShopConfig, StockRecord, read};
 
@@ -27,7 +28,10 @@ pub fn start(script: Option<Element>, wording_url: Option<String>) {
     Page::install(page.clone());
     define_element();
     // Requests an earlier visit could not deliver go out now, and again whenever the browser
-    // says it is back online.
+    // says it is back online (the badge-only build has none).
+    if !FORMS {
+        return;
+    }
     page.resume_deliveries();
     if let Some(window) = web_sys::window() {
         Listener::new(&window, "online", |_| Page::current().resume_deliveries()).forever();

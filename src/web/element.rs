@@ -5,6 +5,7 @@ use web_sys::HtmlElement;
 
 use super::config::element_config;
 use super::{Page, Widget, platform};
+use crate::widget::FORMS;
 
 #[wasm_bindgen(module = "/www/element.js")]
 extern "C" {
@@ -13,10 +14,12 @@ extern "C" {
         connected: &Closure<dyn Fn(HtmlElement)>,
         disconnected: &Closure<dyn Fn(HtmlElement)>,
         changed: &Closure<dyn Fn(HtmlElement, String)>,
+        badges_only: bool,
     ) -> bool;
 }
 
-/// Defines the custom element (once per page); existing elements upgrade at once.
+/// Defines the custom element (once per page; a second build of the page joins the first's
+/// definition); existing elements upgrade at once.
 pub fn define_element() {
     let connected = Closure::<dyn Fn(HtmlElement)>::new(|element: HtmlElement| {
         let page = Page::current();
@@ -41,7 +44,7 @@ pub fn define_element() {
                 widget.attribute_changed(name, element_config(&element));
             }
         });
-    define_backorder_status(&connected, &disconnected, &changed);
+    define_backorder_status(&connected, &disconnected, &changed, !FORMS);
     // The element definition lives as long as the page, so its callbacks do too.
     connected.forget();
     disconnected.forget();

@@ -85,12 +85,14 @@ impl Builder {
         self.0.into()
     }
 
+    #[cfg(feature = "form")]
     pub fn json(self) -> String {
         to_json(&self.0)
     }
 }
 
 /// `JSON.stringify`, or an empty string for a value that cannot be written.
+#[cfg(feature = "form")]
 pub fn to_json(value: &JsValue) -> String {
     js_sys::JSON::stringify(value)
         .ok()

@@ -4,6 +4,7 @@
 pub(crate) mod config;
 mod element;
 mod events;
+#[cfg(feature = "form")]
 mod form_dom;
 mod host_watch;
 mod intl;
@@ -11,9 +12,11 @@ pub(crate) mod js;
 mod listener;
 mod page;
 mod platform;
+#[cfg(feature = "form")]
 mod preview;
 mod render;
 mod storage;
+#[cfg(feature = "form")]
 mod structured;
 mod style;
 mod transport;

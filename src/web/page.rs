@@ -16,8 +16,9 @@ use super::{Widget, platform, style};
 use crate::outbox::answer::Delivery;
 use crate::outbox::policy::RetryPolicy;
 use crate::outbox::queue::Pending;
-use crate::outbox::store::OutboxStore;
+use crate::outbox::store::{MemoryStore, OutboxStore};
 use crate::view::messages::DateStyle;
+use crate::widget::FORMS;
 use crate::widget::clock::{Clock, Timer};
 use crate::widget::config::PageConfig;
 use crate::widget::courier::Courier;
@@ -79,7 +80,11 @@ impl Default for Services {
             clock: Rc::new(BrowserClock),
             random: js_sys::Math::random,
             new_key: platform::random_key,
-            store: Rc::new(LocalStorage::default()),
+            // The badge-only build stores nothing, and so leaves the stored outbox's reader out.
+            store: match FORMS {
+                true => Rc::new(LocalStorage::default()),
+                false => Rc::new(MemoryStore::default()),
+            },
             retry: RetryPolicy::default(),
             min_fill_ms: 1_500,
         }
@@ -148,11 +153,13 @@ impl Page {
             widgets: RefCell::default(),
         });
         let weak = Rc::downgrade(&page);
-        page.courier.set_listener(move |pending, delivery| {
-            if let Some(page) = weak.upgrade() {
-                page.delivered(pending, delivery);
-            }
-        });
+        if FORMS {
+            page.courier.set_listener(move |pending, delivery| {
+                if let Some(page) = weak.upgrade() {
+                    page.delivered(pending, delivery);
+                }
+            });
+        }
         let weak = Rc::downgrade(&page);
         *page.host_watch.borrow_mut() = HostWatch::new(move || {
             if let Some(page) = weak.upgrade() {
@@ -195,7 +202,9 @@ impl Page {
     /// Delivers every waiting request at once, ignoring backoff: on a page load (a shopper back
     /// on the site) and when the browser says it is back online.
     pub fn resume_deliveries(&self) {
-        self.courier.retry_now();
+        if FORMS {
+            self.courier.retry_now();
+        }
     }
 
     pub(crate) fn sheet(&self) -> Option<&CssStyleSheet> {

@@ -193,6 +193,7 @@ impl Skeleton {
 
     /// Replaces the body with `block`, once it is built whole (what was on show stays
     /// otherwise).
+    #[cfg(feature = "form")]
     pub fn show_block(&self, block: &Node) -> Result<Built, JsValue> {
         let built = build(&self.document, block)?;
         self.clear_body();

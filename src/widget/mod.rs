@@ -5,6 +5,11 @@
 //! wording loader, the courier), which need only a transport and a clock. `web::widget`
 //! carries out what the model says.
 
+/// Whether this build has the request form and everything behind it (the cargo feature `form`,
+/// on by default). Off, every element is a badge: the code behind each guard on it is left out
+/// of the badge-only WebAssembly.
+pub const FORMS: bool = cfg!(feature = "form");
+
 /// What the endpoint's answers say: a delivered request's outcome, a status check's.
 pub mod answers;
 /// Time as the widgets see it: the wall clock, milliseconds and timers.

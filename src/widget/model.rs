@@ -15,6 +15,7 @@ use std::rc::Rc;
 
 use chrono::NaiveDate;
 
+use super::FORMS;
 use super::answers::Checked;
 use super::clock::Clock;
 use super::config::{Changes, ElementConfig, Mode, PageConfig, parse_quantity};
@@ -469,6 +470,15 @@ impl Model {
                 self.render(false, &mut out, cx);
             }
             Msg::WordsLoaded { language, result } => self.worded(language, result, &mut out, cx),
+            // The badge-only build has no form, outbox or reservation, so none of these ever
+            // comes, and none of the code that answers them is built.
+            Msg::FormQuantity(_)
+            | Msg::Submit(_)
+            | Msg::Delivered(..)
+            | Msg::Checked { .. }
+            | Msg::Keep
+            | Msg::Cancel
+                if !FORMS => {}
             Msg::FormQuantity(typed) => self.form_quantity(&typed, &mut out, cx),
             Msg::Submit(values) => self.submit(values, &mut out, cx),
             Msg::Delivered(pending, delivery) => self.delivered(pending, delivery, &mut out, cx),
@@ -714,7 +724,7 @@ impl Model {
         let Some(entry) = self.entry.clone() else {
             return;
         };
-        if cx.page.preview {
+        if FORMS && cx.page.preview {
             return self.preview(&entry, out, cx);
         }
         let entry = match entry {
@@ -727,7 +737,7 @@ impl Model {
         let detail = status_detail(&entry.stock, &evaluation, &view);
         self.evaluation = Some(evaluation);
         let at = out.len();
-        if cx.page.structured_data {
+        if FORMS && cx.page.structured_data {
             // The page's offer is about the product, not about this shopper's quantity.
             out.push(Effect::Offer {
                 sku: entry.stock.sku.clone(),
@@ -783,7 +793,7 @@ impl Model {
         out: &mut Effects,
         cx: &Context,
     ) {
-        let badge = self.config.mode == Mode::Badge;
+        let badge = !FORMS || self.config.mode == Mode::Badge;
         if !badge && !self.phase.shows_form() {
             return;
         }
@@ -877,7 +887,8 @@ impl Model {
     /// A returning shopper sees their reservation, or that their request is still on its way.
     fn restore(&mut self, out: &mut Effects, cx: &Context) {
         let sku = &self.config.sku;
-        if !self.wording_ready
+        if !FORMS
+            || !self.wording_ready
             || self.config.mode == Mode::Badge
             || sku.is_empty()
             || cx.page.preview

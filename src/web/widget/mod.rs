@@ -5,33 +5,28 @@
 //! out (an inline stock answer given at once, a host page changing the element from its
 //! `backorder:status` handler) waits in the inbox until they are done.
 
+#[cfg(feature = "form")]
+mod form;
 mod host;
 
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 use web_sys::{Element, HtmlElement};
 
 use super::events::dispatch_event;
-use super::form_dom::FormDom;
-use super::js::json_tree;
 use super::listener::Listener;
 use super::page::Page;
 use super::platform;
-use super::preview::{Shown, show_preview};
-use super::render::{Skeleton, build};
-use super::structured::OfferScript;
+use super::render::Skeleton;
 use crate::outbox::answer::Delivery;
-use crate::outbox::queue::Pending;
-use crate::text::{concat, decimal};
-use crate::view::form::FormTree;
+use crate::outbox::queue::{Outbox, Pending};
 use crate::view::messages::{LocaleFormat, PlainFormat};
 use crate::view::status::Tone;
-use crate::view::tree;
-use crate::widget::answers::Checked;
+use crate::widget::FORMS;
 use crate::widget::config::{ElementConfig, Mode};
-use crate::widget::model::{Context, Effect, FormValues, Model, Msg};
+use crate::widget::model::{Context, Effect, Model, Msg};
 
 /// A mounted widget. Dropping the last handle does not unmount it; call [`Widget::destroy`].
 #[derive(Debug)]
@@ -41,6 +36,8 @@ pub struct Widget {
     dom: Skeleton,
     model: RefCell<Model>,
     parts: RefCell<Parts>,
+    #[cfg(feature = "form")]
+    forms: RefCell<form::FormParts>,
     inbox: RefCell<Vec<Msg>>,
     running: Cell<bool>,
     this: Weak<Widget>,
@@ -49,13 +46,10 @@ pub struct Widget {
 /// What the effects put on the page and use again.
 #[derive(Debug, Default)]
 struct Parts {
-    form: Option<FormDom>,
     /// Listeners that live as long as what the body shows (the form, a reservation's buttons,
     /// "try again").
     body_listeners: Vec<Listener>,
     quantity_listeners: Vec<Listener>,
-    /// The JSON-LD offer, when the page asked for structured data.
-    offer: Option<OfferScript>,
 }
 
 impl Widget {
@@ -73,6 +67,8 @@ impl Widget {
             dom,
             model: RefCell::new(Model::new(config, Rc::new(PlainFormat))),
             parts: RefCell::default(),
+            #[cfg(feature = "form")]
+            forms: RefCell::default(),
             inbox: RefCell::default(),
             running: Cell::new(false),
             page,
@@ -168,7 +164,11 @@ impl Widget {
                 let page = &*self.page;
                 let cx = Context {
                     clock: &*page.services.clock,
-                    outbox: &|| page.courier.snapshot(),
+                    // The badge-only build never reads the outbox (nor builds its reader).
+                    outbox: &|| match FORMS {
+                        true => page.courier.snapshot(),
+                        false => Outbox::default(),
+                    },
                     format: &|locale, style| -> Rc<dyn LocaleFormat> { page.format(locale, style) },
                     endpoint: &host::check_endpoint,
                     page: &page.config,
@@ -232,43 +232,9 @@ impl Widget {
                 let done = self.later(move |result| Msg::WordsLoaded { language, result });
                 page.wording.load(language, done);
             }
-            Effect::Check {
-                request,
-                id,
-                ticket,
-            } => {
-                let done = self.later(move |answer| {
-                    let answer = Checked::read(&answer, json_tree);
-                    Msg::Checked { ticket, id, answer }
-                });
-                page.services.transport.send(request, Box::new(done));
-            }
-            Effect::Send(pending) => page.courier.send(pending),
-            Effect::Forget(sku) => page
-                .courier
-                .modify(|outbox| outbox.forget_reservation(&sku)),
             Effect::Loading(text) => dom.show_status("loading", Tone::Neutral, &text, &[]),
             Effect::Status(view) => dom.show_view(&view),
             Effect::FirstStatus => platform::mark_first_status(),
-            Effect::Offer {
-                sku,
-                name,
-                availability,
-            } => {
-                let mut parts = self.parts.borrow_mut();
-                if parts.offer.is_none() {
-                    parts.offer = OfferScript::new(&dom.document);
-                }
-                if let Some(script) = &parts.offer {
-                    script.update(
-                        &sku,
-                        name.as_deref(),
-                        &availability,
-                        platform::page_is_local(),
-                    );
-                }
-            }
-            Effect::NoOffer => self.parts.borrow_mut().offer = None,
             Effect::Fallback { text, retry } => {
                 let button = dom.show_fallback(&text, retry.as_deref());
                 let listeners = button
@@ -277,214 +243,29 @@ impl Widget {
                     .collect();
                 self.parts.borrow_mut().body_listeners = listeners;
             }
-            Effect::Preview {
-                calendar,
-                today,
-                with_forms,
-                problem,
-            } => {
-                let model = self.model.borrow();
-                let shown = Shown {
-                    today,
-                    with_forms,
-                    payment: calendar.payment,
-                    problem: problem.as_deref(),
-                };
-                if show_preview(dom, model.messages(), model.format(), &calendar, shown).is_err() {
-                    platform::console_error("the preview could not be rendered");
-                }
-            }
             Effect::ClearBody => {
                 if dom.body.has_child_nodes() {
                     dom.clear_body();
                 }
             }
-            Effect::BuildForm(tree) => self.build_form(tree),
-            Effect::RefreshForm {
-                max,
-                note,
-                quantity,
-            } => {
-                if let Some(form) = &self.parts.borrow().form {
-                    let _ = form.quantity.set_attribute("max", &decimal(max));
-                    form.note.set_text_content(note.as_deref());
-                    if let Some(quantity) = quantity {
-                        form.quantity.set_value(&decimal(quantity));
-                    }
-                }
-            }
             Effect::CloseForm => {
-                let mut parts = self.parts.borrow_mut();
-                parts.form = None;
-                parts.body_listeners.clear();
+                self.parts.borrow_mut().body_listeners.clear();
+                self.apply_form(Effect::CloseForm);
             }
-            Effect::Busy(label) => {
-                if let Some(form) = &self.parts.borrow().form {
-                    form.set_busy(label.is_some(), label.as_deref().unwrap_or_default());
-                }
-            }
-            Effect::Errors { fields, general } => {
-                let first = match &self.parts.borrow().form {
-                    Some(form) => form.show_errors(&fields, general.as_deref()),
-                    None => None,
-                };
-                if let Some(first) = first {
-                    let _ = first.focus();
-                }
-            }
-            Effect::Queued(text) => {
-                let _ = dom.show_block(&tree::lines("queued", "message", &[text]));
-            }
-            Effect::Block {
-                lines,
-                keep,
-                cancel,
-                waiting,
-                focus,
-            } => self.show_block(&lines, keep, cancel, waiting, focus),
-            Effect::ConfirmCancel(label) => {
-                if let Some(button) = self.block_button("cancel") {
-                    button.set_text_content(Some(&label));
-                }
-            }
-            Effect::Acting { part, label } => {
-                if let Some(button) = self.block_button(part) {
-                    let _ = button.set_attribute("disabled", "");
-                    if let Some(label) = label {
-                        button.set_text_content(Some(&label));
-                    }
-                }
-            }
-            Effect::Waiting(note) => {
-                for part in ["keep", "cancel"] {
-                    if let Some(button) = self.block_button(part) {
-                        button.remove();
-                    }
-                }
-                if let Some(note) = note {
-                    self.note("message", &note);
-                }
-            }
-            Effect::BlockNote { class, text } => self.note(class, &text),
-            Effect::Notice { text, focus } => self.show_notice(text.as_deref(), focus),
             Effect::Clear => {
                 self.parts.borrow_mut().quantity_listeners.clear();
                 dom.root.set_text_content(None);
             }
+
+            // The form's, the outbox's and the reservation's effects, and the preview's and the
+            // offer's: none of them is built into the badge-only WebAssembly.
+            other => self.apply_form(other),
         }
     }
 
-    fn build_form(&self, tree: FormTree) {
-        let Ok(form) = FormDom::build(&self.dom.document, tree) else {
-            return;
-        };
-        self.dom.clear_body();
-        let _ = self.dom.body.append_child(&form.form);
-        let read = form.clone();
-        let submitted = self.listen(&form.form, "submit", move |event| {
-            event.prevent_default();
-            Some(Msg::Submit(FormValues {
-                quantity: read.quantity.value(),
-                email: read.email.value(),
-                name: read.name.value(),
-                consent: read.consent.checked(),
-                consent_text: read.consent_text.clone(),
-                trap: read.trap.value(),
-                page: web_sys::window().and_then(|window| window.location().href().ok()),
-            }))
-        });
-        let quantity = form.quantity.clone();
-        let typed = self.listen(&form.quantity, "input", move |_| {
-            Some(Msg::FormQuantity(quantity.value()))
-        });
-        let mut parts = self.parts.borrow_mut();
-        parts.body_listeners = vec![submitted, typed];
-        parts.form = Some(form);
-    }
-
-    /// The body becomes a reservation's lines, then the note that a cancel is on its way or its
-    /// buttons.
-    fn show_block(
-        &self,
-        lines: &[String],
-        keep: Option<String>,
-        cancel: Option<String>,
-        waiting: Option<String>,
-        focus: bool,
-    ) {
-        let block = tree::reservation_block(lines, keep.as_deref(), cancel.as_deref());
-        let Ok(built) = self.dom.show_block(&block) else {
-            return;
-        };
-        if let Some(waiting) = waiting {
-            self.note("message", &waiting);
-        }
-        let mut listeners = Vec::new();
-        for (part, msg) in [("keep", Msg::Keep), ("cancel", Msg::Cancel)] {
-            if let Ok(button) = built.get(part) {
-                listeners.push(self.listen(&button, "click", move |_| Some(msg.clone())));
-            }
-        }
-        self.parts.borrow_mut().body_listeners = listeners;
-        let block = built.root;
-        if focus {
-            let _ = block.set_attribute("tabindex", "-1");
-            let _ = block.unchecked_ref::<HtmlElement>().focus();
-        }
-    }
-
-    /// The reservation block's `keep` or `cancel` button.
-    fn block_button(&self, part: &str) -> Option<Element> {
-        let selector = concat(&[".confirmation button[part=", part, "]"]);
-        self.dom.body.query_selector(&selector).ok().flatten()
-    }
-
-    /// Adds a line to the reservation block, once per class.
-    fn note(&self, class: &str, text: &str) {
-        let Ok(Some(block)) = self.dom.body.query_selector(".confirmation") else {
-            return;
-        };
-        let selector = concat(&["p.", class.split(' ').next().unwrap_or(class)]);
-        if block.query_selector(&selector).ok().flatten().is_some() {
-            return;
-        }
-        if let Ok(note) = build(&self.dom.document, &tree::note(class, text)) {
-            let _ = block.append_child(&note.root);
-        }
-    }
-
-    /// Shows `text` above the body, or nothing; `focus` moves the focus to it.
-    fn show_notice(&self, text: Option<&str>, focus: bool) {
-        let body = &self.dom.body;
-        let shown = body.query_selector(".notice").ok().flatten();
-        // The same message already on top stays as it is, so a screen reader does not hear it
-        // again with every keystroke that re-renders the status.
-        let same = match (&shown, text) {
-            (Some(shown), Some(text)) => {
-                shown.text_content().as_deref() == Some(text)
-                    && body.first_element_child().as_ref() == Some(shown)
-            }
-            _ => false,
-        };
-        let note = match (same, shown, text) {
-            (true, Some(shown), _) => shown,
-            (_, shown, text) => {
-                if let Some(old) = shown {
-                    old.remove();
-                }
-                let Some(text) = text else { return };
-                let Ok(note) = build(&self.dom.document, &tree::notice(text)) else {
-                    return;
-                };
-                let _ = body.prepend_with_node_1(&note.root);
-                note.root
-            }
-        };
-        if focus {
-            let _ = note.set_attribute("tabindex", "-1");
-            let _ = note.unchecked_ref::<HtmlElement>().focus();
-        }
-    }
+    /// The badge-only build has no form: the model never asks for one.
+    #[cfg(not(feature = "form"))]
+    fn apply_form(&self, _effect: Effect) {}
 
     /// Chooses the default palette from the colours the page shows around the element
     /// (`view::scheme` decides); the merchant's `--backorder-*` properties still win.
