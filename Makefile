@@ -18,7 +18,11 @@ PKG := www/pkg
 # decisions moved into src/widget (issue 20 allowed 1 KB: see docs/size.md). Lower it as size
 # work lands (the badge build, the performance issue), and raise it only by a measured cost
 # written down in docs/size.md.
-SIZE_BUDGET ?= 111696
+SIZE_BUDGET ?= 113300
+# The badge-only build's gzip budget (the loader, its glue, element.js and its wasm): what a
+# collection page loads. The issue's goal is 25,000 B; this is the measured figure until the
+# work that reaches it lands (docs/size.md, "The badge-only build"). Lower it as that work lands.
+BADGE_BUDGET ?= 80993
 
 .PHONY: demo test tools build check fmt clippy fuzz-check reproducible build-plain test-native test-browser test-e2e size size-report bench clean test-npm
 
@@ -53,11 +57,18 @@ tools:
 SHIP_RUSTFLAGS := -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none \
   -Ctarget-feature=-reference-types
 
-build: tools ## The widget: www/pkg, optimised for size.
+SHIP_STD := -Z build-std=std,panic_abort -Z build-std-features=optimize_for_size
+
+# The full widget (the npm package), then the badge-only one a collection page loads instead:
+# the same crate without the `form` feature, in www/pkg/badge/ (not part of the npm package).
+BADGE := $(PKG)/badge
+build: tools ## The widget: www/pkg, and the badge-only build in www/pkg/badge, optimised for size.
 	RUSTC_BOOTSTRAP=1 RUSTFLAGS="$(SHIP_RUSTFLAGS)" wasm-pack --quiet build --release --target web \
-	  --out-dir $(PKG) --out-name backorder_widget . -- -Z build-std=std,panic_abort \
-	  -Z build-std-features=optimize_for_size
+	  --out-dir $(PKG) --out-name backorder_widget . -- $(SHIP_STD)
 	node .ci/shrink.mjs $(PKG) backorder_widget
+	RUSTC_BOOTSTRAP=1 RUSTFLAGS="$(SHIP_RUSTFLAGS)" wasm-pack --quiet build --release --target web \
+	  --no-pack --out-dir $(BADGE) --out-name backorder_widget_badge . -- --no-default-features $(SHIP_STD)
+	node .ci/shrink.mjs $(BADGE) backorder_widget_badge
 	node .ci/package.mjs $(PKG) backorder_widget
 
 check: fmt clippy fuzz-check
@@ -83,12 +94,13 @@ build-plain: tools
 fmt:
 	cargo fmt --all -- --check
 
-# Natively, then for wasm32: the browser layer (src/web, src/api.rs) is only compiled there, so
+# Natively, then for wasm32 (the full build, then the badge-only one): the browser layer (src/web, src/api.rs) is only compiled there, so
 # only the last run holds it to clippy.toml's bans on core::fmt.
 clippy:
 	cargo clippy --all-targets --features server -- -D warnings
 	cargo clippy --features server --test bench -- -D warnings
 	cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings
 
 test-native: ## Every native test target (e2e and bench are their own steps), then the endpoint's contract suite again on PostgreSQL.
 	cargo test --features server
@@ -115,7 +127,8 @@ test-e2e: build
 	cargo test --release --features server --test e2e -- --test-threads 1
 
 size: build ## Fails when the widget's gzip total is over budget, or a JS file is over 10 KiB gzipped.
-	cargo test --release --features server --test bench -- size --budget $(SIZE_BUDGET)
+	cargo test --release --features server --test bench -- size --budget $(SIZE_BUDGET) \
+	  --badge-budget $(BADGE_BUDGET)
 
 REPORT := target/size-report
 size-report: build ## What the WebAssembly spends its bytes on, by module (installs twiggy).
@@ -133,7 +146,8 @@ size-report: build ## What the WebAssembly spends its bytes on, by module (insta
 BENCH_BASE ?=
 bench: build ## Measures bytes, time to first status, 200 badges, the engine and the endpoint (target/bench.json).
 	base=(); if [ -n "$(BENCH_BASE)" ]; then base=(--base "$(BENCH_BASE)" "$$(.ci/bench-base.sh $(BENCH_BASE))"); fi; \
-	  cargo test --release --features server --test bench -- all --budget $(SIZE_BUDGET) "$${base[@]}"
+	  cargo test --release --features server --test bench -- all --budget $(SIZE_BUDGET) \
+	  --badge-budget $(BADGE_BUDGET) "$${base[@]}"
 
 clean:
 	cargo clean

@@ -1,16 +1,55 @@
-// Defines <backorder-status> and forwards its lifecycle to the WebAssembly widget.
-// Custom elements need a JavaScript class; this file is only that wiring, with no rules of its own.
+// Defines <backorder-status> and forwards each element's lifecycle to the WebAssembly widget
+// that serves it: the full build, or the badge-only build a collection page loads
+// (backorder-widget.js picks). Custom elements need a JavaScript class; this file is only that
+// wiring, with no rules of its own.
 
 const OBSERVED = ['sku', 'quantity', 'quantity-input', 'mode', 'locale', 'endpoint', 'availability-url'];
+// Each build imports its own copy of this file; the builds of one page meet here.
+const BUILDS = Symbol.for('backorder-status:builds');
+const OWNER = Symbol('backorder-status:owner');
 
-export function defineBackorderStatus(connected, disconnected, changed) {
-  if (customElements.get('backorder-status')) return false;
+// What the badge-only build can serve: exactly what its `mode` attribute reads as a badge.
+const servable = (build, element) => !build.badgesOnly || element.getAttribute('mode') === 'badge';
+
+export function defineBackorderStatus(connected, disconnected, changed, badgesOnly) {
+  // `missing` is the loader's: it loads the full build for an element no loaded build serves.
+  const builds = (globalThis[BUILDS] ??= { list: [], waiting: new Set(), missing() {} });
+  builds.list.push({ connected, disconnected, changed, badgesOnly });
+  const connect = (element) => {
+    const build = builds.list.find((candidate) => servable(candidate, element));
+    if (!build) {
+      builds.waiting.add(element);
+      builds.missing();
+      return;
+    }
+    builds.waiting.delete(element);
+    element[OWNER] = build;
+    build.connected(element);
+  };
+  if (customElements.get('backorder-status')) {
+    // Another build came first: this one serves the elements that waited for it.
+    for (const element of [...builds.waiting]) if (element.isConnected) connect(element);
+    return false;
+  }
+  const release = (element) => {
+    builds.waiting.delete(element);
+    element[OWNER]?.disconnected(element);
+    element[OWNER] = undefined;
+  };
   customElements.define('backorder-status', class extends HTMLElement {
     static get observedAttributes() { return OBSERVED; }
-    connectedCallback() { connected(this); }
-    disconnectedCallback() { disconnected(this); }
+    connectedCallback() { connect(this); }
+    disconnectedCallback() { release(this); }
     attributeChangedCallback(name, previous, value) {
-      if (previous !== value && this.isConnected) changed(this, name);
+      if (previous === value || !this.isConnected) return;
+      const owner = this[OWNER];
+      if (!owner || servable(owner, this)) {
+        owner?.changed(this, name);
+        return;
+      }
+      // A badge that becomes a full element moves to the full build.
+      release(this);
+      connect(this);
     }
   });
   return true;

@@ -15,8 +15,10 @@ use serde::Serialize;
 pub const JS_FILE_LIMIT: u64 = 10 * 1024;
 
 const LOADER: &str = "backorder-widget.js";
-const GLUE: &str = "pkg/backorder_widget.js";
-const WASM: &str = "pkg/backorder_widget_bg.wasm";
+/// The full build: its folder under `www`, and the name of its glue and `.wasm`.
+const FULL: (&str, &str) = ("pkg", "backorder_widget");
+/// The badge-only build a page of badges loads instead (`make build`).
+const BADGE: (&str, &str) = ("pkg/badge", "backorder_widget_badge");
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ShippedFile {
@@ -42,7 +44,20 @@ pub struct Bytes {
     pub wording: Vec<ShippedFile>,
     /// The gzip total allowed (`SIZE_BUDGET`), when one was given.
     pub budget: Option<u64>,
+    /// What a page of badges loads instead: the loader and the badge-only build. None for a
+    /// base build from before it existed.
+    pub badge: Option<Build>,
     pub js_file_limit: u64,
+}
+
+/// What one page loads from one build: the loader, the glue, its snippets and the `.wasm`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Build {
+    pub files: Vec<ShippedFile>,
+    pub total_raw: u64,
+    pub total_gzip: u64,
+    /// The gzip total allowed (`BADGE_BUDGET`), when one was given.
+    pub budget: Option<u64>,
 }
 
 impl Bytes {
@@ -55,7 +70,16 @@ impl Bytes {
                 self.total_gzip
             ));
         }
-        for file in &self.files {
+        if let Some(badge) = &self.badge
+            && let Some(budget) = badge.budget.filter(|&budget| badge.total_gzip > budget)
+        {
+            violations.push(format!(
+                "the badge-only widget is {} bytes gzipped, over the budget of {budget} bytes (BADGE_BUDGET)",
+                badge.total_gzip
+            ));
+        }
+        let badge_files = self.badge.iter().flat_map(|badge| &badge.files);
+        for file in self.files.iter().chain(badge_files) {
             if file.is_javascript() && file.gzip > self.js_file_limit {
                 violations.push(format!(
                     "{} is {} bytes gzipped, over the {} bytes any JavaScript file we ship may weigh",
@@ -67,25 +91,24 @@ impl Bytes {
     }
 }
 
-/// Measures the built widget under `www` (run `make build` first).
-pub fn measure(www: &Path, budget: Option<u64>) -> Result<Bytes, String> {
-    let glue = read(www, GLUE)?;
-    let snippets = snippet_imports(&String::from_utf8_lossy(&glue));
-    let snippet_folder = www.join("pkg").join("snippets");
-    if snippets.is_empty() && snippet_folder.exists() {
-        return Err(format!(
-            "{} imports no snippet although {} exists: has the glue's import syntax changed?",
-            GLUE,
-            snippet_folder.display()
-        ));
-    }
-    let mut names = vec![LOADER.to_owned(), GLUE.to_owned()];
-    names.extend(snippets.iter().map(|snippet| format!("pkg/{snippet}")));
-    names.push(WASM.to_owned());
-    let files = names
-        .iter()
-        .map(|name| shipped(www, name))
-        .collect::<Result<Vec<_>, String>>()?;
+/// Measures the built widget under `www` (run `make build` first): the full build, and the
+/// badge-only build when `www` has one (a base build may predate it).
+pub fn measure(
+    www: &Path,
+    budget: Option<u64>,
+    badge_budget: Option<u64>,
+) -> Result<Bytes, String> {
+    let full = build(www, FULL, budget)?;
+    let badge = match www.join(BADGE.0).exists() {
+        true => Some(build(www, BADGE, badge_budget)?),
+        false if badge_budget.is_some() => {
+            return Err(format!(
+                "www/{} is missing (run `make build` first)",
+                BADGE.0
+            ));
+        }
+        false => None,
+    };
     let mut wording_names: Vec<String> = std::fs::read_dir(www.join("wording"))
         .map_err(|error| format!("cannot list www/wording: {error}"))?
         .filter_map(|entry| entry.ok())
@@ -97,12 +120,40 @@ pub fn measure(www: &Path, budget: Option<u64>) -> Result<Bytes, String> {
         .map(|name| shipped(www, name))
         .collect::<Result<Vec<_>, String>>()?;
     Ok(Bytes {
+        total_raw: full.total_raw,
+        total_gzip: full.total_gzip,
+        files: full.files,
+        wording,
+        budget,
+        badge,
+        js_file_limit: JS_FILE_LIMIT,
+    })
+}
+
+/// The loader and one build's files, `(folder, name)` under `www`.
+fn build(www: &Path, (folder, name): (&str, &str), budget: Option<u64>) -> Result<Build, String> {
+    let glue_name = format!("{folder}/{name}.js");
+    let glue = read(www, &glue_name)?;
+    let snippets = snippet_imports(&String::from_utf8_lossy(&glue));
+    let snippet_folder = www.join(folder).join("snippets");
+    if snippets.is_empty() && snippet_folder.exists() {
+        return Err(format!(
+            "{glue_name} imports no snippet although {} exists: has the glue's import syntax changed?",
+            snippet_folder.display()
+        ));
+    }
+    let mut names = vec![LOADER.to_owned(), glue_name];
+    names.extend(snippets.iter().map(|snippet| format!("{folder}/{snippet}")));
+    names.push(format!("{folder}/{name}_bg.wasm"));
+    let files = names
+        .iter()
+        .map(|name| shipped(www, name))
+        .collect::<Result<Vec<_>, String>>()?;
+    Ok(Build {
         total_raw: files.iter().map(|file| file.raw).sum(),
         total_gzip: files.iter().map(|file| file.gzip).sum(),
         files,
-        wording,
         budget,
-        js_file_limit: JS_FILE_LIMIT,
     })
 }
 

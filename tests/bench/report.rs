@@ -191,6 +191,25 @@ fn bytes_rows(bytes: &Bytes, rows: &mut Vec<Row>) {
         format!("{} B", grouped(bytes.total_gzip)),
         format!("raw {} B{budget}", grouped(bytes.total_raw)),
     );
+    if let Some(badge) = &bytes.badge {
+        for file in badge.files.iter().skip(1) {
+            row(
+                rows,
+                format!("bytes gzip -9  {} (badge-only)", file.path),
+                format!("{} B", grouped(file.gzip)),
+                format!("raw {} B", grouped(file.raw)),
+            );
+        }
+        let budget = badge.budget.map_or_else(String::new, |budget| {
+            format!(", budget {} B", grouped(budget))
+        });
+        row(
+            rows,
+            "bytes gzip -9  badge-only total (with the loader)",
+            format!("{} B", grouped(badge.total_gzip)),
+            format!("raw {} B{budget}", grouped(badge.total_raw)),
+        );
+    }
     for file in &bytes.wording {
         row(
             rows,

@@ -47,6 +47,11 @@ async fn a_shopper_reserves_two_units_and_the_row_holds_exactly_what_was_sent(
     let status = browser.status(SCARF).await;
     assert!(status.starts_with("Backordered: ships by "), "{status}");
     browser.every_status().await;
+    assert_eq!(
+        wasm_fetched(&browser).await,
+        ["backorder_widget_bg.wasm"],
+        "a page with a full element loads the full build only"
+    );
     browser.check_layout("every state on the demo page").await;
     browser
         .screenshot(&format!("{}-states", screen.name()))
@@ -262,7 +267,50 @@ async fn a_collection_page_of_badges_asks_for_availability_once(engine: Engine, 
     );
     let forms = browser.eval("return [...document.querySelectorAll('backorder-status')].filter(e => e.shadowRoot.querySelector('form')).length;").await;
     assert_eq!(forms, 0, "badges show no form");
+    assert_eq!(
+        wasm_fetched(&browser).await,
+        ["backorder_widget_badge_bg.wasm"],
+        "a page of badges loads only the badge-only build"
+    );
+
+    // A full element appearing later loads the full build once, and a badge that becomes a
+    // full element moves to it; the badges stay as they were. (The collection page's script tag
+    // names no endpoint, so these elements name theirs.)
+    browser
+        .eval(
+            "const late = document.createElement('backorder-status'); \
+             for (const [name, value] of [['id', 'late'], ['sku', 'SCARF-GREY'], ['endpoint', '/api/backorders']]) \
+               late.setAttribute(name, value); \
+             document.querySelector('main').append(late); \
+             const scarf = document.querySelector('li backorder-status[sku=\"SCARF-GREY\"]'); \
+             scarf.setAttribute('endpoint', '/api/backorders'); scarf.setAttribute('mode', 'full');",
+        )
+        .await;
+    for host in ["#late", r#"li backorder-status[sku="SCARF-GREY"]"#] {
+        browser
+            .wait_text(host, "form", |text| text.contains("Reserve"))
+            .await;
+    }
+    assert!(
+        !browser
+            .status("li:nth-child(1) backorder-status")
+            .await
+            .is_empty()
+    );
+    assert_eq!(
+        wasm_fetched(&browser).await,
+        ["backorder_widget_badge_bg.wasm", "backorder_widget_bg.wasm"],
+        "the full build is fetched once, when a full element appears"
+    );
     browser.close().await;
+}
+
+/// The `.wasm` files the page has fetched, by file name, in the order it asked for them.
+async fn wasm_fetched(browser: &Browser) -> Vec<String> {
+    let names = browser
+        .eval("return performance.getEntriesByType('resource').map(e => e.name).filter(n => n.endsWith('.wasm')).map(n => n.split('/').pop());")
+        .await;
+    serde_json::from_value(names).expect("a list of names")
 }
 
 in_every_browser_and_screen!(
