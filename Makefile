@@ -7,7 +7,9 @@ export WASM_BINDGEN_TEST_WEBDRIVER_JSON ?= $(CURDIR)/webdriver.json
 export WASM_BINDGEN_TEST_TIMEOUT ?= 120
 
 PKG := www/pkg
-# The gzip budget of everything the browser loads for the widget (bytes): the 111,696 measured on
+# The gzip budget of everything the browser loads for the widget (bytes): 113,463, the 111,696
+# below plus 1,767 for the loader and element.js choosing between the full and the badge-only
+# build (docs/size.md, "The badge-only build"). The 111,696 was measured on
 # 2026-12-03 with the element as a pure model (widget::model, +3,064 B), the pure courier and
 # loaders (−231 B), the shadow DOM as data (view::tree, +933 B) and the last rules moved out of
 # src/web (+63 + 15 B), less 120 B when too deep a value stopped being an error and 137 B for
@@ -18,11 +20,11 @@ PKG := www/pkg
 # decisions moved into src/widget (issue 20 allowed 1 KB: see docs/size.md). Lower it as size
 # work lands (the badge build, the performance issue), and raise it only by a measured cost
 # written down in docs/size.md.
-SIZE_BUDGET ?= 113300
+SIZE_BUDGET ?= 113463
 # The badge-only build's gzip budget (the loader, its glue, element.js and its wasm): what a
 # collection page loads. The issue's goal is 25,000 B; this is the measured figure until the
 # work that reaches it lands (docs/size.md, "The badge-only build"). Lower it as that work lands.
-BADGE_BUDGET ?= 80993
+BADGE_BUDGET ?= 81166
 
 .PHONY: demo test tools build check fmt clippy fuzz-check reproducible build-plain test-native test-browser test-e2e size size-report bench clean test-npm
 

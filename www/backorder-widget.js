@@ -36,12 +36,15 @@ const loads = new Map();
 function load(path) {
   if (!loads.has(path)) {
     const wasm = fetch(new URL(`${path}_bg.wasm`, here));
-    loads.set(path, import(new URL(`${path}.js`, here).href).then(async (glue) => {
+    const loading = import(new URL(`${path}.js`, here).href).then(async (glue) => {
       await glue.default({ module_or_path: wasm });
       glue.start(script, new URL('./wording/', here).href);
       started.set(path, glue);
       return glue;
-    }));
+    });
+    // A build that could not load is tried again when next needed.
+    loading.catch(() => loads.delete(path));
+    loads.set(path, loading);
   }
   return loads.get(path);
 }
@@ -52,7 +55,8 @@ const report = (error) => console.error('<backorder-status>: the widget could no
 builds.missing = () => full().catch(report);
 
 const started = new Map();
-export const ready = (badgesOnly() ? load('./pkg/badge/backorder_widget_badge') : full())
+// Without the badge-only build (a copy of pkg/ without pkg/badge/, say), the full build serves.
+export const ready = (badgesOnly() ? load('./pkg/badge/backorder_widget_badge').catch(full) : full())
   .then(() => {}, report);
 
 /** `evaluate` of whichever build has started (both have the engine). */
@@ -65,6 +69,7 @@ export function mount(element, config) {
   const glue = started.get(FULL);
   if (glue) return glue.mount(element, config);
   const mounted = full().then((glue) => glue.mount(element, config));
-  const later = (name) => (changes) => { mounted.then((handle) => handle[name](changes)); };
+  mounted.catch(report);
+  const later = (name) => (changes) => { mounted.then((handle) => handle[name](changes), () => {}); };
   return { update: later('update'), destroy: later('destroy') };
 }

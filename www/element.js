@@ -4,9 +4,10 @@
 // wiring, with no rules of its own.
 
 const OBSERVED = ['sku', 'quantity', 'quantity-input', 'mode', 'locale', 'endpoint', 'availability-url'];
-// Each build imports its own copy of this file; the builds of one page meet here.
+// Each build imports its own copy of this file; the builds of one page meet here, and every
+// copy finds an element's build under the same key.
 const BUILDS = Symbol.for('backorder-status:builds');
-const OWNER = Symbol('backorder-status:owner');
+const OWNER = Symbol.for('backorder-status:owner');
 
 // What the badge-only build can serve: exactly what its `mode` attribute reads as a badge.
 const servable = (build, element) => !build.badgesOnly || element.getAttribute('mode') === 'badge';
@@ -15,6 +16,11 @@ export function defineBackorderStatus(connected, disconnected, changed, badgesOn
   // `missing` is the loader's: it loads the full build for an element no loaded build serves.
   const builds = (globalThis[BUILDS] ??= { list: [], waiting: new Set(), missing() {} });
   builds.list.push({ connected, disconnected, changed, badgesOnly });
+  const release = (element) => {
+    element[OWNER]?.disconnected(element);
+    element[OWNER] = undefined;
+  };
+  // Hands `element` to the first build that serves it, or waits for one.
   const connect = (element) => {
     const build = builds.list.find((candidate) => servable(candidate, element));
     if (!build) {
@@ -23,33 +29,29 @@ export function defineBackorderStatus(connected, disconnected, changed, badgesOn
       return;
     }
     builds.waiting.delete(element);
+    release(element);
     element[OWNER] = build;
     build.connected(element);
   };
   if (customElements.get('backorder-status')) {
-    // Another build came first: this one serves the elements that waited for it.
+    // Another build came first: this one takes the elements that waited for it.
     for (const element of [...builds.waiting]) if (element.isConnected) connect(element);
     return false;
   }
-  const release = (element) => {
-    builds.waiting.delete(element);
-    element[OWNER]?.disconnected(element);
-    element[OWNER] = undefined;
-  };
   customElements.define('backorder-status', class extends HTMLElement {
     static get observedAttributes() { return OBSERVED; }
     connectedCallback() { connect(this); }
-    disconnectedCallback() { release(this); }
+    disconnectedCallback() {
+      builds.waiting.delete(this);
+      release(this);
+    }
     attributeChangedCallback(name, previous, value) {
       if (previous === value || !this.isConnected) return;
       const owner = this[OWNER];
-      if (!owner || servable(owner, this)) {
-        owner?.changed(this, name);
-        return;
-      }
-      // A badge that becomes a full element moves to the full build.
-      release(this);
-      connect(this);
+      if (!owner) return;
+      // A badge that becomes a full element stays a badge until the full build can take it.
+      owner.changed(this, name);
+      if (!servable(owner, this)) connect(this);
     }
   });
   return true;

@@ -4,7 +4,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::browser::{Browser, PageLoads};
-use crate::bytes::Bytes;
+use crate::bytes::{Bytes, ShippedFile};
 use crate::endpoint::Endpoint;
 use crate::engine::Engine;
 use crate::history::History;
@@ -175,49 +175,51 @@ fn row(rows: &mut Vec<Row>, what: impl Into<String>, value: String, detail: Stri
 
 fn bytes_rows(bytes: &Bytes, rows: &mut Vec<Row>) {
     for file in &bytes.files {
-        row(
+        file_row(rows, file, "");
+    }
+    total_row(
+        rows,
+        "total",
+        (bytes.total_gzip, bytes.total_raw),
+        bytes.budget,
+    );
+    if let Some(badge) = &bytes.badge {
+        // The loader is the full build's first row already.
+        for file in badge.files.iter().skip(1) {
+            file_row(rows, file, " (badge-only)");
+        }
+        let totals = (badge.total_gzip, badge.total_raw);
+        total_row(
             rows,
-            format!("bytes gzip -9  {}", file.path),
-            format!("{} B", grouped(file.gzip)),
-            format!("raw {} B", grouped(file.raw)),
+            "badge-only total (with the loader)",
+            totals,
+            badge.budget,
         );
     }
-    let budget = bytes.budget.map_or_else(String::new, |budget| {
+    for file in &bytes.wording {
+        file_row(rows, file, " (that language only)");
+    }
+}
+
+fn file_row(rows: &mut Vec<Row>, file: &ShippedFile, note: &str) {
+    row(
+        rows,
+        format!("bytes gzip -9  {}{note}", file.path),
+        format!("{} B", grouped(file.gzip)),
+        format!("raw {} B", grouped(file.raw)),
+    );
+}
+
+fn total_row(rows: &mut Vec<Row>, what: &str, (gzip, raw): (u64, u64), budget: Option<u64>) {
+    let budget = budget.map_or_else(String::new, |budget| {
         format!(", budget {} B", grouped(budget))
     });
     row(
         rows,
-        "bytes gzip -9  total",
-        format!("{} B", grouped(bytes.total_gzip)),
-        format!("raw {} B{budget}", grouped(bytes.total_raw)),
+        format!("bytes gzip -9  {what}"),
+        format!("{} B", grouped(gzip)),
+        format!("raw {} B{budget}", grouped(raw)),
     );
-    if let Some(badge) = &bytes.badge {
-        for file in badge.files.iter().skip(1) {
-            row(
-                rows,
-                format!("bytes gzip -9  {} (badge-only)", file.path),
-                format!("{} B", grouped(file.gzip)),
-                format!("raw {} B", grouped(file.raw)),
-            );
-        }
-        let budget = badge.budget.map_or_else(String::new, |budget| {
-            format!(", budget {} B", grouped(budget))
-        });
-        row(
-            rows,
-            "bytes gzip -9  badge-only total (with the loader)",
-            format!("{} B", grouped(badge.total_gzip)),
-            format!("raw {} B{budget}", grouped(badge.total_raw)),
-        );
-    }
-    for file in &bytes.wording {
-        row(
-            rows,
-            format!("bytes gzip -9  {} (that language only)", file.path),
-            format!("{} B", grouped(file.gzip)),
-            format!("raw {} B", grouped(file.raw)),
-        );
-    }
 }
 
 fn browser_rows(browser: &Browser, rows: &mut Vec<Row>) {

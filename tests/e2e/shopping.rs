@@ -297,6 +297,13 @@ async fn a_collection_page_of_badges_asks_for_availability_once(engine: Engine, 
             .await
             .is_empty()
     );
+    // The element the full build took over still hears its attributes.
+    browser
+        .eval("document.querySelector('#late').setAttribute('sku', 'TEE-RED-M');")
+        .await;
+    browser
+        .wait_text("#late", ".headline", |text| text.starts_with("In stock"))
+        .await;
     assert_eq!(
         wasm_fetched(&browser).await,
         ["backorder_widget_badge_bg.wasm", "backorder_widget_bg.wasm"],

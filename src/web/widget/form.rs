@@ -146,8 +146,21 @@ impl Widget {
             Effect::BlockNote { class, text } => self.note(class, &text),
             Effect::Notice { text, focus } => self.show_notice(text.as_deref(), focus),
             Effect::CloseForm => self.forms.borrow_mut().form = None,
-            // The element's own effects, which `apply` carries out.
-            _ => {}
+            // The element's own effects, which `apply` carries out. Listed, so that a new effect
+            // is not dropped here unnoticed.
+            Effect::Dispatch(_)
+            | Effect::Warn(_)
+            | Effect::Live(_)
+            | Effect::Follow(_)
+            | Effect::Load { .. }
+            | Effect::Invalidate(_)
+            | Effect::FetchWords(_)
+            | Effect::Loading(_)
+            | Effect::Status(_)
+            | Effect::FirstStatus
+            | Effect::Fallback { .. }
+            | Effect::ClearBody
+            | Effect::Clear => {}
         }
     }
 
